@@ -1,0 +1,215 @@
+/**
+ * The revision graph: built once from the revision headers, then asked to resolve targets, plan
+ * upgrades, downgrades and stamps, list history and maintain the version table's heads. A port of
+ * Alembic's `RevisionMap` semantics: where Alembic answers a case, this gives the same revisions,
+ * in the same order, with the same resulting heads. Pure: no I/O.
+ */
+import { RetortError } from '../../errors.js';
+import type { RevisionHeader } from '../revision.js';
+import { buildCore, type Core } from './build.js';
+import { iterateRevisions, type IterateOptions } from './collect.js';
+import * as fail from './fail.js';
+import { applyRevisionStep, applyStampStep } from './heads.js';
+import { historyBounds, parseRange } from './history.js';
+import type { Node } from './node.js';
+import { isNode, Resolver, type Ident } from './resolve.js';
+import { planStamp } from './stamp.js';
+import { topologicalSort } from './topo.js';
+import type { MigrationStep, Revision, StampPlan, StampStep, StepOutcome } from './types.js';
+
+/** Longest target text accepted; longer input is refused before any parsing (hostile input). */
+export const MAX_TARGET_LENGTH = 512;
+
+/** The revision graph of a migrations directory. */
+export class RevisionGraph {
+  /** Revisions nothing names as a parent, in file order (Alembic's `heads`). */
+  readonly heads: readonly string[];
+  /** Revisions without parents, in file order. */
+  readonly bases: readonly string[];
+  private readonly resolver: Resolver;
+  /** Public views of nodes, made on first use: most CLI calls never look at most revisions. */
+  private readonly views = new Map<Node, Revision>();
+  private ordered: readonly Revision[] | undefined;
+
+  private constructor(private readonly core: Core) {
+    this.resolver = new Resolver(core);
+    this.heads = core.heads.map((n) => n.id);
+    this.bases = core.bases.map((n) => n.id);
+  }
+
+  /** Every revision, in topological order: bases first, each after its parents and dependencies. */
+  get revisions(): readonly Revision[] {
+    this.ordered ??= topologicalSort(this.core, this.core.nodes.values(), this.core.realHeads)
+      .reverse()
+      .map((n) => this.view(n));
+    return this.ordered;
+  }
+
+  private view(node: Node): Revision {
+    let v = this.views.get(node);
+    if (!v) {
+      v = toRevision(node);
+      this.views.set(node, v);
+    }
+    return v;
+  }
+
+  /**
+   * Builds the graph, refusing a broken one: `DuplicateRevision`, `DuplicateBranchLabel`,
+   * `MissingParent` (a downRevision or dependsOn no file has), `CycleDetected` (self-loops too),
+   * `BadRevisionFile` (an id with `@ + - :`).
+   */
+  static build(headers: readonly RevisionHeader[]): RevisionGraph {
+    return new RevisionGraph(buildCore(headers));
+  }
+
+  /** The revision with exactly this id. */
+  get(id: string): Revision | undefined {
+    const node = this.core.nodes.get(id);
+    return node && this.view(node);
+  }
+
+  /**
+   * The one revision a spec names: a full id, a unique prefix (as in Alembic, only ids of four or
+   * more characters are matched by prefix), a branch label,
+   * `head`, `LABEL@head`, `LABEL@REV`... Throws `UnknownRevision`, `AmbiguousRevision`,
+   * `MultipleHeads`, `RevisionNotOnBranch`, or `BadTarget` for `base` (which is no revision).
+   */
+  resolve(spec: string): Revision {
+    const node = this.resolver.getRevision(checkTarget(spec));
+    if (node === null) throw fail.badTarget(spec, 'it names no revision (base)');
+    return this.view(node);
+  }
+
+  /** Every revision a spec names: several for `heads`, none for `base`. */
+  resolveAll(spec: string): Revision[] {
+    return this.resolver.getRevisions(checkTarget(spec)).filter(isNode).map((n) => this.view(n));
+  }
+
+  /**
+   * The steps of `upgrade TARGET` from the `current` heads, in the order to run them. Every
+   * target form: head, heads, LABEL@head, id or prefix, +N, LABEL@+N, REV+N, REV-N...
+   */
+  planUpgrade(current: readonly string[], target: string | readonly string[]): MigrationStep[] {
+    if (typeof target !== 'string') {
+      // Several targets at once (Alembic accepts a tuple): no relative forms, no ranges.
+      for (const t of target) checkTarget(t);
+      const revs = iterateRevisions(this.resolver, [...target], [...current], { implicitBase: true, purpose: 'upgrade' });
+      return revs.reverse().map((n) => upStep(n));
+    }
+    refuseRange(checkTarget(target));
+    const revs = iterateRevisions(this.resolver, target, [...current], { implicitBase: true, purpose: 'upgrade' });
+    return revs.reverse().map((n) => upStep(n));
+  }
+
+  /** The steps of `downgrade TARGET` from the `current` heads (base, -N, LABEL@-N, id...). */
+  planDowngrade(current: readonly string[], target: string): MigrationStep[] {
+    refuseRange(checkTarget(target));
+    const revs = iterateRevisions(this.resolver, [...current], target, { selectForDowngrade: true, purpose: 'downgrade' });
+    return revs.map((n) => downStep(n));
+  }
+
+  /**
+   * Offline mode: `upgrade FROM:TO --sql` or `downgrade FROM:TO --sql`. FROM stands for what the
+   * database holds (empty or `base`: nothing); an empty TO is `heads` up and `base` down.
+   * Returns the heads FROM stands for, and the steps.
+   */
+  planOffline(direction: 'up' | 'down', range: string): { start: string[]; steps: MigrationStep[] } {
+    const { start, end } = parseRange(checkTarget(range));
+    const startNode = start === '' || start === 'base' ? null : this.resolver.getRevision(start);
+    const startHeads = startNode === null ? [] : [startNode.id];
+    const steps =
+      direction === 'up'
+        ? this.planUpgrade(startHeads, end || 'heads')
+        : this.planDowngrade(startHeads, end || 'base');
+    return { start: startHeads, steps };
+  }
+
+  /**
+   * `stamp REV...`: the stamp steps from `current`, the version-table changes and the resulting
+   * heads. `heads`, `base` and partial ids are accepted; `--purge` is the caller clearing the
+   * table first (pass `current = []`).
+   */
+  planStamp(current: readonly string[], targets: readonly string[]): StampPlan {
+    for (const t of targets) checkTarget(t);
+    return planStamp(this.resolver, current, targets);
+  }
+
+  /**
+   * `history [-r START:END]`, newest first (Alembic's `walk_revisions`); either side may be empty,
+   * and the word `current` on either side stands for the database's heads, given as `current`.
+   */
+  history(range?: string, current?: readonly string[]): Revision[] {
+    const parsed = range === undefined ? undefined : parseRange(checkTarget(range));
+    const { upper, lower } = historyBounds(parsed, current);
+    return this.iterate(upper, lower, { inclusive: true, assertRelativeLength: false, purpose: 'range' });
+  }
+
+  /** Alembic's `iterate_revisions`: revisions from `upper` down to `lower`, newest first. */
+  iterate(upper: Ident, lower: Ident, options: IterateOptions = {}): Revision[] {
+    for (const ident of [upper, lower]) if (typeof ident === 'string') checkTarget(ident);
+    return iterateRevisions(this.resolver, upper, lower, options).map((n) => this.view(n));
+  }
+
+  /** How `step` changes the version table holding `heads` (Alembic's HeadMaintainer). */
+  applyStep(heads: readonly string[], step: MigrationStep): StepOutcome {
+    return applyRevisionStep(this.resolver, heads, step);
+  }
+
+  /** How one stamp step changes the version table holding `heads`. */
+  applyStampStep(heads: readonly string[], step: StampStep): StepOutcome {
+    return applyStampStep(heads, step);
+  }
+
+  /** The heads that share a lineage with `spec` (Alembic's `filter_for_lineage`). */
+  filterForLineage(heads: readonly string[], spec: string): string[] {
+    return this.resolver.filterForLineage(heads, checkTarget(spec));
+  }
+}
+
+/** How `step` changes the version table holding `heads` (Alembic's HeadMaintainer). */
+export function applyStep(graph: RevisionGraph, heads: readonly string[], step: MigrationStep): StepOutcome {
+  return graph.applyStep(heads, step);
+}
+
+function checkTarget(spec: string): string {
+  if (typeof spec !== 'string') throw fail.badTarget(String(spec), 'not a string');
+  if (spec.length > MAX_TARGET_LENGTH) throw fail.badTarget(spec, `longer than ${MAX_TARGET_LENGTH} characters`);
+  return spec;
+}
+
+/** Online runs take one target; `FROM:TO` ranges are for offline mode (`planOffline`). */
+function refuseRange(target: string): void {
+  if (!target.includes(':')) return;
+  throw new RetortError('RangeNotAllowed', `A range ('${fail.shorten(target)}') is only allowed in offline mode.`, {
+    fields: { target: fail.shorten(target) },
+    hint: 'Add --sql to emit the SQL for a FROM:TO range, or give a single target.',
+  });
+}
+
+function upStep(n: Node): MigrationStep {
+  return Object.freeze({ direction: 'up', revision: n.id, from: [...n.down], to: [n.id] });
+}
+
+function downStep(n: Node): MigrationStep {
+  return Object.freeze({ direction: 'down', revision: n.id, from: [n.id], to: [...n.down] });
+}
+
+function toRevision(n: Node): Revision {
+  // An explicit literal (no spread, no freeze): this runs for every revision on every CLI call.
+  const h = n.header;
+  return {
+    revision: h.revision,
+    downRevisions: h.downRevisions,
+    branchLabels: h.branchLabels,
+    dependsOn: h.dependsOn,
+    message: h.message,
+    path: h.path,
+    nextRevisions: n.nextrev,
+    memberOfBranches: n.labels,
+    isHead: n.nextrev.length === 0,
+    isBase: n.down.length === 0,
+    isBranchPoint: n.nextrev.length > 1,
+    isMergePoint: n.down.length > 1,
+  };
+}
