@@ -1,0 +1,18 @@
+/**
+ * The schema the main database should have. `retort revision --autogenerate --target main -m "..."`
+ * compares it with that database and writes the difference as a revision; `DB` types your queries.
+ */
+import { defineSchema } from 'retort-migrate';
+// import { table, integer, varchar, index } from 'retort-migrate';
+//
+// export const users = table('users', {
+//   id: integer().primaryKey(),
+//   name: varchar(200).notNull(),
+//   age: integer(),
+// }, (t) => [index('ix_users_name').on(t.name)]);
+
+const schema = defineSchema({
+  // users,
+});
+export default schema;
+export type DB = typeof schema.$kysely;
