@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { displayUrl, parseUrl } from '../../src/config/url.js';
+import { RetortError } from '../../src/errors.js';
+
+/** Everything an error exposes: message, hint, JSON fields, stack and `String(error)`. */
+function everythingShown(error: RetortError): string {
+  return [error.message, error.hint ?? '', JSON.stringify(error.toJSON()), JSON.stringify(error.fields), error.stack ?? '', String(error)].join('\n');
+}
+
+function thrownBy(url: string): RetortError {
+  try {
+    parseUrl(url);
+  } catch (error) {
+    expect(error).toBeInstanceOf(RetortError);
+    return error as RetortError;
+  }
+  throw new Error(`parseUrl(${url}) did not throw`);
+}
+
+const SECRET = 'Sup3r@S3cret/#!';
+const ENCODED = encodeURIComponent(SECRET); // Sup3r%40S3cret%2F%23!
+
+describe('passwords never appear in URL errors', () => {
+  it.each([
+    ['unknown scheme, encoded password', `oracle://scott:${ENCODED}@host/db`],
+    ['driver suffix, encoded password', `postgresql+psycopg2://scott:${ENCODED}@host/db`],
+    ['bad port, encoded password', `postgres://scott:${ENCODED}@host:99999/db`],
+    ['bad port, plain password with @ / #', `postgres://scott:${SECRET}@host:5432/db`],
+    ['a password cut by / into a port and a path', 'postgres://scott:1234/Sup3rS3cret@host/db'],
+    ['missing //, plain password', `postgres:scott:${SECRET}@host/db`],
+    ['unknown scheme, plain password', `mssql://scott:${SECRET}@host/db`],
+    ['database with a slash, encoded password', `mysql://scott:${ENCODED}@host/a/b`],
+    ['bad escape elsewhere, encoded password', `mysql://scott:${ENCODED}@host/db%zz`],
+  ])('%s', (_what, url) => {
+    const error = thrownBy(url);
+    expect(error.code).toBe('BadUrl');
+    const shown = everythingShown(error);
+    for (const form of [SECRET, ENCODED, 'Sup3r', 'S3cret']) expect(shown).not.toContain(form);
+    // The error still says which URL it is about.
+    expect(error.message).toContain('scott');
+    expect(error.fields['url']).toMatch(/\*\*\*/);
+  });
+
+  it('keeps the rest of the URL readable', () => {
+    expect(displayUrl('postgres://app:pw@db:5432/shop')).toBe('postgres://app:***@db:5432/shop');
+    expect(displayUrl(`postgres://app:${SECRET}@db/shop`)).toBe('postgres://app:***@db/shop');
+    expect(displayUrl('postgres://app@db/shop')).toBe('postgres://app@db/shop');
+    expect(displayUrl('sqlite:./a@b.db')).toBe('sqlite:./a@b.db');
+  });
+
+  it('keeps the decoded password on the parsed URL only', () => {
+    const parsed = parseUrl(`postgres://scott:${ENCODED}@host/db`);
+    expect(parsed.password).toBe(SECRET);
+  });
+});
