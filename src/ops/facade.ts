@@ -1,0 +1,265 @@
+/**
+ * The `op` facade revision scripts call: `await op.createTable('books', {...})`. Each method builds
+ * a frozen operation object (src/ops/operations.ts) and hands it to an {@link OperationSink}: the
+ * runtime's, which compiles it for the dialect and executes or prints it.
+ */
+import { RetortError } from '../errors.js';
+import type { AnyColumn } from '../schema/columns.js';
+import type { ColumnSpec, ConstraintSpec, DefaultValue, IndexElement, ReferentialAction, TableOptions } from '../schema/model.js';
+import type { ColumnChanges, Operation } from './operations.js';
+import { freezeOp } from './operations.js';
+
+/** Receives each operation the script makes, in order. */
+export type OperationSink = (op: Operation) => Promise<void>;
+
+/** Options every table operation takes. */
+export interface SchemaOption {
+  /** The table's namespace; defaults to the run's `dbSchema`. */
+  readonly schema?: string;
+}
+
+/** Options of {@link Op.createTable}. */
+export interface CreateTableOptions extends SchemaOption, TableOptions {
+  /** Composite keys, checks and other table-level constraints. */
+  readonly constraints?: readonly ConstraintSpec[];
+  readonly ifNotExists?: boolean;
+}
+
+/** A new default: a literal, or raw SQL from the `sql` tag. */
+export type DefaultInput = string | number | boolean | { readonly kind: 'sql'; readonly sql: string };
+
+/** What {@link Op.alterColumn} may change, with Alembic's `existing*` facts about the column. */
+export interface AlterColumnOptions extends SchemaOption {
+  /** New type, given with a column builder: `varchar(128)`. */
+  readonly type?: AnyColumn;
+  readonly nullable?: boolean;
+  /** New server default; `null` drops it. */
+  readonly default?: DefaultInput | null;
+  /** New comment; `null` drops it. */
+  readonly comment?: string | null;
+  /** Rename the column. */
+  readonly newName?: string;
+  /** PostgreSQL `USING` expression for the type change. */
+  readonly using?: string;
+  readonly autoIncrement?: boolean;
+  /** The column's current type (MySQL needs the whole definition for MODIFY; offline mode too). */
+  readonly existingType?: AnyColumn;
+  readonly existingNullable?: boolean;
+  readonly existingDefault?: DefaultInput | null;
+  readonly existingComment?: string | null;
+}
+
+/** Options of {@link Op.createIndex}. */
+export interface CreateIndexOptions extends SchemaOption {
+  readonly unique?: boolean;
+  /** Partial index predicate (PostgreSQL, SQLite). */
+  readonly where?: string;
+  /** `CREATE INDEX CONCURRENTLY` (PostgreSQL): wrap the call in `op.noTransaction`. */
+  readonly concurrently?: boolean;
+  readonly ifNotExists?: boolean;
+}
+
+/** Options of {@link Op.dropIndex}. */
+export interface DropIndexOptions extends SchemaOption {
+  /** The index's table (MySQL needs it). */
+  readonly table?: string;
+  readonly concurrently?: boolean;
+  readonly ifExists?: boolean;
+}
+
+/** Options of {@link Op.createForeignKey}. */
+export interface ForeignKeyOptions extends SchemaOption {
+  readonly refSchema?: string;
+  readonly onDelete?: ReferentialAction;
+  readonly onUpdate?: ReferentialAction;
+}
+
+/** Options of {@link Op.batch}. */
+export interface BatchOptions extends SchemaOption {
+  /** 'auto' rebuilds only when the dialect cannot ALTER in place; 'always' forces a rebuild. */
+  readonly recreate?: 'auto' | 'always' | 'never';
+}
+
+/** The subset of `op` usable inside `op.batch(table, (batchOp) => ...)`: the table is implied. */
+export interface BatchOp {
+  addColumn(name: string, column: AnyColumn): Promise<void>;
+  dropColumn(name: string): Promise<void>;
+  alterColumn(name: string, changes: Omit<AlterColumnOptions, 'schema'>): Promise<void>;
+  createIndex(name: string, columns: readonly IndexElement[], options?: Omit<CreateIndexOptions, 'schema'>): Promise<void>;
+  dropIndex(name: string): Promise<void>;
+  createUnique(name: string, columns: readonly string[]): Promise<void>;
+  createForeignKey(name: string, columns: readonly string[], refTable: string, refColumns: readonly string[], options?: Omit<ForeignKeyOptions, 'schema'>): Promise<void>;
+  createCheck(name: string, condition: string): Promise<void>;
+  createPrimaryKey(name: string, columns: readonly string[]): Promise<void>;
+  dropConstraint(name: string, options?: { readonly type?: ConstraintSpec['kind'] }): Promise<void>;
+}
+
+/** The `op` object of a revision script. Every method returns a promise: await each one. */
+export interface Op {
+  createTable(name: string, columns: Readonly<Record<string, AnyColumn>>, options?: CreateTableOptions): Promise<void>;
+  dropTable(name: string, options?: SchemaOption & { readonly ifExists?: boolean; readonly cascade?: boolean }): Promise<void>;
+  renameTable(name: string, newName: string, options?: SchemaOption): Promise<void>;
+  addColumn(table: string, name: string, column: AnyColumn, options?: SchemaOption): Promise<void>;
+  dropColumn(table: string, name: string, options?: SchemaOption): Promise<void>;
+  alterColumn(table: string, name: string, changes: AlterColumnOptions): Promise<void>;
+  createIndex(name: string, table: string, columns: readonly IndexElement[], options?: CreateIndexOptions): Promise<void>;
+  dropIndex(name: string, options?: DropIndexOptions): Promise<void>;
+  createUnique(name: string, table: string, columns: readonly string[], options?: SchemaOption): Promise<void>;
+  createForeignKey(name: string, table: string, columns: readonly string[], refTable: string, refColumns: readonly string[], options?: ForeignKeyOptions): Promise<void>;
+  createCheck(name: string, table: string, condition: string, options?: SchemaOption): Promise<void>;
+  createPrimaryKey(name: string, table: string, columns: readonly string[], options?: SchemaOption): Promise<void>;
+  dropConstraint(name: string, table: string, options?: SchemaOption & { readonly type?: ConstraintSpec['kind'] }): Promise<void>;
+  createEnum(name: string, values: readonly string[], options?: SchemaOption): Promise<void>;
+  dropEnum(name: string, options?: SchemaOption & { readonly ifExists?: boolean }): Promise<void>;
+  addEnumValue(name: string, value: string, options?: SchemaOption & { readonly before?: string; readonly after?: string; readonly ifNotExists?: boolean }): Promise<void>;
+  setTableComment(table: string, comment: string | null, options?: SchemaOption): Promise<void>;
+  execute(sql: string): Promise<void>;
+  bulkInsert(table: string, rows: readonly Readonly<Record<string, unknown>>[], options?: SchemaOption): Promise<void>;
+  /** Several changes to one table at once; SQLite rebuilds the table (copying rows) when it must. */
+  batch(table: string, body: (batchOp: BatchOp) => Promise<void> | void, options?: BatchOptions): Promise<void>;
+  /**
+   * Run `body` outside the revision's transaction (commit before, begin again after): for
+   * `CREATE INDEX CONCURRENTLY` and `ALTER TYPE ... ADD VALUE` on PostgreSQL.
+   */
+  noTransaction(body: () => Promise<void>): Promise<void>;
+}
+
+function toDefault(value: DefaultInput | null): DefaultValue | null {
+  if (value === null) return null;
+  if (typeof value === 'object') return { kind: 'sql', sql: value.sql };
+  return { kind: 'literal', value };
+}
+
+function schemaOf(options: SchemaOption | undefined): { schema?: string } {
+  return options?.schema === undefined ? {} : { schema: options.schema };
+}
+
+/** The column changes and `existing` facts of an alterColumn call. */
+export function alterColumnParts(changes: AlterColumnOptions): { changes: ColumnChanges; existing?: Partial<ColumnSpec> } {
+  const out: { -readonly [K in keyof ColumnChanges]: ColumnChanges[K] } = {};
+  if (changes.type !== undefined) {
+    out.type = changes.type.spec.type;
+    if (changes.type.spec.unsigned) out.unsigned = true;
+  }
+  if (changes.nullable !== undefined) out.nullable = changes.nullable;
+  if (changes.default !== undefined) out.default = toDefault(changes.default);
+  if (changes.comment !== undefined) out.comment = changes.comment;
+  if (changes.newName !== undefined) out.newName = changes.newName;
+  if (changes.using !== undefined) out.using = changes.using;
+  if (changes.autoIncrement !== undefined) out.autoIncrement = changes.autoIncrement;
+  const existing: { -readonly [K in keyof ColumnSpec]?: ColumnSpec[K] } = {};
+  if (changes.existingType !== undefined) {
+    existing.type = changes.existingType.spec.type;
+    existing.unsigned = changes.existingType.spec.unsigned;
+  }
+  if (changes.existingNullable !== undefined) existing.nullable = changes.existingNullable;
+  if (changes.existingDefault !== undefined && changes.existingDefault !== null) {
+    existing.default = toDefault(changes.existingDefault) ?? undefined;
+  }
+  if (changes.existingComment !== undefined && changes.existingComment !== null) existing.comment = changes.existingComment;
+  return Object.keys(existing).length > 0 ? { changes: Object.freeze(out), existing: Object.freeze(existing) } : { changes: Object.freeze(out) };
+}
+
+function requireName(what: string, name: unknown): void {
+  if (typeof name !== 'string' || name.length === 0) {
+    throw new RetortError('BadArgument', `${what} needs a non-empty name, got ${JSON.stringify(name)}.`);
+  }
+}
+
+/** The operations of a batch body, collected in order against `table`. */
+async function collectBatch(table: string, schema: SchemaOption, body: (b: BatchOp) => Promise<void> | void): Promise<Operation[]> {
+  const ops: Operation[] = [];
+  const inner = buildOp(async (op) => {
+    ops.push(op);
+  }, async () => {
+    throw new RetortError('BadArgument', 'op.noTransaction cannot be used inside op.batch.');
+  });
+  const s = schema;
+  const batchOp: BatchOp = {
+    addColumn: (name, column) => inner.addColumn(table, name, column, s),
+    dropColumn: (name) => inner.dropColumn(table, name, s),
+    alterColumn: (name, changes) => inner.alterColumn(table, name, { ...changes, ...s }),
+    createIndex: (name, columns, options) => inner.createIndex(name, table, columns, { ...options, ...s }),
+    dropIndex: (name) => inner.dropIndex(name, { table, ...s }),
+    createUnique: (name, columns) => inner.createUnique(name, table, columns, s),
+    createForeignKey: (name, columns, refTable, refColumns, options) => inner.createForeignKey(name, table, columns, refTable, refColumns, { ...options, ...s }),
+    createCheck: (name, condition) => inner.createCheck(name, table, condition, s),
+    createPrimaryKey: (name, columns) => inner.createPrimaryKey(name, table, columns, s),
+    dropConstraint: (name, options) => inner.dropConstraint(name, table, { ...options, ...s }),
+  };
+  await body(batchOp);
+  return ops;
+}
+
+/**
+ * Build an `op` facade that sends every operation to `sink`.
+ * @param sink - compiles and runs (or prints) each operation
+ * @param noTransaction - runs a body outside the current transaction
+ */
+export function buildOp(sink: OperationSink, noTransaction: (body: () => Promise<void>) => Promise<void>): Op {
+  const emit = (op: Operation): Promise<void> => sink(freezeOp(op));
+  const addConstraint = (table: string, options: SchemaOption | undefined, constraint: ConstraintSpec & { name: string }) => {
+    requireName('A constraint', constraint.name);
+    return emit({ kind: 'addConstraint', table, ...schemaOf(options), constraint: Object.freeze(constraint) });
+  };
+  const op: Op = {
+    createTable(name, columns, options) {
+      requireName('op.createTable', name);
+      const named = Object.entries(columns).map(([col, builder]) => Object.freeze({ name: col, spec: builder.spec }));
+      const { schema, constraints, ifNotExists, ...tableOptions } = options ?? {};
+      return emit({
+        kind: 'createTable', table: name, ...schemaOf({ schema }), columns: Object.freeze(named),
+        constraints: Object.freeze([...(constraints ?? [])]), options: Object.freeze(tableOptions),
+        ...(ifNotExists ? { ifNotExists } : {}),
+      });
+    },
+    dropTable: (name, options) => emit({ kind: 'dropTable', table: name, ...schemaOf(options), ...(options?.ifExists ? { ifExists: true } : {}), ...(options?.cascade ? { cascade: true } : {}) }),
+    renameTable: (name, newName, options) => emit({ kind: 'renameTable', table: name, newName, ...schemaOf(options) }),
+    addColumn: (table, name, column, options) => emit({ kind: 'addColumn', table, ...schemaOf(options), column: Object.freeze({ name, spec: column.spec }) }),
+    dropColumn: (table, name, options) => emit({ kind: 'dropColumn', table, ...schemaOf(options), column: name }),
+    alterColumn: (table, name, changes) => emit({ kind: 'alterColumn', table, column: name, ...schemaOf(changes), ...alterColumnParts(changes) }),
+    createIndex(name, table, columns, options) {
+      requireName('op.createIndex', name);
+      return emit({
+        kind: 'createIndex', name, table, ...schemaOf(options), columns: Object.freeze([...columns]), unique: options?.unique ?? false,
+        ...(options?.where === undefined ? {} : { where: options.where }),
+        ...(options?.concurrently ? { concurrently: true } : {}),
+        ...(options?.ifNotExists ? { ifNotExists: true } : {}),
+      });
+    },
+    dropIndex: (name, options) => emit({
+      kind: 'dropIndex', name, ...schemaOf(options), ...(options?.table === undefined ? {} : { table: options.table }),
+      ...(options?.concurrently ? { concurrently: true } : {}), ...(options?.ifExists ? { ifExists: true } : {}),
+    }),
+    createUnique: (name, table, columns, options) => addConstraint(table, options, { kind: 'unique', name, columns: [...columns] }),
+    createForeignKey: (name, table, columns, refTable, refColumns, options) => addConstraint(table, options, {
+      kind: 'foreignKey', name, columns: [...columns], refTable, refColumns: [...refColumns],
+      ...(options?.refSchema === undefined ? {} : { refSchema: options.refSchema }),
+      ...(options?.onDelete === undefined ? {} : { onDelete: options.onDelete }),
+      ...(options?.onUpdate === undefined ? {} : { onUpdate: options.onUpdate }),
+    }),
+    createCheck: (name, table, condition, options) => addConstraint(table, options, { kind: 'check', name, condition }),
+    createPrimaryKey: (name, table, columns, options) => addConstraint(table, options, { kind: 'primaryKey', name, columns: [...columns] }),
+    dropConstraint: (name, table, options) => emit({ kind: 'dropConstraint', name, table, ...schemaOf(options), ...(options?.type === undefined ? {} : { type: options.type }) }),
+    createEnum: (name, values, options) => emit({ kind: 'createEnum', name, ...schemaOf(options), values: Object.freeze([...values]) }),
+    dropEnum: (name, options) => emit({ kind: 'dropEnum', name, ...schemaOf(options), ...(options?.ifExists ? { ifExists: true } : {}) }),
+    addEnumValue: (name, value, options) => emit({
+      kind: 'addEnumValue', name, value, ...schemaOf(options),
+      ...(options?.before === undefined ? {} : { before: options.before }),
+      ...(options?.after === undefined ? {} : { after: options.after }),
+      ...(options?.ifNotExists ? { ifNotExists: true } : {}),
+    }),
+    setTableComment: (table, comment, options) => emit({ kind: 'setTableComment', table, ...schemaOf(options), comment }),
+    execute(sqlText) {
+      if (typeof sqlText !== 'string') throw new RetortError('BadArgument', 'op.execute takes the SQL text as a string.');
+      return emit({ kind: 'execute', sql: sqlText });
+    },
+    bulkInsert: (table, rows, options) => emit({ kind: 'bulkInsert', table, ...schemaOf(options), rows: Object.freeze([...rows]) }),
+    async batch(table, body, options) {
+      const operations = await collectBatch(table, schemaOf(options), body);
+      return emit({ kind: 'batch', table, ...schemaOf(options), operations: Object.freeze(operations), recreate: options?.recreate ?? 'auto' });
+    },
+    noTransaction: (body) => noTransaction(body),
+  };
+  return Object.freeze(op);
+}

@@ -1,0 +1,223 @@
+/**
+ * Operations: plain, frozen, tagged objects. One operation object serves three uses, as in
+ * Alembic: a revision script creates it through the `op` facade, autogenerate renders it as
+ * TypeScript, and a dialect's DDL compiler turns it into SQL (the same SQL online and offline).
+ * Every table-level operation may carry `schema`; when absent, the run's `dbSchema` applies.
+ */
+import type {
+  ColumnSpec,
+  ColumnType,
+  ConstraintSpec,
+  DefaultValue,
+  IndexElement,
+  NamedColumn,
+  ReferentialAction,
+  TableOptions,
+} from '../schema/model.js';
+
+/** Create a table with its columns, constraints and options. */
+export interface CreateTableOp {
+  readonly kind: 'createTable';
+  readonly table: string;
+  readonly schema?: string;
+  readonly columns: readonly NamedColumn[];
+  /** Table-level constraints beyond what the columns declare (composite keys, checks...). */
+  readonly constraints: readonly ConstraintSpec[];
+  readonly options: TableOptions;
+  readonly ifNotExists?: boolean;
+}
+
+/** Drop a table. */
+export interface DropTableOp {
+  readonly kind: 'dropTable';
+  readonly table: string;
+  readonly schema?: string;
+  readonly ifExists?: boolean;
+  readonly cascade?: boolean;
+}
+
+/** Rename a table. */
+export interface RenameTableOp {
+  readonly kind: 'renameTable';
+  readonly table: string;
+  readonly newName: string;
+  readonly schema?: string;
+}
+
+/** Add a column. */
+export interface AddColumnOp {
+  readonly kind: 'addColumn';
+  readonly table: string;
+  readonly schema?: string;
+  readonly column: NamedColumn;
+}
+
+/** Drop a column. */
+export interface DropColumnOp {
+  readonly kind: 'dropColumn';
+  readonly table: string;
+  readonly schema?: string;
+  readonly column: string;
+}
+
+/**
+ * What `alterColumn` changes. A key that is absent is left alone; `default: null` and
+ * `comment: null` remove the default / comment.
+ */
+export interface ColumnChanges {
+  readonly type?: ColumnType;
+  readonly nullable?: boolean;
+  readonly default?: DefaultValue | null;
+  readonly comment?: string | null;
+  readonly newName?: string;
+  /** PostgreSQL `USING` expression for a type change. */
+  readonly using?: string;
+  readonly autoIncrement?: boolean;
+  readonly unsigned?: boolean;
+}
+
+/** Alter a column. `existing` describes the column as it is (Alembic's `existing_*`). */
+export interface AlterColumnOp {
+  readonly kind: 'alterColumn';
+  readonly table: string;
+  readonly schema?: string;
+  readonly column: string;
+  readonly changes: ColumnChanges;
+  /** The column's current definition, when known: needed by MySQL's MODIFY and SQLite's rebuild. */
+  readonly existing?: Partial<ColumnSpec>;
+}
+
+/** Create an index. */
+export interface CreateIndexOp {
+  readonly kind: 'createIndex';
+  readonly name: string;
+  readonly table: string;
+  readonly schema?: string;
+  readonly columns: readonly IndexElement[];
+  readonly unique: boolean;
+  /** Partial index predicate. */
+  readonly where?: string;
+  /** PostgreSQL `CONCURRENTLY`; must run outside a transaction (see `op.noTransaction`). */
+  readonly concurrently?: boolean;
+  readonly ifNotExists?: boolean;
+}
+
+/** Drop an index. MySQL needs the table. */
+export interface DropIndexOp {
+  readonly kind: 'dropIndex';
+  readonly name: string;
+  readonly table?: string;
+  readonly schema?: string;
+  readonly concurrently?: boolean;
+  readonly ifExists?: boolean;
+}
+
+/** Add a table constraint (unique, foreign key, check, primary key). */
+export interface AddConstraintOp {
+  readonly kind: 'addConstraint';
+  readonly table: string;
+  readonly schema?: string;
+  readonly constraint: ConstraintSpec & { readonly name: string };
+}
+
+/** Drop a named constraint; `type` helps dialects that spell drops differently (MySQL). */
+export interface DropConstraintOp {
+  readonly kind: 'dropConstraint';
+  readonly table: string;
+  readonly schema?: string;
+  readonly name: string;
+  readonly type?: ConstraintSpec['kind'];
+}
+
+/** Create a named enum type (PostgreSQL); dialects with inline enums emit nothing. */
+export interface CreateEnumOp {
+  readonly kind: 'createEnum';
+  readonly name: string;
+  readonly schema?: string;
+  readonly values: readonly string[];
+}
+
+/** Drop a named enum type. */
+export interface DropEnumOp {
+  readonly kind: 'dropEnum';
+  readonly name: string;
+  readonly schema?: string;
+  readonly ifExists?: boolean;
+}
+
+/** Add a value to an enum type. */
+export interface AddEnumValueOp {
+  readonly kind: 'addEnumValue';
+  readonly name: string;
+  readonly schema?: string;
+  readonly value: string;
+  readonly before?: string;
+  readonly after?: string;
+  readonly ifNotExists?: boolean;
+}
+
+/** Set or remove (null) a table comment. */
+export interface SetTableCommentOp {
+  readonly kind: 'setTableComment';
+  readonly table: string;
+  readonly schema?: string;
+  readonly comment: string | null;
+}
+
+/** Raw SQL, executed as written. */
+export interface ExecuteOp {
+  readonly kind: 'execute';
+  readonly sql: string;
+}
+
+/** Insert rows; values are rendered as literals so that offline SQL is complete. */
+export interface BulkInsertOp {
+  readonly kind: 'bulkInsert';
+  readonly table: string;
+  readonly schema?: string;
+  readonly rows: readonly Readonly<Record<string, unknown>>[];
+}
+
+/**
+ * Several changes to one table applied together. Dialects that can ALTER in place compile the
+ * inner operations one by one; SQLite rebuilds the table (create new, copy rows, drop, rename).
+ */
+export interface BatchOp {
+  readonly kind: 'batch';
+  readonly table: string;
+  readonly schema?: string;
+  readonly operations: readonly Operation[];
+  /** 'auto' (rebuild only when needed), 'always', or 'never'. */
+  readonly recreate: 'auto' | 'always' | 'never';
+}
+
+/** Every operation. */
+export type Operation =
+  | CreateTableOp
+  | DropTableOp
+  | RenameTableOp
+  | AddColumnOp
+  | DropColumnOp
+  | AlterColumnOp
+  | CreateIndexOp
+  | DropIndexOp
+  | AddConstraintOp
+  | DropConstraintOp
+  | CreateEnumOp
+  | DropEnumOp
+  | AddEnumValueOp
+  | SetTableCommentOp
+  | ExecuteOp
+  | BulkInsertOp
+  | BatchOp;
+
+/** The `kind` of every operation. */
+export type OperationKind = Operation['kind'];
+
+/** Re-exported for dialects compiling foreign keys. */
+export type { ReferentialAction };
+
+/** Freeze an operation (shallowly; its parts are frozen by their builders). */
+export function freezeOp<T extends Operation>(op: T): T {
+  return Object.freeze(op);
+}

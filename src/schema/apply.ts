@@ -1,0 +1,161 @@
+/**
+ * `applyOperations(model, ops)`: replay operations on a neutral model, without a database. It
+ * tells what schema a list of revisions leads to (the diff's round-trip tests use it: applying
+ * the downgrade to the target must give the source back).
+ */
+import { RetortError } from '../errors.js';
+import type { Operation } from '../ops/operations.js';
+import { conventionalName } from '../autogen/normalize.js';
+import type { ColumnSpec, ConstraintSpec, NamedColumn, SchemaModel, TableSpec } from './model.js';
+
+function missing(what: string, name: string): RetortError {
+  return new RetortError('BadArgument', `Cannot apply the operation: ${what} '${name}' does not exist.`, {
+    fields: { [what]: name },
+    hint: 'The operations do not match the schema they are applied to.',
+  });
+}
+
+function sameTable(t: TableSpec, name: string, schema: string | undefined): boolean {
+  return t.name === name && t.schema === schema;
+}
+
+/**
+ * The table without the constraint `name`. A constraint declared without a name is found by the
+ * conventional name the diff gives it (a database would have named it; a model cannot know how).
+ */
+function withoutConstraint(table: TableSpec, name: string): TableSpec {
+  const named = table.constraints.some((c) => c.name === name);
+  const matches = (c: ConstraintSpec) => (named ? c.name === name : c.name === undefined && conventionalName(table.name, c) === name);
+  const constraints = table.constraints.filter((c) => !matches(c));
+  const columns = table.columns.map((c): NamedColumn => {
+    const ref = c.spec.references;
+    let spec: ColumnSpec = c.spec;
+    if (ref !== undefined && (ref.name === name || (ref.name === undefined && !named &&
+      conventionalName(table.name, { kind: 'foreignKey', columns: [c.name], refTable: ref.table, refColumns: [ref.column] }) === name))) {
+      spec = { ...spec, references: undefined };
+    }
+    if (spec.unique && !named && conventionalName(table.name, { kind: 'unique', columns: [c.name] }) === name) spec = { ...spec, unique: false };
+    return spec === c.spec ? c : { name: c.name, spec };
+  });
+  return { ...table, constraints, columns };
+}
+
+function alterTable(table: TableSpec, op: Operation): TableSpec {
+  switch (op.kind) {
+    case 'renameTable':
+      return { ...table, name: op.newName };
+    case 'addColumn':
+      return { ...table, columns: [...table.columns, op.column] };
+    case 'dropColumn':
+      if (!table.columns.some((c) => c.name === op.column)) throw missing('column', op.column);
+      return {
+        ...table,
+        columns: table.columns.filter((c) => c.name !== op.column),
+        indexes: table.indexes.filter((ix) => !ix.columns.includes(op.column)),
+        constraints: table.constraints.filter((c) => c.kind === 'check' || !c.columns.includes(op.column)),
+      };
+    case 'alterColumn': {
+      const { newName, using: _using, ...changes } = op.changes;
+      if (!table.columns.some((c) => c.name === op.column)) throw missing('column', op.column);
+      const rename = (cols: readonly string[]) => cols.map((c) => (c === op.column && newName ? newName : c));
+      const columns = table.columns.map((c): NamedColumn => {
+        if (c.name !== op.column) return c;
+        const spec: Record<string, unknown> = { ...c.spec };
+        for (const [k, v] of Object.entries(changes)) spec[k] = v === null ? undefined : v;
+        return { name: newName ?? c.name, spec: spec as unknown as ColumnSpec };
+      });
+      const constraints = table.constraints.map((c): ConstraintSpec => (c.kind === 'check' ? c : { ...c, columns: rename(c.columns) }));
+      const indexes = table.indexes.map((ix) => ({ ...ix, columns: ix.columns.map((e) => (typeof e === 'string' ? rename([e])[0] as string : e)) }));
+      return { ...table, columns, constraints, indexes };
+    }
+    case 'createIndex':
+      return { ...table, indexes: [...table.indexes, { name: op.name, columns: op.columns, unique: op.unique, ...(op.where === undefined ? {} : { where: op.where }) }] };
+    case 'dropIndex':
+      if (!table.indexes.some((ix) => ix.name === op.name)) throw missing('index', op.name);
+      return { ...table, indexes: table.indexes.filter((ix) => ix.name !== op.name) };
+    case 'addConstraint':
+      return { ...table, constraints: [...table.constraints, op.constraint] };
+    case 'dropConstraint': {
+      if (op.type === 'primaryKey' && !table.constraints.some((c) => c.name === op.name)) {
+        // A primary key declared on columns has no constraint entry: clear the flags.
+        return { ...table, columns: table.columns.map((c) => ({ name: c.name, spec: { ...c.spec, primaryKey: false } })) };
+      }
+      return withoutConstraint(table, op.name);
+    }
+    case 'setTableComment':
+      return { ...table, options: { ...table.options, comment: op.comment ?? undefined } };
+    default:
+      return table;
+  }
+}
+
+/**
+ * Foreign keys follow a renamed table or column, as they do in the databases: point every key
+ * that referenced `table` (or its column `column`) at the new name.
+ */
+function followRename(model: SchemaModel, table: string, newTable: string, column?: string, newColumn?: string): SchemaModel {
+  const col = (c: string) => (column !== undefined && c === column && newColumn !== undefined ? newColumn : c);
+  const tables = model.tables.map((t): TableSpec => ({
+    ...t,
+    columns: t.columns.map((c): NamedColumn => {
+      const ref = c.spec.references;
+      if (ref === undefined || ref.table !== table) return c;
+      return { name: c.name, spec: { ...c.spec, references: { ...ref, table: newTable, column: col(ref.column) } } };
+    }),
+    constraints: t.constraints.map((c): ConstraintSpec =>
+      c.kind === 'foreignKey' && c.refTable === table ? { ...c, refTable: newTable, refColumns: c.refColumns.map(col) } : c),
+  }));
+  return { ...model, tables };
+}
+
+/** Apply one operation to `model`. */
+export function applyOperation(model: SchemaModel, op: Operation): SchemaModel {
+  const next = applyDirect(model, op);
+  if (op.kind === 'renameTable') return followRename(next, op.table, op.newName);
+  if (op.kind === 'alterColumn' && op.changes.newName !== undefined) {
+    return followRename(next, op.table, op.table, op.column, op.changes.newName);
+  }
+  return next;
+}
+
+function applyDirect(model: SchemaModel, op: Operation): SchemaModel {
+  switch (op.kind) {
+    case 'createTable': {
+      const table: TableSpec = { name: op.table, ...(op.schema === undefined ? {} : { schema: op.schema }), columns: op.columns, constraints: op.constraints, indexes: [], options: op.options };
+      return { ...model, tables: [...model.tables, table] };
+    }
+    case 'dropTable':
+      if (!model.tables.some((t) => sameTable(t, op.table, op.schema))) throw missing('table', op.table);
+      return { ...model, tables: model.tables.filter((t) => !sameTable(t, op.table, op.schema)) };
+    case 'createEnum':
+      return { ...model, enums: [...model.enums, { name: op.name, ...(op.schema === undefined ? {} : { schema: op.schema }), values: op.values }] };
+    case 'dropEnum':
+      return { ...model, enums: model.enums.filter((e) => e.name !== op.name) };
+    case 'addEnumValue':
+      return {
+        ...model,
+        enums: model.enums.map((e) => {
+          if (e.name !== op.name) return e;
+          const values = [...e.values];
+          const at = op.after !== undefined ? values.indexOf(op.after) + 1 : op.before !== undefined ? values.indexOf(op.before) : values.length;
+          values.splice(at, 0, op.value);
+          return { ...e, values };
+        }),
+      };
+    case 'execute':
+    case 'bulkInsert':
+      return model;
+    case 'batch':
+      return { ...model, tables: model.tables.map((t) => (sameTable(t, op.table, op.schema) ? op.operations.reduce(alterTable, t) : t)) };
+    default: {
+      const table = 'table' in op ? op.table : undefined;
+      if (table === undefined || !model.tables.some((t) => sameTable(t, table, op.schema))) throw missing('table', String(table));
+      return { ...model, tables: model.tables.map((t) => (sameTable(t, table, op.schema) ? alterTable(t, op) : t)) };
+    }
+  }
+}
+
+/** Apply `ops` in order to `model`. */
+export function applyOperations(model: SchemaModel, ops: readonly Operation[]): SchemaModel {
+  return ops.reduce(applyOperation, model);
+}

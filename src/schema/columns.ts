@@ -1,0 +1,185 @@
+/**
+ * Column builders: `integer().primaryKey()`, `varchar(64).notNull()`, ... The same builders serve
+ * `op.createTable` / `op.addColumn` in revision scripts and `table(...)` in the schema module.
+ * A builder is immutable: every modifier returns a new builder. Its type parameters carry what
+ * Kysely's `Database` type needs (the value type, nullability, whether inserts may omit it).
+ */
+import type {
+  ColumnReference,
+  ColumnSpec,
+  ColumnType,
+  DefaultValue,
+  ReferentialAction,
+} from './model.js';
+import { columnSpec } from './model.js';
+
+/** Raw SQL for a default, written with the {@link sql} tag: `.default(sql\`now()\`)`. */
+export interface RawSql {
+  readonly kind: 'sql';
+  readonly sql: string;
+}
+
+/** Tag for raw SQL defaults and expressions: `sql\`CURRENT_TIMESTAMP\``. */
+export function sql(strings: TemplateStringsArray, ...values: unknown[]): RawSql {
+  let text = strings[0] ?? '';
+  values.forEach((value, i) => {
+    text += String(value) + (strings[i + 1] ?? '');
+  });
+  return Object.freeze({ kind: 'sql', sql: text });
+}
+
+/** Options of `.references()`. */
+export interface ReferenceOptions {
+  readonly name?: string;
+  readonly onDelete?: ReferentialAction;
+  readonly onUpdate?: ReferentialAction;
+}
+
+/**
+ * A column under construction.
+ * @typeParam T - the TypeScript type of the column's values
+ * @typeParam Nullable - whether the column accepts NULL
+ * @typeParam HasDefault - whether an insert may omit the column (default, auto-increment)
+ */
+export class ColumnBuilder<T, Nullable extends boolean = true, HasDefault extends boolean = false> {
+  /** Phantom fields for type inference only; never set at run time. */
+  declare readonly $type: T;
+  declare readonly $nullable: Nullable;
+  declare readonly $hasDefault: HasDefault;
+
+  /** The neutral description of the column. */
+  readonly spec: ColumnSpec;
+
+  constructor(spec: ColumnSpec) {
+    this.spec = spec;
+    Object.freeze(this);
+  }
+
+  private with<N extends boolean, D extends boolean>(changes: Partial<ColumnSpec>): ColumnBuilder<T, N, D> {
+    return new ColumnBuilder<T, N, D>(columnSpec(this.spec.type, { ...this.spec, ...changes }));
+  }
+
+  /** NOT NULL. */
+  notNull(): ColumnBuilder<T, false, HasDefault> {
+    return this.with({ nullable: false });
+  }
+
+  /** Explicitly nullable (the default; useful to document intent). */
+  nullable(): ColumnBuilder<T, true, HasDefault> {
+    return this.with({ nullable: true });
+  }
+
+  /** Part of the primary key; implies NOT NULL. */
+  primaryKey(): ColumnBuilder<T, false, HasDefault> {
+    return this.with({ primaryKey: true, nullable: false });
+  }
+
+  /** Auto-increment / identity / serial, as the dialect has it. Inserts may omit the column. */
+  autoIncrement(): ColumnBuilder<T, Nullable, true> {
+    return this.with({ autoIncrement: true });
+  }
+
+  /** UNSIGNED (MySQL/MariaDB; other dialects ignore it). */
+  unsigned(): ColumnBuilder<T, Nullable, HasDefault> {
+    return this.with({ unsigned: true });
+  }
+
+  /** A server default: a literal, `null`, or raw SQL through the {@link sql} tag. */
+  default(value: string | number | boolean | null | RawSql): ColumnBuilder<T, Nullable, true> {
+    const def: DefaultValue =
+      value !== null && typeof value === 'object'
+        ? { kind: 'sql', sql: value.sql }
+        : { kind: 'literal', value };
+    return this.with({ default: Object.freeze(def) });
+  }
+
+  /** A single-column UNIQUE constraint. */
+  unique(): ColumnBuilder<T, Nullable, HasDefault> {
+    return this.with({ unique: true });
+  }
+
+  /** A foreign key to `table.column`. */
+  references(target: string, options: ReferenceOptions = {}): ColumnBuilder<T, Nullable, HasDefault> {
+    const dot = target.lastIndexOf('.');
+    if (dot <= 0 || dot === target.length - 1) {
+      throw new TypeError(`references() takes 'table.column', got '${target}'`);
+    }
+    const ref: ColumnReference = Object.freeze({
+      table: target.slice(0, dot),
+      column: target.slice(dot + 1),
+      ...options,
+    });
+    return this.with({ references: ref });
+  }
+
+  /** A column comment. */
+  comment(text: string): ColumnBuilder<T, Nullable, HasDefault> {
+    return this.with({ comment: text });
+  }
+
+  /** The column's previous name: autogenerate writes a rename instead of a drop and an add. */
+  renamedFrom(oldName: string): ColumnBuilder<T, Nullable, HasDefault> {
+    return this.with({ renamedFrom: oldName });
+  }
+}
+
+/** Any column builder. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyColumn = ColumnBuilder<any, boolean, boolean>;
+
+function column<T>(type: ColumnType): ColumnBuilder<T> {
+  return new ColumnBuilder<T>(columnSpec(Object.freeze(type)));
+}
+
+/** SMALLINT. */
+export const smallint = (): ColumnBuilder<number> => column({ kind: 'smallint' });
+/** INTEGER. */
+export const integer = (): ColumnBuilder<number> => column({ kind: 'integer' });
+/** BIGINT. Drivers return it as a number (SQLite, MySQL) or a string (PostgreSQL's int8). */
+export const bigint = (): ColumnBuilder<number | string> => column({ kind: 'bigint' });
+/** VARCHAR(length). */
+export const varchar = (length?: number): ColumnBuilder<string> =>
+  column(length === undefined ? { kind: 'varchar' } : { kind: 'varchar', length });
+/** CHAR(length). */
+export const char = (length?: number): ColumnBuilder<string> =>
+  column(length === undefined ? { kind: 'char' } : { kind: 'char', length });
+/** TEXT. */
+export const text = (): ColumnBuilder<string> => column({ kind: 'text' });
+/** BOOLEAN (TINYINT(1) on MySQL, INTEGER 0/1 on SQLite). */
+export const boolean = (): ColumnBuilder<boolean> => column({ kind: 'boolean' });
+/** NUMERIC(precision, scale); drivers return strings to keep precision. */
+export const numeric = (precision?: number, scale?: number): ColumnBuilder<string | number> =>
+  column({
+    kind: 'numeric',
+    ...(precision === undefined ? {} : { precision }),
+    ...(scale === undefined ? {} : { scale }),
+  });
+/** REAL (single precision). */
+export const real = (): ColumnBuilder<number> => column({ kind: 'real' });
+/** DOUBLE PRECISION. */
+export const double = (): ColumnBuilder<number> => column({ kind: 'double' });
+/** DATE. */
+export const date = (): ColumnBuilder<Date | string> => column({ kind: 'date' });
+/** TIME. */
+export const time = (): ColumnBuilder<string> => column({ kind: 'time' });
+/** A date and time without zone: DATETIME on MySQL and SQLite, `timestamp` on PostgreSQL. */
+export const timestamp = (precision?: number): ColumnBuilder<Date | string> =>
+  column(precision === undefined ? { kind: 'timestamp' } : { kind: 'timestamp', precision });
+/** Alias of {@link timestamp}, for MySQL users. */
+export const datetime = timestamp;
+/** A date and time with zone: `timestamptz` on PostgreSQL. */
+export const timestamptz = (precision?: number): ColumnBuilder<Date | string> =>
+  column(precision === undefined ? { kind: 'timestamptz' } : { kind: 'timestamptz', precision });
+/** JSON. */
+export const json = <T = unknown>(): ColumnBuilder<T> => column({ kind: 'json' });
+/** JSONB (PostgreSQL; JSON elsewhere). */
+export const jsonb = <T = unknown>(): ColumnBuilder<T> => column({ kind: 'jsonb' });
+/** UUID (PostgreSQL; CHAR(36) elsewhere). */
+export const uuid = (): ColumnBuilder<string> => column({ kind: 'uuid' });
+/** Binary data: BYTEA, BLOB, LONGBLOB. */
+export const bytes = (): ColumnBuilder<Buffer> => column({ kind: 'bytes' });
+/** An enumeration named `name` with `values`. */
+export const enumOf = <const V extends readonly string[]>(name: string, values: V): ColumnBuilder<V[number]> =>
+  column({ kind: 'enum', name, values: Object.freeze([...values]) });
+/** A type spelled in the dialect's own SQL, kept verbatim. */
+export const rawType = <T = unknown>(sqlType: string): ColumnBuilder<T> => column({ kind: 'raw', sql: sqlType });

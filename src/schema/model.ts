@@ -1,0 +1,150 @@
+/**
+ * The neutral schema model: plain, frozen data that describes tables, columns, indexes and
+ * constraints without saying which database they live in. The TypeScript builders produce it,
+ * each dialect's introspection reads the live database into it, the diff engine compares two of
+ * them, and each dialect's DDL compiler turns operations carrying it into SQL.
+ */
+
+/** A column type, independent of any dialect. Each dialect maps it to its own spelling. */
+export type ColumnType =
+  | { readonly kind: 'smallint' }
+  | { readonly kind: 'integer' }
+  | { readonly kind: 'bigint' }
+  | { readonly kind: 'varchar'; readonly length?: number }
+  | { readonly kind: 'char'; readonly length?: number }
+  | { readonly kind: 'text' }
+  | { readonly kind: 'boolean' }
+  | { readonly kind: 'numeric'; readonly precision?: number; readonly scale?: number }
+  | { readonly kind: 'real' }
+  | { readonly kind: 'double' }
+  | { readonly kind: 'date' }
+  | { readonly kind: 'time' }
+  /** A date and time without zone: DATETIME on MySQL, `timestamp without time zone` on PostgreSQL. */
+  | { readonly kind: 'timestamp'; readonly precision?: number }
+  | { readonly kind: 'timestamptz'; readonly precision?: number }
+  | { readonly kind: 'json' }
+  | { readonly kind: 'jsonb' }
+  | { readonly kind: 'uuid' }
+  | { readonly kind: 'bytes' }
+  /** An enumeration. PostgreSQL: a named type; MySQL: inline ENUM(...); SQLite: text + CHECK. */
+  | { readonly kind: 'enum'; readonly name: string; readonly values: readonly string[] }
+  /** A type spelled out in the dialect's own SQL, kept verbatim (from `pull`, or by hand). */
+  | { readonly kind: 'raw'; readonly sql: string };
+
+/** The `kind` of every {@link ColumnType}. */
+export type ColumnTypeKind = ColumnType['kind'];
+
+/** A server default: a literal value (quoted by the dialect) or raw SQL (kept verbatim). */
+export type DefaultValue =
+  | { readonly kind: 'literal'; readonly value: string | number | boolean | null }
+  | { readonly kind: 'sql'; readonly sql: string };
+
+/** Referential action of a foreign key. */
+export type ReferentialAction = 'cascade' | 'restrict' | 'set null' | 'set default' | 'no action';
+
+/** The target of a column-level `.references()`. */
+export interface ColumnReference {
+  readonly table: string;
+  readonly column: string;
+  readonly name?: string;
+  readonly onDelete?: ReferentialAction;
+  readonly onUpdate?: ReferentialAction;
+}
+
+/** Everything retort knows about one column. */
+export interface ColumnSpec {
+  readonly type: ColumnType;
+  /** False when declared `.notNull()` or part of the primary key (as in SQLAlchemy). */
+  readonly nullable: boolean;
+  readonly primaryKey: boolean;
+  readonly autoIncrement: boolean;
+  readonly unsigned: boolean;
+  readonly unique: boolean;
+  readonly default?: DefaultValue;
+  readonly references?: ColumnReference;
+  readonly comment?: string;
+  /** The name this column had before, so that autogenerate writes a rename, not a drop and add. */
+  readonly renamedFrom?: string;
+}
+
+/** A column with its name, in table order. */
+export interface NamedColumn {
+  readonly name: string;
+  readonly spec: ColumnSpec;
+}
+
+/** An index element: a column name, or an SQL expression (PostgreSQL, SQLite, MySQL 8). */
+export type IndexElement = string | { readonly expression: string };
+
+/** An index. */
+export interface IndexSpec {
+  readonly name: string;
+  readonly columns: readonly IndexElement[];
+  readonly unique: boolean;
+  /** Partial index predicate (PostgreSQL, SQLite). */
+  readonly where?: string;
+}
+
+/** A table-level constraint. A constraint without a name is matched by its content. */
+export type ConstraintSpec =
+  | { readonly kind: 'primaryKey'; readonly name?: string; readonly columns: readonly string[] }
+  | { readonly kind: 'unique'; readonly name?: string; readonly columns: readonly string[] }
+  | {
+      readonly kind: 'foreignKey';
+      readonly name?: string;
+      readonly columns: readonly string[];
+      readonly refTable: string;
+      readonly refSchema?: string;
+      readonly refColumns: readonly string[];
+      readonly onDelete?: ReferentialAction;
+      readonly onUpdate?: ReferentialAction;
+    }
+  | { readonly kind: 'check'; readonly name?: string; readonly condition: string };
+
+/** Dialect-specific table options (engine, charset, collation on MySQL). */
+export interface TableOptions {
+  readonly comment?: string;
+  readonly engine?: string;
+  readonly charset?: string;
+  readonly collate?: string;
+}
+
+/** One table. */
+export interface TableSpec {
+  readonly name: string;
+  /** The namespace (PostgreSQL schema); undefined means the configured default. */
+  readonly schema?: string;
+  readonly columns: readonly NamedColumn[];
+  readonly constraints: readonly ConstraintSpec[];
+  readonly indexes: readonly IndexSpec[];
+  readonly options: TableOptions;
+  /** The name this table had before, so that autogenerate writes a rename. */
+  readonly renamedFrom?: string;
+}
+
+/** A named enum type (PostgreSQL). */
+export interface EnumSpec {
+  readonly name: string;
+  readonly schema?: string;
+  readonly values: readonly string[];
+}
+
+/** A whole schema: what a schema module declares, or what introspection reads. */
+export interface SchemaModel {
+  readonly tables: readonly TableSpec[];
+  readonly enums: readonly EnumSpec[];
+}
+
+/** A column spec with every flag at its default: nullable, no keys, no default. */
+export function columnSpec(type: ColumnType, overrides: Partial<ColumnSpec> = {}): ColumnSpec {
+  const spec: ColumnSpec = {
+    type,
+    nullable: true,
+    primaryKey: false,
+    autoIncrement: false,
+    unsigned: false,
+    unique: false,
+    ...overrides,
+  };
+  return Object.freeze(spec);
+}

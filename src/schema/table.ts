@@ -1,0 +1,125 @@
+/**
+ * `table(name, columns, extras?, options?)`: one table of a schema module. The result keeps the
+ * builders' type parameters (for the Kysely `Database` type) and the neutral {@link TableSpec}.
+ */
+import { RetortError } from '../errors.js';
+import type { AnyColumn } from './columns.js';
+import type { ColumnRef, TableExtra } from './extras.js';
+import { IndexDefinition } from './extras.js';
+import type { ConstraintSpec, IndexSpec, NamedColumn, TableSpec } from './model.js';
+
+/** The columns of a table, by name. */
+export type ColumnMap = Readonly<Record<string, AnyColumn>>;
+
+/** Typed references to a table's columns, handed to the extras callback as `t`. */
+export type ColumnRefs<C extends ColumnMap> = { readonly [K in keyof C & string]: ColumnRef<K> };
+
+/** Options of a table. */
+export interface TableDefinitionOptions {
+  readonly comment?: string;
+  /** The namespace (PostgreSQL schema); defaults to the configured `dbSchema`. */
+  readonly schema?: string;
+  /** The table's previous name: autogenerate writes a rename instead of a drop and a create. */
+  readonly renamedFrom?: string;
+  /** MySQL table options. */
+  readonly engine?: string;
+  readonly charset?: string;
+  readonly collate?: string;
+}
+
+/** The extras callback: `(t) => [index('ix').on(t.name)]`. */
+export type TableExtras<C extends ColumnMap> = (t: ColumnRefs<C>) => readonly TableExtra[];
+
+/**
+ * A declared table: its name, its builders (for types) and its neutral spec.
+ * @typeParam S - the declared namespace, if any: Kysely then knows the table as `S.name`
+ */
+export interface TableDefinition<Name extends string = string, C extends ColumnMap = ColumnMap, S extends string | undefined = string | undefined> {
+  readonly name: Name;
+  readonly columns: C;
+  readonly spec: TableSpec;
+  /** Phantom: the declared namespace, for the Kysely type; read `spec.schema` at run time. */
+  readonly $schema?: S;
+}
+
+function invalid(message: string, fields: Record<string, unknown>, hint: string): RetortError {
+  return new RetortError('SchemaInvalid', message, { fields, hint });
+}
+
+function checkColumns(tableName: string, what: string, names: readonly string[], known: ReadonlySet<string>): void {
+  for (const name of names) {
+    if (!known.has(name)) {
+      throw invalid(`Table '${tableName}': ${what} names column '${name}', which the table does not have.`,
+        { table: tableName, column: name }, 'Use a column declared in the table, through `t.<column>`.');
+    }
+  }
+}
+
+function splitExtras(tableName: string, extras: readonly TableExtra[], known: ReadonlySet<string>) {
+  const indexes: IndexSpec[] = [];
+  const constraints: ConstraintSpec[] = [];
+  for (const extra of extras) {
+    if (extra instanceof IndexDefinition) {
+      const cols = extra.spec.columns.filter((c): c is string => typeof c === 'string');
+      checkColumns(tableName, `index '${extra.spec.name}'`, cols, known);
+      indexes.push(extra.spec);
+    } else {
+      if (extra.kind !== 'check') checkColumns(tableName, `a ${extra.kind} constraint`, extra.columns, known);
+      constraints.push(extra);
+    }
+  }
+  return { indexes, constraints };
+}
+
+/**
+ * Declare a table.
+ * @param name - the table's name in the database
+ * @param columns - column builders by name, in table order
+ * @param extras - indexes and table-level constraints, given typed column references `t`
+ * @param options - comment, schema, previous name, MySQL options
+ */
+export function table<Name extends string, C extends ColumnMap, const S extends string | undefined = undefined>(
+  name: Name,
+  columns: C,
+  extras?: TableExtras<C>,
+  options?: TableDefinitionOptions & { readonly schema?: S },
+): TableDefinition<Name, C, S>;
+/** Declare a table without extras: `table('books', {...}, { comment: '...' })`. */
+export function table<Name extends string, C extends ColumnMap, const S extends string | undefined = undefined>(
+  name: Name,
+  columns: C,
+  options: TableDefinitionOptions & { readonly schema?: S },
+): TableDefinition<Name, C, S>;
+export function table<Name extends string, C extends ColumnMap>(
+  name: Name,
+  columns: C,
+  extras?: TableExtras<C> | TableDefinitionOptions,
+  options: TableDefinitionOptions = {},
+): TableDefinition<Name, C> {
+  const extrasFn = typeof extras === 'function' ? extras : undefined;
+  const opts = typeof extras === 'object' && extras !== null ? extras : options;
+  const names = Object.keys(columns);
+  if (names.length === 0) {
+    throw invalid(`Table '${name}' has no columns.`, { table: name }, 'Declare at least one column.');
+  }
+  const refs = Object.freeze(Object.fromEntries(names.map((n) => [n, n]))) as ColumnRefs<C>;
+  const { indexes, constraints } = splitExtras(name, extrasFn ? extrasFn(refs) : [], new Set(names));
+  const namedColumns: NamedColumn[] = names.map((n) => Object.freeze({ name: n, spec: (columns[n] as AnyColumn).spec }));
+  const { comment, schema, renamedFrom, engine, charset, collate } = opts;
+  const tableOptions = Object.freeze({
+    ...(comment === undefined ? {} : { comment }),
+    ...(engine === undefined ? {} : { engine }),
+    ...(charset === undefined ? {} : { charset }),
+    ...(collate === undefined ? {} : { collate }),
+  });
+  const spec: TableSpec = Object.freeze({
+    name,
+    ...(schema === undefined ? {} : { schema }),
+    columns: Object.freeze(namedColumns),
+    constraints: Object.freeze(constraints),
+    indexes: Object.freeze(indexes),
+    options: tableOptions,
+    ...(renamedFrom === undefined ? {} : { renamedFrom }),
+  });
+  return Object.freeze({ name, columns, spec });
+}
