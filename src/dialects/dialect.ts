@@ -1,0 +1,176 @@
+/**
+ * What a dialect is to the core. The core never tests a dialect's name: it asks
+ * {@link DialectCapabilities} and calls the interfaces below. Each dialect lives in its own folder
+ * (`dialects/sqlite`, `dialects/postgres`, `dialects/mysql`) and is loaded lazily by the registry,
+ * so that graph-only commands never load a database driver.
+ */
+import type { Kysely } from 'kysely';
+import type { Operation } from '../ops/operations.js';
+import type { ColumnType, DefaultValue, SchemaModel, TableSpec } from '../schema/model.js';
+
+/** What a dialect can do; the core decides by these, never by name. */
+export interface DialectCapabilities {
+  /** DDL runs inside transactions and rolls back (PostgreSQL, SQLite). */
+  readonly transactionalDdl: boolean;
+  /** Namespaces for tables (PostgreSQL schemas). MySQL databases are addressed by the URL. */
+  readonly schemas: boolean;
+  /** Named enum types that need CREATE TYPE (PostgreSQL). */
+  readonly namedEnums: boolean;
+  /** ALTER TABLE can change a column's type and nullability in place (false on SQLite: batch). */
+  readonly alterColumnInPlace: boolean;
+  /** CREATE INDEX CONCURRENTLY. */
+  readonly concurrentIndexes: boolean;
+  /** Partial indexes (`WHERE`). */
+  readonly partialIndexes: boolean;
+  /** Column and table comments. */
+  readonly comments: boolean;
+}
+
+/** A parsed connection URL. `password` is kept only to connect and to redact; never print it. */
+export interface ConnectionUrl {
+  /** The original text; print {@link redactUrl}(`raw`) instead. */
+  readonly raw: string;
+  /** The scheme as written, e.g. `postgresql`. */
+  readonly scheme: string;
+  readonly host?: string;
+  readonly port?: number;
+  readonly user?: string;
+  readonly password?: string;
+  /** Database name (PostgreSQL, MySQL) or file path (SQLite; `:memory:` for memory). */
+  readonly database?: string;
+  /** Query-string parameters. */
+  readonly params: Readonly<Record<string, string>>;
+}
+
+/**
+ * A pinned connection for one run. Everything a run does (lock, transactions, DDL, version table,
+ * the scripts' `db`) goes through this one connection, so that BEGIN/COMMIT issued as SQL text
+ * apply to what the scripts do.
+ */
+export interface Session {
+  /** A Kysely instance bound to this one connection: the `db` revision scripts receive. */
+  readonly db: Kysely<any>;
+  /** Execute one statement, ignoring rows. */
+  execute(sql: string): Promise<void>;
+  /** Run one query and return its rows. */
+  query<R = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<R[]>;
+  /**
+   * The server's version string as it reports it (MySQL/MariaDB `SELECT VERSION()`, e.g.
+   * `10.11.6-MariaDB`), when the dialect's spelling depends on it. Pass it on as
+   * {@link CompileContext.serverVersion}.
+   */
+  readonly serverVersion?: string;
+}
+
+/** Where compilation happens: online (with the live catalog) or offline (SQL text only). */
+export interface CompileContext {
+  /** The run's default namespace (`dbSchema`), when the dialect has schemas. */
+  readonly defaultSchema?: string;
+  /**
+   * Reads one table's current definition from the live database. Absent in offline mode: an
+   * operation that needs it (MySQL MODIFY without `existing`, SQLite rebuild) must then say so
+   * with a clear `OfflineUnsupported` error.
+   */
+  readonly readTable?: (table: string, schema?: string) => Promise<TableSpec | undefined>;
+  /**
+   * The live server's version string ({@link Session.serverVersion}); absent offline, where a
+   * dialect emits the spelling every supported server version accepts.
+   */
+  readonly serverVersion?: string;
+}
+
+/** Turns operations into SQL statements: the same text online and offline. */
+export interface DdlCompiler {
+  /** The statements for `op`, in order, without trailing semicolons. */
+  compile(op: Operation, ctx: CompileContext): Promise<readonly string[]>;
+}
+
+/** What a revision did, so that a dialect can skip a costly check that nothing could fail. */
+export interface RevisionActivity {
+  /** The kinds of the operations it ran, in order. */
+  readonly operations: readonly Operation['kind'][];
+  /** True when the script ran queries of its own through `db`. */
+  readonly queried: boolean;
+}
+
+/** Per-dialect hooks around a run's transactions (SQLite's foreign-key pragmas, for example). */
+export interface RunHooks {
+  /** Statements run once at the start of a session, outside any transaction. */
+  readonly sessionStart?: readonly string[];
+  /** Statements run once at the end of a session, outside any transaction. */
+  readonly sessionEnd?: readonly string[];
+  /**
+   * Called before each COMMIT (or after each migration when there is no transaction); throws a
+   * RetortError to make the run fail and roll back (SQLite's `PRAGMA foreign_key_check`).
+   */
+  verify?(session: Session, activity: RevisionActivity): Promise<void>;
+}
+
+/** The connection factory of a dialect. */
+export interface Connection {
+  /** Run `fn` on one pinned connection, then release it. */
+  withSession<T>(fn: (session: Session) => Promise<T>): Promise<T>;
+  /** Close the pool / file. */
+  close(): Promise<void>;
+}
+
+/** What to read of a live database for autogenerate, `check` and `pull`. */
+export interface ReadSchemaOptions {
+  /**
+   * Namespaces to read: PostgreSQL schemas, MySQL databases. Default: the run's `dbSchema`, else
+   * the connection's default (`public`, the URL's database, SQLite's `main`).
+   */
+  readonly schemas?: readonly string[];
+  /**
+   * Only tables for which this returns true are read. Applied to the list of table names before
+   * any per-table catalog work, so excluded tables cost nothing (the version and history tables
+   * are always excluded by the caller through this).
+   */
+  readonly include?: (table: string, schema: string | undefined) => boolean;
+}
+
+/**
+ * A dialect's part in autogenerate: reading the whole schema in a few bulk catalog queries
+ * (whatever the number of tables), and its notions of equality for the diff engine.
+ */
+export interface DialectAutogen {
+  /** The live schema: tables (columns, keys, indexes, constraints, comments) and named enums. */
+  readSchema(session: Session, options: ReadSchemaOptions): Promise<SchemaModel>;
+  /** True when two column types are the same on this dialect (`int4` and `integer`, `bool` and `tinyint(1)`). */
+  typesEqual(a: ColumnType, b: ColumnType): boolean;
+  /** True when two server defaults are the same after normalisation (`'0'`, `0`, `'0'::integer`). */
+  defaultsEqual(a: DefaultValue | undefined, b: DefaultValue | undefined): boolean;
+  /** True when two SQL expressions (checks, index predicates) are the same once the server has reformatted them. */
+  expressionsEqual(a: string, b: string): boolean;
+  /**
+   * The declared model as this dialect would store it (e.g. SQLite has no enum names and no
+   * comments; MySQL's boolean is tinyint(1)), so that declared and live models compare fairly.
+   */
+  normalizeDeclared(model: SchemaModel): SchemaModel;
+}
+
+/** A dialect: capabilities, quoting, DDL, connections. */
+export interface Dialect {
+  /** For display and for the registry only; the core never branches on it. */
+  readonly name: string;
+  readonly capabilities: DialectCapabilities;
+  readonly compiler: DdlCompiler;
+  readonly hooks: RunHooks;
+  /** `"name"` or `` `name` ``, escaping as the dialect needs. */
+  quoteIdentifier(name: string): string;
+  /** A string literal, escaped. */
+  quoteString(value: string): string;
+  /** Statement that opens a transaction (`BEGIN`, `BEGIN IMMEDIATE` on SQLite for the write lock). */
+  readonly beginSql: string;
+  readonly commitSql: string;
+  readonly rollbackSql: string;
+  /**
+   * Open a connection (verifying it answers). Failures are RetortErrors `ConnectionFailed` /
+   * `DatabaseNotFound` naming host and port, never the password.
+   */
+  connect(url: ConnectionUrl): Promise<Connection>;
+  /** Reads one table's definition from the live database (used by compile and later by autogenerate). */
+  readTable(session: Session, table: string, schema?: string): Promise<TableSpec | undefined>;
+  /** Autogenerate support (bulk introspection and equality hooks). */
+  readonly autogen?: DialectAutogen;
+}

@@ -1,0 +1,275 @@
+/**
+ * The MySQL / MariaDB DDL compiler: the shared {@link SqlCompiler} with MySQL's spellings.
+ * Backtick identifiers, backslash-escaped strings, inline ENUM and COMMENT, table options,
+ * MODIFY / CHANGE COLUMN carrying the whole column definition, and the type-specific DROP forms.
+ */
+import { RetortError } from '../../errors.js';
+import type {
+  AddColumnOp,
+  AddEnumValueOp,
+  AlterColumnOp,
+  CreateIndexOp,
+  DropConstraintOp,
+  DropIndexOp,
+  RenameTableOp,
+} from '../../ops/operations.js';
+import type { ColumnSpec, ColumnType, DefaultValue, NamedColumn, TableOptions } from '../../schema/model.js';
+import { SqlCompiler } from '../common/index.js';
+import type { ColumnDefinitionOptions, Statements, TableRef } from '../common/index.js';
+import type { CompileContext } from '../dialect.js';
+import { needsFullDefinition, resolveAlteredColumn } from './alter-column.js';
+import { quoteMysqlIdentifier, quoteMysqlString } from './quoting.js';
+import { atLeast, serverOf } from './server.js';
+import { renderMysqlType } from './types.js';
+
+/** Compiles operations to MySQL / MariaDB statements. Stateless; the server arrives in the context. */
+export class MysqlCompiler extends SqlCompiler {
+  override quoteIdentifier(name: string): string {
+    return quoteMysqlIdentifier(name);
+  }
+
+  override quoteString(value: string): string {
+    return quoteMysqlString(value);
+  }
+
+  protected override renderType(type: ColumnType, spec: ColumnSpec): string {
+    return renderMysqlType(type, spec.unsigned);
+  }
+
+  /**
+   * Literal defaults of TEXT, BLOB and JSON columns are written as expressions, `DEFAULT ('x')`:
+   * MySQL 8 refuses a bare literal there, and MariaDB accepts both (and reports a literal).
+   */
+  protected override renderDefault(value: DefaultValue, spec: ColumnSpec): string {
+    const rendered = super.renderDefault(value, spec);
+    if (value.kind !== 'literal' || value.value === null) return rendered;
+    const kind = spec.type.kind;
+    const needsExpression =
+      kind === 'text' || kind === 'json' || kind === 'jsonb' || kind === 'bytes' || (kind === 'raw' && /text|blob|json/i.test(spec.type.sql));
+    return needsExpression ? `(${rendered})` : rendered;
+  }
+
+  /** MySQL enums are inline types (`ENUM('a','b')`), enforced by the server: no CHECK. */
+  protected override renderEnumCheck(): string | undefined {
+    return undefined;
+  }
+
+  protected override renderAutoIncrement(column: NamedColumn): string | undefined {
+    return column.spec.autoIncrement ? 'AUTO_INCREMENT' : undefined;
+  }
+
+  protected override renderInlineColumnComment(comment: string): string | undefined {
+    return `COMMENT ${this.quoteString(comment)}`;
+  }
+
+  /** Column comments are part of the definition (changed through MODIFY), never separate statements. */
+  protected override columnCommentStatements(): string[] {
+    return [];
+  }
+
+  /**
+   * MySQL's own attribute order, as `SHOW CREATE TABLE` prints it: `TYPE [NOT] NULL [DEFAULT x]
+   * [AUTO_INCREMENT] [PRIMARY KEY] [UNIQUE] [COMMENT '...']`. `NULL` is said explicitly, since a
+   * TIMESTAMP column without it is NOT NULL on servers with `explicit_defaults_for_timestamp` off.
+   * References are never inline: MySQL parses a column-level REFERENCES and ignores it, so
+   * addColumn adds a separate FOREIGN KEY clause.
+   */
+  protected override renderColumnDefinition(table: TableRef, column: NamedColumn, options: ColumnDefinitionOptions): string {
+    void table;
+    const { spec } = column;
+    const parts = [this.quoteIdentifier(column.name), this.renderType(spec.type, spec)];
+    parts.push(spec.nullable ? 'NULL' : 'NOT NULL');
+    if (spec.default !== undefined) parts.push(`DEFAULT ${this.renderDefault(spec.default, spec)}`);
+    const autoIncrement = this.renderAutoIncrement(column);
+    if (autoIncrement !== undefined) parts.push(autoIncrement);
+    if (options.inlinePrimaryKey) parts.push(this.renderInlinePrimaryKey(column));
+    if (spec.unique && !options.inlinePrimaryKey) parts.push('UNIQUE');
+    if (spec.comment !== undefined) parts.push(this.renderInlineColumnComment(spec.comment)!);
+    return parts.join(' ');
+  }
+
+  // ---------------------------------------------------------------- tables
+
+  protected override tableCommentIsInline(): boolean {
+    return true;
+  }
+
+  /** ` ENGINE=x DEFAULT CHARSET=y COLLATE=z COMMENT='...'`, in SQLAlchemy's order. */
+  protected override renderTableOptions(options: TableOptions): string {
+    const parts: string[] = [];
+    if (options.engine !== undefined) parts.push(`ENGINE=${this.optionWord(options.engine, 'engine')}`);
+    if (options.charset !== undefined) parts.push(`DEFAULT CHARSET=${this.optionWord(options.charset, 'charset')}`);
+    if (options.collate !== undefined) parts.push(`COLLATE=${this.optionWord(options.collate, 'collate')}`);
+    if (options.comment !== undefined) parts.push(`COMMENT=${this.quoteString(options.comment)}`);
+    return parts.length === 0 ? '' : ` ${parts.join(' ')}`;
+  }
+
+  /** Engine, charset and collation names are bare words: refuse anything that is not one. */
+  private optionWord(value: string, option: string): string {
+    if (!/^[A-Za-z0-9_]+$/.test(value)) {
+      throw new RetortError('BadArgument', `The table option ${option} '${value}' is not a valid name.`, {
+        fields: { option, value },
+        hint: 'Use a name such as InnoDB, utf8mb4 or utf8mb4_unicode_ci.',
+      });
+    }
+    return value;
+  }
+
+  /** `ALTER TABLE t COMMENT = '...'`; MySQL has no NULL comment, so removing one sets ''. */
+  protected override tableCommentStatements(table: TableRef, comment: string | null): string[] {
+    return [this.alterTable(table, `COMMENT = ${this.quoteString(comment ?? '')}`)];
+  }
+
+  /**
+   * `ALTER TABLE db.a RENAME TO db.b`. The new name is qualified too: MySQL moves an unqualified
+   * target into the session's current database, which is not always the table's.
+   */
+  protected override compileRenameTable(op: RenameTableOp, ctx: CompileContext): Statements {
+    const table = this.tableRef(op.table, op.schema, ctx);
+    return [this.alterTable(table, `RENAME TO ${this.tableName({ name: op.newName, schema: table.schema })}`)];
+  }
+
+  // ---------------------------------------------------------------- columns
+
+  /** `ADD COLUMN def`, plus `ADD FOREIGN KEY` in the same statement for `.references()`. */
+  protected override compileAddColumn(op: AddColumnOp, ctx: CompileContext): Statements {
+    const table = this.tableRef(op.table, op.schema, ctx);
+    const definition = this.renderColumnDefinition(table, op.column, { inlinePrimaryKey: op.column.spec.primaryKey, inlineReference: false });
+    const clauses = [`ADD COLUMN ${definition}`];
+    const ref = op.column.spec.references;
+    if (ref !== undefined) {
+      clauses.push(
+        `ADD ${this.renderConstraint(table, {
+          kind: 'foreignKey',
+          ...(ref.name === undefined ? {} : { name: ref.name }),
+          columns: [op.column.name],
+          refTable: ref.table,
+          refColumns: [ref.column],
+          ...(ref.onDelete === undefined ? {} : { onDelete: ref.onDelete }),
+          ...(ref.onUpdate === undefined ? {} : { onUpdate: ref.onUpdate }),
+        })}`,
+      );
+    }
+    return [this.alterTable(table, clauses.join(', '))];
+  }
+
+  /**
+   * One statement: `MODIFY COLUMN c <whole definition>` for type, nullability, comment,
+   * unsigned or auto-increment changes (`CHANGE COLUMN old new <definition>` when it also
+   * renames); `ALTER COLUMN c SET/DROP DEFAULT` for a default alone; `RENAME COLUMN` for a
+   * rename alone (MariaDB 10.5+, MySQL 8), which keeps the definition untouched.
+   */
+  protected override async compileAlterColumn(op: AlterColumnOp, ctx: CompileContext): Promise<string[]> {
+    const table = this.tableRef(op.table, op.schema, ctx);
+    const { changes } = op;
+    const rename = changes.newName !== undefined && changes.newName !== op.column ? changes.newName : undefined;
+    if (needsFullDefinition(op)) {
+      const spec = await resolveAlteredColumn(op, ctx);
+      const definition = this.renderColumnDefinition(table, { name: rename ?? op.column, spec }, { inlinePrimaryKey: false, inlineReference: false });
+      const clause = rename === undefined ? `MODIFY COLUMN ${definition}` : `CHANGE COLUMN ${this.quoteIdentifier(op.column)} ${definition}`;
+      return [this.alterTable(table, clause)];
+    }
+    const out: string[] = [];
+    if (changes.default !== undefined) {
+      const clause = changes.default === null ? 'DROP DEFAULT' : `SET DEFAULT ${this.renderDefault(changes.default, this.alteredSpec(op))}`;
+      out.push(this.alterTable(table, `ALTER COLUMN ${this.quoteIdentifier(op.column)} ${clause}`));
+    }
+    if (rename !== undefined) out.push(...(await this.renameColumnFor(op, rename, table, ctx)));
+    return out;
+  }
+
+  /** RENAME COLUMN where the server has it; CHANGE COLUMN with the whole definition before. */
+  private async renameColumnFor(op: AlterColumnOp, to: string, table: TableRef, ctx: CompileContext): Promise<string[]> {
+    const server = serverOf(ctx.serverVersion);
+    const hasRename = server === undefined || atLeast(server, server.flavour === 'mariadb' ? 10 : 8, server.flavour === 'mariadb' ? 5 : 0);
+    if (hasRename) return this.renameColumn(table, op.column, to);
+    const spec = await resolveAlteredColumn({ ...op, changes: {} }, ctx);
+    const definition = this.renderColumnDefinition(table, { name: to, spec }, { inlinePrimaryKey: false, inlineReference: false });
+    return [this.alterTable(table, `CHANGE COLUMN ${this.quoteIdentifier(op.column)} ${definition}`)];
+  }
+
+  // ---------------------------------------------------------------- indexes
+
+  /** MySQL has no partial indexes; refuse rather than build an index over every row. */
+  protected override compileCreateIndex(op: CreateIndexOp, ctx: CompileContext): Statements {
+    if (op.where !== undefined) {
+      throw new RetortError('UnsupportedOperation', `MySQL has no partial indexes, so index '${op.name}' cannot have a WHERE clause.`, {
+        fields: { index: op.name, table: op.table },
+        hint: 'Drop the `where` option for MySQL, or index a generated column that holds the condition.',
+      });
+    }
+    return super.compileCreateIndex(op, ctx);
+  }
+
+  /** No CONCURRENTLY: InnoDB builds indexes without blocking writes already. */
+  protected override concurrentlyKeyword(): string {
+    return '';
+  }
+
+  /** `DROP INDEX [IF EXISTS] i ON t`: MySQL index names are per table, so the table is required. */
+  protected override compileDropIndex(op: DropIndexOp, ctx: CompileContext): Statements {
+    if (op.table === undefined) {
+      throw new RetortError('BadArgument', `MySQL needs the table to drop index '${op.name}'.`, {
+        fields: { index: op.name },
+        hint: `Write op.dropIndex('${op.name}', { table: '...' }).`,
+      });
+    }
+    const ifExists = op.ifExists ? 'IF EXISTS ' : '';
+    return [`DROP INDEX ${ifExists}${this.quoteIdentifier(op.name)} ON ${this.tableName(this.tableRef(op.table, op.schema, ctx))}`];
+  }
+
+  // ---------------------------------------------------------------- constraints
+
+  /**
+   * MySQL drops each kind its own way: `DROP FOREIGN KEY`, `DROP INDEX` (a unique constraint is
+   * an index), `DROP PRIMARY KEY`, and for a CHECK `DROP CHECK` on MySQL but `DROP CONSTRAINT`
+   * on MariaDB (which has no DROP CHECK). Without `type`, the kind is read from the live
+   * catalog; offline, the generic `DROP CONSTRAINT` is emitted (MariaDB, MySQL 8.0.19+).
+   */
+  protected override async compileDropConstraint(op: DropConstraintOp, ctx: CompileContext): Promise<string[]> {
+    const table = this.tableRef(op.table, op.schema, ctx);
+    const kind = op.type ?? (await this.liveConstraintKind(op, ctx));
+    const name = this.quoteIdentifier(op.name);
+    switch (kind) {
+      case 'foreignKey':
+        return [this.alterTable(table, `DROP FOREIGN KEY ${name}`)];
+      case 'unique':
+        return [this.alterTable(table, `DROP INDEX ${name}`)];
+      case 'primaryKey':
+        return [this.alterTable(table, 'DROP PRIMARY KEY')];
+      case 'check': {
+        const server = serverOf(ctx.serverVersion);
+        const clause = server?.flavour === 'mysql' ? 'DROP CHECK' : 'DROP CONSTRAINT';
+        return [this.alterTable(table, `${clause} ${name}`)];
+      }
+      case undefined:
+        return [this.alterTable(table, `DROP CONSTRAINT ${name}`)];
+    }
+  }
+
+  private async liveConstraintKind(op: DropConstraintOp, ctx: CompileContext): Promise<DropConstraintOp['type']> {
+    if (ctx.readTable === undefined) return undefined;
+    const live = await ctx.readTable(op.table, op.schema);
+    const found = live?.constraints.find((c) => c.name === op.name);
+    if (found !== undefined) return found.kind;
+    return op.name === 'PRIMARY' ? 'primaryKey' : undefined;
+  }
+
+  // ---------------------------------------------------------------- enums and data
+
+  /**
+   * MySQL enums live in the columns, not in a named type, and the operation does not say which
+   * columns use it; so there is nothing this could safely MODIFY.
+   */
+  protected override compileAddEnumValue(op: AddEnumValueOp): Statements {
+    throw new RetortError('UnsupportedOperation', `MySQL has no named enum types, so value '${op.value}' cannot be added to enum '${op.name}' by name.`, {
+      fields: { enum: op.name, value: op.value },
+      hint: "Change each column that uses it: op.alterColumn(table, column, { type: enumOf(name, [...values, 'new']) }).",
+    });
+  }
+
+  /** MySQL's spelling of a row of nothing but defaults. */
+  protected override insertDefaultValues(quotedTable: string): string {
+    return `INSERT INTO ${quotedTable} () VALUES ()`;
+  }
+}

@@ -1,0 +1,97 @@
+/**
+ * Connections to MySQL / MariaDB: Kysely's MysqlDialect over a mysql2 pool. A run pins ONE pooled
+ * connection for its whole length: `GET_LOCK` belongs to the connection that took it, and
+ * BEGIN/COMMIT issued as text only bind statements on the same connection.
+ */
+import { CompiledQuery, Kysely, MysqlDialect } from 'kysely';
+import { createPool } from 'mysql2';
+import type { Pool, PoolConnection } from 'mysql2';
+import type { Connection, ConnectionUrl, Session } from '../dialect.js';
+import { connectError, endpointOf } from './errors.js';
+
+/** A connection pool plus the server version read when it was opened. */
+class MysqlConnection implements Connection {
+  constructor(
+    private readonly kysely: Kysely<any>,
+    /** `SELECT VERSION()`, read once at connect; the compiler picks spellings by it. */
+    readonly serverVersion: string,
+  ) {}
+
+  async withSession<T>(fn: (session: Session) => Promise<T>): Promise<T> {
+    // Kysely's connection() holds one pooled connection until the callback settles.
+    return this.kysely.connection().execute(async (db) => {
+      const session: Session = {
+        db,
+        serverVersion: this.serverVersion,
+        execute: async (text: string) => {
+          await db.executeQuery(CompiledQuery.raw(text, []));
+        },
+        query: async <R>(text: string, params: readonly unknown[] = []) => {
+          const result = await db.executeQuery<R>(CompiledQuery.raw(text, [...params]));
+          return [...result.rows];
+        },
+      };
+      return fn(session);
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.kysely.destroy();
+  }
+}
+
+/** One pooled connection, as a promise (mysql2's pool speaks callbacks). */
+function acquire(pool: Pool): Promise<PoolConnection> {
+  return new Promise((resolve, reject) => pool.getConnection((error, conn) => (error ? reject(error) : resolve(conn))));
+}
+
+/** `SELECT VERSION()` on one connection. */
+function readVersion(conn: PoolConnection): Promise<string> {
+  return new Promise((resolve, reject) =>
+    conn.query('SELECT VERSION() AS version', (error, rows) => {
+      if (error) return reject(error);
+      const first = (rows as Array<{ version?: unknown }>)[0];
+      resolve(String(first?.version ?? ''));
+    }),
+  );
+}
+
+/** Close a pool and ignore errors: used on the failure path, where the first error matters. */
+function endQuietly(pool: Pool): Promise<void> {
+  return new Promise((resolve) => pool.end(() => resolve()));
+}
+
+/**
+ * Opens a pool for `url` and verifies that the server answers, reading its version.
+ *
+ * @throws RetortError `ConnectionFailed` (server down, wrong host or port, authentication) or
+ * `DatabaseNotFound` (the URL's database does not exist); never containing the password.
+ */
+export async function connectMysql(url: ConnectionUrl): Promise<Connection> {
+  const { host, port } = endpointOf(url);
+  const pool = createPool({
+    host,
+    port,
+    ...(url.user === undefined ? {} : { user: url.user }),
+    ...(url.password === undefined ? {} : { password: url.password }),
+    ...(url.database === undefined || url.database === '' ? {} : { database: url.database }),
+    // One statement per call: the runtime counts statements, and a script's text cannot smuggle more.
+    multipleStatements: false,
+    connectTimeout: 10_000,
+    connectionLimit: 4,
+  });
+  let serverVersion: string;
+  try {
+    const conn = await acquire(pool);
+    try {
+      serverVersion = await readVersion(conn);
+    } finally {
+      conn.release();
+    }
+  } catch (error) {
+    await endQuietly(pool);
+    throw connectError(error, url);
+  }
+  const kysely = new Kysely<any>({ dialect: new MysqlDialect({ pool }) });
+  return new MysqlConnection(kysely, serverVersion);
+}

@@ -1,0 +1,34 @@
+/**
+ * The MySQL / MariaDB dialect (`mysql://` and `mariadb://` URLs): MySQL 8 and MariaDB 10.11+.
+ *
+ * The database named in the URL is the namespace; a configured `dbSchema` names another
+ * database on the same server, and tables are then written `` `db`.`table` ``.
+ */
+import type { Dialect } from '../dialect.js';
+import { mysqlCapabilities } from './capabilities.js';
+import { MysqlCompiler } from './compiler.js';
+import { connectMysql } from './connection.js';
+import { readMysqlTable } from './introspect.js';
+import { quoteMysqlIdentifier, quoteMysqlString } from './quoting.js';
+
+export { MysqlCompiler } from './compiler.js';
+export { mysqlCapabilities } from './capabilities.js';
+export { parseServerVersion } from './server.js';
+export type { ServerInfo } from './server.js';
+
+/** The MySQL / MariaDB dialect. */
+export const mysqlDialect: Dialect = Object.freeze({
+  name: 'mysql',
+  capabilities: mysqlCapabilities,
+  compiler: new MysqlCompiler(),
+  hooks: Object.freeze({}),
+  quoteIdentifier: quoteMysqlIdentifier,
+  quoteString: quoteMysqlString,
+  // DDL commits implicitly on MySQL (see capabilities.ts): these transactions only bind the
+  // data statements and the version-table update that run between DDL statements.
+  beginSql: 'BEGIN',
+  commitSql: 'COMMIT',
+  rollbackSql: 'ROLLBACK',
+  connect: connectMysql,
+  readTable: readMysqlTable,
+});

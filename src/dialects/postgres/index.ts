@@ -1,0 +1,34 @@
+/**
+ * The PostgreSQL dialect: transactional DDL, schemas, named enums, identity columns,
+ * CREATE INDEX CONCURRENTLY. Loaded lazily by the registry for `postgres://` and
+ * `postgresql://` URLs.
+ */
+import type { Dialect } from '../dialect.js';
+import { postgresCapabilities, postgresTransactionSql } from './capabilities.js';
+import { PostgresCompiler } from './compiler.js';
+import { connectPostgres } from './connection.js';
+import { readPostgresTable } from './introspect.js';
+
+const compiler = new PostgresCompiler();
+
+/** The PostgreSQL dialect. */
+export const postgresDialect: Dialect = Object.freeze({
+  name: 'postgres',
+  capabilities: postgresCapabilities,
+  compiler,
+  // Nothing to set per session: PostgreSQL enforces foreign keys and needs no pragmas.
+  hooks: Object.freeze({}),
+  quoteIdentifier: (name: string) => compiler.quoteIdentifier(name),
+  quoteString: (value: string) => compiler.quoteString(value),
+  beginSql: postgresTransactionSql.begin,
+  commitSql: postgresTransactionSql.commit,
+  rollbackSql: postgresTransactionSql.rollback,
+  connect: connectPostgres,
+  readTable: readPostgresTable,
+});
+
+export { PostgresCompiler } from './compiler.js';
+export { postgresCapabilities, DEFAULT_PG_SCHEMA } from './capabilities.js';
+export { connectPostgres } from './connection.js';
+export { readPostgresTable } from './introspect.js';
+export { connectionError } from './errors.js';

@@ -1,0 +1,81 @@
+/**
+ * The SQLite connection: one better-sqlite3 handle per run, shared by retort's own statements and
+ * by the Kysely instance revision scripts receive, so that the BEGIN/COMMIT retort issues as SQL
+ * text enclose what the scripts do. better-sqlite3 is synchronous, so nothing can interleave.
+ */
+import { existsSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import Database from 'better-sqlite3';
+import { Kysely, SqliteDialect } from 'kysely';
+import { RetortError } from '../../errors.js';
+import type { Connection, ConnectionUrl, Session } from '../dialect.js';
+
+/** The file path of a `sqlite:` URL: `sqlite:./a.db`, `sqlite:/abs/a.db`, `sqlite::memory:`. */
+export function sqlitePath(url: ConnectionUrl): string {
+  if (url.database !== undefined && url.database !== '') return url.database;
+  // Fallback for URLs parsed without a database: strip the scheme (and an empty authority).
+  const rest = url.raw.replace(/^[a-z0-9+.-]+:/i, '');
+  return rest.startsWith('//') ? rest.slice(2) : rest;
+}
+
+/** better-sqlite3 binds numbers, strings, bigints, Buffers and null; booleans become 1 / 0. */
+function bindable(params: readonly unknown[]): unknown[] {
+  return params.map((p) => (typeof p === 'boolean' ? (p ? 1 : 0) : p));
+}
+
+/** Open the database file (created if missing, as SQLite does; its directory must exist). */
+export async function connectSqlite(url: ConnectionUrl): Promise<Connection> {
+  const path = sqlitePath(url);
+  const inMemory = path === ':memory:' || path === '';
+  if (!inMemory) {
+    const directory = dirname(resolve(path));
+    // better-sqlite3 would fail with a bare "directory does not exist"; and creating the
+    // directory silently would hide a mistyped path, so say exactly what is missing.
+    if (!existsSync(directory) || !statSync(directory).isDirectory()) {
+      throw new RetortError('ConnectionFailed', `Cannot open the SQLite database ${path}: the directory ${directory} does not exist.`, {
+        fields: { path, directory },
+        hint: 'Create the directory, or correct the path in the URL.',
+      });
+    }
+  }
+  let handle: Database.Database;
+  try {
+    handle = new Database(inMemory ? ':memory:' : path);
+    handle.prepare('SELECT 1').get();
+  } catch (error) {
+    throw new RetortError('ConnectionFailed', `Cannot open the SQLite database ${path}: ${(error as Error).message}.`, {
+      fields: { path },
+      hint: 'Check that the path is a SQLite database file and that it is readable and writable.',
+      cause: error,
+    });
+  }
+  const db = new Kysely<any>({ dialect: new SqliteDialect({ database: handle }) });
+  const session: Session = {
+    db,
+    async execute(sqlText: string): Promise<void> {
+      // exec() runs every statement of the text, so a raw op.execute may hold several.
+      handle.exec(sqlText);
+    },
+    async query<R>(sqlText: string, params: readonly unknown[] = []): Promise<R[]> {
+      const statement = handle.prepare(sqlText);
+      if (statement.reader) return statement.all(...bindable(params)) as R[];
+      statement.run(...bindable(params));
+      return [];
+    },
+  };
+  let closed = false;
+  return {
+    async withSession<T>(fn: (session: Session) => Promise<T>): Promise<T> {
+      if (closed) throw new RetortError('ConnectionFailed', `The SQLite connection to ${path} is closed.`);
+      return fn(session);
+    },
+    async close(): Promise<void> {
+      if (closed) return;
+      closed = true;
+      // Kysely's SqliteDriver closes the better-sqlite3 handle it was given; close it
+      // ourselves when Kysely never opened it (no query went through `db`).
+      await db.destroy();
+      if (handle.open) handle.close();
+    },
+  };
+}

@@ -1,0 +1,42 @@
+/**
+ * The SQLite dialect: better-sqlite3 through Kysely, retort's SQLite compiler with the table
+ * rebuild, introspection from the pragmas and `sqlite_master`.
+ *
+ * Runs take SQLite's write lock at once (`BEGIN IMMEDIATE`), so two runs on one file serialise
+ * instead of failing half-way with SQLITE_BUSY on their first write.
+ */
+import type { Dialect, Session } from '../dialect.js';
+import { sqliteCapabilities } from './capabilities.js';
+import { SqliteCompiler } from './compiler.js';
+import { connectSqlite } from './connection.js';
+import { sqliteHooks } from './hooks.js';
+import { readSqliteTable } from './introspect.js';
+
+/** A new SQLite dialect object (each with its own compiler instance). */
+export function createSqliteDialect(): Dialect {
+  const compiler = new SqliteCompiler();
+  return Object.freeze({
+    name: 'sqlite',
+    capabilities: sqliteCapabilities,
+    compiler,
+    hooks: sqliteHooks,
+    quoteIdentifier: (name: string) => compiler.quoteIdentifier(name),
+    quoteString: (value: string) => compiler.quoteString(value),
+    beginSql: 'BEGIN IMMEDIATE',
+    commitSql: 'COMMIT',
+    rollbackSql: 'ROLLBACK',
+    connect: connectSqlite,
+    // SQLite has one namespace per file ('main'); the schema argument is ignored.
+    readTable: (session: Session, table: string) => readSqliteTable(session, table),
+  });
+}
+
+/** The SQLite dialect. */
+export const sqliteDialect: Dialect = createSqliteDialect();
+
+export { SqliteCompiler } from './compiler.js';
+export { sqliteCapabilities } from './capabilities.js';
+export { sqliteHooks, verifyForeignKeys } from './hooks.js';
+export { readSqliteTable } from './introspect.js';
+export { sqlitePath } from './connection.js';
+export { REBUILD_PREFIX } from './batch.js';
