@@ -1,0 +1,183 @@
+/**
+ * Autogenerate, `check` and `pull`: the schema module declared in TypeScript compared with the
+ * live database, read in a few bulk catalog queries by the dialect.
+ */
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { diffSchemas } from '../autogen/diff.js';
+import type { DiffResult, RenameDecision } from '../autogen/types.js';
+import { renderRevisionBody } from '../autogen/render.js';
+import { renderSchemaModule } from '../autogen/render-schema.js';
+import type { Dialect, DialectAutogen } from '../dialects/dialect.js';
+import { RetortError } from '../errors.js';
+import type { Operation } from '../ops/operations.js';
+import { readHeads } from '../runtime/version-table.js';
+import { isSchemaDefinition } from '../schema/define.js';
+import type { SchemaModel } from '../schema/model.js';
+import { loadScript } from '../script/script-loader.js';
+import { createRevision, type RevisionOptions } from './authoring.js';
+import { withDatabase } from './database.js';
+import type { Project } from './project.js';
+import type { RevisionFileResult } from './results.js';
+
+/** Options of a comparison. */
+export interface CompareOptions {
+  /** Renames decided by a person (the CLI's prompt). */
+  readonly renames?: readonly RenameDecision[];
+}
+
+/** The declared schema against the live database. */
+export interface Comparison {
+  readonly diff: DiffResult;
+  /** The heads the database holds. */
+  readonly current: readonly string[];
+  /** The heads of the revision graph. */
+  readonly heads: readonly string[];
+  /** True when the database does not hold exactly the graph's heads. */
+  readonly notAtHead: boolean;
+}
+
+function autogenOf(dialect: Dialect): DialectAutogen {
+  if (dialect.autogen === undefined) {
+    throw new RetortError('UnsupportedOperation', `Autogenerate is not available for ${dialect.name}.`, { fields: { dialect: dialect.name } });
+  }
+  return dialect.autogen;
+}
+
+/** Load the target's schema module (its default export from `defineSchema`). */
+export async function loadDeclaredSchema(project: Project): Promise<SchemaModel> {
+  const path = project.target.schema;
+  if (path === undefined) {
+    throw new RetortError('NoSchemaModule', 'No schema module is configured, so there is nothing to compare the database with.', {
+      hint: "Set `schema: './src/schema.ts'` in the config (`retort pull` writes one from an existing database).",
+    });
+  }
+  if (!existsSync(path)) {
+    throw new RetortError('NoSchemaModule', `The schema module ${path} does not exist.`, {
+      fields: { file: path },
+      hint: 'Create it (see `retort init`), or write it from the database with `retort pull`.',
+    });
+  }
+  const module = await loadScript(path);
+  const schema = module.default ?? module.schema;
+  if (!isSchemaDefinition(schema)) {
+    throw new RetortError('NoSchemaModule', `The schema module ${path} does not export a schema made with defineSchema().`, {
+      fields: { file: path },
+      hint: 'End the module with `export default defineSchema({ ...tables })`.',
+    });
+  }
+  return schema.model;
+}
+
+/** The tables retort keeps for itself, never part of a comparison. */
+function isInternal(project: Project, table: string): boolean {
+  return table === project.target.versionTable || table === project.target.historyTable;
+}
+
+/** Read the live schema of the target (for `pull` and comparisons). */
+async function readLive(project: Project, dialect: Dialect, session: Parameters<DialectAutogen['readSchema']>[0]): Promise<SchemaModel> {
+  const { dbSchema } = project.target;
+  return autogenOf(dialect).readSchema(session, {
+    ...(dbSchema === undefined ? {} : { schemas: [dbSchema] }),
+    include: (table) => !isInternal(project, table),
+  });
+}
+
+/** Compare the declared schema with the live database. */
+export async function compare(project: Project, options: CompareOptions = {}): Promise<Comparison> {
+  const graph = await project.graph();
+  const declared = await loadDeclaredSchema(project);
+  const versionTable = { name: project.target.versionTable, ...(project.target.dbSchema === undefined ? {} : { schema: project.target.dbSchema }) };
+  return withDatabase(project.target, async ({ dialect, session }) => {
+    const autogen = autogenOf(dialect);
+    const current = await readHeads(dialect, session, versionTable);
+    const live = await readLive(project, dialect, session);
+    const diff = diffSchemas(live, autogen.normalizeDeclared(declared), {
+      typesEqual: (a, b) => autogen.typesEqual(a, b),
+      defaultsEqual: (a, b) => autogen.defaultsEqual(a, b),
+      expressionsEqual: (a, b) => autogen.expressionsEqual(a, b),
+      namedEnums: dialect.capabilities.namedEnums,
+      comments: dialect.capabilities.comments,
+      ...(project.target.dbSchema === undefined ? {} : { defaultSchema: project.target.dbSchema }),
+      ...(options.renames === undefined ? {} : { renames: options.renames }),
+      include: (table) => !isInternal(project, table),
+    });
+    const heads = [...graph.heads];
+    const notAtHead = [...current].sort().join(',') !== [...heads].sort().join(',');
+    return { diff, current, heads, notAtHead };
+  });
+}
+
+/** The result of `revision --autogenerate`. */
+export interface AutogenerateResult extends RevisionFileResult {
+  readonly diff: DiffResult;
+  /** True when the diff was empty and the revision is an empty one. */
+  readonly empty: boolean;
+}
+
+/** Write a revision whose upgrade turns the database into the declared schema. */
+export async function autogenerate(project: Project, options: RevisionOptions & CompareOptions): Promise<AutogenerateResult> {
+  const comparison = await compare(project, options);
+  if (comparison.notAtHead) {
+    // As Alembic: a diff against a database that is behind would repeat what pending revisions do.
+    throw new RetortError('DatabaseNotAtHead', `The database is at ${comparison.current.join(', ') || 'base'}, not at head (${comparison.heads.join(', ')}): autogenerate would repeat what the pending revisions do.`, {
+      fields: { current: comparison.current, heads: comparison.heads },
+      hint: 'Run `retort upgrade head` first, then autogenerate again.',
+    });
+  }
+  const empty = comparison.diff.upgrade.length === 0;
+  const rendered = renderRevisionBody(comparison.diff);
+  const file = await createRevision(project, {
+    ...options,
+    upgradeBody: empty ? '// no changes: the database already matches the schema' : rendered.upgrade,
+    downgradeBody: empty ? '// no changes' : rendered.downgrade,
+    imports: rendered.imports,
+  });
+  return { ...file, diff: comparison.diff, empty };
+}
+
+/** The result of `check`. */
+export interface CheckResult {
+  readonly ok: boolean;
+  readonly operations: readonly Operation[];
+  readonly notAtHead: boolean;
+  readonly current: readonly string[];
+  readonly heads: readonly string[];
+  /** The operations as the TypeScript an autogenerated revision would contain. */
+  readonly rendered: string;
+}
+
+/** `check`: ok when autogenerate would emit nothing and the database is at head. */
+export async function check(project: Project): Promise<CheckResult> {
+  const comparison = await compare(project);
+  const operations = comparison.diff.upgrade;
+  return {
+    ok: operations.length === 0 && !comparison.notAtHead,
+    operations,
+    notAtHead: comparison.notAtHead,
+    current: comparison.current,
+    heads: comparison.heads,
+    rendered: operations.length === 0 ? '' : renderRevisionBody(comparison.diff).upgrade,
+  };
+}
+
+/** The result of `pull`. */
+export interface PullResult {
+  readonly path: string;
+  readonly tables: readonly string[];
+}
+
+/** `pull`: write the TypeScript schema module of the live database. */
+export async function pull(project: Project, options: { out?: string; force?: boolean }): Promise<PullResult> {
+  const path = options.out === undefined ? (project.target.schema ?? resolve(project.config.root, 'src/schema.ts')) : resolve(options.out);
+  if (existsSync(path) && !options.force) {
+    throw new RetortError('FileExists', `${path} exists; pull does not overwrite a schema module.`, {
+      fields: { file: path },
+      hint: 'Pass --out with another file, or --force to overwrite it.',
+    });
+  }
+  const live = await withDatabase(project.target, ({ dialect, session }) => readLive(project, dialect, session));
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, renderSchemaModule(live));
+  return { path, tables: live.tables.map((t) => t.name) };
+}

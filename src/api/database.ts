@@ -1,0 +1,50 @@
+/**
+ * Opening a target's database for one run: parse the URL, load the dialect, connect, pin one
+ * session, run the dialect's session hooks, and always close, whatever happens.
+ */
+import { parseUrl } from '../config/url.js';
+import type { CompileContext, Dialect, Session } from '../dialects/dialect.js';
+import { dialectFor } from '../dialects/registry.js';
+import type { ResolvedTarget } from '../config/index.js';
+
+/** An open database for one run. */
+export interface OpenDatabase {
+  readonly dialect: Dialect;
+  readonly session: Session;
+  readonly compileContext: CompileContext;
+}
+
+/** The dialect of a target, without connecting (for offline mode). */
+export async function dialectOf(target: ResolvedTarget): Promise<Dialect> {
+  return dialectFor(parseUrl(target.url));
+}
+
+/** The compile context of a target, offline (no catalog) or online. */
+export function compileContextFor(target: ResolvedTarget, dialect: Dialect, session?: Session): CompileContext {
+  return {
+    ...(target.dbSchema === undefined ? {} : { defaultSchema: target.dbSchema }),
+    // MySQL and MariaDB spell some DDL differently by version; offline, the compiler's fallbacks apply.
+    ...(session?.serverVersion === undefined ? {} : { serverVersion: session.serverVersion }),
+    ...(session === undefined ? {} : { readTable: (table: string, schema?: string) => dialect.readTable(session, table, schema ?? target.dbSchema) }),
+  };
+}
+
+/** Run `fn` with the target's database open on one pinned session. */
+export async function withDatabase<T>(target: ResolvedTarget, fn: (db: OpenDatabase) => Promise<T>): Promise<T> {
+  const url = parseUrl(target.url);
+  const dialect = await dialectFor(url);
+  const connection = await dialect.connect(url);
+  try {
+    return await connection.withSession(async (session) => {
+      // Session hooks run outside any transaction (SQLite ignores its foreign_keys pragma inside one).
+      for (const sql of dialect.hooks.sessionStart ?? []) await session.execute(sql);
+      try {
+        return await fn({ dialect, session, compileContext: compileContextFor(target, dialect, session) });
+      } finally {
+        for (const sql of dialect.hooks.sessionEnd ?? []) await session.execute(sql).catch(() => undefined);
+      }
+    });
+  } finally {
+    await connection.close();
+  }
+}

@@ -1,0 +1,74 @@
+/**
+ * The read-only commands: `current`, `heads`, `branches`, `history`, `show`.
+ */
+import { RetortError } from '../errors.js';
+import { readHeads } from '../runtime/version-table.js';
+import type { Revision, RevisionGraph } from '../script/graph/index.js';
+import { withDatabase } from './database.js';
+import { assertKnownHeads } from './migrate.js';
+import type { Project } from './project.js';
+import type { CurrentResult, RevisionInfo } from './results.js';
+
+/** Describe one revision for output. */
+export function describe(revision: Revision, current?: ReadonlySet<string>): RevisionInfo {
+  return {
+    revision: revision.revision,
+    downRevisions: revision.downRevisions,
+    message: revision.message,
+    branchLabels: revision.branchLabels,
+    dependsOn: revision.dependsOn,
+    isHead: revision.isHead,
+    isBase: revision.isBase,
+    isBranchPoint: revision.isBranchPoint,
+    isMergePoint: revision.isMergePoint,
+    nextRevisions: revision.nextRevisions,
+    path: revision.path,
+    ...(current === undefined ? {} : { isCurrent: current.has(revision.revision) }),
+  };
+}
+
+function info(graph: RevisionGraph, id: string, current?: ReadonlySet<string>): RevisionInfo {
+  const revision = graph.get(id);
+  if (revision === undefined) throw new RetortError('UnknownRevision', `No revision file has id '${id}'.`, { fields: { revision: id } });
+  return describe(revision, current);
+}
+
+/** The heads the database holds. */
+export async function current(project: Project): Promise<CurrentResult> {
+  const graph = await project.graph();
+  const table = { name: project.target.versionTable, ...(project.target.dbSchema === undefined ? {} : { schema: project.target.dbSchema }) };
+  const heads = await withDatabase(project.target, ({ dialect, session }) => readHeads(dialect, session, table));
+  assertKnownHeads(graph, heads);
+  return { target: project.target.name, current: heads, revisions: heads.map((id) => info(graph, id)) };
+}
+
+/** The heads of the graph. */
+export async function heads(project: Project): Promise<RevisionInfo[]> {
+  const graph = await project.graph();
+  return graph.heads.map((id) => info(graph, id));
+}
+
+/** The branch points of the graph. */
+export async function branches(project: Project): Promise<RevisionInfo[]> {
+  const graph = await project.graph();
+  return graph.revisions.filter((r) => r.isBranchPoint).reverse().map((r) => describe(r));
+}
+
+/** Revisions newest first, optionally within `range` and marking the database's current ones. */
+export async function history(project: Project, options: { range?: string; indicateCurrent?: boolean }): Promise<RevisionInfo[]> {
+  const graph = await project.graph();
+  // The database is read only when asked (-i), or when the range names `current`.
+  let heads: string[] | undefined;
+  if (options.indicateCurrent || options.range?.includes('current')) {
+    const table = { name: project.target.versionTable, ...(project.target.dbSchema === undefined ? {} : { schema: project.target.dbSchema }) };
+    heads = await withDatabase(project.target, ({ dialect, session }) => readHeads(dialect, session, table));
+  }
+  const marks = options.indicateCurrent && heads ? new Set(heads) : undefined;
+  return graph.history(options.range, heads).map((r) => describe(r, marks));
+}
+
+/** One revision (id, prefix, label, or `head`/`heads` forms that name revisions). */
+export async function show(project: Project, spec: string): Promise<RevisionInfo[]> {
+  const graph = await project.graph();
+  return graph.resolveAll(spec).map((r) => describe(r));
+}

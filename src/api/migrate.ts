@@ -1,0 +1,173 @@
+/**
+ * `upgrade`, `downgrade` and `stamp`, online or offline (`--sql`).
+ */
+import type { Dialect } from '../dialects/dialect.js';
+import { RetortError } from '../errors.js';
+import { offlineChannel, onlineChannel, type Channel } from '../runtime/channel.js';
+import type { RevisionModule } from '../runtime/context.js';
+import { offlineDb } from '../runtime/offline-db.js';
+import { runSteps, type StepResult } from '../runtime/steps.js';
+import {
+  createVersionTableOp,
+  purgeSql,
+  readHeads,
+  versionChangeSql,
+  type VersionTableRef,
+} from '../runtime/version-table.js';
+import type { MigrationStep, RevisionGraph } from '../script/graph/index.js';
+import { loadScript, prepareScripts } from '../script/script-loader.js';
+import type { ResolvedTarget } from '../config/index.js';
+import { compileContextFor, dialectOf, withDatabase } from './database.js';
+import type { RetortOptions } from './options.js';
+import type { Project } from './project.js';
+import type { RunResult } from './results.js';
+
+/** Options of `upgrade` / `downgrade`. */
+export interface MigrateOptions {
+  /** Print the SQL instead of running it. */
+  readonly sql?: boolean;
+  /** An arbitrary tag passed to scripts as `ctx.tag`. */
+  readonly tag?: string;
+}
+
+/** Options of `stamp`. */
+export interface StampOptions {
+  /** Empty the version table first (for a table that names revisions no file has). */
+  readonly purge?: boolean;
+  readonly sql?: boolean;
+}
+
+type Planner = (graph: RevisionGraph, heads: readonly string[], target: string) => MigrationStep[];
+
+const planUpgrade: Planner = (graph, heads, target) => graph.planUpgrade(heads, target);
+const planDowngrade: Planner = (graph, heads, target) => graph.planDowngrade(heads, target);
+
+function versionTableOf(target: ResolvedTarget): VersionTableRef {
+  return { name: target.versionTable, ...(target.dbSchema === undefined ? {} : { schema: target.dbSchema }) };
+}
+
+async function loadRevisionModule(path: string): Promise<RevisionModule> {
+  return (await loadScript(path)) as unknown as RevisionModule;
+}
+
+async function migrate(project: Project, target: string, direction: 'up' | 'down', options: MigrateOptions, run: RetortOptions): Promise<RunResult> {
+  const graph = await project.graph(); // graph errors come before any connection
+  const planner = direction === 'up' ? planUpgrade : planDowngrade;
+  const common = { graph, x: run.x ?? {}, tag: options.tag, transaction: project.target.transaction, versionTable: versionTableOf(project.target) };
+  const events = stepEvents(project.target.name, run);
+  if (options.sql) {
+    const dialect = await dialectOf(project.target);
+    if (direction === 'down' && !target.includes(':')) {
+      throw new RetortError('RangeNotAllowed', `downgrade --sql needs a range FROM:TO, got '${target}'.`, {
+        fields: { target },
+        hint: 'There is no database to read the current revision from: say where to start, e.g. `retort downgrade --sql head:base`.',
+      });
+    }
+    // Offline there is no version table to read: FROM (default base) stands for what the database holds.
+    const { start: startHeads, steps } = graph.planOffline(direction, target.includes(':') ? target : `:${target}`);
+    const channel = offlineChannel();
+    if (startHeads.length === 0 && direction === 'up') await emitVersionTableDdl(dialect, channel, project);
+    let revision = '';
+    await prepareScripts(scriptPaths(graph, steps));
+    const outcome = await runSteps(steps, startHeads, {
+      ...common, dialect, channel, compileContext: compileContextFor(project.target, dialect),
+      loadModule: loadRevisionModule, db: offlineDb(() => revision),
+      onStepStart: (step, message) => { revision = step.revision; events.onStepStart?.(step, message); },
+    });
+    return { target: project.target.name, steps: outcome.results, current: outcome.heads, sql: channel.text(), statements: channel.statements };
+  }
+  return withDatabase(project.target, async ({ dialect, session, compileContext }) => {
+    const channel = onlineChannel(session, statementObserver(project, run));
+    if (direction === 'up') await emitVersionTableDdl(dialect, channel, project, compileContext);
+    const heads = await readHeads(dialect, session, common.versionTable);
+    assertKnownHeads(graph, heads);
+    const steps = planner(graph, heads, target);
+    await prepareScripts(scriptPaths(graph, steps));
+    const outcome = await runSteps(steps, heads, { ...common, dialect, channel, compileContext, loadModule: loadRevisionModule, db: session.db, ...events });
+    return { target: project.target.name, steps: outcome.results, current: outcome.heads };
+  });
+}
+
+/** The files of the steps, compiled in one parallel batch before the run (cache misses only). */
+function scriptPaths(graph: RevisionGraph, steps: readonly MigrationStep[]): string[] {
+  return steps.flatMap((step) => graph.get(step.revision)?.path ?? []);
+}
+
+function statementObserver(project: Project, run: RetortOptions): ((sql: string) => void) | undefined {
+  const onEvent = run.onEvent;
+  return onEvent && ((sql: string) => onEvent({ type: 'statement', target: project.target.name, sql }));
+}
+
+function stepEvents(targetName: string, run: RetortOptions) {
+  return {
+    onStepStart: (step: MigrationStep, message: string) => run.onEvent?.({ type: 'step-start', target: targetName, step, message }),
+    onStepDone: (result: StepResult) => run.onEvent?.({ type: 'step-done', target: targetName, result }),
+  };
+}
+
+async function emitVersionTableDdl(dialect: Dialect, channel: Channel, project: Project, compileContext = compileContextFor(project.target, dialect)): Promise<void> {
+  for (const sql of await dialect.compiler.compile(createVersionTableOp(versionTableOf(project.target)), compileContext)) {
+    await channel.run(sql);
+  }
+}
+
+/** A database stamped with a revision no file has cannot be planned from: say so clearly. */
+export function assertKnownHeads(graph: RevisionGraph, heads: readonly string[]): void {
+  const unknown = heads.filter((head) => graph.get(head) === undefined);
+  if (unknown.length > 0) {
+    throw new RetortError('UnknownRevision', `The database is at revision ${unknown.join(', ')}, which no revision file has.`, {
+      fields: { revisions: unknown },
+      hint: 'Restore the missing revision file (e.g. check out the branch that has it), or, if it is gone for good, `retort stamp --purge <rev>` to the revision the schema matches.',
+    });
+  }
+}
+
+/** Apply revisions up to `target` (default `head`). */
+export function upgrade(project: Project, target: string, options: MigrateOptions, run: RetortOptions): Promise<RunResult> {
+  return migrate(project, target, 'up', options, run);
+}
+
+/** Revert revisions down to `target`. */
+export function downgrade(project: Project, target: string, options: MigrateOptions, run: RetortOptions): Promise<RunResult> {
+  return migrate(project, target, 'down', options, run);
+}
+
+/** Set the version table to `revisions` without running any script. */
+export async function stamp(project: Project, revisions: readonly string[], options: StampOptions, run: RetortOptions = {}): Promise<RunResult> {
+  const graph = await project.graph();
+  const table = versionTableOf(project.target);
+  const apply = async (dialect: Dialect, channel: Channel, heads: readonly string[]): Promise<RunResult> => {
+    const plan = graph.planStamp(options.purge ? [] : heads, revisions);
+    if (options.purge) await channel.run(purgeSql(dialect, table));
+    for (const change of plan.changes) await channel.run(versionChangeSql(dialect, table, change));
+    // A stamp runs no script: its steps name the move, with no duration.
+    const steps = plan.steps.map((step) => ({
+      direction: step.direction, revision: (step.direction === 'up' ? step.to : step.from).join(', '),
+      from: step.from, to: step.to, message: 'stamp', durationMs: 0, statements: 0,
+    }));
+    return { target: project.target.name, steps, current: [...plan.heads] };
+  };
+  if (options.sql) {
+    const dialect = await dialectOf(project.target);
+    const channel = offlineChannel();
+    await emitVersionTableDdl(dialect, channel, project);
+    const result = await apply(dialect, channel, []);
+    return { ...result, sql: channel.text(), statements: channel.statements };
+  }
+  return withDatabase(project.target, async ({ dialect, session, compileContext }) => {
+    const channel = onlineChannel(session, statementObserver(project, run));
+    await emitVersionTableDdl(dialect, channel, project, compileContext);
+    const heads = await readHeads(dialect, session, table);
+    if (!options.purge) assertKnownHeads(graph, heads);
+    // One transaction where DDL is transactional, so a stamp is all or nothing.
+    if (dialect.capabilities.transactionalDdl) await channel.run(dialect.beginSql);
+    try {
+      const result = await apply(dialect, channel, heads);
+      if (dialect.capabilities.transactionalDdl) await channel.run(dialect.commitSql);
+      return result;
+    } catch (error) {
+      if (dialect.capabilities.transactionalDdl) await channel.run(dialect.rollbackSql).catch(() => undefined);
+      throw error;
+    }
+  });
+}

@@ -1,0 +1,65 @@
+/**
+ * The library entry: `const retort = createRetort(); await retort.upgrade('head')`. Every method
+ * loads the config (found from `cwd` upward, as the CLI does) and returns a result object; errors
+ * are RetortErrors with stable codes. The CLI is a thin printer over these same methods.
+ */
+import { createMerge, createRevision, type MergeOptions, type RevisionOptions } from './authoring.js';
+import * as autogen from './autogenerate.js';
+import type { AutogenerateResult, CheckResult, CompareOptions, PullResult } from './autogenerate.js';
+import * as inspect from './inspect.js';
+import * as migrate from './migrate.js';
+import type { MigrateOptions, StampOptions } from './migrate.js';
+import type { RetortOptions } from './options.js';
+import { openProject } from './project.js';
+import type { CurrentResult, RevisionFileResult, RevisionInfo, RunResult } from './results.js';
+
+/** The operations of retort as a library. */
+export interface Retort {
+  /** Apply revisions up to `target` (default `head`). */
+  upgrade(target?: string, options?: MigrateOptions): Promise<RunResult>;
+  /** Revert revisions down to `target` (`-1`, `base`, a revision...). */
+  downgrade(target: string, options?: MigrateOptions): Promise<RunResult>;
+  /** Set the version table to `revisions` without running scripts. */
+  stamp(revisions: string | readonly string[], options?: StampOptions): Promise<RunResult>;
+  /** The revisions the database holds. */
+  current(): Promise<CurrentResult>;
+  /** The heads of the revision graph. */
+  heads(): Promise<RevisionInfo[]>;
+  /** The branch points of the revision graph. */
+  branches(): Promise<RevisionInfo[]>;
+  /** Revisions newest first, within `range` (`START:END`), optionally marking the current ones. */
+  history(options?: { range?: string; indicateCurrent?: boolean }): Promise<RevisionInfo[]>;
+  /** The revisions `spec` names. */
+  show(spec: string): Promise<RevisionInfo[]>;
+  /** Write a new revision file. */
+  revision(options: RevisionOptions): Promise<RevisionFileResult>;
+  /** Write a merge revision of `revisions` (`heads` for all heads). */
+  merge(revisions: readonly string[], options: MergeOptions): Promise<RevisionFileResult>;
+  /** Write a revision whose upgrade turns the database into the declared schema. */
+  autogenerate(options: RevisionOptions & CompareOptions): Promise<AutogenerateResult>;
+  /** Compare the declared schema and the database, and whether the database is at head. */
+  check(): Promise<CheckResult>;
+  /** Write the TypeScript schema module of the live database. */
+  pull(options?: { out?: string; force?: boolean }): Promise<PullResult>;
+}
+
+/** A retort bound to a project (config found from `options.cwd`, default the working directory). */
+export function createRetort(options: RetortOptions = {}): Retort {
+  const project = () => openProject(options);
+  return Object.freeze({
+    upgrade: async (target = 'head', opts: MigrateOptions = {}) => migrate.upgrade(await project(), target, opts, options),
+    downgrade: async (target: string, opts: MigrateOptions = {}) => migrate.downgrade(await project(), target, opts, options),
+    stamp: async (revisions: string | readonly string[], opts: StampOptions = {}) =>
+      migrate.stamp(await project(), typeof revisions === 'string' ? [revisions] : revisions, opts, options),
+    current: async () => inspect.current(await project()),
+    heads: async () => inspect.heads(await project()),
+    branches: async () => inspect.branches(await project()),
+    history: async (opts: { range?: string; indicateCurrent?: boolean } = {}) => inspect.history(await project(), opts),
+    show: async (spec: string) => inspect.show(await project(), spec),
+    revision: async (opts: RevisionOptions) => createRevision(await project(), opts),
+    merge: async (revisions: readonly string[], opts: MergeOptions) => createMerge(await project(), revisions, opts),
+    autogenerate: async (opts: RevisionOptions & CompareOptions) => autogen.autogenerate(await project(), opts),
+    check: async () => autogen.check(await project()),
+    pull: async (opts: { out?: string; force?: boolean } = {}) => autogen.pull(await project(), opts),
+  });
+}

@@ -1,0 +1,53 @@
+/**
+ * retort-migrate: the library. Revision scripts import column builders and types from here; apps
+ * and tests call {@link createRetort}; config files use {@link defineConfig}; schema modules use
+ * {@link defineSchema} and {@link table}.
+ */
+export { createRetort, type Retort } from './api/retort.js';
+export type { RetortOptions, RunEvent } from './api/options.js';
+export type { CurrentResult, RevisionFileResult, RevisionInfo, RunResult } from './api/results.js';
+export type { MigrateOptions, StampOptions } from './api/migrate.js';
+export type { MergeOptions, RevisionOptions } from './api/authoring.js';
+export type { AutogenerateResult, CheckResult, CompareOptions, Comparison, PullResult } from './api/autogenerate.js';
+export type { StepResult, TransactionMode } from './runtime/steps.js';
+export type { MigrationContext, RevisionModule } from './runtime/context.js';
+
+export { defineConfig, type RetortConfig, type TargetConfig, type NamedTargetConfig, type TargetsContext } from './config/define.js';
+
+export { RetortError, ERROR_CODES, EXIT_CODES, isRetortError, type ErrorCode, type ErrorKind } from './errors.js';
+
+export {
+  ColumnBuilder,
+  bigint,
+  boolean,
+  bytes,
+  char,
+  date,
+  datetime,
+  double,
+  enumOf,
+  integer,
+  json,
+  jsonb,
+  numeric,
+  rawType,
+  real,
+  smallint,
+  sql,
+  text,
+  time,
+  timestamp,
+  timestamptz,
+  uuid,
+  varchar,
+  type AnyColumn,
+  type RawSql,
+  type ReferenceOptions,
+} from './schema/columns.js';
+export { defineSchema, type SchemaDefinition, type KyselyDatabase } from './schema/define.js';
+export { table, type TableDefinition } from './schema/table.js';
+export { check, foreignKey, index, primaryKey, unique } from './schema/extras.js';
+export type * from './schema/model.js';
+
+export type { Op, BatchOp, AlterColumnOptions, CreateIndexOptions, CreateTableOptions } from './ops/facade.js';
+export type { Operation } from './ops/operations.js';

@@ -1,0 +1,108 @@
+/**
+ * Where a run's statements go. Online, each statement is executed on the run's one session;
+ * offline (`--sql`), each is appended to the script the DBA will read. Both receive exactly the
+ * same statement text, so the offline SQL is what an online run executes.
+ */
+import type { Dialect, Session } from '../dialects/dialect.js';
+
+/** The sink of a run's SQL, online or offline. */
+export interface Channel {
+  /** True for `--sql`: nothing is executed and no catalog can be read. */
+  readonly offline: boolean;
+  /** The session of an online run (undefined offline). */
+  readonly session: Session | undefined;
+  /** Execute (or print) one statement. */
+  run(sql: string): Promise<void>;
+  /** A comment for the offline script (ignored online). */
+  comment(text: string): void;
+}
+
+/** A channel that executes on `session`, telling `observe` each statement before it runs. */
+export function onlineChannel(session: Session, observe?: (sql: string) => void): Channel {
+  return {
+    offline: false,
+    session,
+    run: (sql) => {
+      observe?.(sql);
+      return session.execute(sql);
+    },
+    comment: () => {},
+  };
+}
+
+/** A channel that collects SQL text; read it with `text()`. */
+export interface OfflineChannel extends Channel {
+  /** The whole script: each statement followed by `;`, comments as `-- ...`. */
+  text(): string;
+  /** The statements alone, in order (for tests comparing offline with online). */
+  readonly statements: readonly string[];
+}
+
+/** A channel that prints instead of executing. */
+export function offlineChannel(): OfflineChannel {
+  const lines: string[] = [];
+  const statements: string[] = [];
+  return {
+    offline: true,
+    session: undefined,
+    statements,
+    async run(sql) {
+      statements.push(sql);
+      lines.push(`${sql};\n`);
+    },
+    comment(text) {
+      lines.push(`-- ${text}\n`);
+    },
+    text: () => lines.join('\n'),
+  };
+}
+
+/**
+ * Transaction control of a run. Transactions are opened only where the dialect has
+ * transactional DDL: on MySQL every DDL statement commits implicitly, so a BEGIN there would
+ * promise an atomicity the server does not give (and Alembic prints none offline either).
+ */
+export class Transactions {
+  private open = false;
+
+  constructor(
+    private readonly channel: Channel,
+    private readonly dialect: Dialect,
+  ) {}
+
+  /** Whether this run uses transactions at all. */
+  get enabled(): boolean {
+    return this.dialect.capabilities.transactionalDdl;
+  }
+
+  /** True while a transaction is open. */
+  get isOpen(): boolean {
+    return this.open;
+  }
+
+  /** Open a transaction (no-op where DDL is not transactional, or one is open). */
+  async begin(): Promise<void> {
+    if (!this.enabled || this.open) return;
+    await this.channel.run(this.dialect.beginSql);
+    this.open = true;
+  }
+
+  /** Commit the open transaction, if any. */
+  async commit(): Promise<void> {
+    if (!this.open) return;
+    // Mark closed first: if COMMIT itself fails the transaction is gone either way.
+    this.open = false;
+    await this.channel.run(this.dialect.commitSql);
+  }
+
+  /** Roll back the open transaction, if any; never throws (the original error matters more). */
+  async rollback(): Promise<void> {
+    if (!this.open) return;
+    this.open = false;
+    try {
+      await this.channel.run(this.dialect.rollbackSql);
+    } catch {
+      // The connection may be gone; the server rolls back an abandoned transaction itself.
+    }
+  }
+}

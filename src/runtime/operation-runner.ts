@@ -1,0 +1,114 @@
+/**
+ * Runs the operations of one revision script in order: compiles each for the dialect, sends the
+ * statements to the channel, counts them, and catches the classic mistake of a forgotten `await`
+ * (a second operation starting while the first is still running, or the script returning while
+ * one is still running).
+ */
+import type { CompileContext, Dialect } from '../dialects/dialect.js';
+import { RetortError } from '../errors.js';
+import { buildOp, type Op } from '../ops/facade.js';
+import type { Operation } from '../ops/operations.js';
+import type { Channel, Transactions } from './channel.js';
+
+/** Describes the statement that failed, for the error and the history. */
+export interface FailedStatement {
+  readonly sql: string;
+  /** 1-based position of the statement within the revision. */
+  readonly index: number;
+}
+
+/** Runs one revision's operations. */
+export class OperationRunner {
+  /** Statements executed so far in this revision. */
+  statementsApplied = 0;
+  /** The statement that failed, when one did. */
+  failed: FailedStatement | undefined;
+  private pending: { op: Operation; promise: Promise<void> } | undefined;
+  /** The kinds of the operations run so far (for the dialect's verify hook). */
+  readonly operations: Operation['kind'][] = [];
+
+  /** The `op` facade handed to the script. */
+  readonly op: Op;
+
+  constructor(
+    private readonly dialect: Dialect,
+    private readonly channel: Channel,
+    private readonly transactions: Transactions,
+    private readonly compileContext: CompileContext,
+    private readonly revision: string,
+  ) {
+    this.op = buildOp((op) => this.submit(op), (body) => this.outsideTransaction(body));
+  }
+
+  /** Execute one statement that is part of the revision (also used for version-table rows). */
+  async runStatement(sql: string): Promise<void> {
+    try {
+      await this.channel.run(sql);
+    } catch (error) {
+      this.failed = { sql, index: this.statementsApplied + 1 };
+      throw error;
+    }
+    this.statementsApplied += 1;
+  }
+
+  /** Throws MissingAwait if an operation is still running once the script has returned. */
+  async assertSettled(): Promise<void> {
+    const pending = this.pending;
+    if (pending === undefined) return;
+    await pending.promise.catch(() => undefined);
+    throw this.missingAwait(pending.op, 'the script returned');
+  }
+
+  /** Wait for a running operation to end (before a rollback), ignoring its outcome. */
+  async drain(): Promise<void> {
+    await this.pending?.promise.catch(() => undefined);
+  }
+
+  private submit(op: Operation): Promise<void> {
+    if (this.pending !== undefined) {
+      // Throwing synchronously makes the script's own call fail at the line that forgot nothing:
+      // the message names the earlier operation, whose `await` is the one missing.
+      throw this.missingAwait(this.pending.op, `op.${opName(op)} was called`);
+    }
+    const promise = this.execute(op).finally(() => {
+      if (this.pending?.promise === promise) this.pending = undefined;
+    });
+    this.pending = { op, promise };
+    return promise;
+  }
+
+  private async execute(op: Operation): Promise<void> {
+    this.operations.push(op.kind);
+    const statements = await this.dialect.compiler.compile(op, this.compileContext);
+    for (const sql of statements) await this.runStatement(sql);
+  }
+
+  /**
+   * `op.noTransaction`: commit what the revision did so far, run `body` outside any
+   * transaction (CREATE INDEX CONCURRENTLY, ALTER TYPE ... ADD VALUE refuse to run inside one),
+   * then open a new transaction for the rest of the revision.
+   */
+  private async outsideTransaction(body: () => Promise<void>): Promise<void> {
+    const wasOpen = this.transactions.isOpen;
+    if (wasOpen) await this.transactions.commit();
+    this.channel.comment(`no transaction: ${this.revision}`);
+    await body();
+    if (wasOpen) await this.transactions.begin();
+  }
+
+  private missingAwait(op: Operation, when: string): RetortError {
+    return new RetortError(
+      'MissingAwait',
+      `Revision ${this.revision}: ${when} while op.${opName(op)} was still running. An \`await\` is missing before op.${opName(op)}.`,
+      { fields: { revision: this.revision, operation: op.kind }, hint: 'Put `await` before every op.* call in the script.' },
+    );
+  }
+}
+
+function opName(op: Operation): string {
+  return op.kind === 'addConstraint' ? `create${capitalise(op.constraint.kind)}` : op.kind;
+}
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}

@@ -1,0 +1,163 @@
+/**
+ * Applies a planned list of steps (upgrade or downgrade) to one database, online or offline:
+ * for each revision, load the script, run it through the `op` facade, update the version table,
+ * verify, commit. Transactions follow the configured mode: one per migration (default), one for
+ * the whole run ('all'), or none.
+ */
+import { performance } from 'node:perf_hooks';
+import type { Kysely, KyselyPlugin } from 'kysely';
+import type { CompileContext, Dialect } from '../dialects/dialect.js';
+import { RetortError, isRetortError } from '../errors.js';
+import type { MigrationStep, RevisionGraph } from '../script/graph/index.js';
+import { applyStep } from '../script/graph/index.js';
+import type { Channel } from './channel.js';
+import { Transactions } from './channel.js';
+import type { MigrationContext, RevisionModule } from './context.js';
+import { OperationRunner } from './operation-runner.js';
+import type { VersionTableRef } from './version-table.js';
+import { versionChangeSql } from './version-table.js';
+
+/** The outcome of one step, as printed and as in `--json`. */
+export interface StepResult {
+  readonly direction: 'up' | 'down';
+  readonly revision: string;
+  readonly from: readonly string[];
+  readonly to: readonly string[];
+  readonly message: string;
+  readonly durationMs: number;
+  readonly statements: number;
+}
+
+/** Transaction mode of the config. */
+export type TransactionMode = 'per-migration' | 'all' | 'none';
+
+/** Everything a run of steps needs. */
+export interface StepRunOptions {
+  readonly dialect: Dialect;
+  readonly channel: Channel;
+  readonly graph: RevisionGraph;
+  readonly versionTable: VersionTableRef;
+  readonly transaction: TransactionMode;
+  readonly compileContext: CompileContext;
+  readonly loadModule: (path: string) => Promise<RevisionModule>;
+  /** The `db` handed to scripts (a Kysely on the session; a query-less one offline). */
+  readonly db: Kysely<any>;
+  readonly x: Readonly<Record<string, string>>;
+  readonly tag: string | undefined;
+  /** Called before each step starts ("Running upgrade a -> b, message"). */
+  readonly onStepStart?: (step: MigrationStep, message: string) => void;
+  /** Called after verification, before commit (the history hook lives here later). */
+  readonly onStepDone?: (result: StepResult) => void;
+}
+
+/**
+ * Run `steps` starting from the database's `heads`. Returns the step results and the new heads.
+ * On failure: rolls back the open transaction and throws MigrationFailed (or the RetortError the
+ * script raised) naming the revision, the statement and how many statements had been applied.
+ */
+export async function runSteps(
+  steps: readonly MigrationStep[],
+  heads: readonly string[],
+  options: StepRunOptions,
+): Promise<{ results: StepResult[]; heads: string[] }> {
+  const { channel, dialect } = options;
+  const transactions = new Transactions(channel, dialect);
+  const perMigration = options.transaction === 'per-migration';
+  let current = [...heads];
+  const results: StepResult[] = [];
+  if (options.transaction === 'all') await transactions.begin();
+  try {
+    for (const step of steps) {
+      const revision = options.graph.get(step.revision);
+      const message = revision?.message ?? '';
+      options.onStepStart?.(step, message);
+      channel.comment(`Running ${step.direction === 'up' ? 'upgrade' : 'downgrade'} ${step.from.join(', ')} -> ${step.to.join(', ')}, ${message}`);
+      const started = performance.now();
+      const module = await options.loadModule(revision?.path ?? step.revision);
+      const fn = step.direction === 'up' ? module.upgrade : module.downgrade;
+      if (typeof fn !== 'function') {
+        throw new RetortError('BadRevisionFile', `Revision ${step.revision} (${revision?.path}) has no exported ${step.direction === 'up' ? 'upgrade' : 'downgrade'} function.`, {
+          fields: { revision: step.revision, file: revision?.path },
+          hint: `Export \`async function ${step.direction === 'up' ? 'upgrade' : 'downgrade'}({ op, db })\` from the file.`,
+        });
+      }
+      if (perMigration) await transactions.begin();
+      const runner = new OperationRunner(dialect, channel, transactions, options.compileContext, step.revision);
+      const usage = { queried: false };
+      const ctx: MigrationContext = Object.freeze({
+        op: runner.op,
+        db: channel.offline ? options.db : options.db.withPlugin(queryTracker(usage)),
+        x: options.x,
+        tag: options.tag,
+        revision: step.revision,
+        direction: step.direction,
+        offline: channel.offline,
+        dialect: dialect.name,
+      });
+      try {
+        await fn.call(module, ctx);
+        await runner.assertSettled();
+        const next = applyStep(options.graph, current, step);
+        for (const change of next.changes) await runner.runStatement(versionChangeSql(dialect, options.versionTable, change));
+        if (channel.session && dialect.hooks.verify) {
+          await dialect.hooks.verify(channel.session, { operations: runner.operations, queried: usage.queried });
+        }
+        current = next.heads;
+      } catch (error) {
+        await runner.drain();
+        throw stepFailure(error, step, runner, revision?.path);
+      }
+      if (perMigration) await transactions.commit();
+      const result: StepResult = {
+        direction: step.direction,
+        revision: step.revision,
+        from: step.from,
+        to: step.to,
+        message,
+        durationMs: Math.round((performance.now() - started) * 100) / 100,
+        statements: runner.statementsApplied,
+      };
+      results.push(result);
+      options.onStepDone?.(result);
+    }
+    await transactions.commit();
+  } catch (error) {
+    await transactions.rollback();
+    throw error;
+  }
+  return { results, heads: current };
+}
+
+/** A Kysely plugin that notes that the script queried through `db` (changes the hooks may need to verify). */
+function queryTracker(usage: { queried: boolean }): KyselyPlugin {
+  return {
+    transformQuery(args) {
+      usage.queried = true;
+      return args.node;
+    },
+    transformResult: async (args) => args.result,
+  };
+}
+
+function stepFailure(error: unknown, step: MigrationStep, runner: OperationRunner, file: string | undefined): RetortError {
+  const fields = {
+    revision: step.revision,
+    direction: step.direction,
+    file,
+    statementsApplied: runner.statementsApplied,
+    ...(runner.failed ? { statement: runner.failed.sql, statementIndex: runner.failed.index } : {}),
+  };
+  if (isRetortError(error)) {
+    // Keep the script's own error code (MissingAwait, OfflineUnsupported...) and add where it happened.
+    return new RetortError(error.code, error.message, { fields: { ...fields, ...error.fields }, hint: error.hint, cause: error });
+  }
+  const reason = error instanceof Error ? error.message : String(error);
+  const where = runner.failed
+    ? `statement ${runner.failed.index} failed: ${runner.failed.sql}\n  ${reason}`
+    : `the script threw: ${reason}`;
+  return new RetortError('MigrationFailed', `${step.direction === 'up' ? 'Upgrade' : 'Downgrade'} of revision ${step.revision} failed: ${where}`, {
+    fields,
+    hint: 'Fix the script or the database, then run the command again. The version table still names the revisions applied before this one.',
+    cause: error,
+  });
+}

@@ -1,0 +1,69 @@
+/**
+ * The version table: one row per head the database holds, exactly as Alembic keeps
+ * `alembic_version`, so a database taken over from Alembic works with `versionTable:
+ * 'alembic_version'`. Its DDL goes through the dialect's compiler like any operation; its rows are
+ * changed with plain INSERT/UPDATE/DELETE that every dialect accepts.
+ */
+import type { Dialect, Session } from '../dialects/dialect.js';
+import type { CreateTableOp } from '../ops/operations.js';
+import { columnSpec } from '../schema/model.js';
+import type { VersionChange } from '../script/graph/index.js';
+
+/** Where the version table lives. */
+export interface VersionTableRef {
+  readonly name: string;
+  readonly schema?: string;
+}
+
+/** `"schema"."name"` or `"name"`, quoted by the dialect. */
+export function qualifiedName(dialect: Dialect, table: VersionTableRef): string {
+  const name = dialect.quoteIdentifier(table.name);
+  return table.schema ? `${dialect.quoteIdentifier(table.schema)}.${name}` : name;
+}
+
+/** The CREATE TABLE IF NOT EXISTS operation of the version table. */
+export function createVersionTableOp(table: VersionTableRef): CreateTableOp {
+  return Object.freeze<CreateTableOp>({
+    kind: 'createTable',
+    table: table.name,
+    ...(table.schema ? { schema: table.schema } : {}),
+    // VARCHAR(64): Alembic uses 32; 64 leaves room for date-based and hand-chosen ids.
+    columns: [{ name: 'version_num', spec: columnSpec({ kind: 'varchar', length: 64 }, { nullable: false }) }],
+    constraints: [{ kind: 'primaryKey', name: `${table.name}_pkc`, columns: ['version_num'] }],
+    options: {},
+    ifNotExists: true,
+  });
+}
+
+/** The statement that applies one change to the version table's rows. */
+export function versionChangeSql(dialect: Dialect, table: VersionTableRef, change: VersionChange): string {
+  const target = qualifiedName(dialect, table);
+  const column = dialect.quoteIdentifier('version_num');
+  switch (change.kind) {
+    case 'insert':
+      return `INSERT INTO ${target} (${column}) VALUES (${dialect.quoteString(change.version)})`;
+    case 'delete':
+      return `DELETE FROM ${target} WHERE ${column} = ${dialect.quoteString(change.version)}`;
+    case 'update':
+      return `UPDATE ${target} SET ${column} = ${dialect.quoteString(change.to)} WHERE ${column} = ${dialect.quoteString(change.from)}`;
+  }
+}
+
+/** The statement that empties the version table (`stamp --purge`). */
+export function purgeSql(dialect: Dialect, table: VersionTableRef): string {
+  return `DELETE FROM ${qualifiedName(dialect, table)}`;
+}
+
+/**
+ * The heads the database holds, or `[]` when the version table does not exist yet. Read-only:
+ * never creates the table (so `retort current` on a fresh database changes nothing).
+ */
+export async function readHeads(dialect: Dialect, session: Session, table: VersionTableRef): Promise<string[]> {
+  const exists = await dialect.readTable(session, table.name, table.schema);
+  if (exists === undefined) return [];
+  const column = dialect.quoteIdentifier('version_num');
+  const rows = await session.query<{ version_num: string }>(
+    `SELECT ${column} AS version_num FROM ${qualifiedName(dialect, table)} ORDER BY ${column}`,
+  );
+  return rows.map((row) => row.version_num);
+}
