@@ -1,0 +1,143 @@
+/**
+ * The columns of a table present on both sides: renames (declared with `renamedFrom` or decided at
+ * a prompt), additions, drops and in-place changes. A dropped and an added column of equal type
+ * are never silently taken for a rename: they are reported as a candidate and stay drop + add with
+ * a loud warning until a hint or a decision says otherwise.
+ */
+import type { ColumnChanges } from '../ops/operations.js';
+import type { ColumnSpec, NamedColumn, TableSpec } from '../schema/model.js';
+import { bareColumn } from './normalize.js';
+import type { DiffContext, PendingWarning, Plan } from './plan.js';
+import { schemaPart } from './plan.js';
+
+/** How the columns of two versions of a table correspond. */
+export interface ColumnMatch {
+  /** Pairs (old, new), renamed or not. */
+  readonly pairs: readonly (readonly [NamedColumn, NamedColumn])[];
+  readonly added: readonly NamedColumn[];
+  readonly dropped: readonly NamedColumn[];
+}
+
+/** Match the columns of `from` and `to`, honouring rename hints and decisions. */
+export function matchColumns(from: TableSpec, to: TableSpec, ctx: DiffContext): ColumnMatch {
+  const oldByName = new Map(from.columns.map((c) => [c.name, c]));
+  const newNames = new Set(to.columns.map((c) => c.name));
+  const decided = new Map(ctx.renames
+    .filter((r) => r.table === to.name && ctx.schemaKey(r.schema) === ctx.schemaKey(to.schema))
+    .map((r) => [r.to, r.from]));
+  const pairs: (readonly [NamedColumn, NamedColumn])[] = [];
+  const added: NamedColumn[] = [];
+  const used = new Set<string>();
+  for (const column of to.columns) {
+    const same = oldByName.get(column.name);
+    const oldName = same ? column.name : (column.spec.renamedFrom ?? decided.get(column.name));
+    const old = oldName === undefined ? undefined : oldByName.get(oldName);
+    // A hint whose old column is gone, or whose old name is still declared, is already applied.
+    if (old !== undefined && !used.has(old.name) && (old.name === column.name || !newNames.has(old.name))) {
+      pairs.push([old, column]);
+      used.add(old.name);
+    } else {
+      added.push(column);
+    }
+  }
+  const dropped = from.columns.filter((c) => !used.has(c.name));
+  return { pairs, added, dropped };
+}
+
+function changesBetween(old: ColumnSpec, next: ColumnSpec, ctx: DiffContext): ColumnChanges {
+  const changes: { -readonly [K in keyof ColumnChanges]: ColumnChanges[K] } = {};
+  if (!ctx.typesEqual(old.type, next.type) || old.unsigned !== next.unsigned) {
+    changes.type = next.type;
+    // As the op facade spells it: `unsigned` present only when the new type is unsigned.
+    if (next.unsigned) changes.unsigned = true;
+  }
+  if (old.nullable !== next.nullable) changes.nullable = next.nullable;
+  if (!ctx.defaultsEqual(old.default, next.default)) changes.default = next.default ?? null;
+  if (ctx.comments && (old.comment ?? null) !== (next.comment ?? null)) changes.comment = next.comment ?? null;
+  if (old.autoIncrement !== next.autoIncrement) changes.autoIncrement = next.autoIncrement;
+  return changes;
+}
+
+/**
+ * What alterColumn's `existing` says about a column: its definition, keys aside, in the shape the
+ * op facade gives it (so a rendered and re-run script yields the same operation). Auto-increment is
+ * kept only when set, since MySQL's MODIFY would otherwise drop it.
+ */
+function existingOf(spec: ColumnSpec): Partial<ColumnSpec> {
+  return Object.freeze({
+    type: spec.type, unsigned: spec.unsigned, nullable: spec.nullable,
+    ...(spec.autoIncrement ? { autoIncrement: true } : {}),
+    ...(spec.default === undefined ? {} : { default: spec.default }),
+    ...(spec.comment === undefined ? {} : { comment: spec.comment }),
+  });
+}
+
+/** A column as added by addColumn: keys travel as constraints, except inline unique / references. */
+function addable(column: NamedColumn): NamedColumn {
+  const bare = bareColumn(column);
+  if (!bare.spec.primaryKey) return bare;
+  return { name: bare.name, spec: Object.freeze({ ...bare.spec, primaryKey: false }) };
+}
+
+/** Record column renames (phase renameColumns) and changes (phase columns) of one table. */
+export function diffColumns(to: TableSpec, match: ColumnMatch, ctx: DiffContext, plan: Plan): void {
+  const table = to.name;
+  const where = schemaPart(to.schema);
+  for (const [old, next] of match.pairs) {
+    if (old.name === next.name) continue;
+    plan.add('renameColumns',
+      { kind: 'alterColumn', table, ...where, column: old.name, changes: { newName: next.name }, existing: existingOf(old.spec) },
+      { kind: 'alterColumn', table, ...where, column: next.name, changes: { newName: old.name }, existing: existingOf(old.spec) });
+  }
+  const candidates = new Map<string, string[]>();
+  for (const d of match.dropped) {
+    for (const a of match.added) {
+      if (!ctx.typesEqual(d.spec.type, a.spec.type)) continue;
+      ctx.candidates.push({ table, ...where, from: d.name, to: a.name });
+      candidates.set(d.name, [...(candidates.get(d.name) ?? []), a.name]);
+      candidates.set(a.name, [...(candidates.get(a.name) ?? []), d.name]);
+    }
+  }
+  const renameWarning = (column: string): PendingWarning[] => {
+    const others = candidates.get(column);
+    if (others === undefined) return [];
+    return [{
+      code: 'possibleRename', table, column,
+      message: `'${table}.${column}' may be a rename of/to ${others.map((o) => `'${o}'`).join(' or ')}: this drop and add ` +
+        `lose the column's data; if it is a rename, declare .renamedFrom('<old name>') and generate again`,
+    }];
+  };
+  for (const column of match.added) {
+    const warnings = [...renameWarning(column.name)];
+    if (!column.spec.nullable && column.spec.default === undefined && !column.spec.autoIncrement) {
+      warnings.push({ code: 'notNullAdded', table, column: column.name,
+        message: `adds NOT NULL column '${table}.${column.name}' without a default: fails if the table has rows` });
+    }
+    plan.add('columns', { kind: 'addColumn', table, ...where, column: addable(column) },
+      { kind: 'dropColumn', table, ...where, column: column.name }, { up: warnings });
+  }
+  for (const [old, next] of match.pairs) {
+    const changes = changesBetween(old.spec, next.spec, ctx);
+    if (Object.keys(changes).length === 0) continue;
+    const warnings: PendingWarning[] = [];
+    if (changes.type !== undefined && ctx.isNarrowing(old.spec.type, next.spec.type)) {
+      warnings.push({ code: 'narrowingType', table, column: next.name,
+        message: `changes the type of '${table}.${next.name}' in a way that may lose data` });
+    }
+    if (changes.nullable === false) {
+      warnings.push({ code: 'notNullAdded', table, column: next.name,
+        message: `makes '${table}.${next.name}' NOT NULL: fails if the column holds NULLs` });
+    }
+    plan.add('columns',
+      { kind: 'alterColumn', table, ...where, column: next.name, changes, existing: existingOf(old.spec) },
+      { kind: 'alterColumn', table, ...where, column: next.name, changes: changesBetween(next.spec, old.spec, ctx), existing: existingOf(next.spec) },
+      { up: warnings });
+  }
+  for (const column of match.dropped) {
+    plan.add('columns', { kind: 'dropColumn', table, ...where, column: column.name },
+      { kind: 'addColumn', table, ...where, column: addable(column) }, {
+        up: [...renameWarning(column.name),
+          { code: 'dropColumn', table, column: column.name, message: `drops column '${table}.${column.name}' and its data` }],
+      });
+  }
+}

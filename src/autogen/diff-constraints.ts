@@ -1,0 +1,152 @@
+/**
+ * Keys, constraints and indexes of a table present on both sides. Named constraints are matched
+ * by name; a constraint without a name on either side (a declared `.unique()`, or SQLite's
+ * anonymous ones) is matched by content. Check constraints matched by name are not compared by
+ * content: catalogs return the predicate rewritten (PostgreSQL adds casts and parentheses), and a
+ * comparison would report a change on every run, as Alembic learned.
+ */
+import type { Operation } from '../ops/operations.js';
+import type { ConstraintSpec, IndexElement, IndexSpec, TableSpec } from '../schema/model.js';
+import type { ColumnMatch } from './diff-columns.js';
+import { unnamedWarning } from './diff-tables.js';
+import type { TableConstraint } from './normalize.js';
+import { conventionalName, tableConstraints } from './normalize.js';
+import type { DiffContext, Phase, Plan } from './plan.js';
+import { schemaPart } from './plan.js';
+
+function sameList<T>(a: readonly T[], b: readonly T[], eq: (x: T, y: T) => boolean = (x, y) => x === y): boolean {
+  return a.length === b.length && a.every((x, i) => eq(x, b[i] as T));
+}
+
+function action(a: string | undefined): string {
+  return a ?? 'no action';
+}
+
+function sameContent(a: ConstraintSpec, b: ConstraintSpec, ctx: DiffContext): boolean {
+  if (a.kind === 'check' && b.kind === 'check') return ctx.expressionsEqual(a.condition, b.condition);
+  if (a.kind === 'foreignKey' && b.kind === 'foreignKey') {
+    return sameList(a.columns, b.columns) && a.refTable === b.refTable && sameList(a.refColumns, b.refColumns) &&
+      ctx.schemaKey(a.refSchema) === ctx.schemaKey(b.refSchema) &&
+      action(a.onDelete) === action(b.onDelete) && action(a.onUpdate) === action(b.onUpdate);
+  }
+  if (a.kind === 'check' || b.kind === 'check' || a.kind === 'foreignKey' || b.kind === 'foreignKey') return false;
+  return a.kind === b.kind && sameList(a.columns, b.columns);
+}
+
+/** `spec` with its columns (and referenced table and columns) under the target's names. */
+function renamed(spec: ConstraintSpec, names: ReadonlyMap<string, string>, ctx: DiffContext): ConstraintSpec {
+  if (spec.kind === 'check') return spec;
+  const columns = spec.columns.map((c) => names.get(c) ?? c);
+  if (spec.kind !== 'foreignKey') return { ...spec, columns };
+  const target = ctx.renamedTables.get(spec.refTable);
+  if (target === undefined) return { ...spec, columns };
+  return { ...spec, columns, refTable: target.name, refColumns: spec.refColumns.map((c) => target.columns.get(c) ?? c) };
+}
+
+function phaseOf(spec: ConstraintSpec, adding: boolean): Phase {
+  if (spec.kind === 'foreignKey') return adding ? 'addForeignKeys' : 'dropForeignKeys';
+  return adding ? 'addConstraints' : 'dropConstraints';
+}
+
+/** Pairs of matched constraints, and the unmatched ones on each side. */
+function matchConstraints<O extends TableConstraint>(old: O[], next: TableConstraint[], ctx: DiffContext) {
+  const pairs: [O, TableConstraint][] = [];
+  const left = [...old];
+  const unmatched: TableConstraint[] = [];
+  const take = (pred: (o: O) => boolean): O | undefined => {
+    const i = left.findIndex(pred);
+    return i < 0 ? undefined : left.splice(i, 1)[0];
+  };
+  // Names first, so that content matching cannot steal a constraint that has its named twin.
+  const rest: TableConstraint[] = [];
+  for (const n of next) {
+    const o = n.spec.name === undefined ? undefined : take((c) => c.spec.kind === n.spec.kind && c.spec.name === n.spec.name);
+    if (o) pairs.push([o, n]);
+    else rest.push(n);
+  }
+  for (const n of rest) {
+    const o = n.spec.kind === 'primaryKey'
+      ? take((c) => c.spec.kind === 'primaryKey')
+      : take((c) => (c.spec.name === undefined || n.spec.name === undefined) && sameContent(c.spec, n.spec, ctx));
+    if (o) pairs.push([o, n]);
+    else unmatched.push(n);
+  }
+  return { pairs, added: unmatched, dropped: left };
+}
+
+/** Record the constraint and index changes of one table. */
+export function diffConstraints(from: TableSpec, to: TableSpec, match: ColumnMatch, ctx: DiffContext, plan: Plan): void {
+  const names = new Map(match.pairs.map(([o, n]) => [o.name, n.name]));
+  const addedColumns = new Set(match.added.map((c) => c.name));
+  const droppedColumns = new Set(match.dropped.map((c) => c.name));
+  const old = tableConstraints(from).map((c) => ({ ...c, spec: renamed(c.spec, names, ctx), original: c.spec }));
+  const next = tableConstraints(to);
+  const { pairs, added, dropped } = matchConstraints(old, next, ctx);
+  const where = { table: to.name, ...schemaPart(to.schema) };
+  const ops = (spec: ConstraintSpec, fromName: boolean): { add: Operation; drop: Operation; guessed: boolean } => {
+    const name = spec.name ?? conventionalName(to.name, spec);
+    return {
+      add: { kind: 'addConstraint', ...where, constraint: { ...spec, name } },
+      drop: { kind: 'dropConstraint', ...where, name, type: spec.kind },
+      guessed: fromName && spec.name === undefined,
+    };
+  };
+  // Inline unique / references of a column being added or dropped travel with the column.
+  const carried = (c: TableConstraint, columns: ReadonlySet<string>) =>
+    c.spec.kind !== 'primaryKey' && c.origin !== undefined && columns.has(c.origin);
+  const drop = (spec: ConstraintSpec) => {
+    const o = ops(spec, true);
+    plan.add(phaseOf(spec, false), o.drop, o.add, o.guessed ? { up: [unnamedWarning(to.name)] } : {});
+  };
+  const add = (spec: ConstraintSpec) => {
+    const o = ops(spec, false);
+    plan.add(phaseOf(spec, true), o.add, o.drop);
+  };
+  // Drops are undone after the columns get their old names back: undo with the original spelling.
+  for (const c of dropped) if (!carried(c, droppedColumns)) drop(c.original);
+  for (const c of added) if (!carried(c, addedColumns)) add(c.spec);
+  for (const [o, n] of pairs) {
+    const changed = n.spec.kind === 'check' && n.spec.name !== undefined ? false : !sameContent(o.spec, n.spec, ctx);
+    if (!changed) continue;
+    drop(o.original);
+    add(n.spec);
+  }
+  diffIndexes(from, to, names, ctx, plan);
+}
+
+function sameElement(a: IndexElement, b: IndexElement, ctx: DiffContext): boolean {
+  if (typeof a === 'string' || typeof b === 'string') return a === b;
+  return ctx.expressionsEqual(a.expression, b.expression);
+}
+
+function sameIndex(a: IndexSpec, b: IndexSpec, ctx: DiffContext): boolean {
+  const whereEqual = a.where === undefined || b.where === undefined
+    ? a.where === b.where
+    : ctx.expressionsEqual(a.where, b.where);
+  return a.unique === b.unique && whereEqual && sameList(a.columns, b.columns, (x, y) => sameElement(x, y, ctx));
+}
+
+function diffIndexes(from: TableSpec, to: TableSpec, names: ReadonlyMap<string, string>, ctx: DiffContext, plan: Plan): void {
+  const where = { table: to.name, ...schemaPart(to.schema) };
+  const create = (ix: IndexSpec): Operation => ({
+    kind: 'createIndex', name: ix.name, ...where, columns: ix.columns, unique: ix.unique,
+    ...(ix.where === undefined ? {} : { where: ix.where }),
+  });
+  const dropOp = (ix: IndexSpec): Operation => ({ kind: 'dropIndex', name: ix.name, ...where });
+  const oldByName = new Map(from.indexes.map((ix) => [ix.name, ix]));
+  const newNames = new Set(to.indexes.map((ix) => ix.name));
+  for (const ix of from.indexes) {
+    if (!newNames.has(ix.name)) plan.add('dropConstraints', dropOp(ix), create(ix));
+  }
+  for (const ix of to.indexes) {
+    const old = oldByName.get(ix.name);
+    if (old === undefined) {
+      plan.add('addConstraints', create(ix), dropOp(ix));
+      continue;
+    }
+    const oldRenamed = { ...old, columns: old.columns.map((c) => (typeof c === 'string' ? (names.get(c) ?? c) : c)) };
+    if (sameIndex(oldRenamed, ix, ctx)) continue;
+    plan.add('dropConstraints', dropOp(old), create(old));
+    plan.add('addConstraints', create(ix), dropOp(ix));
+  }
+}

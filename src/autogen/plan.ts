@@ -1,0 +1,138 @@
+/**
+ * The diff's working state: every change is recorded as a step (its upgrade operation, the
+ * operation that undoes it, and warnings) in one of a fixed sequence of phases. The phases are what
+ * make the upgrade runnable (enums before the tables that use them, referenced tables before the
+ * foreign keys pointing at them, foreign keys dropped before their tables); the downgrade is every
+ * undo in reverse order, which is runnable for the same reason read backwards.
+ */
+import type { Operation } from '../ops/operations.js';
+import { freezeOp } from '../ops/operations.js';
+import type { ColumnType, DefaultValue } from '../schema/model.js';
+import { neutralDefaultsEqual, neutralExpressionsEqual, neutralIsNarrowing, neutralTypesEqual } from './compare.js';
+import type { DiffOptions, DiffResult, DiffWarning, DiffWarningCode, RenameCandidate, RenameDecision } from './types.js';
+
+/** The phases, in upgrade order. */
+export const PHASES = [
+  'createEnums',
+  'renameTables',
+  'dropForeignKeys',
+  'dropConstraints',
+  'renameColumns',
+  'createTables',
+  'columns',
+  'addConstraints',
+  'addForeignKeys',
+  'dropTables',
+  'dropEnums',
+] as const;
+
+/** One phase of {@link PHASES}. */
+export type Phase = (typeof PHASES)[number];
+
+/** A warning before it is attached to an operation. */
+export interface PendingWarning {
+  readonly code: DiffWarningCode;
+  readonly message: string;
+  readonly table?: string;
+  readonly column?: string;
+}
+
+interface Step {
+  readonly up?: Operation;
+  readonly down?: Operation;
+  readonly upWarnings: readonly PendingWarning[];
+  readonly downWarnings: readonly PendingWarning[];
+}
+
+/** The resolved hooks of a diff, with neutral defaults filled in. */
+export interface DiffContext {
+  typesEqual(a: ColumnType, b: ColumnType): boolean;
+  readonly defaultsEqual: (a: DefaultValue | undefined, b: DefaultValue | undefined) => boolean;
+  readonly expressionsEqual: (a: string, b: string) => boolean;
+  readonly isNarrowing: (from: ColumnType, to: ColumnType) => boolean;
+  readonly namedEnums: boolean;
+  readonly comments: boolean;
+  readonly renames: readonly RenameDecision[];
+  readonly candidates: RenameCandidate[];
+  /**
+   * Renames found in this diff, by old table name: the new table name and the column renames
+   * (old → new). Foreign keys of other tables that point at a renamed table or column are
+   * compared through these, so a rename does not look like a changed key.
+   */
+  readonly renamedTables: Map<string, { readonly name: string; readonly columns: ReadonlyMap<string, string> }>;
+  /** `schema` with the default namespace folded into undefined. */
+  schemaKey(schema: string | undefined): string;
+}
+
+/** Fill in the neutral hooks. */
+export function diffContext(options: DiffOptions): DiffContext {
+  const typesEqual = options.typesEqual ?? neutralTypesEqual;
+  const namedEnums = options.namedEnums ?? true;
+  return {
+    // With named enum types, values are compared on the enum itself (create / add value), so a
+    // column only cares which enum it uses.
+    typesEqual: (a, b) =>
+      namedEnums && a.kind === 'enum' && b.kind === 'enum' ? a.name === b.name : typesEqual(a, b),
+    defaultsEqual: options.defaultsEqual ?? neutralDefaultsEqual,
+    expressionsEqual: options.expressionsEqual ?? neutralExpressionsEqual,
+    isNarrowing: options.isNarrowing ?? neutralIsNarrowing,
+    namedEnums,
+    comments: options.comments ?? true,
+    renames: options.renames ?? [],
+    candidates: [],
+    renamedTables: new Map(),
+    schemaKey: (schema) => (schema === undefined || schema === options.defaultSchema ? '' : schema),
+  };
+}
+
+/** Collects steps by phase and assembles the result. */
+export class Plan {
+  private readonly steps = new Map<Phase, Step[]>(PHASES.map((p) => [p, []]));
+
+  /** Record a change: `up` runs in `phase`, `down` undoes it. */
+  add(
+    phase: Phase,
+    up: Operation | undefined,
+    down: Operation | undefined,
+    warnings: { up?: readonly PendingWarning[]; down?: readonly PendingWarning[] } = {},
+  ): void {
+    (this.steps.get(phase) as Step[]).push({
+      ...(up === undefined ? {} : { up: freezeOp(up) }),
+      ...(down === undefined ? {} : { down: freezeOp(down) }),
+      upWarnings: warnings.up ?? [],
+      downWarnings: warnings.down ?? [],
+    });
+  }
+
+  /** Upgrade and downgrade operations with their warnings. */
+  result(options: DiffOptions, candidates: readonly RenameCandidate[]): DiffResult {
+    const ordered = PHASES.flatMap((p) => this.steps.get(p) as Step[]);
+    const warnings: DiffWarning[] = [];
+    const upgrade: Operation[] = [];
+    for (const step of ordered) {
+      if (step.up) upgrade.push(step.up);
+      for (const w of step.upWarnings) warnings.push(attach(w, 'upgrade', step.up));
+    }
+    const downgrade: Operation[] = [];
+    for (const step of [...ordered].reverse()) {
+      if (step.down) downgrade.push(step.down);
+      for (const w of step.downWarnings) warnings.push(attach(w, 'downgrade', step.down));
+    }
+    const rewrite = options.rewrite;
+    return Object.freeze({
+      upgrade: Object.freeze(rewrite ? [...rewrite(upgrade, 'upgrade')] : upgrade),
+      downgrade: Object.freeze(rewrite ? [...rewrite(downgrade, 'downgrade')] : downgrade),
+      warnings: Object.freeze(warnings),
+      renameCandidates: Object.freeze([...candidates]),
+    });
+  }
+}
+
+function attach(w: PendingWarning, direction: DiffWarning['direction'], operation: Operation | undefined): DiffWarning {
+  return Object.freeze({ ...w, direction, ...(operation === undefined ? {} : { operation }) });
+}
+
+/** `{ schema }` when defined, for spreading into an operation. */
+export function schemaPart(schema: string | undefined): { schema?: string } {
+  return schema === undefined ? {} : { schema };
+}

@@ -1,0 +1,177 @@
+/**
+ * `renderRevisionBody(diff)`: the bodies of a generated revision's `upgrade` and `downgrade`,
+ * written with the `op` API as a person would write them, warnings as `// WARNING:` comments
+ * above the operation they concern, and the builders to import from 'retort-migrate'.
+ */
+import type { AlterColumnOp, Operation } from '../ops/operations.js';
+import type { DiffWarning } from './types.js';
+import type { Imports } from './render-parts.js';
+import { columnChain, constraintCall, defaultValue, key, objectLiteral, str, stringList, typeCall } from './render-parts.js';
+
+/** What {@link renderRevisionBody} renders: a DiffResult fits. */
+export interface RenderInput {
+  readonly upgrade: readonly Operation[];
+  readonly downgrade: readonly Operation[];
+  readonly warnings?: readonly DiffWarning[];
+}
+
+/** The rendered bodies, each line indented for a function body, and the names to import. */
+export interface RenderedRevision {
+  readonly upgrade: string;
+  readonly downgrade: string;
+  /** Sorted names to import from 'retort-migrate' (builders, `sql`). */
+  readonly imports: string[];
+}
+
+const INDENT = '  ';
+
+function schemaOpt(op: { readonly schema?: string }): [string, string | undefined] {
+  return ['schema', op.schema === undefined ? undefined : str(op.schema)];
+}
+
+/** `, { ... }` for trailing options, or nothing. */
+function trailing(entries: readonly (readonly [string, string | undefined])[]): string {
+  const literal = objectLiteral(entries);
+  return literal === '' ? '' : `, ${literal}`;
+}
+
+function renderAlter(op: AlterColumnOp, imports: Imports): string {
+  const c = op.changes;
+  const e = op.existing ?? {};
+  const typeWithSign = (type: NonNullable<typeof c.type>, unsigned: boolean | undefined) =>
+    typeCall(type, imports) + (unsigned ? '.unsigned()' : '');
+  const entries: [string, string | undefined][] = [
+    ['newName', c.newName === undefined ? undefined : str(c.newName)],
+    ['type', c.type === undefined ? undefined : typeWithSign(c.type, c.unsigned)],
+    ['nullable', c.nullable === undefined ? undefined : String(c.nullable)],
+    ['default', c.default === undefined ? undefined : defaultValue(c.default, imports)],
+    ['comment', c.comment === undefined ? undefined : c.comment === null ? 'null' : str(c.comment)],
+    ['autoIncrement', c.autoIncrement === undefined ? undefined : String(c.autoIncrement)],
+    ['using', c.using === undefined ? undefined : str(c.using)],
+    // Alembic's existing_*: MySQL's MODIFY and offline SQL need the whole current definition.
+    ['existingType', e.type === undefined ? undefined : typeWithSign(e.type, e.unsigned)],
+    ['existingNullable', e.nullable === undefined ? undefined : String(e.nullable)],
+    ['existingDefault', e.default === undefined ? undefined : defaultValue(e.default, imports)],
+    ['existingComment', e.comment === undefined ? undefined : str(e.comment)],
+    schemaOpt(op),
+  ];
+  const lines = entries.filter((x): x is [string, string] => x[1] !== undefined).map(([k, v]) => `${INDENT}${k}: ${v},`);
+  return `await op.alterColumn(${str(op.table)}, ${str(op.column)}, {\n${lines.join('\n')}\n});`;
+}
+
+/** One operation as one `await op....;` statement (possibly several lines, not indented). */
+export function renderOperation(op: Operation, imports: Imports): string {
+  switch (op.kind) {
+    case 'createTable': {
+      const columns = op.columns.map((c) => `${INDENT}${key(c.name)}: ${columnChain(c.spec, imports)},`);
+      const opts: [string, string | undefined][] = [
+        schemaOpt(op),
+        ['comment', op.options.comment === undefined ? undefined : str(op.options.comment)],
+        ['engine', op.options.engine === undefined ? undefined : str(op.options.engine)],
+        ['charset', op.options.charset === undefined ? undefined : str(op.options.charset)],
+        ['collate', op.options.collate === undefined ? undefined : str(op.options.collate)],
+      ];
+      const head = `await op.createTable(${str(op.table)}, {\n${columns.join('\n')}\n}`;
+      if (op.constraints.length === 0) return `${head}${trailing(opts)});`;
+      // With constraints the options get one line each, the constraints one line each.
+      const lines = opts.filter((x): x is [string, string] => x[1] !== undefined).map(([k, v]) => `${INDENT}${k}: ${v},`);
+      const items = op.constraints.map((c) => `${INDENT}${INDENT}${constraintCall(c, imports)},`);
+      return `${head}, {\n${[...lines, `${INDENT}constraints: [`, ...items, `${INDENT}],`].join('\n')}\n});`;
+    }
+    case 'dropTable':
+      return `await op.dropTable(${str(op.table)}${trailing([schemaOpt(op)])});`;
+    case 'renameTable':
+      return `await op.renameTable(${str(op.table)}, ${str(op.newName)}${trailing([schemaOpt(op)])});`;
+    case 'addColumn':
+      return `await op.addColumn(${str(op.table)}, ${str(op.column.name)}, ${columnChain(op.column.spec, imports)}${trailing([schemaOpt(op)])});`;
+    case 'dropColumn':
+      return `await op.dropColumn(${str(op.table)}, ${str(op.column)}${trailing([schemaOpt(op)])});`;
+    case 'alterColumn':
+      return renderAlter(op, imports);
+    case 'createIndex': {
+      const cols = `[${op.columns.map((c) => (typeof c === 'string' ? str(c) : `{ expression: ${str(c.expression)} }`)).join(', ')}]`;
+      const opts = trailing([
+        schemaOpt(op),
+        ['unique', op.unique ? 'true' : undefined],
+        ['where', op.where === undefined ? undefined : str(op.where)],
+        ['concurrently', op.concurrently ? 'true' : undefined],
+      ]);
+      return `await op.createIndex(${str(op.name)}, ${str(op.table)}, ${cols}${opts});`;
+    }
+    case 'dropIndex':
+      return `await op.dropIndex(${str(op.name)}${trailing([['table', op.table === undefined ? undefined : str(op.table)], schemaOpt(op)])});`;
+    case 'addConstraint': {
+      const c = op.constraint;
+      const head = `${str(c.name)}, ${str(op.table)}`;
+      switch (c.kind) {
+        case 'unique':
+          return `await op.createUnique(${head}, ${stringList(c.columns)}${trailing([schemaOpt(op)])});`;
+        case 'primaryKey':
+          return `await op.createPrimaryKey(${head}, ${stringList(c.columns)}${trailing([schemaOpt(op)])});`;
+        case 'check':
+          return `await op.createCheck(${head}, ${str(c.condition)}${trailing([schemaOpt(op)])});`;
+        case 'foreignKey':
+          return `await op.createForeignKey(${head}, ${stringList(c.columns)}, ${str(c.refTable)}, ${stringList(c.refColumns)}` +
+            `${trailing([
+              schemaOpt(op),
+              ['refSchema', c.refSchema === undefined ? undefined : str(c.refSchema)],
+              ['onDelete', c.onDelete === undefined ? undefined : str(c.onDelete)],
+              ['onUpdate', c.onUpdate === undefined ? undefined : str(c.onUpdate)],
+            ])});`;
+      }
+      break;
+    }
+    case 'dropConstraint':
+      return `await op.dropConstraint(${str(op.name)}, ${str(op.table)}${trailing([schemaOpt(op), ['type', op.type === undefined ? undefined : str(op.type)]])});`;
+    case 'createEnum':
+      return `await op.createEnum(${str(op.name)}, ${stringList(op.values)}${trailing([schemaOpt(op)])});`;
+    case 'dropEnum':
+      return `await op.dropEnum(${str(op.name)}${trailing([schemaOpt(op)])});`;
+    case 'addEnumValue':
+      return `await op.addEnumValue(${str(op.name)}, ${str(op.value)}${trailing([
+        schemaOpt(op),
+        ['before', op.before === undefined ? undefined : str(op.before)],
+        ['after', op.after === undefined ? undefined : str(op.after)],
+      ])});`;
+    case 'setTableComment':
+      return `await op.setTableComment(${str(op.table)}, ${op.comment === null ? 'null' : str(op.comment)}${trailing([schemaOpt(op)])});`;
+    case 'execute':
+      return `await op.execute(${str(op.sql)});`;
+    case 'bulkInsert':
+      return `await op.bulkInsert(${str(op.table)}, ${JSON.stringify(op.rows)}${trailing([schemaOpt(op)])});`;
+    case 'batch':
+      // Autogenerate never emits batches; a hand-built one has no faithful one-statement spelling.
+      break;
+  }
+  throw new TypeError(`cannot render a '${op.kind}' operation as TypeScript`);
+}
+
+function renderBody(ops: readonly Operation[], warnings: readonly DiffWarning[], imports: Imports): string {
+  const byOp = new Map<Operation, DiffWarning[]>();
+  const loose: DiffWarning[] = [];
+  const present = new Set(ops);
+  for (const w of warnings) {
+    if (w.operation !== undefined && present.has(w.operation)) byOp.set(w.operation, [...(byOp.get(w.operation) ?? []), w]);
+    else loose.push(w);
+  }
+  const comment = (w: DiffWarning) => `// WARNING: ${w.message.replace(/\n/g, ' ')}`;
+  const lines = loose.map(comment);
+  for (const op of ops) {
+    for (const w of byOp.get(op) ?? []) lines.push(comment(w));
+    lines.push(renderOperation(op, imports));
+  }
+  if (ops.length === 0) lines.push('// no changes');
+  return lines.join('\n').replace(/^(?=.)/gm, INDENT);
+}
+
+/**
+ * Render a diff's upgrade and downgrade as the bodies of the revision's two functions.
+ * @param diff - the operations of both directions and the warnings that annotate them
+ */
+export function renderRevisionBody(diff: RenderInput): RenderedRevision {
+  const imports: Imports = new Set();
+  const warnings = diff.warnings ?? [];
+  const upgrade = renderBody(diff.upgrade, warnings.filter((w) => w.direction === 'upgrade'), imports);
+  const downgrade = renderBody(diff.downgrade, warnings.filter((w) => w.direction === 'downgrade'), imports);
+  return { upgrade, downgrade, imports: [...imports].sort() };
+}

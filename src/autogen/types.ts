@@ -1,0 +1,80 @@
+/**
+ * The shapes of autogenerate's diff: its options (the per-dialect hooks) and its result.
+ * The engine never names a dialect; a dialect passes its notions of equality through
+ * {@link DiffOptions}.
+ */
+import type { Operation } from '../ops/operations.js';
+import type { ColumnType, DefaultValue } from '../schema/model.js';
+
+/** A user's answer to a rename prompt: column `from` of `table` is now called `to`. */
+export interface RenameDecision {
+  readonly table: string;
+  readonly schema?: string;
+  readonly from: string;
+  readonly to: string;
+}
+
+/** A dropped and an added column of one table with equal types: maybe a rename. */
+export interface RenameCandidate {
+  readonly table: string;
+  readonly schema?: string;
+  readonly from: string;
+  readonly to: string;
+}
+
+/** Stable codes of diff warnings. */
+export type DiffWarningCode =
+  | 'dropTable'
+  | 'dropColumn'
+  | 'narrowingType'
+  | 'notNullAdded'
+  | 'possibleRename'
+  | 'enumValuesChanged'
+  | 'enumValueNotRemovable'
+  | 'unnamedConstraint';
+
+/** Something a person should read before running the generated revision. */
+export interface DiffWarning {
+  readonly code: DiffWarningCode;
+  readonly message: string;
+  readonly table?: string;
+  readonly column?: string;
+  /** The operation the warning annotates (by identity, in `upgrade` or `downgrade`), if any. */
+  readonly operation?: Operation;
+  readonly direction: 'upgrade' | 'downgrade';
+}
+
+/** Per-dialect hooks and filters of {@link diffSchemas}. Every hook has a neutral default. */
+export interface DiffOptions {
+  /** True when two column types are the same on this dialect (e.g. `int4` and `integer`). */
+  readonly typesEqual?: (a: ColumnType, b: ColumnType) => boolean;
+  /** True when two server defaults are the same (after the dialect's normalisation). */
+  readonly defaultsEqual?: (a: DefaultValue | undefined, b: DefaultValue | undefined) => boolean;
+  /** True when two SQL expressions (index predicates and expressions, checks) are the same. */
+  readonly expressionsEqual?: (a: string, b: string) => boolean;
+  /** True when changing `from` to `to` may lose data (flagged in the generated file). */
+  readonly isNarrowing?: (from: ColumnType, to: ColumnType) => boolean;
+  /** Only tables for which this returns true are compared (both sides). */
+  readonly include?: (name: string, schema: string | undefined) => boolean;
+  /** Last word on the operations, per direction (drop some, reorder, add data migrations). */
+  readonly rewrite?: (ops: readonly Operation[], direction: 'upgrade' | 'downgrade') => readonly Operation[];
+  /** Renames decided by the user (the CLI's prompt); undecided candidates stay drop + add. */
+  readonly renames?: readonly RenameDecision[];
+  /** The dialect has named enum types (create, add value); otherwise enums are column types. Default true. */
+  readonly namedEnums?: boolean;
+  /** The dialect keeps comments; otherwise comments are not compared. Default true. */
+  readonly comments?: boolean;
+  /** The configured default namespace: a table in it compares equal to one with no schema. */
+  readonly defaultSchema?: string;
+}
+
+/** What {@link diffSchemas} found. */
+export interface DiffResult {
+  /** Operations that turn `from` into `to`, in an order that can run. */
+  readonly upgrade: readonly Operation[];
+  /** Operations that turn `to` back into `from`. */
+  readonly downgrade: readonly Operation[];
+  readonly warnings: readonly DiffWarning[];
+  /** Possible column renames the CLI may ask about (then pass them back as `renames`). */
+  readonly renameCandidates: readonly RenameCandidate[];
+}
