@@ -1,0 +1,81 @@
+/**
+ * `revision --autogenerate`, `check` and `pull`: the schema module compared with the live database.
+ * A possible rename (a dropped and an added column alike) is asked about in a terminal; without
+ * one it stays a drop and an add, with a loud warning, so CI never hangs on a prompt.
+ */
+import { createInterface } from 'node:readline/promises';
+import { createRetort } from '../../api/retort.js';
+import type { RenameCandidate, RenameDecision } from '../../autogen/types.js';
+import { EXIT_CODES } from '../../errors.js';
+import type { CommandContext } from '../context.js';
+
+async function askRenames(candidates: readonly RenameCandidate[]): Promise<RenameDecision[]> {
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    const decisions: RenameDecision[] = [];
+    for (const c of candidates) {
+      if (decisions.some((d) => d.table === c.table && (d.from === c.from || d.to === c.to))) continue;
+      const answer = await rl.question(`Column ${c.table}.${c.from} is gone and ${c.table}.${c.to} is new, with the same type. Was it renamed? [y/N] `);
+      if (/^y(es)?$/i.test(answer.trim())) decisions.push(c);
+    }
+    return decisions;
+  } finally {
+    rl.close();
+  }
+}
+
+/** `retort revision --autogenerate -m MSG` */
+export async function autogenerateRevision(ctx: CommandContext, options: Record<string, unknown>): Promise<void> {
+  const retort = createRetort(ctx.options);
+  const revisionOptions = {
+    message: String(options.message ?? ''),
+    ...(typeof options.head === 'string' ? { head: options.head } : {}),
+    splice: options.splice === true,
+    ...(typeof options.branchLabel === 'string' ? { branchLabel: options.branchLabel } : {}),
+    ...(Array.isArray(options.dependsOn) ? { dependsOn: options.dependsOn as string[] } : {}),
+    ...(typeof options.revId === 'string' ? { revId: options.revId } : {}),
+    ...(typeof options.versionPath === 'string' ? { versionPath: options.versionPath } : {}),
+  };
+  let renames: RenameDecision[] = [];
+  const interactive = process.stdin.isTTY === true && process.stderr.isTTY === true && !ctx.json;
+  if (interactive) {
+    const { diff } = await import('../../api/autogenerate.js').then(async (m) => m.compare(await (await import('../../api/project.js')).openProject(ctx.options)));
+    if (diff.renameCandidates.length > 0) renames = await askRenames(diff.renameCandidates);
+  }
+  const result = await retort.autogenerate({ ...revisionOptions, renames });
+  for (const warning of result.diff.warnings) {
+    if (warning.direction === 'upgrade') ctx.output.warn(warning.message);
+  }
+  ctx.output.result(
+    { revision: result.revision, path: result.path, downRevisions: result.downRevisions, message: result.message, empty: result.empty, operations: result.diff.upgrade, warnings: result.diff.warnings },
+    () => [
+      ...(result.empty ? ['No changes detected: the revision is empty.'] : result.diff.upgrade.map((op) => `Detected ${describeOp(op)}`)),
+      `Generating ${result.path} ... done`,
+    ],
+  );
+}
+
+function describeOp(op: { kind: string; table?: string; name?: string; column?: unknown }): string {
+  const column = typeof op.column === 'string' ? `.${op.column}` : op.column && typeof op.column === 'object' && 'name' in op.column ? `.${String((op.column as { name: string }).name)}` : '';
+  const subject = op.table ?? op.name ?? '';
+  return `${op.kind} ${subject}${column}`.trim();
+}
+
+/** `retort check`: exit 3 when the schema and the database differ or the database is not at head. */
+export async function runCheck(ctx: CommandContext): Promise<number> {
+  const result = await createRetort(ctx.options).check();
+  ctx.output.result({ ok: result.ok, operations: result.operations, notAtHead: result.notAtHead, current: result.current, heads: result.heads }, () => {
+    if (result.ok) return 'OK: the database is at head and matches the schema.';
+    const lines: string[] = [];
+    if (result.notAtHead) lines.push(`The database is at ${result.current.join(', ') || 'base'}, not at head (${result.heads.join(', ')}).`);
+    if (result.operations.length > 0) lines.push(`The schema differs from the database; autogenerate would write:`, '', result.rendered);
+    return lines;
+  });
+  return result.ok ? EXIT_CODES.ok : EXIT_CODES.check;
+}
+
+/** `retort pull [--out FILE] [--force]` */
+export async function runPull(ctx: CommandContext, out: string | undefined, force = false): Promise<void> {
+  const result = await createRetort(ctx.options).pull({ ...(out === undefined ? {} : { out }), force });
+  ctx.output.result(result, () => `Wrote ${result.path} (${result.tables.length} tables).`);
+}

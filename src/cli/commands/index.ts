@@ -1,0 +1,94 @@
+/**
+ * The commands of the contract, declared for commander. Each action imports its handler lazily,
+ * so a command loads only what it uses.
+ */
+import type { Command } from 'commander';
+import { commandContext, type CliHost, type CommandContext } from '../context.js';
+
+type Handler = (ctx: CommandContext, args: readonly unknown[], options: Record<string, unknown>) => Promise<number | void>;
+
+/** Wrap a lazily imported handler: build the context, run, print errors, set the exit code. */
+function action(host: CliHost, load: () => Promise<Handler>) {
+  return async (...received: unknown[]): Promise<void> => {
+    const command = received[received.length - 1] as Command;
+    const options = received[received.length - 2] as Record<string, unknown>;
+    const args = received.slice(0, -2);
+    const ctx = commandContext(command);
+    try {
+      const handler = await load();
+      const code = await handler(ctx, args, options);
+      host.setExitCode(code ?? 0);
+    } catch (error) {
+      host.setExitCode(ctx.output.error(error));
+    }
+  };
+}
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+/** Declare every command on `program`. */
+export function registerCommands(program: Command, host: CliHost): void {
+  const migrate = () => import('./migrate.js');
+  const graph = () => import('./graph.js');
+  const author = () => import('./author.js');
+
+  program.command('init').argument('[dir]', 'folder to initialise', '.')
+    .description('write retort.config.ts, migrations/ with an editable script.ts.tmpl, and a schema stub')
+    .option('--template <name>', 'default or multi', 'default')
+    .action(action(host, async () => (await author()).init));
+  program.command('list-templates').description('name the init templates')
+    .action(action(host, async () => (await author()).listTemplates));
+  program.command('revision').description('write a new revision file')
+    .option('-m, --message <msg>', 'what the revision does')
+    .option('--autogenerate', 'compare the declared schema with the database and write the operations')
+    .option('--head <rev>', 'the revision the new one is based on', 'head')
+    .option('--splice', 'allow --head to be a revision that is not a head (starts a branch)')
+    .option('--branch-label <label>', 'a branch label for the new revision')
+    .option('--depends-on <rev>', 'a revision this one depends on (repeatable)', collect)
+    .option('--rev-id <id>', 'the id to use instead of a generated one')
+    .option('--version-path <dir>', 'the version directory to write into')
+    .action(action(host, async () => (await author()).revision));
+  program.command('merge').argument('<revs...>', 'revisions to merge (`heads` for all heads)')
+    .description('write a revision whose parents are REVS')
+    .option('-m, --message <msg>', 'what the merge is')
+    .option('--branch-label <label>', 'a branch label for the merge revision')
+    .option('--rev-id <id>', 'the id to use instead of a generated one')
+    .action(action(host, async () => (await author()).merge));
+
+  program.command('upgrade').argument('[target]', 'revision to upgrade to', 'head')
+    .description('apply revisions')
+    .option('--sql', 'print the SQL instead of running it ([FROM:]TO)')
+    .option('--tag <tag>', 'an arbitrary tag passed to scripts')
+    .action(action(host, async () => (await migrate()).upgrade));
+  program.command('downgrade').argument('<target>', 'revision to downgrade to (e.g. -1, base)')
+    .description('revert revisions; --sql needs FROM:TO')
+    .option('--sql', 'print the SQL instead of running it (FROM:TO)')
+    .option('--tag <tag>', 'an arbitrary tag passed to scripts')
+    .action(action(host, async () => (await migrate()).downgrade));
+  program.command('stamp').argument('<revs...>', 'revisions the database should hold')
+    .description('set the version table without running scripts')
+    .option('--purge', 'empty the version table first')
+    .option('--sql', 'print the SQL instead of running it')
+    .action(action(host, async () => (await migrate()).stamp));
+
+  program.command('current').description('the revisions the database holds')
+    .action(action(host, async () => (await graph()).current));
+  program.command('history').description('revisions, newest first')
+    .option('-r, --rev-range <range>', 'START:END, either side may be empty')
+    .option('-i, --indicate-current', 'mark the revisions the database holds')
+    .action(action(host, async () => (await graph()).history));
+  program.command('heads').description('the heads of the revision graph')
+    .action(action(host, async () => (await graph()).heads));
+  program.command('branches').description('the branch points of the revision graph')
+    .action(action(host, async () => (await graph()).branches));
+  program.command('show').argument('<rev>', 'a revision, prefix, label or head form')
+    .description('one revision in detail')
+    .action(action(host, async () => (await graph()).show));
+
+  program.command('check').description('exit 3 if autogenerate would emit operations or the database is not at head')
+    .action(action(host, async () => (await author()).check));
+  program.command('pull').description('write the TypeScript schema of the live database')
+    .option('--out <file>', 'where to write (default: the config\'s schema path)')
+    .option('--force', 'overwrite an existing file')
+    .action(action(host, async () => (await author()).pull));
+}

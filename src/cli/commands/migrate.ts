@@ -1,0 +1,44 @@
+/**
+ * `upgrade`, `downgrade`, `stamp`.
+ */
+import { createRetort } from '../../api/retort.js';
+import type { RunResult } from '../../api/results.js';
+import type { CommandContext } from '../context.js';
+import { runJson } from '../format.js';
+
+function print(ctx: CommandContext, result: RunResult, verb: string): void {
+  if (result.sql !== undefined && !ctx.json) {
+    // Offline: the SQL is the result, on stdout, ready for `> deploy.sql`.
+    process.stdout.write(result.sql);
+    return;
+  }
+  ctx.output.result({ ...runJson(result), ...(result.sql === undefined ? {} : { sql: result.sql }) }, () => {
+    const at = result.current.length === 0 ? 'base (no revision)' : result.current.join(', ');
+    return result.steps.length === 0 ? `Nothing to ${verb}: the database is at ${at}.` : `Done: the database is now at ${at}.`;
+  });
+}
+
+/** `retort upgrade [TARGET] [--sql] [--tag T]` */
+export async function upgrade(ctx: CommandContext, args: readonly unknown[], options: Record<string, unknown>): Promise<void> {
+  const result = await createRetort(ctx.options).upgrade(String(args[0] ?? 'head'), {
+    sql: options.sql === true,
+    ...(typeof options.tag === 'string' ? { tag: options.tag } : {}),
+  });
+  print(ctx, result, 'upgrade');
+}
+
+/** `retort downgrade TARGET [--sql] [--tag T]` */
+export async function downgrade(ctx: CommandContext, args: readonly unknown[], options: Record<string, unknown>): Promise<void> {
+  const result = await createRetort(ctx.options).downgrade(String(args[0]), {
+    sql: options.sql === true,
+    ...(typeof options.tag === 'string' ? { tag: options.tag } : {}),
+  });
+  print(ctx, result, 'downgrade');
+}
+
+/** `retort stamp REV... [--purge] [--sql]` */
+export async function stamp(ctx: CommandContext, args: readonly unknown[], options: Record<string, unknown>): Promise<void> {
+  const revisions = (args[0] as string[]).map(String);
+  const result = await createRetort(ctx.options).stamp(revisions, { purge: options.purge === true, sql: options.sql === true });
+  print(ctx, result, 'stamp');
+}

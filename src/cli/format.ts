@@ -1,0 +1,46 @@
+/**
+ * Text formats of revisions, as Alembic prints them, so that people coming from Alembic read
+ * `history`, `heads` and `current` without surprise.
+ */
+import type { RevisionInfo, RunResult } from '../api/results.js';
+
+function tags(info: RevisionInfo): string {
+  const parts: string[] = [];
+  if (info.branchLabels.length > 0) parts.push(`(${info.branchLabels.join(', ')})`);
+  if (info.isHead) parts.push('(head)');
+  if (info.isBranchPoint) parts.push('(branchpoint)');
+  if (info.isMergePoint) parts.push('(mergepoint)');
+  if (info.isCurrent) parts.push('(current)');
+  return parts.length > 0 ? ` ${parts.join(' ')}` : '';
+}
+
+/** `1975ea83b712 (head)` */
+export function shortLine(info: RevisionInfo): string {
+  return `${info.revision}${tags(info)}`;
+}
+
+/** `<base> -> 1975ea83b712 (head), create account table` */
+export function historyLine(info: RevisionInfo): string {
+  const down = info.downRevisions.length === 0 ? '<base>' : info.downRevisions.length === 1 ? info.downRevisions[0] : `(${info.downRevisions.join(', ')})`;
+  return `${down} -> ${info.revision}${tags(info)}, ${info.message}`;
+}
+
+/** The multi-line form of `show` and of `-v`. */
+export function verboseBlock(info: RevisionInfo): string {
+  const lines = [`Rev: ${info.revision}${tags(info)}`];
+  if (info.isMergePoint) lines.push(`Merges: ${info.downRevisions.join(', ')}`);
+  else lines.push(`Parent: ${info.downRevisions[0] ?? '<base>'}`);
+  if (info.isBranchPoint) lines.push(`Branches into: ${info.nextRevisions.join(', ')}`);
+  if (info.branchLabels.length > 0) lines.push(`Branch names: ${info.branchLabels.join(', ')}`);
+  if (info.dependsOn.length > 0) lines.push(`Also depends on: ${info.dependsOn.join(', ')}`);
+  lines.push(`Path: ${info.path}`, '', `    ${info.message}`, '');
+  return lines.join('\n');
+}
+
+/** The steps of a run, for `--json` (the contract's shape). */
+export function runJson(result: RunResult): Record<string, unknown> {
+  return {
+    steps: result.steps.map((s) => ({ direction: s.direction, revision: s.revision, from: s.from, to: s.to, durationMs: s.durationMs })),
+    current: result.current,
+  };
+}
