@@ -1,0 +1,93 @@
+/**
+ * Shared pieces of the benchmarks: generated revision chains, timing of whole processes, and
+ * ratio printing. Every figure is printed against a baseline measured in the same run.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { performance } from 'node:perf_hooks';
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+export const BIN = join(ROOT, 'dist/cli/bin.js');
+
+/** A fresh folder under the system temp dir; removed by the returned function. */
+export function workdir(prefix) {
+  const dir = mkdtempSync(join(tmpdir(), `retort-bench-${prefix}-`));
+  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Revision id n of a chain: 12 hex characters, as retort makes them. */
+export function revId(n) {
+  return (0x100000000000 + n * 7919).toString(16).slice(-12);
+}
+
+/**
+ * Write a chain of `count` revisions, each creating one 5-column table, with the headers the
+ * contract shows (an Alembic-style docstring and the four exports).
+ */
+export function writeChain(dir, count) {
+  const migrations = join(dir, 'migrations');
+  mkdirSync(migrations, { recursive: true });
+  writeFileSync(join(dir, 'retort.config.ts'), `import { defineConfig } from 'retort-migrate';\nexport default defineConfig({ url: 'sqlite:./bench.db', migrations: './migrations' });\n`);
+  for (let i = 0; i < count; i++) {
+    const id = revId(i);
+    const down = i === 0 ? 'null' : `'${revId(i - 1)}'`;
+    writeFileSync(join(migrations, `${id}_create_table_${i}.ts`), `/**
+ * create table t${i}
+ *
+ * Revision ID: ${id}
+ * Revises: ${i === 0 ? '' : revId(i - 1)}
+ */
+import type { MigrationContext } from 'retort-migrate';
+import { bigint, integer, text, varchar, timestamp } from 'retort-migrate';
+
+export const revision = '${id}';
+export const downRevision: string | string[] | null = ${down};
+export const branchLabels: string[] = [];
+export const dependsOn: string[] = [];
+
+export async function upgrade({ op }: MigrationContext) {
+  await op.createTable('t${i}', {
+    id: bigint().primaryKey().autoIncrement(),
+    name: varchar(64).notNull(),
+    body: text(),
+    amount: integer().default(0),
+    created_at: timestamp(),
+  });
+}
+
+export async function downgrade({ op }: MigrationContext) {
+  await op.dropTable('t${i}');
+}
+`);
+  }
+  return migrations;
+}
+
+/** Run a command; throws with its output when it fails. Returns seconds taken. */
+export function timeProcess(command, args, options = {}) {
+  const started = performance.now();
+  const result = spawnSync(command, args, { encoding: 'utf8', maxBuffer: 1 << 30, ...options });
+  const seconds = (performance.now() - started) / 1000;
+  if (result.status !== 0) {
+    throw new Error(`${command} ${args.join(' ')} failed (${result.status}):\n${result.stderr}\n${result.stdout?.slice(0, 2000)}`);
+  }
+  return { seconds, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** The median of `runs` timings of `fn()` (which returns seconds). */
+export function median(runs, fn) {
+  const times = [];
+  for (let i = 0; i < runs; i++) times.push(fn());
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)];
+}
+
+/** Print one figure as a ratio against its baseline, with the goal. */
+export function report(log, name, seconds, baselineName, baselineSeconds, goal) {
+  const ratio = seconds / baselineSeconds;
+  log(`${name}: ${seconds.toFixed(3)} s = ${ratio.toFixed(2)}x ${baselineName} (${baselineSeconds.toFixed(3)} s)${goal ? `   goal: ${goal}` : ''}`);
+  return ratio;
+}

@@ -1,0 +1,28 @@
+#!/usr/bin/env node
+/**
+ * `npm run bench`: every benchmark of the issues, each figure printed as a ratio against a
+ * baseline measured in the same run. Pass names to run some only: `npm run bench -- graph sqlite`.
+ */
+const benches = {
+  graph: async (log) => (await import('./graph.mjs')).benchGraph({ log }),
+  sqlite: async (log) => (await import('./upgrade.mjs')).benchUpgrade({ log, dialect: 'sqlite' }),
+  postgres: async (log) => (await import('./upgrade.mjs')).benchUpgrade({ log, dialect: 'postgres' }),
+  mysql: async (log) => (await import('./upgrade.mjs')).benchUpgrade({ log, dialect: 'mysql' }),
+  check: async (log) => (await import('./check.mjs')).benchCheck({ log }),
+  fleet: async (log) => (await import('./fleet.mjs')).benchFleet({ log }),
+};
+
+const wanted = process.argv.slice(2);
+const log = (line) => console.log(line);
+let failed = false;
+for (const [name, run] of Object.entries(benches)) {
+  if (wanted.length > 0 && !wanted.includes(name)) continue;
+  log(`\n== ${name}`);
+  try {
+    await run(log);
+  } catch (error) {
+    failed = true;
+    log(`${name} failed: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+process.exitCode = failed ? 1 : 0;
