@@ -69,18 +69,26 @@ export async function loadDeclaredSchema(project: Project): Promise<SchemaModel>
   return schema.model;
 }
 
-/** The tables retort keeps for itself, never part of a comparison. */
-function isInternal(project: Project, table: string): boolean {
-  return table === project.target.versionTable || table === project.target.historyTable;
+/**
+ * The tables a comparison looks at: the config's include/exclude filters, never the tables
+ * retort keeps for itself. The dialects apply it to the table list before reading any catalog
+ * rows of a table, so excluded tables cost nothing.
+ */
+function comparedTables(project: Project): (table: string, schema: string | undefined) => boolean {
+  const { versionTable, historyTable, autogenerate } = project.target;
+  return (table, schema) => table !== versionTable && table !== historyTable && autogenerate.includes(table, schema);
+}
+
+/** The namespaces to read: the config's `autogenerate.schemas`, else `dbSchema`, else the connection's default. */
+function namespaces(project: Project): readonly string[] | undefined {
+  const { dbSchema, autogenerate } = project.target;
+  return autogenerate.schemas ?? (dbSchema === undefined ? undefined : [dbSchema]);
 }
 
 /** Read the live schema of the target (for `pull` and comparisons). */
 async function readLive(project: Project, dialect: Dialect, session: Parameters<DialectAutogen['readSchema']>[0]): Promise<SchemaModel> {
-  const { dbSchema } = project.target;
-  return autogenOf(dialect).readSchema(session, {
-    ...(dbSchema === undefined ? {} : { schemas: [dbSchema] }),
-    include: (table) => !isInternal(project, table),
-  });
+  const schemas = namespaces(project);
+  return autogenOf(dialect).readSchema(session, { ...(schemas === undefined ? {} : { schemas }), include: comparedTables(project) });
 }
 
 /** Compare the declared schema with the live database. */
@@ -100,7 +108,8 @@ export async function compare(project: Project, options: CompareOptions = {}): P
       comments: dialect.capabilities.comments,
       ...(project.target.dbSchema === undefined ? {} : { defaultSchema: project.target.dbSchema }),
       ...(options.renames === undefined ? {} : { renames: options.renames }),
-      include: (table) => !isInternal(project, table),
+      ...(project.target.autogenerate.rewrite === undefined ? {} : { rewrite: project.target.autogenerate.rewrite }),
+      include: comparedTables(project),
     });
     const heads = [...graph.heads];
     const notAtHead = [...current].sort().join(',') !== [...heads].sort().join(',');

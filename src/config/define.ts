@@ -3,6 +3,8 @@
  * What the rest of retort consumes is the resolved form in `resolve.ts`.
  */
 
+import type { AutogenerateConfig } from './autogenerate.js';
+
 /** How revisions are wrapped in transactions during a run. */
 export type TransactionMode = 'per-migration' | 'all' | 'none';
 
@@ -37,6 +39,8 @@ export interface TargetConfig {
    * `{month}`, `{day}`, `{hour}`, `{minute}`, `{second}`, `{epoch}` (UTC). Default `{rev}_{slug}`.
    */
   fileTemplate?: string | undefined;
+  /** Which tables autogenerate, `check` and `pull` look at, and a hook to rewrite what autogenerate writes. */
+  autogenerate?: AutogenerateConfig | undefined;
 }
 
 /** A target in list form (as a computed `targets` function may return it): the settings plus a name. */

@@ -12,6 +12,7 @@ export {
   type TargetsContext,
   type TransactionMode,
 } from './define.js';
+export { resolveAutogenerate, type AutogenerateConfig, type ResolvedAutogenerate, type TableFilter } from './autogenerate.js';
 export { CONFIG_FILE_NAMES, findConfig } from './find.js';
 export { listTargets, loadConfig, selectTargets, type LoadConfigOptions, type LoadedConfig, type TargetSelection } from './load.js';
 export { absoluteSqliteUrl, CONFIG_DEFAULTS, DEFAULT_TARGET_NAME, type ResolvedTarget } from './resolve.js';

@@ -7,6 +7,7 @@ import { isRetortError, RetortError } from '../errors.js';
 import type { NamedTargetConfig, RetortConfig, RevisionIdStyle, TargetConfig, TransactionMode } from './define.js';
 import { parseUrl, SQLITE_MEMORY, familyOf } from './url.js';
 import type { ConfigSource } from './validate.js';
+import { resolveAutogenerate, type ResolvedAutogenerate } from './autogenerate.js';
 
 /** Defaults applied to every target. */
 export const CONFIG_DEFAULTS = Object.freeze({
@@ -50,6 +51,8 @@ export interface ResolvedTarget {
   readonly fileTemplate: string;
   /** Absolute path of the config file this target comes from. */
   readonly configPath: string;
+  /** The table filter, namespaces and rewrite hook of autogenerate, `check` and `pull`. */
+  readonly autogenerate: ResolvedAutogenerate;
 }
 
 /** What resolution needs to know besides the config itself. */
@@ -93,6 +96,7 @@ export function resolveTarget(defaults: TargetConfig, own: TargetConfig, name: s
     lockTimeoutSeconds: pick('lockTimeout') ?? CONFIG_DEFAULTS.lockTimeoutSeconds,
     fileTemplate: pick('fileTemplate') ?? CONFIG_DEFAULTS.fileTemplate,
     configPath: ctx.source.file,
+    autogenerate: resolveAutogenerate(pick('autogenerate')),
   };
   return Object.freeze(target);
 }

@@ -5,6 +5,7 @@
  */
 import { RetortError } from '../errors.js';
 import type { NamedTargetConfig, RetortConfig, TargetConfig } from './define.js';
+import { autogenerateProblem } from './autogenerate.js';
 import { closestMatch } from './suggest.js';
 
 /** Where the value being validated came from, for the messages. */
@@ -55,6 +56,7 @@ const TARGET_CHECKS: Readonly<Record<keyof TargetConfig, Check>> = {
     const tokens = [...v.matchAll(/\{([^}]*)\}/g)].map((m) => m[1]!);
     return tokens.every((t) => FILE_TEMPLATE_TOKENS.includes(t)) ? undefined : allowed;
   },
+  autogenerate: autogenerateProblem,
 };
 
 const TOP_CHECKS: Readonly<Record<keyof RetortConfig, Check>> = {
