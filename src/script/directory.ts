@@ -4,6 +4,7 @@
 import { closeSync, fstatSync, openSync, readSync, readdirSync, statSync } from 'node:fs';
 import { resolve, join } from 'node:path';
 import { RetortError } from '../errors.js';
+import { DirectoryHeaderCache } from './header-cache.js';
 import { headerFromScan, scanHeader } from './header.js';
 import type { RevisionHeader } from './revision.js';
 
@@ -34,7 +35,8 @@ export function readRevisionFile(path: string, source: string): RevisionHeader |
 
 /**
  * Reads the headers of every revision file in `dirs` (not recursive), sorted by path so that every
- * command sees the same order.
+ * command sees the same order. Unchanged files are answered from the header cache
+ * (header-cache.ts) with one `stat` each.
  *
  * The files are read synchronously, into one reused buffer. Measured on 5,000 revision files of
  * ~570 bytes (Node 20, 2 vCPUs, warm page cache, best of 10 runs): `openSync` + `readSync` +
@@ -51,30 +53,41 @@ export async function scanVersionDirectories(dirs: readonly string[]): Promise<R
 
 /** Synchronous form of {@link scanVersionDirectories}. */
 export function scanVersionDirectoriesSync(dirs: readonly string[]): RevisionHeader[] {
-  const paths: string[] = [];
-  for (const dir of new Set(dirs.map((d) => resolve(d)))) {
-    let names: string[];
-    try {
-      names = readdirSync(dir);
-    } catch (error) {
-      throw new RetortError('ConfigInvalid', `The version directory ${dir} cannot be read.`, {
-        fields: { path: dir },
-        hint: "Create it, fix the config's `migrations` setting, or run `retort init`.",
-        cause: error,
-      });
-    }
-    for (const name of names) if (isRevisionFileName(name)) paths.push(join(dir, name));
-  }
-  paths.sort();
   const reader = new FileReader();
   const headers: RevisionHeader[] = [];
-  for (const path of paths) {
-    const source = reader.read(path);
-    if (source === undefined) continue;
-    const header = readRevisionFile(path, source);
-    if (header !== undefined) headers.push(header);
+  for (const dir of new Set(dirs.map((d) => resolve(d)))) {
+    const cache = DirectoryHeaderCache.open(dir);
+    for (const name of listRevisionFiles(dir)) {
+      const path = join(dir, name);
+      const stats = statSync(path, { throwIfNoEntry: false });
+      if (stats === undefined || !stats.isFile()) continue; // gone since readdir, or a directory named `x.ts`
+      const cached = cache.lookup(name, path, stats);
+      if (cached !== undefined) {
+        if (cached !== null) headers.push(cached);
+        continue;
+      }
+      const source = reader.read(path);
+      if (source === undefined) continue;
+      const header = readRevisionFile(path, source);
+      cache.store(name, stats, header);
+      if (header !== undefined) headers.push(header);
+    }
+    cache.save();
   }
-  return headers;
+  return headers.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+/** The names of the files of `dir` that may be revisions. */
+function listRevisionFiles(dir: string): string[] {
+  try {
+    return readdirSync(dir).filter(isRevisionFileName);
+  } catch (error) {
+    throw new RetortError('ConfigInvalid', `The version directory ${dir} cannot be read.`, {
+      fields: { path: dir },
+      hint: "Create it, fix the config's `migrations` setting, or run `retort init`.",
+      cause: error,
+    });
+  }
 }
 
 /** Reads whole files as UTF-8 through one buffer that grows to the largest file seen. */

@@ -14,9 +14,9 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { builtinModules, createRequire } from 'node:module';
-import { homedir } from 'node:os';
 import { dirname, extname, join } from 'node:path';
 import { compileFunction } from 'node:vm';
+import { retortCacheDir } from '../util/cache-dir.js';
 import { importModule } from './loader.js';
 
 /** Bump when the compiled form changes, so old cache entries are never used. */
@@ -35,8 +35,7 @@ const compiled = new Map<string, string | null>();
 
 function cacheDir(): string | undefined {
   if (process.env.RETORT_LOADER_CACHE === '0') return undefined;
-  const base = process.env.XDG_CACHE_HOME || (homedir() ? join(homedir(), '.cache') : '');
-  return base ? join(base, 'retort', 'scripts') : undefined;
+  return retortCacheDir('scripts');
 }
 
 function keyOf(path: string, source: string): string {
@@ -122,6 +121,26 @@ function evaluate(path: string, code: string, retort: Exports): Exports {
  */
 export async function prepareScripts(paths: readonly string[]): Promise<void> {
   await Promise.all(paths.map(async (path) => compiledCode(path, readFileSync(path, 'utf8'))));
+}
+
+/** Evaluated revision modules per content key: a fleet of 200 tenants evaluates each script once. */
+const evaluated = new Map<string, Promise<Exports>>();
+
+/**
+ * Like {@link loadScript}, but evaluates each file once per process per content (as Python
+ * imports an Alembic script once): for revision scripts, which a fleet run executes on many
+ * targets. A file edited since is evaluated anew (its content key changes).
+ */
+export async function loadScriptOnce(path: string): Promise<Exports> {
+  const key = keyOf(path, readFileSync(path, 'utf8'));
+  let module = evaluated.get(key);
+  if (module === undefined) {
+    module = loadScript(path);
+    evaluated.set(key, module);
+    // A failed load is not cached: the next target reports the same error from a fresh attempt.
+    module.catch(() => evaluated.delete(key));
+  }
+  return module;
 }
 
 /** Execute a revision script, config or schema module and return its exports. */
