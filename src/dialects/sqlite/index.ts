@@ -11,6 +11,7 @@ import { SqliteCompiler } from './compiler.js';
 import { connectSqlite } from './connection.js';
 import { sqliteHooks } from './hooks.js';
 import { readSqliteTable } from './introspect.js';
+import { sqliteAutogen } from './autogen/index.js';
 
 /** A new SQLite dialect object (each with its own compiler instance). */
 export function createSqliteDialect(): Dialect {
@@ -28,6 +29,7 @@ export function createSqliteDialect(): Dialect {
     connect: connectSqlite,
     // SQLite has one namespace per file ('main'); the schema argument is ignored.
     readTable: (session: Session, table: string) => readSqliteTable(session, table),
+    autogen: sqliteAutogen,
   });
 }
 
@@ -40,3 +42,4 @@ export { sqliteHooks, verifyForeignKeys } from './hooks.js';
 export { readSqliteTable } from './introspect.js';
 export { sqlitePath } from './connection.js';
 export { REBUILD_PREFIX } from './batch.js';
+export { sqliteAutogen, readSqliteSchema } from './autogen/index.js';

@@ -1,0 +1,59 @@
+/**
+ * The declared schema as SQLite would store it, so that it compares fairly with what readSchema
+ * reads back: no namespaces, no comments, no table options, no named enums, no UNSIGNED, and an
+ * auto-increment key is always `INTEGER` (only `INTEGER PRIMARY KEY` can AUTOINCREMENT). A text
+ * column with an unnamed `CHECK (col IN (...))` is an enum, exactly as readSchema reads it.
+ */
+import type { ColumnSpec, ConstraintSpec, NamedColumn, SchemaModel, TableSpec } from '../../../schema/model.js';
+import { columnSpec } from '../../../schema/model.js';
+import { enumValues } from '../introspect-map.js';
+
+const INTEGERS = new Set(['smallint', 'integer', 'bigint']);
+
+function normalizeColumn(column: NamedColumn, enumChecks: ReadonlyMap<string, readonly string[]>): NamedColumn {
+  const { comment: _comment, type: _type, ...rest } = column.spec;
+  const spec: Partial<ColumnSpec> = { ...rest, unsigned: false };
+  let type = column.spec.type;
+  // The compiler writes INTEGER for any auto-increment key (BIGINT PRIMARY KEY AUTOINCREMENT is an error).
+  if (spec.primaryKey && spec.autoIncrement && INTEGERS.has(type.kind)) type = { kind: 'integer' };
+  const values = enumChecks.get(column.name.toLowerCase());
+  if (values !== undefined && type.kind === 'text') type = { kind: 'enum', name: column.name, values };
+  // SQLite has no named enum: only the values survive, read back under the column's name.
+  if (type.kind === 'enum') type = { kind: 'enum', name: column.name, values: type.values };
+  return { name: column.name, spec: columnSpec(type, spec) };
+}
+
+function normalizeTable(table: TableSpec): TableSpec {
+  const textColumns = new Set(table.columns.filter((c) => c.spec.type.kind === 'text').map((c) => c.name.toLowerCase()));
+  const enumChecks = new Map<string, readonly string[]>();
+  const constraints: ConstraintSpec[] = [];
+  for (const c of table.constraints) {
+    if (c.kind === 'check' && c.name === undefined) {
+      const column = [...textColumns].find((name) => enumValues(c.condition, name) !== undefined);
+      const values = column === undefined ? undefined : enumValues(c.condition, column);
+      if (column !== undefined && values !== undefined && !enumChecks.has(column)) {
+        enumChecks.set(column, values);
+        continue;
+      }
+    }
+    if (c.kind === 'foreignKey' && c.refSchema !== undefined) {
+      const { refSchema: _schema, ...rest } = c;
+      constraints.push(rest);
+    } else {
+      constraints.push(c);
+    }
+  }
+  return Object.freeze({
+    name: table.name,
+    columns: table.columns.map((c) => normalizeColumn(c, enumChecks)),
+    constraints,
+    indexes: table.indexes,
+    options: {},
+    ...(table.renamedFrom === undefined ? {} : { renamedFrom: table.renamedFrom }),
+  });
+}
+
+/** The declared model as SQLite stores it (see the module comment). */
+export function normalizeSqliteDeclared(model: SchemaModel): SchemaModel {
+  return Object.freeze({ tables: model.tables.map(normalizeTable), enums: [] });
+}
