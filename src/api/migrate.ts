@@ -15,7 +15,7 @@ import {
   type VersionTableRef,
 } from '../runtime/version-table.js';
 import type { MigrationStep, RevisionGraph } from '../script/graph/index.js';
-import { loadScript, prepareScripts } from '../script/script-loader.js';
+import { loadScriptOnce, prepareScripts } from '../script/script-loader.js';
 import type { ResolvedTarget } from '../config/index.js';
 import { compileContextFor, dialectOf, withDatabase } from './database.js';
 import type { RetortOptions } from './options.js';
@@ -47,7 +47,7 @@ function versionTableOf(target: ResolvedTarget): VersionTableRef {
 }
 
 async function loadRevisionModule(path: string): Promise<RevisionModule> {
-  return (await loadScript(path)) as unknown as RevisionModule;
+  return (await loadScriptOnce(path)) as unknown as RevisionModule;
 }
 
 async function migrate(project: Project, target: string, direction: 'up' | 'down', options: MigrateOptions, run: RetortOptions): Promise<RunResult> {

@@ -10,11 +10,12 @@ import * as inspect from './inspect.js';
 import * as migrate from './migrate.js';
 import type { MigrateOptions, StampOptions } from './migrate.js';
 import type { RetortOptions } from './options.js';
-import { openProject } from './project.js';
+import { fleetMethods, type FleetMethods } from './fleet-api.js';
+import { openProject, type Project } from './project.js';
 import type { CurrentResult, RevisionFileResult, RevisionInfo, RunResult } from './results.js';
 
-/** The operations of retort as a library. */
-export interface Retort {
+/** The operations of retort as a library (the `...All` methods run on every target: see {@link FleetMethods}). */
+export interface Retort extends FleetMethods<Retort> {
   /** Apply revisions up to `target` (default `head`). */
   upgrade(target?: string, options?: MigrateOptions): Promise<RunResult>;
   /** Revert revisions down to `target` (`-1`, `base`, a revision...). */
@@ -45,8 +46,13 @@ export interface Retort {
 
 /** A retort bound to a project (config found from `options.cwd`, default the working directory). */
 export function createRetort(options: RetortOptions = {}): Retort {
-  const project = () => openProject(options);
+  return bindRetort(() => openProject(options), options);
+}
+
+/** A retort on the project `project` gives (a fleet binds one per target, sharing config and graph). */
+export function bindRetort(project: () => Promise<Project>, options: RetortOptions): Retort {
   return Object.freeze({
+    ...fleetMethods(options, (one: Project) => bindRetort(async () => one, { ...options, target: one.target.name })),
     upgrade: async (target = 'head', opts: MigrateOptions = {}) => migrate.upgrade(await project(), target, opts, options),
     downgrade: async (target: string, opts: MigrateOptions = {}) => migrate.downgrade(await project(), target, opts, options),
     stamp: async (revisions: string | readonly string[], opts: StampOptions = {}) =>

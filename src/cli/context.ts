@@ -47,17 +47,20 @@ export function commandContext(command: Command): CommandContext {
   return { options, output, verbose: globals.verbose === true, json: globals.json === true };
 }
 
-/** Progress as Alembic prints it: "Running upgrade 1f2a -> 3c4d, add isbn column". */
-function printEvent(output: Output, event: RunEvent, verbose: boolean): void {
+/**
+ * Progress as Alembic prints it: "Running upgrade 1f2a -> 3c4d, add isbn column"; `prefix` (the
+ * target's name, when several targets run) starts each line.
+ */
+export function printEvent(output: Output, event: RunEvent, verbose: boolean, prefix = ''): void {
   if (event.type === 'statement') {
-    if (verbose) output.progress(`  ${event.sql}`);
+    if (verbose) output.progress(`${prefix}  ${event.sql}`);
     return;
   }
   if (event.type === 'step-start') {
     const { step, message } = event;
     const verb = step.direction === 'up' ? 'upgrade' : 'downgrade';
-    output.progress(`Running ${verb} ${step.from.join(', ')} -> ${step.to.join(', ')}, ${message}`);
+    output.progress(`${prefix}Running ${verb} ${step.from.join(', ')} -> ${step.to.join(', ')}, ${message}`);
   } else if (event.type === 'info') {
-    output.progress(event.message);
+    output.progress(`${prefix}${event.message}`);
   }
 }

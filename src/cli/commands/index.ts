@@ -15,6 +15,12 @@ function action(host: CliHost, load: () => Promise<Handler>) {
     const args = received.slice(0, -2);
     const ctx = commandContext(command);
     try {
+      if (command.optsWithGlobals<{ allTargets?: boolean }>().allTargets === true) {
+        // --all-targets: the fleet runner runs the command per target and prints a summary.
+        const { runFleetCommand } = await import('../fleet.js');
+        host.setExitCode(await runFleetCommand(ctx, command, args, options));
+        return;
+      }
       const handler = await load();
       const code = await handler(ctx, args, options);
       host.setExitCode(code ?? 0);
