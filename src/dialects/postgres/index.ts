@@ -8,6 +8,7 @@ import { postgresCapabilities, postgresTransactionSql } from './capabilities.js'
 import { PostgresCompiler } from './compiler.js';
 import { connectPostgres } from './connection.js';
 import { readPostgresTable } from './introspect.js';
+import { postgresAutogen } from './autogen/index.js';
 
 const compiler = new PostgresCompiler();
 
@@ -25,6 +26,7 @@ export const postgresDialect: Dialect = Object.freeze({
   rollbackSql: postgresTransactionSql.rollback,
   connect: connectPostgres,
   readTable: readPostgresTable,
+  autogen: postgresAutogen,
 });
 
 export { PostgresCompiler } from './compiler.js';

@@ -1,0 +1,39 @@
+/**
+ * The declared model as PostgreSQL would store it, so that a declared schema and the catalog
+ * compare fairly: what the server drops or implies is dropped or implied on the declared side too.
+ */
+import type { ColumnSpec, NamedColumn, SchemaModel, TableSpec } from '../../../schema/model.js';
+
+const IDENTITY_KINDS: ReadonlySet<ColumnSpec['type']['kind']> = new Set(['smallint', 'integer', 'bigint']);
+
+function normalizeColumn(column: NamedColumn, keyColumns: ReadonlySet<string>): NamedColumn {
+  const spec = column.spec;
+  // Identity columns and primary-key columns are NOT NULL whatever was declared.
+  const implicitNotNull = keyColumns.has(column.name) || (spec.autoIncrement && IDENTITY_KINDS.has(spec.type.kind));
+  const emptyComment = spec.comment === '';
+  // `unsigned` has no meaning here (the compiler ignores it), so the catalog never shows it.
+  if (!spec.unsigned && !emptyComment && (spec.nullable === false || !implicitNotNull)) return column;
+  const { comment: _comment, ...rest } = spec;
+  const next: ColumnSpec = {
+    ...(emptyComment ? rest : spec),
+    unsigned: false,
+    nullable: implicitNotNull ? false : spec.nullable,
+  };
+  return Object.freeze({ name: column.name, spec: Object.freeze(next) });
+}
+
+function normalizeTable(table: TableSpec): TableSpec {
+  const pk = table.constraints.find((c) => c.kind === 'primaryKey');
+  const keyColumns = new Set(pk?.kind === 'primaryKey' ? pk.columns : []);
+  const columns = table.columns.map((c) => normalizeColumn(c, keyColumns));
+  // Only the comment is a PostgreSQL table option (engine and charset are MySQL's); an empty
+  // comment is no comment (COMMENT ON ... IS '' removes it).
+  const comment = table.options.comment;
+  const options = comment === undefined || comment === '' ? {} : { comment };
+  return Object.freeze({ ...table, columns: Object.freeze(columns), options: Object.freeze(options) });
+}
+
+/** The declared model with PostgreSQL's implied NOT NULLs, without `unsigned`, MySQL options and empty comments. */
+export function normalizePostgresDeclared(model: SchemaModel): SchemaModel {
+  return Object.freeze({ tables: Object.freeze(model.tables.map(normalizeTable)), enums: model.enums });
+}

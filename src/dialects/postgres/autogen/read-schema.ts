@@ -1,0 +1,109 @@
+/**
+ * `readSchema` for PostgreSQL: every table of some schemas in five catalog queries whatever their
+ * number (tables, columns, constraints, indexes, enums), never one query per table. The table
+ * list is read first and filtered by `include` in JavaScript; only the oids that pass are sent to
+ * the other queries (as one `oid[]` parameter), so excluded tables cost no catalog work.
+ *
+ * What is not read (views, materialized views, partitions, sequences, functions, triggers, domain
+ * definitions, index methods other than btree, ...) is listed in docs/autogenerate-postgres.md.
+ */
+import type { EnumSpec, NamedColumn, SchemaModel, TableSpec } from '../../../schema/model.js';
+import type { ReadSchemaOptions, Session } from '../../dialect.js';
+import type { ColumnRow, ConstraintRow, IndexRow } from '../catalog-rows.js';
+import { columnOf, constraintOf, indexOf } from '../catalog-rows.js';
+import { columnsSql, constraintsSql, indexesSql } from '../catalog-sql.js';
+
+// Ordinary ('r') and partitioned ('p') tables. Partitions (relispartition) are left out: their
+// columns and keys are their parent's, and retort cannot create `PARTITION OF`.
+const TABLES_SQL = `
+SELECT c.oid, n.nspname AS schema, c.relname AS name, ds.description AS comment
+FROM pg_catalog.pg_class c
+JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+LEFT JOIN pg_catalog.pg_description ds
+  ON ds.objoid = c.oid AND ds.classoid = 'pg_catalog.pg_class'::regclass AND ds.objsubid = 0
+WHERE n.nspname = ANY($1::text[]) AND c.relkind IN ('r', 'p') AND NOT c.relispartition
+ORDER BY n.nspname, c.relname`;
+
+const ENUMS_SQL = `
+SELECT n.nspname AS schema, t.typname AS name,
+       ARRAY(SELECT e.enumlabel::text FROM pg_catalog.pg_enum e WHERE e.enumtypid = t.oid ORDER BY e.enumsortorder) AS values
+FROM pg_catalog.pg_type t
+JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
+WHERE t.typtype = 'e' AND n.nspname = ANY($1::text[])
+ORDER BY n.nspname, t.typname`;
+
+const MANY = '= ANY($1::oid[])';
+const COLUMNS_SQL = columnsSql(MANY);
+const CONSTRAINTS_SQL = constraintsSql(MANY);
+const INDEXES_SQL = indexesSql(MANY);
+
+interface TableRow {
+  oid: number;
+  schema: string;
+  name: string;
+  comment: string | null;
+}
+
+/** Rows grouped by their table's oid, keeping the query's order within each group. */
+function byTable<R extends { relid: number }>(rows: readonly R[]): Map<number, R[]> {
+  const out = new Map<number, R[]>();
+  for (const row of rows) {
+    const list = out.get(row.relid);
+    if (list === undefined) out.set(row.relid, [row]);
+    else list.push(row);
+  }
+  return out;
+}
+
+/**
+ * The schemas to read and the home one. The home schema is the first of `options.schemas`, else
+ * the session's `current_schema()`; its tables and enums have no `schema` in the model (as a
+ * declared table without a namespace), the others name theirs.
+ */
+async function schemasOf(session: Session, options: ReadSchemaOptions): Promise<{ schemas: string[]; home: string }> {
+  if (options.schemas !== undefined && options.schemas.length > 0) {
+    return { schemas: [...options.schemas], home: options.schemas[0] as string };
+  }
+  const [row] = await session.query<{ schema: string | null }>('SELECT current_schema() AS schema');
+  const home = row?.schema ?? 'public';
+  return { schemas: [home], home };
+}
+
+/** The live schema: tables of the schemas that `include` keeps, and the enums of those schemas. */
+export async function readPostgresSchema(session: Session, options: ReadSchemaOptions = {}): Promise<SchemaModel> {
+  const { schemas, home } = await schemasOf(session, options);
+  const modelSchema = (schema: string): string | undefined => (schema === home ? undefined : schema);
+  const include = options.include;
+  const tables = (await session.query<TableRow>(TABLES_SQL, [schemas]))
+    .filter((t) => include === undefined || include(t.name, modelSchema(t.schema)));
+  const enumRows = await session.query<{ schema: string; name: string; values: string[] }>(ENUMS_SQL, [schemas]);
+  const enums: EnumSpec[] = enumRows.map((e) => {
+    const schema = modelSchema(e.schema);
+    return Object.freeze({ name: e.name, ...(schema === undefined ? {} : { schema }), values: Object.freeze(e.values) });
+  });
+  if (tables.length === 0) return Object.freeze({ tables: Object.freeze([]), enums: Object.freeze(enums) });
+
+  const oids = tables.map((t) => t.oid);
+  // Three queries, not three per table: the cost grows with the rows, not with round trips.
+  const columns = byTable(await session.query<ColumnRow>(COLUMNS_SQL, [oids]));
+  const constraints = byTable(await session.query<ConstraintRow>(CONSTRAINTS_SQL, [oids]));
+  const indexes = byTable(await session.query<IndexRow>(INDEXES_SQL, [oids]));
+
+  const specs = tables.map((t): TableSpec => {
+    const schema = modelSchema(t.schema);
+    const constraintRows = constraints.get(t.oid) ?? [];
+    const keyColumns = new Set(constraintRows.filter((c) => c.type === 'p').flatMap((c) => c.columns));
+    const columnList: NamedColumn[] = (columns.get(t.oid) ?? [])
+      .map((row) => ({ name: row.name, spec: columnOf(row, keyColumns.has(row.name)) }));
+    return Object.freeze({
+      name: t.name,
+      ...(schema === undefined ? {} : { schema }),
+      columns: Object.freeze(columnList),
+      // A foreign key names its target's schema when it is not the table's own (as readTable).
+      constraints: Object.freeze(constraintRows.map((row) => constraintOf(row, t.schema))),
+      indexes: Object.freeze((indexes.get(t.oid) ?? []).map(indexOf)),
+      options: Object.freeze(t.comment === null ? {} : { comment: t.comment }),
+    });
+  });
+  return Object.freeze({ tables: Object.freeze(specs), enums: Object.freeze(enums) });
+}
