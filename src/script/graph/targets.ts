@@ -22,7 +22,10 @@ interface Relative {
 
 function matchRelative(target: string): Relative | null {
   const m = RELATIVE.exec(target);
-  if (!m) return null;
+  // Alembic matches only the start (`re.match`), so `+1e309` walks one step and `-1abc` goes
+  // down one: a typo would run migrations. A relative form must be the whole target; anything
+  // longer is read as an absolute spec (which also lets a label like `v-2` work in `v-2@head`).
+  if (!m || m[0].length !== target.length) return null;
   const relativeText = m[3]!;
   return { label: m[1] ?? null, symbol: m[2] ?? null, relativeText, relative: Number(relativeText) };
 }
