@@ -3,6 +3,7 @@
  * moves the heads on its lineage up or down to it, starts a new branch, or (for base) removes the
  * branches. Applying the steps in order gives the version-table changes.
  */
+import * as fail from './fail.js';
 import { applyStampStep } from './heads.js';
 import { DOWN_WITH_DEPS, related, UP_WITH_DEPS, type Node } from './node.js';
 import { isNode, type Resolver } from './resolve.js';
@@ -19,7 +20,16 @@ export function planStamp(r: Resolver, current: readonly string[], destinations:
     if (!spec) continue;
     for (const n of r.filterForLineage(headRevs, spec, true)) if (!filtered.includes(n)) filtered.push(n);
   }
-  const dests = r.getRevisions(specs).filter(isNode);
+  // `-N` walks down from every head and may reach one revision twice (two heads over a common
+  // ancestor): stamp it once. Alembic inserts it twice and fails on its own assertion.
+  const dests = [...new Set(r.getRevisions(specs).filter(isNode))];
+  // Destinations on one lineage would leave a revision and its ancestor both in the version
+  // table, which no run can produce and every later run misreads: refuse, as upgrade does.
+  for (const dest of dests) {
+    const below = new Set(related(r.core.nodes, DOWN_WITH_DEPS, [dest]));
+    const under = dests.filter((d) => d !== dest && below.has(d));
+    if (under.length > 0) throw fail.overlappingTargets(dest.id, under.map((n) => n.id));
+  }
   const steps: StampStep[] = [];
   const ids = (nodes: readonly Node[]): string[] => nodes.map((n) => n.id);
 
