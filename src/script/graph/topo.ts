@@ -11,8 +11,16 @@ export function topologicalSort(core: Core, revisions: Iterable<Node>, heads: It
   const todo = new Set(revisions);
   const ancestorsOf = (node: Node): Set<Node> => related(core.nodes, DOWN_WITH_DEPS, [node]);
 
+  // Alembic starts only from the given heads that are in the set, and asserts that the walk down
+  // from them reaches everything. A revision reached from above only through a dependency of a
+  // revision outside the set (`history -r X:heads` where X's only descendant depends on it) is
+  // then never reached. Start from the set's own tips too: where Alembic's walk works they are
+  // among the heads already, so its order is unchanged.
+  const below = new Set<string>();
+  for (const n of todo) for (const d of n.normDown) below.add(d);
+  const tips = [...todo].filter((n) => !below.has(n.id));
   // Alembic pre-sorts the heads by map order (the input order of the files).
-  const currentHeads = [...new Set(heads)].filter((n) => todo.has(n)).sort((a, b) => a.order - b.order);
+  const currentHeads = [...new Set([...heads, ...tips])].filter((n) => todo.has(n)).sort((a, b) => a.order - b.order);
   const ancestorsByIdx = currentHeads.map(ancestorsOf);
   const output: Node[] = [];
 
