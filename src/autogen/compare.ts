@@ -84,5 +84,7 @@ export function neutralIsNarrowing(from: ColumnType, to: ColumnType): boolean {
   if (from.kind === 'json' && to.kind === 'jsonb') return false;
   if (from.kind === 'timestamp' && to.kind === 'timestamptz') return false;
   if (from.kind === 'enum' && (to.kind === 'text' || to.kind === 'varchar')) return to.kind === 'varchar' && to.length !== undefined;
+  // An inline enum (SQLite's CHECK, MySQL's ENUM) that only gains values loses nothing.
+  if (from.kind === 'enum' && to.kind === 'enum') return !from.values.every((v) => to.values.includes(v));
   return from.kind !== to.kind || !neutralTypesEqual(from, to);
 }
