@@ -30,9 +30,6 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { RetortError } from '../errors.js';
 
-/** The package's entry, relative to this file: `dist/index.js` from `dist/script/`, `src/index.ts` from the sources. */
-const SELF_ENTRY = '../index.js';
-
 /** The package name user files import. */
 const PACKAGE_NAME = 'retort-migrate';
 
@@ -76,7 +73,8 @@ async function loader(): Promise<Jiti> {
   loaderPromise ??= (async () => {
     const [{ createJiti }, self] = await Promise.all([
       import('jiti'),
-      import(SELF_ENTRY) as Promise<Record<string, unknown>>,
+      // A literal specifier, so that the bundled CLI (scripts/bundle-cli.mjs) resolves it to itself.
+      import('../index.js') as Promise<Record<string, unknown>>,
     ]);
     const jiti = createJiti(import.meta.url, {
       fsCache: cacheDir(),

@@ -1,0 +1,36 @@
+/**
+ * Bundles the CLI after `tsc`: replaces dist/cli/bin.js with one ES module holding retort and its
+ * pure-JS dependencies (kysely, commander), and split chunks for what a command loads lazily.
+ *
+ * Why: Node loads ES modules file by file (resolve, read, compile); kysely alone is ~280 files, so
+ * every command that opens a database paid for loading them before doing any work. The drivers
+ * (native better-sqlite3, pg, mysql2), esbuild and jiti stay external: they are loaded only by the
+ * commands that need them. The library entry (dist/index.js) is left as tsc wrote it.
+ *
+ * Chunks are written next to bin.js, at the depth of every other dist/<folder>/ module, so the
+ * `../../package.json` and template lookups relative to `import.meta.url` still resolve.
+ */
+import { build } from 'esbuild';
+import { rmSync, readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const outdir = join(root, 'dist/cli');
+// Old chunks, and tsc's source map of the bin.js this replaces.
+for (const name of readdirSync(outdir)) if (name.startsWith('chunk-') || name === 'bin.js.map') rmSync(join(outdir, name));
+
+await build({
+  entryPoints: { bin: join(root, 'src/cli/bin.ts') },
+  outdir,
+  bundle: true,
+  splitting: true,
+  chunkNames: 'chunk-[hash]',
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  external: ['better-sqlite3', 'pg', 'pg-native', 'mysql2', 'mysql2/*', 'esbuild', 'jiti', 'tsx'],
+  // commander is CommonJS and requires Node built-ins: give the ES module bundle a `require`.
+  banner: { js: "import { createRequire as __retortRequire } from 'node:module'; const require = __retortRequire(import.meta.url);" },
+  logLevel: 'warning',
+});
