@@ -67,7 +67,9 @@ export async function resolveAlteredColumn(op: AlterColumnOp, ctx: CompileContex
     type,
     nullable,
     ...(changes.autoIncrement === undefined ? {} : { autoIncrement: changes.autoIncrement }),
-    ...(changes.unsigned === undefined ? {} : { unsigned: changes.unsigned }),
+    // A new type is a whole type: UNSIGNED stays only when the change says so (the op facade and
+    // autogenerate set `unsigned` only for an unsigned type), else MODIFY would keep it forever.
+    unsigned: changes.unsigned ?? (changes.type === undefined ? (current.unsigned ?? false) : false),
     // null removes the comment / default: undefined leaves it out of the definition.
     ...(changes.comment === undefined ? {} : { comment: changes.comment ?? undefined }),
     ...(changes.default === undefined ? {} : { default: changes.default ?? undefined }),

@@ -11,8 +11,11 @@ import { parseQuotedList } from './quoting.js';
 const NUMBER = /^-?\d+(\.\d+)?([eE][-+]?\d+)?$/;
 const NUMERIC_KINDS: ReadonlySet<string> = new Set(['smallint', 'integer', 'bigint', 'numeric', 'real', 'double']);
 
-/** A literal typed by the column: booleans for BOOL, numbers for numeric columns, else text. */
-function literal(text: string, type: ColumnType): DefaultValue {
+/**
+ * A literal typed by the column: booleans for BOOL, numbers for numeric columns, else text.
+ * Autogenerate also types declared defaults with it, so `'0'` and `0` read alike.
+ */
+export function literal(text: string, type: ColumnType): DefaultValue {
   if (type.kind === 'boolean' && (text === '0' || text === '1')) return { kind: 'literal', value: text === '1' };
   if (NUMERIC_KINDS.has(type.kind) && NUMBER.test(text)) return { kind: 'literal', value: Number(text) };
   return { kind: 'literal', value: text };

@@ -5,6 +5,7 @@
  * database on the same server, and tables are then written `` `db`.`table` ``.
  */
 import type { Dialect } from '../dialect.js';
+import { mysqlAutogen } from './autogen/index.js';
 import { mysqlCapabilities } from './capabilities.js';
 import { MysqlCompiler } from './compiler.js';
 import { connectMysql } from './connection.js';
@@ -31,4 +32,7 @@ export const mysqlDialect: Dialect = Object.freeze({
   rollbackSql: 'ROLLBACK',
   connect: connectMysql,
   readTable: readMysqlTable,
+  autogen: mysqlAutogen,
+  // USER() is user@host as the server saw the client connect (CURRENT_USER() would be the matched account, e.g. root@%).
+  historySql: Object.freeze({ nowUtc: 'UTC_TIMESTAMP(3)', user: "SUBSTRING_INDEX(USER(), '@', 1)", host: "SUBSTRING_INDEX(USER(), '@', -1)" }),
 });

@@ -115,8 +115,7 @@ export function mapMysqlTable(rows: TableRows): TableSpec {
       constraints.push({ kind: 'unique', name: index.name, columns: names });
       continue;
     }
-    const implied = foreignKeys.some((fk) => fk.name === index.name && fk.columns.join('\u0000') === names.join('\u0000'));
-    if (!implied) plainIndexes.push(index);
+    if (!isForeignKeyIndex(index, foreignKeys)) plainIndexes.push(index);
   }
   constraints.push(...foreignKeys, ...checks);
 
@@ -133,6 +132,25 @@ export function mapMysqlTable(rows: TableRows): TableSpec {
       ...(info.collation ? { collate: info.collation } : {}),
       ...(info.comment ? { comment: info.comment } : {}),
     },
+  });
+}
+
+/**
+ * True for the index MySQL makes by itself for a foreign key that no index serves: it has the
+ * key's columns and is named after the constraint (when named) or after its first column, with
+ * `_2`, `_3`... when that name is taken. Such an index comes and goes with the key, so it is not
+ * reported (and a declared one is not expected: see the dialect's normalizeDeclared).
+ */
+export function isForeignKeyIndex(
+  index: { readonly name: string; readonly unique: boolean; readonly columns: readonly IndexElement[] },
+  foreignKeys: readonly ConstraintSpec[],
+): boolean {
+  if (index.unique) return false;
+  const columns = index.columns.join('\u0000');
+  return foreignKeys.some((fk) => {
+    if (fk.kind !== 'foreignKey' || fk.columns.join('\u0000') !== columns) return false;
+    const first = fk.columns[0] ?? '';
+    return index.name === fk.name || index.name === first || (index.name.startsWith(`${first}_`) && /^\d+$/.test(index.name.slice(first.length + 1)));
   });
 }
 

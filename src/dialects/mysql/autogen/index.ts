@@ -1,0 +1,19 @@
+/**
+ * MySQL / MariaDB's part in autogenerate: the bulk catalog reader and the equality hooks.
+ * See docs/autogenerate-mysql.md for what does and does not round-trip.
+ */
+import type { DialectAutogen } from '../../dialect.js';
+import { mysqlDefaultsEqual, mysqlExpressionsEqual, mysqlTypesEqual } from './equality.js';
+import { normalizeMysqlDeclared } from './normalize.js';
+import { readMysqlSchema } from './read-schema.js';
+
+export { canonicalMysqlType, normalizeMysqlExpression } from './equality.js';
+
+/** Autogenerate support for MySQL 8 and MariaDB 10.11+. */
+export const mysqlAutogen: DialectAutogen = Object.freeze({
+  readSchema: readMysqlSchema,
+  typesEqual: mysqlTypesEqual,
+  defaultsEqual: mysqlDefaultsEqual,
+  expressionsEqual: mysqlExpressionsEqual,
+  normalizeDeclared: normalizeMysqlDeclared,
+});

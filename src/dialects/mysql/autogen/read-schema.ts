@@ -1,0 +1,174 @@
+/**
+ * The whole schema from `information_schema` in a fixed number of bulk queries, whatever the number
+ * of tables: TABLES (the list, then filtered), COLUMNS, STATISTICS, REFERENTIAL_CONSTRAINTS,
+ * KEY_COLUMN_USAGE (only for the tables that have foreign keys) and CHECK_CONSTRAINTS. The rows
+ * are grouped by table and mapped by {@link mapMysqlTable}, as the one-table reader does.
+ */
+import type { SchemaModel, TableSpec } from '../../../schema/model.js';
+import type { ReadSchemaOptions, Session } from '../../dialect.js';
+import { parseServerVersion } from '../server.js';
+import type { ServerInfo } from '../server.js';
+import { mapMysqlTable } from '../table-rows.js';
+import type { CheckRow, ColumnRow, ForeignKeyRow, IndexRow, TableRow } from '../table-rows.js';
+
+/** Where a catalog row belongs: its database (`s`) and table (`t`). */
+interface Owned { s: string; t: string }
+interface ListedTable extends Owned, TableRow {}
+interface ReferenceRow extends Owned { name: string; onUpdate: string; onDelete: string }
+type KeyColumnRow = Owned & Omit<ForeignKeyRow, 'onUpdate' | 'onDelete'>;
+
+const key = (s: string, t: string) => `${s}\u0000${t}`;
+const marks = (n: number) => Array.from({ length: n }, () => '?').join(', ');
+
+/**
+ * A WHERE clause on a catalog table's schema and table-name columns. When some tables are left
+ * out, the kept names are listed: the server then opens only those tables' definitions (an
+ * excluded table costs nothing), and rows of a same-named table in another listed database are
+ * dropped when grouping.
+ */
+interface Filter { readonly sql: string; readonly params: readonly string[] }
+
+function filterOn(schemaColumn: string, tableColumn: string, schemas: readonly string[], names: readonly string[] | undefined): Filter {
+  const bySchema = `${schemaColumn} IN (${marks(schemas.length)})`;
+  if (names === undefined) return { sql: bySchema, params: schemas };
+  return { sql: `${bySchema} AND ${tableColumn} IN (${marks(names.length)})`, params: [...schemas, ...names] };
+}
+
+/** CHECK_CONSTRAINTS of the listed tables: MariaDB has TABLE_NAME there; MySQL needs TABLE_CONSTRAINTS. */
+function checkSql(server: ServerInfo, names: readonly string[] | undefined, schemas: readonly string[]): Filter {
+  if (server.flavour === 'mariadb') {
+    const f = filterOn('CONSTRAINT_SCHEMA', 'TABLE_NAME', schemas, names);
+    return {
+      sql: `SELECT CONSTRAINT_SCHEMA AS s, TABLE_NAME AS t, CONSTRAINT_NAME AS name, CHECK_CLAUSE AS clause
+              FROM information_schema.CHECK_CONSTRAINTS WHERE ${f.sql} ORDER BY s, t, name`,
+      params: f.params,
+    };
+  }
+  const f = filterOn('tc.TABLE_SCHEMA', 'tc.TABLE_NAME', schemas, names);
+  return {
+    sql: `SELECT tc.TABLE_SCHEMA AS s, tc.TABLE_NAME AS t, cc.CONSTRAINT_NAME AS name, cc.CHECK_CLAUSE AS clause
+            FROM information_schema.CHECK_CONSTRAINTS cc
+            JOIN information_schema.TABLE_CONSTRAINTS tc ON tc.CONSTRAINT_SCHEMA = cc.CONSTRAINT_SCHEMA
+             AND tc.CONSTRAINT_NAME = cc.CONSTRAINT_NAME AND tc.CONSTRAINT_TYPE = 'CHECK'
+           WHERE ${f.sql} ORDER BY s, t, name`,
+    params: f.params,
+  };
+}
+
+/** Rows grouped by table, order kept. */
+function byTable<R extends Owned>(rows: readonly R[]): Map<string, R[]> {
+  const out = new Map<string, R[]>();
+  for (const row of rows) {
+    const k = key(row.s, row.t);
+    const list = out.get(k);
+    if (list === undefined) out.set(k, [row]);
+    else list.push(row);
+  }
+  return out;
+}
+
+/** Foreign keys: the (cheap) REFERENTIAL_CONSTRAINTS first; KEY_COLUMN_USAGE only for tables that have some. */
+async function readForeignKeys(session: Session, schemas: readonly string[], names: readonly string[] | undefined): Promise<Map<string, ForeignKeyRow[]>> {
+  const rf = filterOn('CONSTRAINT_SCHEMA', 'TABLE_NAME', schemas, names);
+  const refs = await session.query<ReferenceRow>(
+    `SELECT CONSTRAINT_SCHEMA AS s, TABLE_NAME AS t, CONSTRAINT_NAME AS name, UPDATE_RULE AS onUpdate, DELETE_RULE AS onDelete
+       FROM information_schema.REFERENTIAL_CONSTRAINTS WHERE ${rf.sql}`,
+    rf.params,
+  );
+  const out = new Map<string, ForeignKeyRow[]>();
+  if (refs.length === 0) return out;
+  const rules = new Map(refs.map((r) => [`${key(r.s, r.t)}\u0000${r.name}`, r]));
+  const withKeys = [...new Set(refs.map((r) => r.t))];
+  const kf = filterOn('TABLE_SCHEMA', 'TABLE_NAME', schemas, withKeys);
+  const columns = await session.query<KeyColumnRow>(
+    `SELECT TABLE_SCHEMA AS s, TABLE_NAME AS t, CONSTRAINT_NAME AS name, COLUMN_NAME AS col, REFERENCED_TABLE_SCHEMA AS refSchema,
+            REFERENCED_TABLE_NAME AS refTable, REFERENCED_COLUMN_NAME AS refCol
+       FROM information_schema.KEY_COLUMN_USAGE
+      WHERE ${kf.sql} AND REFERENCED_TABLE_NAME IS NOT NULL
+      ORDER BY s, t, name, ORDINAL_POSITION`,
+    kf.params,
+  );
+  for (const row of columns) {
+    const rule = rules.get(`${key(row.s, row.t)}\u0000${row.name}`);
+    if (rule === undefined) continue;
+    const k = key(row.s, row.t);
+    const list = out.get(k) ?? [];
+    list.push({ name: row.name, col: row.col, refSchema: row.refSchema, refTable: row.refTable, refCol: row.refCol, onUpdate: rule.onUpdate, onDelete: rule.onDelete });
+    out.set(k, list);
+  }
+  return out;
+}
+
+/**
+ * Reads every base table of the databases `options.schemas` (default: the connection's database).
+ * Tables of the default namespace (the only database read, or else the connection's database)
+ * carry no `schema`; tables of another database carry its name. `options.include` is applied to
+ * the table list before any other catalog query. Engine and collation equal to the server's
+ * default engine and the database's default collation are left out of `options`, so a pulled
+ * module says only what was chosen. Views, sequences and system-versioned tables are not read.
+ */
+export async function readMysqlSchema(session: Session, options: ReadSchemaOptions): Promise<SchemaModel> {
+  const [env] = await session.query<{ db: string | null; version: string; engine: string }>(
+    'SELECT DATABASE() AS db, VERSION() AS version, @@default_storage_engine AS engine',
+  );
+  const server = parseServerVersion(session.serverVersion ?? env?.version ?? '');
+  const current = env?.db ?? '';
+  const schemas = options.schemas !== undefined && options.schemas.length > 0 ? [...options.schemas] : [current];
+  const defaultSchema = schemas.length === 1 ? schemas[0] : current;
+
+  const listed = await session.query<ListedTable & { defaultCollation: string | null }>(
+    `SELECT t.TABLE_SCHEMA AS s, t.TABLE_NAME AS t, t.ENGINE AS engine, t.TABLE_COLLATION AS collation, t.TABLE_COMMENT AS comment,
+            d.DEFAULT_COLLATION_NAME AS defaultCollation
+       FROM information_schema.TABLES t JOIN information_schema.SCHEMATA d ON d.SCHEMA_NAME = t.TABLE_SCHEMA
+      WHERE t.TABLE_SCHEMA IN (${marks(schemas.length)}) AND t.TABLE_TYPE = 'BASE TABLE'
+      ORDER BY t.TABLE_SCHEMA, t.TABLE_NAME`,
+    schemas,
+  );
+  const include = options.include ?? (() => true);
+  // Sorted here, not by the server's collation, so the order is the same on every server:
+  // the default namespace first.
+  const order = (row: Owned) => `${row.s === defaultSchema ? '' : row.s}\u0000${row.t}`;
+  const kept = listed.filter((row) => include(row.t, row.s)).sort((a, b) => (order(a) < order(b) ? -1 : 1));
+  if (kept.length === 0) return Object.freeze({ tables: [], enums: [] });
+  // Every table kept: filter by database only; otherwise list the kept names (see Filter).
+  const names = kept.length === listed.length ? undefined : [...new Set(kept.map((r) => r.t))];
+
+  const cf = filterOn('TABLE_SCHEMA', 'TABLE_NAME', schemas, names);
+  const columns = byTable(await session.query<Owned & ColumnRow>(
+    `SELECT TABLE_SCHEMA AS s, TABLE_NAME AS t, COLUMN_NAME AS name, COLUMN_TYPE AS columnType, IS_NULLABLE AS nullable,
+            COLUMN_DEFAULT AS dflt, EXTRA AS extra, COLUMN_COMMENT AS comment
+       FROM information_schema.COLUMNS WHERE ${cf.sql} ORDER BY s, t, ORDINAL_POSITION`,
+    cf.params,
+  ));
+  // MySQL 8.0.13+ has functional indexes (EXPRESSION); MariaDB has no such column.
+  const expression = server.flavour === 'mysql' ? 'EXPRESSION' : 'NULL AS EXPRESSION';
+  const indexes = byTable(await session.query<Owned & IndexRow>(
+    `SELECT TABLE_SCHEMA AS s, TABLE_NAME AS t, INDEX_NAME, NON_UNIQUE, COLUMN_NAME, INDEX_TYPE, ${expression}
+       FROM information_schema.STATISTICS WHERE ${cf.sql} ORDER BY s, t, INDEX_NAME, SEQ_IN_INDEX`,
+    cf.params,
+  ));
+  const foreignKeys = await readForeignKeys(session, schemas, names);
+  const cq = checkSql(server, names, schemas);
+  const checks = byTable(await session.query<Owned & CheckRow>(cq.sql, cq.params));
+
+  const tables: TableSpec[] = kept.map((row) => {
+    const k = key(row.s, row.t);
+    const spec = mapMysqlTable({
+      name: row.t,
+      ...(row.s === defaultSchema ? {} : { schema: row.s }),
+      db: row.s,
+      server,
+      info: {
+        engine: row.engine !== null && row.engine.toLowerCase() === env?.engine?.toLowerCase() ? null : row.engine,
+        collation: row.collation === row.defaultCollation ? null : row.collation,
+        comment: row.comment,
+      },
+      columns: columns.get(k) ?? [],
+      indexes: indexes.get(k) ?? [],
+      foreignKeys: foreignKeys.get(k) ?? [],
+      checks: checks.get(k) ?? [],
+    });
+    return spec;
+  });
+  return Object.freeze({ tables: Object.freeze(tables), enums: Object.freeze([]) });
+}
