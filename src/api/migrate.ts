@@ -18,6 +18,7 @@ import type { MigrationStep, RevisionGraph } from '../script/graph/index.js';
 import { loadScriptOnce, prepareScripts } from '../script/script-loader.js';
 import type { ResolvedTarget } from '../config/index.js';
 import { compileContextFor, dialectOf, withDatabase } from './database.js';
+import { checkBeforeRun, emitHistoryTableDdl, recorderFor, stampHistorySql } from './history-run.js';
 import type { RetortOptions } from './options.js';
 import type { Project } from './project.js';
 import type { RunResult } from './results.js';
@@ -67,10 +68,13 @@ async function migrate(project: Project, target: string, direction: 'up' | 'down
     const { start: startHeads, steps } = graph.planOffline(direction, target.includes(':') ? target : `:${target}`);
     const channel = offlineChannel();
     if (startHeads.length === 0 && direction === 'up') await emitVersionTableDdl(dialect, channel, project);
+    // The history too, so a DBA applying the script keeps it (rows: status ok, no duration).
+    await emitHistoryTableDdl(dialect, channel, project.target, compileContextFor(project.target, dialect));
     let revision = '';
     await prepareScripts(scriptPaths(graph, steps));
     const outcome = await runSteps(steps, startHeads, {
       ...common, dialect, channel, compileContext: compileContextFor(project.target, dialect),
+      history: await recorderFor(dialect, channel, project.target, graph),
       loadModule: loadRevisionModule, db: offlineDb(() => revision),
       onStepStart: (step, message) => { revision = step.revision; events.onStepStart?.(step, message); },
     });
@@ -79,11 +83,18 @@ async function migrate(project: Project, target: string, direction: 'up' | 'down
   return withDatabase(project.target, async ({ dialect, session, compileContext }) => {
     const channel = onlineChannel(session, statementObserver(project, run));
     if (direction === 'up') await emitVersionTableDdl(dialect, channel, project, compileContext);
+    await emitHistoryTableDdl(dialect, channel, project.target, compileContext);
     const heads = await readHeads(dialect, session, common.versionTable);
     assertKnownHeads(graph, heads);
+    // Under the run lock: refuse over a half-applied revision or a changed applied file.
+    await checkBeforeRun({ dialect, session, channel, target: project.target, graph, heads, direction });
     const steps = planner(graph, heads, target);
     await prepareScripts(scriptPaths(graph, steps));
-    const outcome = await runSteps(steps, heads, { ...common, dialect, channel, compileContext, loadModule: loadRevisionModule, db: session.db, ...events });
+    const outcome = await runSteps(steps, heads, {
+      ...common, dialect, channel, compileContext, loadModule: loadRevisionModule, db: session.db, ...events,
+      history: await recorderFor(dialect, channel, project.target, graph),
+      ...(run.signal === undefined ? {} : { signal: run.signal }),
+    });
     return { target: project.target.name, steps: outcome.results, current: outcome.heads };
   });
 }
@@ -140,6 +151,7 @@ export async function stamp(project: Project, revisions: readonly string[], opti
     const plan = graph.planStamp(options.purge ? [] : heads, revisions);
     if (options.purge) await channel.run(purgeSql(dialect, table));
     for (const change of plan.changes) await channel.run(versionChangeSql(dialect, table, change));
+    for (const sql of await stampHistorySql(dialect, project.target, graph, plan.steps, !channel.offline)) await channel.run(sql);
     // A stamp runs no script: its steps name the move, with no duration.
     const steps = plan.steps.map((step) => ({
       direction: step.direction, revision: (step.direction === 'up' ? step.to : step.from).join(', '),
@@ -151,12 +163,14 @@ export async function stamp(project: Project, revisions: readonly string[], opti
     const dialect = await dialectOf(project.target);
     const channel = offlineChannel();
     await emitVersionTableDdl(dialect, channel, project);
+    await emitHistoryTableDdl(dialect, channel, project.target, compileContextFor(project.target, dialect));
     const result = await apply(dialect, channel, []);
     return { ...result, sql: channel.text(), statements: channel.statements };
   }
   return withDatabase(project.target, async ({ dialect, session, compileContext }) => {
     const channel = onlineChannel(session, statementObserver(project, run));
     await emitVersionTableDdl(dialect, channel, project, compileContext);
+    await emitHistoryTableDdl(dialect, channel, project.target, compileContext);
     const heads = await readHeads(dialect, session, table);
     if (!options.purge) assertKnownHeads(graph, heads);
     // One transaction where DDL is transactional, so a stamp is all or nothing.

@@ -16,6 +16,12 @@ export interface RetortOptions {
   readonly x?: Readonly<Record<string, string>>;
   /** One target of a multi-target config (`--target`). */
   readonly target?: string;
+  /**
+   * Stops an upgrade or downgrade before the next statement of a script when aborted (the CLI
+   * aborts it on SIGINT/SIGTERM); the run then fails with `Interrupted`, its state recorded.
+   * The abort reason, when a string (`SIGTERM`), is named in the message.
+   */
+  readonly signal?: AbortSignal;
   /** Progress of a run, for printing ("Running upgrade a -> b, message"). */
   readonly onEvent?: (event: RunEvent) => void;
 }

@@ -7,6 +7,8 @@ import { createMerge, createRevision, type MergeOptions, type RevisionOptions } 
 import * as autogen from './autogenerate.js';
 import type { AutogenerateResult, CheckResult, CompareOptions, PullResult } from './autogenerate.js';
 import * as inspect from './inspect.js';
+import * as integrity from './integrity.js';
+import type { AcceptResult, AppliedHistoryResult, ResolveResult } from './integrity.js';
 import * as migrate from './migrate.js';
 import type { MigrateOptions, StampOptions } from './migrate.js';
 import type { RetortOptions } from './options.js';
@@ -42,6 +44,12 @@ export interface Retort extends FleetMethods<Retort> {
   check(): Promise<CheckResult>;
   /** Write the TypeScript schema module of the live database. */
   pull(options?: { out?: string; force?: boolean }): Promise<PullResult>;
+  /** The history table's rows, newest first (`history --applied`). */
+  appliedHistory(): Promise<AppliedHistoryResult>;
+  /** Record the current hash of an applied revision whose file was edited (after a person checked it). */
+  accept(revision: string): Promise<AcceptResult>;
+  /** Close a revision that failed half-way: `applied` (its effect is complete) or `rolled-back` (undone by hand). */
+  resolve(revision: string, resolution: 'applied' | 'rolled-back'): Promise<ResolveResult>;
 }
 
 /** A retort bound to a project (config found from `options.cwd`, default the working directory). */
@@ -67,5 +75,8 @@ export function bindRetort(project: () => Promise<Project>, options: RetortOptio
     autogenerate: async (opts: RevisionOptions & CompareOptions) => autogen.autogenerate(await project(), opts),
     check: async () => autogen.check(await project()),
     pull: async (opts: { out?: string; force?: boolean } = {}) => autogen.pull(await project(), opts),
+    appliedHistory: async () => integrity.appliedHistory(await project()),
+    accept: async (revision: string) => integrity.accept(await project(), revision, options),
+    resolve: async (revision: string, resolution: 'applied' | 'rolled-back') => integrity.resolve(await project(), revision, resolution, options),
   });
 }

@@ -149,6 +149,19 @@ export interface DialectAutogen {
   normalizeDeclared(model: SchemaModel): SchemaModel;
 }
 
+/**
+ * SQL expressions the history table's rows use, evaluated by the server (online and in an
+ * offline script a DBA applies), so a row records the session that really ran the statements.
+ */
+export interface HistorySqlExpressions {
+  /** The current time in UTC, as a zone-less timestamp. */
+  readonly nowUtc: string;
+  /** The database user of the session. */
+  readonly user: string;
+  /** The client host as the server sees it (may be NULL, e.g. over a Unix socket). */
+  readonly host: string;
+}
+
 /** A dialect: capabilities, quoting, DDL, connections. */
 export interface Dialect {
   /** For display and for the registry only; the core never branches on it. */
@@ -173,4 +186,6 @@ export interface Dialect {
   readTable(session: Session, table: string, schema?: string): Promise<TableSpec | undefined>;
   /** Autogenerate support (bulk introspection and equality hooks). */
   readonly autogen?: DialectAutogen;
+  /** Who and when for history rows; absent (SQLite): the client's clock, user and host name. */
+  readonly historySql?: HistorySqlExpressions;
 }

@@ -17,6 +17,14 @@ export interface FailedStatement {
   readonly index: number;
 }
 
+/** Optional hooks of a run around each statement (history progress, interruption). */
+export interface StatementHooks {
+  /** Called before each statement of the script's operations; throws to stop the run (a signal). */
+  readonly beforeStatement?: () => void;
+  /** Called after each statement took effect, with the revision's count so far. */
+  readonly afterStatement?: (statements: number) => Promise<void>;
+}
+
 /** Runs one revision's operations. */
 export class OperationRunner {
   /** Statements executed so far in this revision. */
@@ -36,6 +44,7 @@ export class OperationRunner {
     private readonly transactions: Transactions,
     private readonly compileContext: CompileContext,
     private readonly revision: string,
+    private readonly hooks: StatementHooks = {},
   ) {
     this.op = buildOp((op) => this.submit(op), (body) => this.outsideTransaction(body));
   }
@@ -49,6 +58,7 @@ export class OperationRunner {
       throw error;
     }
     this.statementsApplied += 1;
+    await this.hooks.afterStatement?.(this.statementsApplied);
   }
 
   /** Throws MissingAwait if an operation is still running once the script has returned. */
@@ -80,7 +90,12 @@ export class OperationRunner {
   private async execute(op: Operation): Promise<void> {
     this.operations.push(op.kind);
     const statements = await this.dialect.compiler.compile(op, this.compileContext);
-    for (const sql of statements) await this.runStatement(sql);
+    for (const sql of statements) {
+      // Only the script's own statements stop on a signal: the version-table change that ends a
+      // revision always runs, so a revision is either done and recorded or stopped part-way.
+      this.hooks.beforeStatement?.();
+      await this.runStatement(sql);
+    }
   }
 
   /**

@@ -13,6 +13,8 @@ import { applyStep } from '../script/graph/index.js';
 import type { Channel } from './channel.js';
 import { Transactions } from './channel.js';
 import type { MigrationContext, RevisionModule } from './context.js';
+import type { HistoryRecorder } from './history-recorder.js';
+import { interruptedError, throwIfInterrupted } from './interrupt.js';
 import { OperationRunner } from './operation-runner.js';
 import type { VersionTableRef } from './version-table.js';
 import { versionChangeSql } from './version-table.js';
@@ -48,6 +50,10 @@ export interface StepRunOptions {
   readonly onStepStart?: (step: MigrationStep, message: string) => void;
   /** Called after verification, before commit (the history hook lives here later). */
   readonly onStepDone?: (result: StepResult) => void;
+  /** Writes the history rows (absent: no history, e.g. a run that predates the table). */
+  readonly history?: HistoryRecorder;
+  /** Aborted by SIGINT/SIGTERM: the run stops before the next statement of a script. */
+  readonly signal?: AbortSignal;
 }
 
 /**
@@ -65,14 +71,22 @@ export async function runSteps(
   const perMigration = options.transaction === 'per-migration';
   let current = [...heads];
   const results: StepResult[] = [];
+  const { history, signal } = options;
+  // Whether a stopped revision rolls back whole (else its committed statements stay).
+  const atomic = transactions.enabled && options.transaction !== 'none';
+  // The revision running now, for the failure row and the interruption message.
+  let active: { step: MigrationStep; runner: OperationRunner | undefined; started: number } | undefined;
   if (options.transaction === 'all') await transactions.begin();
   try {
     for (const step of steps) {
+      // Between revisions: nothing is half-done, so stop here cleanly.
+      throwIfInterrupted(signal, () => interruptedError(signal, { step, current, partial: undefined, atomic }));
       const revision = options.graph.get(step.revision);
       const message = revision?.message ?? '';
       options.onStepStart?.(step, message);
       channel.comment(`Running ${step.direction === 'up' ? 'upgrade' : 'downgrade'} ${step.from.join(', ')} -> ${step.to.join(', ')}, ${message}`);
       const started = performance.now();
+      active = { step, runner: undefined, started };
       const module = await options.loadModule(revision?.path ?? step.revision);
       const fn = step.direction === 'up' ? module.upgrade : module.downgrade;
       if (typeof fn !== 'function') {
@@ -82,7 +96,12 @@ export async function runSteps(
         });
       }
       if (perMigration) await transactions.begin();
-      const runner = new OperationRunner(dialect, channel, transactions, options.compileContext, step.revision);
+      await history?.start(step);
+      const runner = new OperationRunner(dialect, channel, transactions, options.compileContext, step.revision, {
+        beforeStatement: () => throwIfInterrupted(signal, () => interruptedError(signal, { step, current, partial: runner.statementsApplied, atomic })),
+        ...(history ? { afterStatement: (n: number) => history.progress(step, n) } : {}),
+      });
+      active.runner = runner;
       const usage = { queried: false };
       const ctx: MigrationContext = Object.freeze({
         op: runner.op,
@@ -102,6 +121,7 @@ export async function runSteps(
         if (channel.session && dialect.hooks.verify) {
           await dialect.hooks.verify(channel.session, { operations: runner.operations, queried: usage.queried });
         }
+        await history?.succeed(step, runner.statementsApplied, elapsed(started));
         current = next.heads;
       } catch (error) {
         await runner.drain();
@@ -114,18 +134,28 @@ export async function runSteps(
         from: step.from,
         to: step.to,
         message,
-        durationMs: Math.round((performance.now() - started) * 100) / 100,
+        durationMs: elapsed(started),
         statements: runner.statementsApplied,
       };
       results.push(result);
+      active = undefined;
       options.onStepDone?.(result);
     }
     await transactions.commit();
   } catch (error) {
     await transactions.rollback();
+    if (active && history) {
+      // After the rollback: where DDL is transactional nothing of the revision stayed.
+      const committed = history.transactional ? 0 : (active.runner?.statementsApplied ?? 0);
+      await history.fail(active.step, committed, elapsed(active.started), error instanceof Error ? error.message : String(error));
+    }
     throw error;
   }
   return { results, heads: current };
+}
+
+function elapsed(started: number): number {
+  return Math.round((performance.now() - started) * 100) / 100;
 }
 
 /** A Kysely plugin that notes that the script queried through `db` (changes the hooks may need to verify). */

@@ -29,6 +29,16 @@ async function tables(db: TestDatabase): Promise<string[]> {
   return rows.map((r) => String(r.name ?? r.NAME ?? r.TABLE_NAME)).sort();
 }
 
+/**
+ * A statement with the history row's timing values masked: the start time (a literal online, the
+ * server's clock offline) and the duration (measured online, NULL offline). Nothing else changes.
+ */
+function untimed(sql: string): string {
+  return sql
+    .replace(/VALUES \(('[^']*', '[^']*', (?:'[^']*'|NULL)), (.+?), (NULL|\d+), /, 'VALUES ($1, <started_at>, <duration>, ')
+    .replace(/(["`]duration_ms["`] = )(NULL|\d+)/, '$1<duration>');
+}
+
 async function failure(promise: Promise<unknown>): Promise<RetortError> {
   try {
     await promise;
@@ -63,7 +73,7 @@ describe.each(DIALECTS)('runs on %s', (dialect) => {
     ]);
     expect(up.current).toEqual(['ccc333']);
     expect(await versions(db)).toEqual(['ccc333']);
-    expect(await tables(db)).toEqual(['retort_version', 't_a', 't_b']);
+    expect(await tables(db)).toEqual(['retort_history', 'retort_version', 't_a', 't_b']);
     expect((await project.retort.current()).current).toEqual(['ccc333']);
 
     const down1 = await project.retort.downgrade('-1');
@@ -71,7 +81,7 @@ describe.each(DIALECTS)('runs on %s', (dialect) => {
     expect(await versions(db)).toEqual(['bbb222']);
     await project.retort.downgrade('-2');
     expect(await versions(db)).toEqual([]);
-    expect(await tables(db)).toEqual(['retort_version']);
+    expect(await tables(db)).toEqual(['retort_history', 'retort_version']);
     const again = await project.retort.upgrade('head');
     expect(again.steps).toHaveLength(3);
     const nothing = await project.retort.upgrade('head');
@@ -98,7 +108,7 @@ describe.each(DIALECTS)('runs on %s', (dialect) => {
     expect(await versions(db)).toEqual(['left01', 'right1']);
     await project.retort.downgrade('root01');
     expect(await versions(db)).toEqual(['root01']);
-    expect(await tables(db)).toEqual(['retort_version', 't_root']);
+    expect(await tables(db)).toEqual(['retort_history', 'retort_version', 't_root']);
   });
 
   it('prints offline exactly the statements an online run executes', async () => {
@@ -107,14 +117,17 @@ describe.each(DIALECTS)('runs on %s', (dialect) => {
     expect(await tables(db)).toEqual([]); // offline touched nothing
     await project.retort.upgrade('head');
     const online = project.events.flatMap((e) => (e.type === 'statement' ? [e.sql] : []));
-    expect(online).toEqual(offline.statements);
+    // Every statement is compared, history rows included; only their timing values differ (the
+    // offline script lets the server's clock stamp the row and cannot time itself).
+    expect(online.map(untimed)).toEqual(offline.statements!.map(untimed));
+    expect(offline.statements!.filter((s) => s.startsWith('INSERT INTO') && s.includes('retort_history'))).toHaveLength(3);
     expect(offline.sql).toContain('Running upgrade aaa111 -> bbb222, create b');
 
     project.events.length = 0;
     const offlineDown = await project.retort.downgrade('ccc333:base', { sql: true });
     await project.retort.downgrade('base');
     const onlineDown = project.events.flatMap((e) => (e.type === 'statement' ? [e.sql] : []));
-    expect(onlineDown).toEqual(offlineDown.statements);
+    expect(onlineDown.map(untimed)).toEqual(offlineDown.statements!.map(untimed));
   });
 
   it('stamps without running scripts, and purges', async () => {
@@ -122,7 +135,7 @@ describe.each(DIALECTS)('runs on %s', (dialect) => {
     const stamped = await project.retort.stamp('bbb222');
     expect(stamped.current).toEqual(['bbb222']);
     expect(await versions(db)).toEqual(['bbb222']);
-    expect(await tables(db)).toEqual(['retort_version']);
+    expect(await tables(db)).toEqual(['retort_history', 'retort_version']);
     await project.retort.stamp('base', { purge: true });
     expect(await versions(db)).toEqual([]);
   });
@@ -152,7 +165,7 @@ describe.each(DIALECTS)('runs on %s', (dialect) => {
     expect(error.fields).toMatchObject({ revision: 'bad222', statementsApplied: 1, statementIndex: 2, statement: 'INSERT INTO no_such_table VALUES (1)' });
     expect(await versions(db)).toEqual(['aaa111']);
     // Transactional DDL rolls the revision back whole; MySQL cannot, and the table it made stays.
-    expect(await tables(db)).toEqual(dialect === 'mysql' ? ['retort_version', 't_a', 't_partial'] : ['retort_version', 't_a']);
+    expect(await tables(db)).toEqual(dialect === 'mysql' ? ['retort_history', 'retort_version', 't_a', 't_partial'] : ['retort_history', 'retort_version', 't_a']);
   });
 
   it('in transaction mode "all", rolls the whole run back where DDL is transactional', async () => {
@@ -163,7 +176,7 @@ describe.each(DIALECTS)('runs on %s', (dialect) => {
     await failure(project.retort.upgrade('head'));
     // MySQL commits each DDL statement: the first revision stays, and the version table says so.
     expect(await versions(db)).toEqual(dialect === 'mysql' ? ['aaa111'] : []);
-    expect(await tables(db)).toEqual(dialect === 'mysql' ? ['retort_version', 't_a'] : ['retort_version']);
+    expect(await tables(db)).toEqual(dialect === 'mysql' ? ['retort_history', 'retort_version', 't_a'] : ['retort_history', 'retort_version']);
   });
 
   it('reports a forgotten await and applies nothing of that revision', async () => {

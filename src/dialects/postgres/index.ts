@@ -27,6 +27,8 @@ export const postgresDialect: Dialect = Object.freeze({
   connect: connectPostgres,
   readTable: readPostgresTable,
   autogen: postgresAutogen,
+  // now() is the transaction's start: for a revision's row, when the revision began.
+  historySql: Object.freeze({ nowUtc: "(now() AT TIME ZONE 'UTC')", user: 'current_user', host: 'host(inet_client_addr())' }),
 });
 
 export { PostgresCompiler } from './compiler.js';

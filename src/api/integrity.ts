@@ -1,0 +1,148 @@
+/**
+ * The history as a user acts on it: `history --applied` (read it), `accept REV` (a person checked
+ * that the database matches an edited revision file: record the new hash), and
+ * `resolve REV --applied | --rolled-back` (a person cleaned up after a revision that failed
+ * half-way: say which way it ended). Each writing command takes the run lock, like a run.
+ */
+import type { Dialect } from '../dialects/dialect.js';
+import { RetortError } from '../errors.js';
+import type { Channel } from '../runtime/channel.js';
+import { onlineChannel } from '../runtime/channel.js';
+import { fileChecksum, insertHistorySql, readHistory, retortVersion, type HistoryRow, type HistoryStatus } from '../runtime/history-table.js';
+import { appliedRevisions, failStaleRunning, isUnresolved, latestRows, recordedChecksums } from '../runtime/integrity.js';
+import { readHeads, versionChangeSql } from '../runtime/version-table.js';
+import { applyStep, type MigrationStep, type RevisionGraph } from '../script/graph/index.js';
+import { withDatabase } from './database.js';
+import { emitHistoryTableDdl, historyTableOf } from './history-run.js';
+import type { RetortOptions } from './options.js';
+import type { Project } from './project.js';
+
+/** The result of `history --applied`: the rows newest first. */
+export interface AppliedHistoryResult {
+  readonly target: string;
+  readonly applied: readonly HistoryRow[];
+}
+
+/** The result of `accept`. */
+export interface AcceptResult {
+  readonly target: string;
+  readonly revision: string;
+  readonly file: string;
+  /** The checksum the history had (null when it had none). */
+  readonly previous: string | null;
+  readonly checksum: string;
+}
+
+/** The result of `resolve`. */
+export interface ResolveResult {
+  readonly target: string;
+  readonly revision: string;
+  readonly resolution: 'applied' | 'rolled-back';
+  /** The direction the failed run went. */
+  readonly direction: 'up' | 'down';
+  /** The heads the database holds afterwards. */
+  readonly current: readonly string[];
+}
+
+/** The history rows, newest first (an empty list when the table does not exist; creates nothing). */
+export async function appliedHistory(project: Project): Promise<AppliedHistoryResult> {
+  return withDatabase(project.target, async ({ dialect, session }) => {
+    const rows = await readHistory(dialect, session, historyTableOf(project.target));
+    return { target: project.target.name, applied: rows.reverse() };
+  });
+}
+
+/** Run `body` in one transaction where DDL is transactional (these write a few rows: all or nothing). */
+async function atomically<T>(dialect: Dialect, channel: Channel, body: () => Promise<T>): Promise<T> {
+  const tx = dialect.capabilities.transactionalDdl;
+  if (tx) await channel.run(dialect.beginSql);
+  try {
+    const result = await body();
+    if (tx) await channel.run(dialect.commitSql);
+    return result;
+  } catch (error) {
+    if (tx) await channel.run(dialect.rollbackSql).catch(() => undefined);
+    throw error;
+  }
+}
+
+/**
+ * Record the current hash of an applied revision's file (a person decided the database matches
+ * it). Refuses a revision the database does not hold: its hash is recorded when it runs.
+ */
+export async function accept(project: Project, spec: string, _run: RetortOptions = {}): Promise<AcceptResult> {
+  const graph = await project.graph();
+  const revision = graph.resolve(spec);
+  const checksum = await fileChecksum(revision.path);
+  return withDatabase(project.target, async ({ dialect, session, compileContext }) => {
+    const channel = onlineChannel(session);
+    await emitHistoryTableDdl(dialect, channel, project.target, compileContext);
+    const heads = await readHeads(dialect, session, { name: project.target.versionTable, ...(project.target.dbSchema === undefined ? {} : { schema: project.target.dbSchema }) });
+    if (!appliedRevisions(graph, heads).has(revision.revision)) {
+      throw new RetortError('BadArgument', `Revision ${revision.revision} is not applied to this database (it is at ${heads.join(', ') || 'base'}): there is no hash to accept.`, {
+        fields: { revision: revision.revision, current: heads },
+        hint: 'A revision\'s hash is recorded when it runs; accept is for an applied revision whose file was edited.',
+      });
+    }
+    const rows = await readHistory(dialect, session, historyTableOf(project.target));
+    const previous = recordedChecksums(rows).get(revision.revision) ?? null;
+    await channel.run(await row(dialect, project, { revision: revision.revision, direction: 'up', checksum, status: 'accepted', statements: 0 }));
+    return { target: project.target.name, revision: revision.revision, file: revision.path, previous, checksum };
+  });
+}
+
+/**
+ * Close a failed (or dead `running`) revision after a person cleaned up by hand. `applied`: its
+ * effect is complete, and the version table moves as if it had run (unless it already had moved);
+ * `rolled-back`: the person undid it, and the version table stays.
+ */
+export async function resolve(project: Project, spec: string, resolution: 'applied' | 'rolled-back', _run: RetortOptions = {}): Promise<ResolveResult> {
+  const graph = await project.graph();
+  const revision = graph.resolve(spec);
+  const versionTable = { name: project.target.versionTable, ...(project.target.dbSchema === undefined ? {} : { schema: project.target.dbSchema }) };
+  return withDatabase(project.target, async ({ dialect, session, compileContext }) => {
+    const channel = onlineChannel(session);
+    await emitHistoryTableDdl(dialect, channel, project.target, compileContext);
+    const rows = await failStaleRunning(dialect, channel, historyTableOf(project.target), await readHistory(dialect, session, historyTableOf(project.target)));
+    const last = latestRows(rows).get(revision.revision);
+    if (last === undefined || !(isUnresolved(last) || last.status === 'failed')) {
+      throw new RetortError('BadArgument', `Revision ${revision.revision} has no failure to resolve (its last history row is ${last === undefined ? 'absent' : `'${last.status}'`}).`, {
+        fields: { revision: revision.revision, status: last?.status ?? null },
+        hint: '`retort history --applied` shows the history.',
+      });
+    }
+    const direction = last.direction === 'down' ? 'down' : 'up';
+    let heads = await readHeads(dialect, session, versionTable);
+    await atomically(dialect, channel, async () => {
+      if (resolution === 'applied') heads = await moveAsIfRan(dialect, channel, graph, heads, revision.revision, direction, versionTable);
+      const status: HistoryStatus = resolution === 'applied' ? 'resolved-applied' : 'resolved-rolled-back';
+      await channel.run(await row(dialect, project, {
+        revision: revision.revision, direction, checksum: await fileChecksum(revision.path).catch(() => null), status, statements: last.statements,
+      }));
+    });
+    return { target: project.target.name, revision: revision.revision, resolution, direction, current: heads };
+  });
+}
+
+/**
+ * The version-table change of the step that failed, applied now (`resolve --applied`). A dead
+ * process may have moved the table before its history row said ok: then there is nothing to move.
+ */
+async function moveAsIfRan(
+  dialect: Dialect, channel: Channel, graph: RevisionGraph, heads: readonly string[], id: string, direction: 'up' | 'down',
+  versionTable: { name: string; schema?: string },
+): Promise<string[]> {
+  const revision = graph.resolve(id);
+  const isApplied = appliedRevisions(graph, heads).has(id);
+  if ((direction === 'up') === isApplied) return [...heads];
+  const step: MigrationStep = direction === 'up'
+    ? { direction, revision: id, from: revision.downRevisions, to: [id] }
+    : { direction, revision: id, from: [id], to: revision.downRevisions };
+  const next = applyStep(graph, heads, step);
+  for (const change of next.changes) await channel.run(versionChangeSql(dialect, versionTable, change));
+  return next.heads;
+}
+
+async function row(dialect: Dialect, project: Project, r: { revision: string; direction: 'up' | 'down'; checksum: string | null; status: HistoryStatus; statements: number }): Promise<string> {
+  return insertHistorySql(dialect, historyTableOf(project.target), { ...r, startedAt: new Date(), durationMs: 0, error: null }, await retortVersion());
+}

@@ -1,0 +1,213 @@
+/**
+ * The history table (`retort_history` by default): an append-only log of every step a database
+ * went through (upgrade, downgrade, stamp, accept, resolve), with the sha256 of the revision file
+ * that ran. Like the version table, its DDL goes through the dialect's compiler (neutral column
+ * types, one spelling per dialect) and its rows are written with plain SQL every dialect accepts.
+ *
+ * Rows are appended; the only rows ever updated are the run's own `running` rows (on databases
+ * without transactional DDL), which move to `ok` or `failed` when the revision ends.
+ */
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { hostname, userInfo } from 'node:os';
+import type { Dialect, Session } from '../dialects/dialect.js';
+import type { CreateTableOp } from '../ops/operations.js';
+import { columnSpec, type ColumnType } from '../schema/model.js';
+import { redactSecrets } from '../util/redact.js';
+import { qualifiedName, type VersionTableRef } from './version-table.js';
+
+/** Where the history table lives (same shape as the version table's reference). */
+export type HistoryTableRef = VersionTableRef;
+
+/** The status of a history row. */
+export type HistoryStatus = 'running' | 'ok' | 'failed' | 'resolved-applied' | 'resolved-rolled-back' | 'accepted';
+
+/** What a history row records about one step. */
+export type HistoryDirection = 'up' | 'down' | 'stamp';
+
+/** One row of the history table, as `history --applied` shows it. */
+export interface HistoryRow {
+  readonly id: number;
+  readonly revision: string;
+  readonly direction: HistoryDirection;
+  readonly checksum: string | null;
+  /** ISO-8601 UTC (`2026-01-31T12:00:00.000Z`); null only where the server gave none. */
+  readonly startedAt: string | null;
+  /** Null for rows written by an offline (`--sql`) script, which cannot time itself. */
+  readonly durationMs: number | null;
+  readonly dbUser: string | null;
+  readonly dbHost: string | null;
+  readonly retortVersion: string | null;
+  readonly status: HistoryStatus;
+  /** Statements of the revision that took effect (committed, where DDL is not transactional). */
+  readonly statements: number;
+  readonly error: string | null;
+}
+
+/** The values of a new row; the SQL text of each is decided by {@link insertHistorySql}. */
+export interface NewHistoryRow {
+  readonly revision: string;
+  readonly direction: HistoryDirection;
+  readonly checksum: string | null;
+  /** The start time; undefined offline, where the server's clock is used when the script runs. */
+  readonly startedAt?: Date;
+  readonly durationMs: number | null;
+  readonly status: HistoryStatus;
+  readonly statements: number;
+  readonly error: string | null;
+}
+
+const t = (type: ColumnType, nullable = true) => columnSpec(type, { nullable });
+
+/** The CREATE TABLE IF NOT EXISTS operation of the history table. */
+export function createHistoryTableOp(table: HistoryTableRef): CreateTableOp {
+  return Object.freeze<CreateTableOp>({
+    kind: 'createTable',
+    table: table.name,
+    ...(table.schema ? { schema: table.schema } : {}),
+    columns: [
+      { name: 'id', spec: columnSpec({ kind: 'integer' }, { nullable: false, primaryKey: true, autoIncrement: true }) },
+      // 255: a stamp of several heads names them all in one row.
+      { name: 'revision', spec: t({ kind: 'varchar', length: 255 }, false) },
+      { name: 'direction', spec: t({ kind: 'varchar', length: 8 }, false) },
+      { name: 'checksum', spec: t({ kind: 'varchar', length: 64 }) },
+      // UTC without zone: DATETIME on MySQL stores what it is given (TIMESTAMP would convert by
+      // the session's zone and, on old servers, auto-update on every UPDATE of the row).
+      { name: 'started_at', spec: t({ kind: 'timestamp', precision: 3 }) },
+      { name: 'duration_ms', spec: t({ kind: 'integer' }) },
+      { name: 'db_user', spec: t({ kind: 'varchar', length: 255 }) },
+      { name: 'db_host', spec: t({ kind: 'varchar', length: 255 }) },
+      { name: 'retort_version', spec: t({ kind: 'varchar', length: 32 }) },
+      { name: 'status', spec: t({ kind: 'varchar', length: 32 }, false) },
+      { name: 'statements', spec: t({ kind: 'integer' }, false) },
+      { name: 'error', spec: t({ kind: 'text' }) },
+    ],
+    constraints: [],
+    options: {},
+    ifNotExists: true,
+  });
+}
+
+/** sha256 (hex) of a revision file's bytes. */
+export async function fileChecksum(path: string): Promise<string> {
+  return createHash('sha256').update(await readFile(path)).digest('hex');
+}
+
+let cachedVersion: string | undefined;
+
+/** retort's own version, from its package.json. */
+export async function retortVersion(): Promise<string> {
+  if (cachedVersion === undefined) {
+    const text = await readFile(new URL('../../package.json', import.meta.url), 'utf8').catch(() => '{}');
+    cachedVersion = String((JSON.parse(text) as { version?: unknown }).version ?? 'unknown');
+  }
+  return cachedVersion;
+}
+
+/** `2026-01-31 12:00:00.000`: a UTC literal every dialect's timestamp column accepts. */
+function utcLiteral(date: Date): string {
+  return date.toISOString().replace('T', ' ').replace('Z', '');
+}
+
+/** An SQL literal, or NULL. */
+function literal(dialect: Dialect, value: string | number | null): string {
+  if (value === null) return 'NULL';
+  return typeof value === 'number' ? String(Math.round(value)) : dialect.quoteString(value);
+}
+
+const COLUMNS = ['revision', 'direction', 'checksum', 'started_at', 'duration_ms', 'db_user', 'db_host', 'retort_version', 'status', 'statements', 'error'];
+
+/**
+ * The INSERT of one row. Who and when are SQL expressions the server evaluates where the dialect
+ * has them ({@link Dialect.historySql}), so an offline script applied by a DBA records the DBA's
+ * session, not the machine that printed the script.
+ */
+export function insertHistorySql(dialect: Dialect, table: HistoryTableRef, row: NewHistoryRow, version: string): string {
+  const expr = dialect.historySql;
+  const values = [
+    literal(dialect, row.revision),
+    literal(dialect, row.direction),
+    literal(dialect, row.checksum),
+    row.startedAt ? literal(dialect, utcLiteral(row.startedAt)) : (expr?.nowUtc ?? literal(dialect, utcLiteral(new Date()))),
+    literal(dialect, row.durationMs),
+    expr?.user ?? literal(dialect, userInfo().username),
+    // Over a Unix socket the server cannot tell the client's host: then this machine's name.
+    expr ? `COALESCE(${expr.host}, ${literal(dialect, hostname())})` : literal(dialect, hostname()),
+    literal(dialect, version),
+    literal(dialect, row.status),
+    literal(dialect, row.statements),
+    literal(dialect, row.error === null ? null : cleanError(row.error)),
+  ];
+  const columns = COLUMNS.map((c) => dialect.quoteIdentifier(c)).join(', ');
+  return `INSERT INTO ${qualifiedName(dialect, table)} (${columns}) VALUES (${values.join(', ')})`;
+}
+
+/**
+ * The UPDATE of the run's own `running` row of `revision`. Addressed by revision and status, not
+ * id, so the very same text works in an offline script: under the run lock there is at most one
+ * `running` row per revision (a stale one is marked failed before anything runs).
+ */
+export function updateRunningSql(
+  dialect: Dialect,
+  table: HistoryTableRef,
+  revision: string,
+  set: { status?: HistoryStatus; statements: number; durationMs?: number | null; error?: string | null },
+): string {
+  const q = (c: string) => dialect.quoteIdentifier(c);
+  const parts = [
+    ...(set.status === undefined ? [] : [`${q('status')} = ${literal(dialect, set.status)}`]),
+    `${q('statements')} = ${set.statements}`,
+    ...(set.durationMs === undefined ? [] : [`${q('duration_ms')} = ${literal(dialect, set.durationMs)}`]),
+    ...(set.error === undefined ? [] : [`${q('error')} = ${literal(dialect, set.error === null ? null : cleanError(set.error))}`]),
+  ];
+  return `UPDATE ${qualifiedName(dialect, table)} SET ${parts.join(', ')} WHERE ${q('revision')} = ${literal(dialect, revision)} AND ${q('status')} = 'running'`;
+}
+
+/** Error text for the table: passwords removed, bounded (a TEXT column, but a log row, not a dump). */
+function cleanError(text: string): string {
+  const clean = redactSecrets(text, new Set());
+  return clean.length > 4000 ? `${clean.slice(0, 4000)}...` : clean;
+}
+
+/** Every row, oldest first; `[]` when the table does not exist. Read-only. */
+export async function readHistory(dialect: Dialect, session: Session, table: HistoryTableRef): Promise<HistoryRow[]> {
+  if ((await dialect.readTable(session, table.name, table.schema)) === undefined) return [];
+  const q = (c: string) => dialect.quoteIdentifier(c);
+  const rows = await session.query<Record<string, unknown>>(
+    `SELECT ${['id', ...COLUMNS].map(q).join(', ')} FROM ${qualifiedName(dialect, table)} ORDER BY ${q('id')}`,
+  );
+  return rows.map(toRow);
+}
+
+function toRow(raw: Record<string, unknown>): HistoryRow {
+  const text = (v: unknown) => (v === null || v === undefined ? null : String(v));
+  const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
+  return {
+    id: Number(raw.id),
+    revision: String(raw.revision),
+    direction: String(raw.direction) as HistoryDirection,
+    checksum: text(raw.checksum),
+    startedAt: isoTime(raw.started_at),
+    durationMs: num(raw.duration_ms),
+    dbUser: text(raw.db_user),
+    dbHost: text(raw.db_host),
+    retortVersion: text(raw.retort_version),
+    status: String(raw.status) as HistoryStatus,
+    statements: Number(raw.statements ?? 0),
+    error: text(raw.error),
+  };
+}
+
+/**
+ * The stored UTC time as ISO-8601. The drivers parse a zone-less timestamp as local time, so a
+ * Date's local fields are the stored text; SQLite returns the text itself.
+ */
+function isoTime(value: unknown): string | null {
+  if (value === null || value === undefined) return null;
+  if (value instanceof Date) {
+    const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+    return `${value.getFullYear()}-${pad(value.getMonth() + 1)}-${pad(value.getDate())}T${pad(value.getHours())}:${pad(value.getMinutes())}:${pad(value.getSeconds())}.${pad(value.getMilliseconds(), 3)}Z`;
+  }
+  const text = String(value).trim().replace(' ', 'T');
+  return /[zZ]|[+-]\d\d:?\d\d$/.test(text) ? text : `${text}Z`;
+}
