@@ -51,6 +51,8 @@ export interface HeaderScan {
   readonly exports: ReadonlySet<string>;
   /** First line of the leading doc comment, or `''`. */
   readonly message: string;
+  /** Where the first unterminated string, comment or template starts, if the scan met one. */
+  readonly unterminated: number | undefined;
 }
 
 /** The error for a broken revision file: names the file and the line, with a hint. */
@@ -82,7 +84,9 @@ function messageOf(comment: string): string {
   }
   let line = comment.slice(lineStart, lineEnd).trim();
   if (line.startsWith('*')) line = line.slice(1).trim();
-  return line;
+  // The writer escapes `*/` in a message as `*\/` (it would end the comment): undo it, so that a
+  // message reads back as it was given.
+  return line.replaceAll('*\\/', '*/');
 }
 
 /**
@@ -130,7 +134,7 @@ export function scanHeader(path: string, source: string): HeaderScan {
     // rejects a redeclared `const` when the file is loaded anyway).
     if (fields.size === FIELD_COUNT) break;
   }
-  return { fields, exports, message: leadingMessage(lexer, firstExport) };
+  return { fields, exports, message: leadingMessage(lexer, firstExport), unterminated: lexer.unterminated?.start };
 }
 
 /**
@@ -208,7 +212,9 @@ export function headerFromScan(path: string, source: string, scan: HeaderScan): 
   const { fields } = scan;
   const revision = fields.get('revision');
   if (revision === undefined) {
-    const open = source.length > 0 ? undefinedUnterminated(source) : undefined;
+    // Without a revision the scan went to the end of the file, so what it found open is final:
+    // no second pass (a 10 MB file of garbage would cost its lexing twice).
+    const open = scan.unterminated;
     throw badFile(path, source, open, "no `export const revision = '<id>'` declaration" +
       (open === undefined ? '' : ' (the file has an unterminated string, comment or template literal)'));
   }
@@ -235,13 +241,6 @@ export function headerFromScan(path: string, source: string, scan: HeaderScan): 
     message: scan.message,
     path,
   });
-}
-
-/** Where the first unterminated construct starts, if any (re-lexes; only on the error path). */
-function undefinedUnterminated(source: string): number | undefined {
-  const lexer = new Lexer(source);
-  while (lexer.next().kind !== 'eof') { /* drain */ }
-  return lexer.unterminated?.start;
 }
 
 function checkIds(

@@ -94,7 +94,7 @@ export async function downgrade({ op, db }: MigrationContext) {
       downRevisions: ['0002a', '0002b'],
       branchLabels: ['feature-x'],
       dependsOn: ['0001'],
-      message: 'merge the *\\/ branches',
+      message: 'merge the */ branches', // the writer's escape is undone on reading
       path,
     });
   });
