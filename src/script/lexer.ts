@@ -236,6 +236,7 @@ export class Lexer {
     // over every character, above all before the JIT has warmed up (a CLI run is all cold).
     const stops = quote === Ch.Quote ? SINGLE_QUOTED_STOPS : DOUBLE_QUOTED_STOPS;
     let i = start + 1;
+    let terminated = false;
     for (;;) {
       stops.lastIndex = i;
       if (!stops.test(src)) {
@@ -245,7 +246,10 @@ export class Lexer {
       }
       i = stops.lastIndex - 1;
       const c = src.charCodeAt(i);
-      if (c === quote) break;
+      if (c === quote) {
+        terminated = true;
+        break;
+      }
       if (c === Ch.Backslash) {
         i += 2;
         continue;
@@ -254,7 +258,9 @@ export class Lexer {
       break;
     }
     this.pos = Math.min(i + 1, src.length);
-    const value = decode ? decodeEscapes(src.slice(start + 1, Math.min(i, src.length))) : '';
+    // An unterminated string's value is never used (the reader reports it), and decoding one that
+    // runs to the end of a 10 MB file of escapes costs seconds: skip it.
+    const value = decode && terminated ? decodeEscapes(src.slice(start + 1, i)) : '';
     return { kind: 'string', value, start };
   }
 
