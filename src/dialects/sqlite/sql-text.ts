@@ -17,13 +17,20 @@ export interface Token {
 
 const CLOSERS: Readonly<Record<string, string>> = { '"': '"', '`': '`', '[': ']' };
 
+// Sticky (`y`) patterns match at lastIndex without copying the rest of the text for each token,
+// which kept tokenizing quadratic in the statement's length (it runs on every table autogenerate reads).
+const NUMBER = /(?:0x[0-9a-f]+|[0-9]*\.?[0-9]+(?:e[+-]?[0-9]+)?)/iy;
+const WORD = /[\p{L}\p{N}_$]+/uy;
+
 /** Split `sql` into tokens, dropping whitespace and comments. */
 export function tokenize(sql: string): Token[] {
   const tokens: Token[] = [];
   let i = 0;
   while (i < sql.length) {
     const ch = sql[i] as string;
-    if (/\s/.test(ch)) {
+    const code = sql.charCodeAt(i);
+    // Character codes first: this runs over every table's text when autogenerate reads a schema.
+    if (code <= 32 || (code > 127 && /\s/.test(ch))) {
       i++;
     } else if (sql.startsWith('--', i)) {
       const end = sql.indexOf('\n', i);
@@ -36,28 +43,32 @@ export function tokenize(sql: string): Token[] {
       let j = i + 1;
       let value = '';
       for (;;) {
-        if (j >= sql.length) break;
-        const c = sql[j] as string;
-        // A doubled closer is an escaped closer, except for [brackets], which cannot escape.
-        if (c === close && close !== ']' && sql[j + 1] === close) {
-          value += c;
-          j += 2;
-        } else if (c === close) {
-          j++;
+        const at = sql.indexOf(close, j);
+        if (at < 0) {
+          value += sql.slice(j);
+          j = sql.length;
           break;
+        }
+        value += sql.slice(j, at);
+        // A doubled closer is an escaped closer, except for [brackets], which cannot escape.
+        if (close !== ']' && sql[at + 1] === close) {
+          value += close;
+          j = at + 2;
         } else {
-          value += c;
-          j++;
+          j = at + 1;
+          break;
         }
       }
       tokens.push({ kind: ch === "'" ? 'string' : 'quoted', value, start: i, end: j });
       i = j;
-    } else if (/[0-9]/.test(ch) || (ch === '.' && /[0-9]/.test(sql[i + 1] ?? ''))) {
-      const match = /^(?:0x[0-9a-f]+|[0-9]*\.?[0-9]+(?:e[+-]?[0-9]+)?)/i.exec(sql.slice(i)) as RegExpExecArray;
+    } else if ((code >= 48 && code <= 57) || (ch === '.' && /[0-9]/.test(sql[i + 1] ?? ''))) {
+      NUMBER.lastIndex = i;
+      const match = NUMBER.exec(sql) as RegExpExecArray;
       tokens.push({ kind: 'number', value: match[0], start: i, end: i + match[0].length });
       i += match[0].length;
-    } else if (/[\p{L}_]/u.test(ch)) {
-      const match = /^[\p{L}\p{N}_$]+/u.exec(sql.slice(i)) as RegExpExecArray;
+    } else if ((code >= 97 && code <= 122) || (code >= 65 && code <= 90) || code === 95 || (code > 127 && /[\p{L}]/u.test(ch))) {
+      WORD.lastIndex = i;
+      const match = WORD.exec(sql) as RegExpExecArray;
       tokens.push({ kind: 'word', value: match[0], start: i, end: i + match[0].length });
       i += match[0].length;
     } else {
