@@ -143,26 +143,6 @@ export async function loadScriptOnce(path: string): Promise<Exports> {
   return module;
 }
 
-/** Evaluated revision modules per content key: a fleet of 200 tenants evaluates each script once. */
-const evaluated = new Map<string, Promise<Exports>>();
-
-/**
- * Like {@link loadScript}, but evaluates each file once per process per content (as Python
- * imports an Alembic script once): for revision scripts, which a fleet run executes on many
- * targets. A file edited since is evaluated anew (its content key changes).
- */
-export async function loadScriptOnce(path: string): Promise<Exports> {
-  const key = keyOf(path, readFileSync(path, 'utf8'));
-  let module = evaluated.get(key);
-  if (module === undefined) {
-    module = loadScript(path);
-    evaluated.set(key, module);
-    // A failed load is not cached: the next target reports the same error from a fresh attempt.
-    module.catch(() => evaluated.delete(key));
-  }
-  return module;
-}
-
 /** Execute a revision script, config or schema module and return its exports. */
 export async function loadScript(path: string): Promise<Exports> {
   const code = await compiledCode(path, readFileSync(path, 'utf8'));
