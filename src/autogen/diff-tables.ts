@@ -140,7 +140,8 @@ export function createTables(tables: readonly TableSpec[], plan: Plan): void {
   for (const table of order) {
     const { create, later } = splitCreate(table, deferred.get(table.name) ?? new Set());
     plan.add('createTables', create, { kind: 'dropTable', table: table.name, ...schemaPart(table.schema) });
-    for (const ix of indexOps(table)) plan.add('createTables', ix.create, ix.drop);
+    // DROP TABLE takes its indexes with it; dropping one first fails on MySQL when a foreign key needs it.
+    for (const ix of indexOps(table)) plan.add('createTables', ix.create, undefined);
     for (const fk of later) {
       const { add, drop } = keyOps(table, fk);
       plan.add('addForeignKeys', add, drop);
@@ -157,7 +158,8 @@ export function dropTables(tables: readonly TableSpec[], plan: Plan): void {
       const { add, drop } = keyOps(table, fk);
       plan.add('dropForeignKeys', drop, add, fk.name === undefined ? { up: [unnamedWarning(table.name)] } : {});
     }
-    for (const ix of indexOps(table)) plan.add('dropTables', ix.drop, ix.create);
+    // The indexes go with the table (see createTables); the undo, run in reverse, re-creates them after it.
+    for (const ix of indexOps(table)) plan.add('dropTables', undefined, ix.create);
     plan.add('dropTables', { kind: 'dropTable', table: table.name, ...schemaPart(table.schema) }, create, {
       up: [{ code: 'dropTable', table: table.name, message: `drops table '${table.name}' and all its rows` }],
     });

@@ -21,19 +21,18 @@ describe('diffSchemas: tables', () => {
       },
       { kind: 'createIndex', name: 'ix_books_title', table: 'books', columns: ['title'], unique: false },
     ]);
-    expect(diff.downgrade).toEqual([
-      { kind: 'dropIndex', name: 'ix_books_title', table: 'books' },
-      { kind: 'dropTable', table: 'books' },
-    ]);
+    // DROP TABLE takes the table's indexes with it (a dropIndex first fails on MySQL when a foreign key needs it).
+    expect(diff.downgrade).toEqual([{ kind: 'dropTable', table: 'books' }]);
     expect(diff.warnings).toEqual([]);
   });
 
   it('creates referenced tables first and drops them last, whatever the declaration order', () => {
     const diff = roundTrip(model(), model(books, authors));
     expect(outline(diff.upgrade)).toEqual(['createTable authors', 'createTable books', 'createIndex books ix_books_title']);
-    expect(outline(diff.downgrade)).toEqual(['dropIndex books ix_books_title', 'dropTable books', 'dropTable authors']);
+    expect(outline(diff.downgrade)).toEqual(['dropTable books', 'dropTable authors']);
     const drop = diffSchemas(model(books, authors), model());
-    expect(outline(drop.upgrade)).toEqual(['dropIndex books ix_books_title', 'dropTable books', 'dropTable authors']);
+    expect(outline(drop.upgrade)).toEqual(['dropTable books', 'dropTable authors']);
+    expect(outline(drop.downgrade)).toEqual(['createTable authors', 'createTable books', 'createIndex books ix_books_title']);
   });
 
   it('flags a dropped table as destructive, on the operation that drops it', () => {
@@ -98,7 +97,7 @@ describe('diffSchemas: tables', () => {
       rewrite: (ops, direction) => (direction === 'upgrade' ? ops.filter((op) => op.kind !== 'createIndex') : ops),
     });
     expect(outline(diff.upgrade)).toEqual(['createTable authors', 'createTable books']);
-    expect(outline(diff.downgrade)).toContain('dropIndex books ix_books_title');
+    expect(outline(diffSchemas(model(authors, books), model(), { rewrite: (ops) => ops }).downgrade)).toContain('createIndex books ix_books_title');
   });
 
   it('finds nothing to do between equal schemas', () => {
