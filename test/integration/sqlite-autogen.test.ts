@@ -74,7 +74,7 @@ const pending = async (declared: SchemaModel) => diff(await live(), declared);
 
 /** The rich schema, with `change` applied to the pieces the per-change tests vary. */
 function richSchema(change: {
-  titleType?: ReturnType<typeof varchar>;
+  titleType?: ReturnType<ReturnType<ReturnType<typeof varchar>['notNull']>['default']>;
   states?: readonly string[];
   priceDefault?: number;
   bornNotNull?: boolean;
