@@ -7,9 +7,10 @@ import { columnSpec } from '../../schema/model.js';
 import type { ColumnSpec, ConstraintSpec, IndexElement, IndexSpec, ReferentialAction } from '../../schema/model.js';
 import { columnTypeOf, defaultOf, isSerialDefault } from './catalog-types.js';
 
-/** A row of {@link columnsSql}. */
+/** A row of {@link COLUMNS_SQL}. */
 export interface ColumnRow {
   relid: number;
+  num: number;
   name: string;
   typname: string;
   typtype: string;
@@ -22,12 +23,17 @@ export interface ColumnRow {
   comment: string | null;
 }
 
-/** A row of {@link constraintsSql}. */
+/** A row of {@link CONSTRAINTS_SQL}, its attnums named (see catalog-read.ts). */
 export interface ConstraintRow {
   relid: number;
   name: string;
   type: 'p' | 'u' | 'f' | 'c';
+  keys: number[] | null;
+  ref_relid: number;
+  ref_keys: number[] | null;
+  /** The names of `keys`, filled in after the query. */
   columns: string[];
+  /** The names of `ref_keys`, filled in after the query. */
   ref_columns: string[];
   ref_table: string | null;
   ref_schema: string | null;
@@ -36,7 +42,7 @@ export interface ConstraintRow {
   check_sql: string | null;
 }
 
-/** A row of {@link indexesSql}. */
+/** A row of {@link INDEXES_SQL}. */
 export interface IndexRow {
   relid: number;
   name: string;

@@ -1,25 +1,23 @@
 /**
  * The catalog queries behind both readers: `readTable` (one table, for the compiler) and
- * `readSchema` (every table of some schemas at once, for autogenerate). Each query is written
- * once over a relation filter, `$1::oid` for one table or `= ANY($1::oid[])` for many, so the two
- * readers can never drift apart. Every row carries its table's oid (`relid`) for grouping.
+ * `readSchema` (every table of some schemas at once, for autogenerate). Each query takes the
+ * tables' oids as one `oid[]` parameter (one element for readTable), so the two readers can never
+ * drift apart.
+ *
+ * The oids are joined as a relation (`unnest($1::oid[])`), not filtered with `= ANY($1)`: with
+ * 2,000 tables the ANY form compares every catalog row with every array element (a seq scan of
+ * pg_attribute times 2,000), while the join probes the catalogs' own (attrelid, ...) indexes. Every row carries its table's oid (`relid`) for grouping.
  *
  * pg_catalog rather than information_schema: it has identity, enum labels, index predicates and
  * expressions, and it shows tables the current role does not own.
  */
 
-/** Column names of an attnum array, in the array's order. */
-const attnames = (array: string, rel: string) => `ARRAY(
-  SELECT a.attname::text FROM unnest(${array}) WITH ORDINALITY k(num, ord)
-  JOIN pg_catalog.pg_attribute a ON a.attrelid = ${rel} AND a.attnum = k.num ORDER BY k.ord)`;
-
 /**
  * Columns, in table order. Comments come from a join on pg_description rather than
  * col_description() per row: one hash join instead of one index probe per column.
  */
-export function columnsSql(relFilter: string): string {
-  return `
-SELECT a.attrelid AS relid, a.attname AS name, t.typname, t.typtype, a.atttypmod AS typmod,
+export const COLUMNS_SQL = `
+SELECT a.attrelid AS relid, a.attnum AS num, a.attname AS name, t.typname, t.typtype, a.atttypmod AS typmod,
        format_type(a.atttypid, a.atttypmod) AS formatted,
        CASE WHEN t.typtype = 'e' THEN ARRAY(
          SELECT e.enumlabel::text FROM pg_catalog.pg_enum e WHERE e.enumtypid = t.oid ORDER BY e.enumsortorder
@@ -27,37 +25,36 @@ SELECT a.attrelid AS relid, a.attname AS name, t.typname, t.typtype, a.atttypmod
        a.attnotnull AS not_null, a.attidentity AS identity,
        pg_get_expr(d.adbin, d.adrelid) AS default_sql,
        ds.description AS comment
-FROM pg_catalog.pg_attribute a
+FROM unnest($1::oid[]) AS rel(oid)
+JOIN pg_catalog.pg_attribute a ON a.attrelid = rel.oid
 JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
 LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
 LEFT JOIN pg_catalog.pg_description ds
   ON ds.objoid = a.attrelid AND ds.classoid = 'pg_catalog.pg_class'::regclass AND ds.objsubid = a.attnum
-WHERE a.attrelid ${relFilter} AND a.attnum > 0 AND NOT a.attisdropped
+WHERE a.attnum > 0 AND NOT a.attisdropped
 ORDER BY a.attrelid, a.attnum`;
-}
 
+// Key columns come as attnum arrays, named in JavaScript from the columns already read: a
+// correlated ARRAY(SELECT ... unnest ...) per constraint cost more than the rest of the query.
 // Check conditions and index predicates are pretty-printed (pg_get_expr's third argument) so
 // they read as a person writes them: `price >= 0::numeric`, not `price >= (0)::numeric`.
 /** Primary key, unique, foreign-key and check constraints, by name. */
-export function constraintsSql(relFilter: string): string {
-  return `
+export const CONSTRAINTS_SQL = `
 SELECT con.conrelid AS relid, con.conname AS name, con.contype AS type,
-       ${attnames('con.conkey', 'con.conrelid')} AS columns,
-       ${attnames('con.confkey', 'con.confrelid')} AS ref_columns,
+       con.conkey AS keys, con.confrelid AS ref_relid, con.confkey AS ref_keys,
        rc.relname AS ref_table, rn.nspname AS ref_schema,
        con.confdeltype AS on_delete, con.confupdtype AS on_update,
        pg_get_expr(con.conbin, con.conrelid, true) AS check_sql
-FROM pg_catalog.pg_constraint con
+FROM unnest($1::oid[]) AS rel(oid)
+JOIN pg_catalog.pg_constraint con ON con.conrelid = rel.oid
 LEFT JOIN pg_catalog.pg_class rc ON rc.oid = con.confrelid
 LEFT JOIN pg_catalog.pg_namespace rn ON rn.oid = rc.relnamespace
-WHERE con.conrelid ${relFilter} AND con.contype IN ('p', 'u', 'f', 'c')
+WHERE con.contype IN ('p', 'u', 'f', 'c')
 ORDER BY con.conrelid, con.conname`;
-}
 
 // Indexes that back a constraint (primary key, unique, exclusion) are read as the constraint.
 /** Indexes that are not a constraint's, with their elements and predicate. */
-export function indexesSql(relFilter: string): string {
-  return `
+export const INDEXES_SQL = `
 SELECT ix.indrelid AS relid, ic.relname AS name, ix.indisunique AS unique,
        pg_get_expr(ix.indpred, ix.indrelid, true) AS predicate,
        ARRAY(
@@ -66,9 +63,17 @@ SELECT ix.indrelid AS relid, ic.relname AS name, ix.indisunique AS unique,
                            WHERE a.attrelid = ix.indrelid AND a.attnum = ix.indkey[s]) END
          FROM generate_series(0, ix.indnkeyatts - 1) AS s ORDER BY s
        ) AS elements
-FROM pg_catalog.pg_index ix
+FROM unnest($1::oid[]) AS rel(oid)
+JOIN pg_catalog.pg_index ix ON ix.indrelid = rel.oid
 JOIN pg_catalog.pg_class ic ON ic.oid = ix.indexrelid
-WHERE ix.indrelid ${relFilter}
-  AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint c WHERE c.conindid = ix.indexrelid AND c.contype IN ('p', 'u', 'x'))
+-- conrelid first: pg_constraint has an index on it, none on conindid alone.
+WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint c
+                  WHERE c.conrelid = ix.indrelid AND c.conindid = ix.indexrelid AND c.contype IN ('p', 'u', 'x'))
 ORDER BY ix.indrelid, ic.relname`;
-}
+
+/** Names of the columns of tables the other queries did not read (targets of foreign keys). */
+export const ATTNAMES_SQL = `
+SELECT a.attrelid AS relid, a.attnum AS num, a.attname AS name
+FROM unnest($1::oid[]) AS rel(oid)
+JOIN pg_catalog.pg_attribute a ON a.attrelid = rel.oid
+WHERE a.attnum > 0`;

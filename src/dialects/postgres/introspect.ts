@@ -6,20 +6,14 @@
 import type { NamedColumn, TableSpec } from '../../schema/model.js';
 import type { Session } from '../dialect.js';
 import { DEFAULT_PG_SCHEMA } from './capabilities.js';
-import type { ColumnRow, ConstraintRow, IndexRow } from './catalog-rows.js';
+import { readCatalog } from './catalog-read.js';
 import { columnOf, constraintOf, indexOf } from './catalog-rows.js';
-import { columnsSql, constraintsSql, indexesSql } from './catalog-sql.js';
 
 const TABLE_SQL = `
 SELECT c.oid, obj_description(c.oid, 'pg_class') AS comment
 FROM pg_catalog.pg_class c
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 WHERE n.nspname = $1 AND c.relname = $2 AND c.relkind IN ('r', 'p')`;
-
-const ONE = '= $1::oid';
-const COLUMNS_SQL = columnsSql(ONE);
-const CONSTRAINTS_SQL = constraintsSql(ONE);
-const INDEXES_SQL = indexesSql(ONE);
 
 /**
  * One table as the catalog has it, or undefined when `schema.table` does not exist. Primary-key
@@ -29,9 +23,10 @@ const INDEXES_SQL = indexesSql(ONE);
 export async function readPostgresTable(session: Session, table: string, schema = DEFAULT_PG_SCHEMA): Promise<TableSpec | undefined> {
   const [found] = await session.query<{ oid: number; comment: string | null }>(TABLE_SQL, [schema, table]);
   if (found === undefined) return undefined;
-  const columnRows = await session.query<ColumnRow>(COLUMNS_SQL, [found.oid]);
-  const constraintRows = await session.query<ConstraintRow>(CONSTRAINTS_SQL, [found.oid]);
-  const indexRows = await session.query<IndexRow>(INDEXES_SQL, [found.oid]);
+  const rows = await readCatalog(session, [found.oid]);
+  const columnRows = rows.columns.get(found.oid) ?? [];
+  const constraintRows = rows.constraints.get(found.oid) ?? [];
+  const indexRows = rows.indexes.get(found.oid) ?? [];
 
   const keyColumns = new Set(constraintRows.filter((c) => c.type === 'p').flatMap((c) => c.columns));
   const columns: NamedColumn[] = columnRows.map((row) => ({ name: row.name, spec: columnOf(row, keyColumns.has(row.name)) }));

@@ -1,7 +1,7 @@
 /**
- * `readSchema` for PostgreSQL: every table of some schemas in five catalog queries whatever their
- * number (tables, columns, constraints, indexes, enums), never one query per table. The table
- * list is read first and filtered by `include` in JavaScript; only the oids that pass are sent to
+ * `readSchema` for PostgreSQL: every table of some schemas in a fixed handful of catalog queries
+ * whatever their number (tables, enums, then columns, constraints and indexes: catalog-read.ts),
+ * never one query per table. The table list is read first and filtered by `include` in JavaScript; only the oids that pass are sent to
  * the other queries (as one `oid[]` parameter), so excluded tables cost no catalog work.
  *
  * What is not read (views, materialized views, partitions, sequences, functions, triggers, domain
@@ -9,9 +9,8 @@
  */
 import type { EnumSpec, NamedColumn, SchemaModel, TableSpec } from '../../../schema/model.js';
 import type { ReadSchemaOptions, Session } from '../../dialect.js';
-import type { ColumnRow, ConstraintRow, IndexRow } from '../catalog-rows.js';
+import { readCatalog } from '../catalog-read.js';
 import { columnOf, constraintOf, indexOf } from '../catalog-rows.js';
-import { columnsSql, constraintsSql, indexesSql } from '../catalog-sql.js';
 
 // Ordinary ('r') and partitioned ('p') tables. Partitions (relispartition) are left out: their
 // columns and keys are their parent's, and retort cannot create `PARTITION OF`.
@@ -32,11 +31,6 @@ JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
 WHERE t.typtype = 'e' AND n.nspname = ANY($1::text[])
 ORDER BY n.nspname, t.typname`;
 
-const MANY = '= ANY($1::oid[])';
-const COLUMNS_SQL = columnsSql(MANY);
-const CONSTRAINTS_SQL = constraintsSql(MANY);
-const INDEXES_SQL = indexesSql(MANY);
-
 interface TableRow {
   oid: number;
   schema: string;
@@ -44,36 +38,41 @@ interface TableRow {
   comment: string | null;
 }
 
-/** Rows grouped by their table's oid, keeping the query's order within each group. */
-function byTable<R extends { relid: number }>(rows: readonly R[]): Map<number, R[]> {
-  const out = new Map<number, R[]>();
-  for (const row of rows) {
-    const list = out.get(row.relid);
-    if (list === undefined) out.set(row.relid, [row]);
-    else list.push(row);
-  }
-  return out;
-}
-
 /**
  * The schemas to read and the home one. The home schema is the first of `options.schemas`, else
  * the session's `current_schema()`; its tables and enums have no `schema` in the model (as a
  * declared table without a namespace), the others name theirs.
  */
-async function schemasOf(session: Session, options: ReadSchemaOptions): Promise<{ schemas: string[]; home: string }> {
+function schemasOf(options: ReadSchemaOptions, current: string | null): { schemas: string[]; home: string } {
   if (options.schemas !== undefined && options.schemas.length > 0) {
     return { schemas: [...options.schemas], home: options.schemas[0] as string };
   }
-  const [row] = await session.query<{ schema: string | null }>('SELECT current_schema() AS schema');
-  const home = row?.schema ?? 'public';
+  const home = current ?? 'public';
   return { schemas: [home], home };
 }
 
-/** The live schema: tables of the schemas that `include` keeps, and the enums of those schemas. */
+/**
+ * The live schema: tables of the schemas that `include` keeps, and the enums of those schemas.
+ * JIT is off while reading: the bulk queries' cost estimates pass `jit_above_cost` with a few
+ * thousand tables, and compiling them took seconds where running them takes milliseconds. It is
+ * a session setting, put back as it was afterwards (a rolled-back transaction reverts it anyway).
+ */
 export async function readPostgresSchema(session: Session, options: ReadSchemaOptions = {}): Promise<SchemaModel> {
-  const { schemas, home } = await schemasOf(session, options);
+  const [before] = await session.query<{ jit: string; schema: string | null }>(
+    "SELECT current_setting('jit') AS jit, set_config('jit', 'off', false), current_schema() AS schema");
+  try {
+    return await readAll(session, schemasOf(options, before?.schema ?? null), options.include);
+  } finally {
+    await session.query("SELECT set_config('jit', $1, false)", [before?.jit ?? 'on']).catch(() => undefined);
+  }
+}
+
+async function readAll(
+  session: Session,
+  { schemas, home }: { schemas: string[]; home: string },
+  include: ReadSchemaOptions['include'],
+): Promise<SchemaModel> {
   const modelSchema = (schema: string): string | undefined => (schema === home ? undefined : schema);
-  const include = options.include;
   const tables = (await session.query<TableRow>(TABLES_SQL, [schemas]))
     .filter((t) => include === undefined || include(t.name, modelSchema(t.schema)));
   const enumRows = await session.query<{ schema: string; name: string; values: string[] }>(ENUMS_SQL, [schemas]);
@@ -83,11 +82,8 @@ export async function readPostgresSchema(session: Session, options: ReadSchemaOp
   });
   if (tables.length === 0) return Object.freeze({ tables: Object.freeze([]), enums: Object.freeze(enums) });
 
-  const oids = tables.map((t) => t.oid);
   // Three queries, not three per table: the cost grows with the rows, not with round trips.
-  const columns = byTable(await session.query<ColumnRow>(COLUMNS_SQL, [oids]));
-  const constraints = byTable(await session.query<ConstraintRow>(CONSTRAINTS_SQL, [oids]));
-  const indexes = byTable(await session.query<IndexRow>(INDEXES_SQL, [oids]));
+  const { columns, constraints, indexes } = await readCatalog(session, tables.map((t) => t.oid));
 
   const specs = tables.map((t): TableSpec => {
     const schema = modelSchema(t.schema);

@@ -1,0 +1,55 @@
+/**
+ * The catalog rows of some tables, in three queries whatever their number (columns, constraints,
+ * indexes), plus one for the column names of foreign-key targets outside that set, if any. Shared
+ * by `readTable` (one oid) and `readSchema` (all the oids of the schemas that pass `include`).
+ */
+import type { Session } from '../dialect.js';
+import type { ColumnRow, ConstraintRow, IndexRow } from './catalog-rows.js';
+import { ATTNAMES_SQL, COLUMNS_SQL, CONSTRAINTS_SQL, INDEXES_SQL } from './catalog-sql.js';
+
+/** The rows of each table, by the table's oid, in the queries' order. */
+export interface CatalogRows {
+  readonly columns: ReadonlyMap<number, ColumnRow[]>;
+  readonly constraints: ReadonlyMap<number, ConstraintRow[]>;
+  readonly indexes: ReadonlyMap<number, IndexRow[]>;
+}
+
+/** Rows grouped by their table's oid, keeping the query's order within each group. */
+function byTable<R extends { relid: number }>(rows: readonly R[]): Map<number, R[]> {
+  const out = new Map<number, R[]>();
+  for (const row of rows) {
+    const list = out.get(row.relid);
+    if (list === undefined) out.set(row.relid, [row]);
+    else list.push(row);
+  }
+  return out;
+}
+
+/** Column names by table oid and attnum. */
+type Names = Map<number, Map<number, string>>;
+
+function addNames(names: Names, rows: readonly { relid: number; num: number; name: string }[]): void {
+  for (const row of rows) {
+    let table = names.get(row.relid);
+    if (table === undefined) names.set(row.relid, (table = new Map()));
+    table.set(row.num, row.name);
+  }
+}
+
+/** The catalog rows of the tables `oids`. */
+export async function readCatalog(session: Session, oids: readonly number[]): Promise<CatalogRows> {
+  const columnRows = await session.query<ColumnRow>(COLUMNS_SQL, [oids]);
+  const constraintRows = await session.query<ConstraintRow>(CONSTRAINTS_SQL, [oids]);
+  const indexRows = await session.query<IndexRow>(INDEXES_SQL, [oids]);
+  const names: Names = new Map();
+  addNames(names, columnRows);
+  const missing = [...new Set(constraintRows.filter((c) => c.type === 'f' && !names.has(c.ref_relid)).map((c) => c.ref_relid))];
+  if (missing.length > 0) addNames(names, await session.query(ATTNAMES_SQL, [missing]));
+  const named = (relid: number, keys: readonly number[] | null) =>
+    (keys ?? []).map((k) => names.get(relid)?.get(k) ?? '');
+  for (const row of constraintRows) {
+    row.columns = named(row.relid, row.keys);
+    row.ref_columns = row.type === 'f' ? named(row.ref_relid, row.ref_keys) : [];
+  }
+  return { columns: byTable(columnRows), constraints: byTable(constraintRows), indexes: byTable(indexRows) };
+}
