@@ -21,6 +21,7 @@ import { compileContextFor, dialectOf, withDatabase } from './database.js';
 import { checkBeforeRun, emitHistoryTableDdl, recorderFor, stampHistorySql } from './history-run.js';
 import type { RetortOptions } from './options.js';
 import type { Project } from './project.js';
+import { scriptDb } from './script-db.js';
 import type { RunResult } from './results.js';
 
 /** Options of `upgrade` / `downgrade`. */
@@ -91,7 +92,7 @@ async function migrate(project: Project, target: string, direction: 'up' | 'down
     const steps = planner(graph, heads, target);
     await prepareScripts(scriptPaths(graph, steps));
     const outcome = await runSteps(steps, heads, {
-      ...common, dialect, channel, compileContext, loadModule: loadRevisionModule, db: session.db, ...events,
+      ...common, dialect, channel, compileContext, loadModule: loadRevisionModule, db: scriptDb(session.db, dialect, project.target), ...events,
       history: await recorderFor(dialect, channel, project.target, graph),
       ...(run.signal === undefined ? {} : { signal: run.signal }),
     });

@@ -21,7 +21,8 @@ const chain: RevisionSpec[] = Array.from({ length: REVISIONS }, (_, i) => ({
   down: i === 0 ? null : revId(i - 1),
   message: `create t${i}`,
   imports: ['integer', 'varchar'],
-  upgrade: `  await op.createTable('t${i}', { id: integer().primaryKey(), name: varchar(20) });`,
+  // The second revision also seeds a row through `db`: it must land in the tenant's own table.
+  upgrade: `  await op.createTable('t${i}', { id: integer().primaryKey(), name: varchar(20) });${i === 1 ? "\n  await db.insertInto('t0').values({ id: 1, name: 'seed' }).execute();" : ''}`,
   downgrade: `  await op.dropTable('t${i}');`,
 }));
 const HEAD = revId(REVISIONS - 1);
@@ -71,6 +72,7 @@ describe('PostgreSQL: 200 tenant schemas in one database', () => {
     const columns = await rawQuery<{ column_name: string }>(db,
       "SELECT column_name FROM information_schema.columns WHERE table_schema = 'tenant_123' AND table_name = 't19' ORDER BY ordinal_position");
     expect(columns.map((c) => c.column_name)).toEqual(['id', 'name']);
+    expect(await rawQuery(db, 'SELECT id, name FROM tenant_123.t0')).toEqual([{ id: 1, name: 'seed' }]);
   }, 120_000);
 
   it('with failFast and concurrency 1, skips every tenant after the broken one', async () => {
