@@ -97,6 +97,18 @@ function renderImports(imports: readonly string[]): string {
   return lines.join('\n');
 }
 
+/**
+ * A body without its common leading indentation (and blank first/last lines): the placeholder's
+ * indentation is then added to every line, so a body rendered already indented (autogenerate's)
+ * and one that is not come out the same.
+ */
+function dedent(body: string): string {
+  const lines = body.replace(/^\s*\n/, '').trimEnd().split('\n');
+  const indents = lines.filter((l) => l.trim() !== '').map((l) => /^[ \t]*/.exec(l)?.[0].length ?? 0);
+  const common = indents.length === 0 ? 0 : Math.min(...indents);
+  return lines.map((l) => l.slice(common)).join('\n');
+}
+
 /** The message's lines, with `*\/` escaped so that it cannot end the doc comment early. */
 function messageLines(message: string): string[] {
   return message.trim().replace(/\*\//g, '*\\/').split(/\r\n|\r|\n/).map((line) => line.trimEnd());
@@ -147,8 +159,8 @@ export function renderRevision(template: string, options: WriteRevisionOptions, 
     branchLabels: arrayLiteral(options.branchLabels ?? []),
     dependsOn: arrayLiteral(options.dependsOn ?? []),
     imports: renderImports(options.imports ?? []),
-    upgrade: (options.upgradeBody ?? '// write the upgrade here').trim(),
-    downgrade: (options.downgradeBody ?? '// write the downgrade here').trim(),
+    upgrade: dedent(options.upgradeBody ?? '// write the upgrade here'),
+    downgrade: dedent(options.downgradeBody ?? '// write the downgrade here'),
     createDate: (options.now ?? new Date()).toISOString(),
   };
   const out: string[] = [];

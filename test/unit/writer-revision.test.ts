@@ -161,6 +161,25 @@ export const upgrade = async () => {
     expect(() => writeRevision({ ...options, template: '// nothing' })).toThrow(expect.objectContaining({ code: 'BadRevisionFile' }));
   });
 
+  it('indents a multi-line body like the placeholder, whether the body came indented or not', () => {
+    const template = 'export async function upgrade() {\n  {{upgrade}}\n}\n';
+    const expected = [
+      'export async function upgrade() {',
+      "  await op.alterColumn('t', 'a', {",
+      "    newName: 'b',",
+      '  });',
+      '',
+      "  await op.dropTable('x');",
+      '}',
+      '',
+    ].join('\n');
+    const flat = "await op.alterColumn('t', 'a', {\n  newName: 'b',\n});\n\nawait op.dropTable('x');";
+    const indented = flat.split('\n').map((l) => (l === '' ? l : `    ${l}`)).join('\n');
+    for (const upgradeBody of [flat, indented, `\n${indented}\n`]) {
+      expect(renderRevision(template, { dir: '/nowhere', revision: 'f1', message: 'm', downRevisions: [], upgradeBody })).toBe(expected);
+    }
+  });
+
   it('renders without touching the disk', () => {
     const template = readFileSync(builtInScriptTemplatePath(), 'utf8');
     const text = renderRevision(template, { dir: '/nowhere', revision: 'f1', message: '', downRevisions: [] });

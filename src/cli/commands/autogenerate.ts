@@ -9,7 +9,7 @@ import type { RenameCandidate, RenameDecision } from '../../autogen/types.js';
 import { EXIT_CODES } from '../../errors.js';
 import type { CommandContext } from '../context.js';
 
-async function askRenames(candidates: readonly RenameCandidate[]): Promise<RenameDecision[]> {
+async function askRenames(candidates: readonly RenameCandidate[]): Promise<readonly RenameDecision[]> {
   const rl = createInterface({ input: process.stdin, output: process.stderr });
   try {
     const decisions: RenameDecision[] = [];
@@ -36,13 +36,10 @@ export async function autogenerateRevision(ctx: CommandContext, options: Record<
     ...(typeof options.revId === 'string' ? { revId: options.revId } : {}),
     ...(typeof options.versionPath === 'string' ? { versionPath: options.versionPath } : {}),
   };
-  let renames: RenameDecision[] = [];
+  // Only a person at a terminal is asked; otherwise a look-alike drop and add stay as they are,
+  // with the warning below, so CI never waits on a prompt.
   const interactive = process.stdin.isTTY === true && process.stderr.isTTY === true && !ctx.json;
-  if (interactive) {
-    const { diff } = await import('../../api/autogenerate.js').then(async (m) => m.compare(await (await import('../../api/project.js')).openProject(ctx.options)));
-    if (diff.renameCandidates.length > 0) renames = await askRenames(diff.renameCandidates);
-  }
-  const result = await retort.autogenerate({ ...revisionOptions, renames });
+  const result = await retort.autogenerate({ ...revisionOptions, ...(interactive ? { decideRenames: askRenames } : {}) });
   for (const warning of result.diff.warnings) {
     if (warning.direction === 'upgrade') ctx.output.warn(warning.message);
   }
@@ -64,10 +61,11 @@ function describeOp(op: { kind: string; table?: string; name?: string; column?: 
 /** `retort check`: exit 3 when the schema and the database differ or the database is not at head. */
 export async function runCheck(ctx: CommandContext): Promise<number> {
   const result = await createRetort(ctx.options).check();
-  ctx.output.result({ ok: result.ok, operations: result.operations, notAtHead: result.notAtHead, current: result.current, heads: result.heads }, () => {
+  ctx.output.result({ ok: result.ok, operations: result.operations, notAtHead: result.notAtHead, current: result.current, heads: result.heads, checksumMismatches: result.checksumMismatches }, () => {
     if (result.ok) return 'OK: the database is at head and matches the schema.';
     const lines: string[] = [];
     if (result.notAtHead) lines.push(`The database is at ${result.current.join(', ') || 'base'}, not at head (${result.heads.join(', ')}).`);
+    for (const m of result.checksumMismatches) lines.push(`Revision ${m.revision} changed since it ran: ${m.file} was ${m.recorded}, is ${m.actual} (\`retort accept ${m.revision}\` once checked).`);
     if (result.operations.length > 0) lines.push(`The schema differs from the database; autogenerate would write:`, '', result.rendered);
     return lines;
   });
