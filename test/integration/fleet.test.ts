@@ -95,6 +95,31 @@ describe('PostgreSQL: 200 tenant schemas in one database', () => {
   }, 30_000);
 });
 
+describe('PostgreSQL: tenants as databases', () => {
+  const tenants: TestDatabase[] = [];
+  let project: TestProject;
+  beforeAll(async () => {
+    for (let i = 0; i < 3; i++) tenants.push(await createTestDatabase('postgres', `retort_fleet_db${i}`));
+    project = createTestProject({ targets: Object.fromEntries(tenants.map((t, i) => [`db${i}`, { url: t.url }])) }, chain.slice(0, 4));
+  });
+  afterAll(async () => {
+    project?.cleanup();
+    for (const t of tenants) await t.drop();
+  });
+
+  it('upgrades each database in its public schema, then stamps them all back', async () => {
+    const up = await project.retort.upgradeAll('head', { concurrency: 3 });
+    expect(up.targets.map((t) => [t.target, t.ok, t.current])).toEqual([0, 1, 2].map((i) => [`db${i}`, true, [revId(3)]]));
+    for (const t of tenants) {
+      expect(await rawQuery(t, 'SELECT version_num FROM public.retort_version')).toEqual([{ version_num: revId(3) }]);
+      expect(await rawQuery(t, 'SELECT name FROM public.t0')).toEqual([{ name: 'seed' }]);
+    }
+    const stamped = await project.retort.stampAll(revId(1));
+    expect(stamped.targets.map((t) => [t.from, t.current])).toEqual(Array(3).fill([[revId(3)], [revId(1)]]));
+    expect(await rawQuery(tenants[2]!, 'SELECT version_num FROM retort_version')).toEqual([{ version_num: revId(1) }]);
+  }, 60_000);
+});
+
 describe('MariaDB: 50 tenant databases', () => {
   const TENANTS = 50;
   const prefix = `rt_fleet_${process.pid}_${randomBytes(3).toString('hex')}`;
