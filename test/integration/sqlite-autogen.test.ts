@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { diffSchemas } from '../../src/autogen/diff.js';
 import type { DiffOptions } from '../../src/autogen/types.js';
-import type { Connection, DialectAutogen, Session } from '../../src/dialects/dialect.js';
+import type { Connection, DialectAutogen } from '../../src/dialects/dialect.js';
 import { sqliteDialect } from '../../src/dialects/sqlite/index.js';
 import type { Operation } from '../../src/ops/operations.js';
 import {
@@ -19,6 +19,7 @@ import type { SchemaModel } from '../../src/schema/model.js';
 import { table } from '../../src/schema/table.js';
 import { createTestDatabase, rawQuery } from '../support/databases.js';
 import type { TestDatabase } from '../support/databases.js';
+import { connectSqliteTest, runSqliteOps } from '../support/sqlite.js';
 
 const autogen = sqliteDialect.autogen as DialectAutogen;
 const options: DiffOptions = {
@@ -35,10 +36,7 @@ let connection: Connection;
 
 beforeAll(async () => {
   db = await createTestDatabase('sqlite');
-  connection = await sqliteDialect.connect({ raw: db.url, scheme: 'sqlite', database: db.url.slice('sqlite:'.length), params: {} });
-  await connection.withSession(async (s) => {
-    for (const statement of sqliteDialect.hooks.sessionStart ?? []) await s.execute(statement);
-  });
+  connection = await connectSqliteTest(db);
 });
 
 afterAll(async () => {
@@ -46,27 +44,7 @@ afterAll(async () => {
   await db.drop();
 });
 
-/** Compile and run `ops` in one transaction with the live catalog, as the runtime does. */
-async function apply(ops: readonly Operation[]): Promise<string[]> {
-  return connection.withSession(async (session: Session) => {
-    const statements: string[] = [];
-    await session.execute(sqliteDialect.beginSql);
-    try {
-      for (const op of ops) {
-        const compiled = await sqliteDialect.compiler.compile(op, { readTable: (t) => sqliteDialect.readTable(session, t) });
-        for (const statement of compiled) await session.execute(statement);
-        statements.push(...compiled);
-      }
-      await sqliteDialect.hooks.verify?.(session, { operations: ops.map((o) => o.kind), queried: false });
-      await session.execute(sqliteDialect.commitSql);
-    } catch (error) {
-      await session.execute(sqliteDialect.rollbackSql);
-      throw error;
-    }
-    return statements;
-  });
-}
-
+const apply = (ops: readonly Operation[]) => runSqliteOps(connection, ops);
 const live = () => connection.withSession((s) => autogen.readSchema(s, {}));
 const diff = (from: SchemaModel, declared: SchemaModel) => diffSchemas(from, autogen.normalizeDeclared(declared), options);
 /** The upgrade from the live database to `declared`. */

@@ -5,21 +5,19 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sqliteDialect } from '../../src/dialects/sqlite/index.js';
-import type { Connection, Session } from '../../src/dialects/dialect.js';
+import type { Connection } from '../../src/dialects/dialect.js';
 import type { Operation } from '../../src/ops/operations.js';
 import { bigint, boolean, enumOf, integer, sql, text, varchar } from '../../src/schema/columns.js';
 import { createTestDatabase, rawQuery } from '../support/databases.js';
 import type { TestDatabase } from '../support/databases.js';
+import { connectSqliteTest, runSqliteOps } from '../support/sqlite.js';
 
 let db: TestDatabase;
 let connection: Connection;
 
 beforeAll(async () => {
   db = await createTestDatabase('sqlite');
-  connection = await sqliteDialect.connect({ raw: db.url, scheme: 'sqlite', database: db.url.slice('sqlite:'.length), params: {} });
-  await connection.withSession(async (s) => {
-    for (const statement of sqliteDialect.hooks.sessionStart ?? []) await s.execute(statement);
-  });
+  connection = await connectSqliteTest(db);
 });
 
 afterAll(async () => {
@@ -28,25 +26,7 @@ afterAll(async () => {
 });
 
 /** Compile and run `ops` in one transaction, as the runtime does; returns the statements. */
-async function run(...ops: Operation[]): Promise<string[]> {
-  return connection.withSession(async (session: Session) => {
-    const statements: string[] = [];
-    await session.execute(sqliteDialect.beginSql);
-    try {
-      for (const op of ops) {
-        const compiled = await sqliteDialect.compiler.compile(op, { readTable: (t) => sqliteDialect.readTable(session, t) });
-        for (const statement of compiled) await session.execute(statement);
-        statements.push(...compiled);
-      }
-      await sqliteDialect.hooks.verify?.(session, { operations: ops.map((o) => o.kind), queried: false });
-      await session.execute(sqliteDialect.commitSql);
-    } catch (error) {
-      await session.execute(sqliteDialect.rollbackSql);
-      throw error;
-    }
-    return statements;
-  });
-}
+const run = (...ops: Operation[]): Promise<string[]> => runSqliteOps(connection, ops);
 
 const q = <R = Record<string, unknown>>(text: string, params: unknown[] = []) => rawQuery<R>(db, text, params);
 const columnsOf = async (table: string) =>
