@@ -5,6 +5,8 @@
  */
 export { createRetort, type Retort } from './api/retort.js';
 export type { RetortOptions, RunEvent } from './api/options.js';
+export type { FleetCounts, FleetError, FleetEvent, FleetOptions, FleetResult, FleetTargetResult } from './api/fleet.js';
+export type { FleetMethods } from './api/fleet-api.js';
 export type { CurrentResult, RevisionFileResult, RevisionInfo, RunResult } from './api/results.js';
 export type { MigrateOptions, StampOptions } from './api/migrate.js';
 export type { MergeOptions, RevisionOptions } from './api/authoring.js';
