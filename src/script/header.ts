@@ -60,7 +60,8 @@ function badFile(path: string, source: string, offset: number | undefined, probl
   const line = offset === undefined ? undefined : lineOf(source, offset);
   const where = line === undefined ? path : `${path}:${line}`;
   return new RetortError('BadRevisionFile', `Revision file ${where}: ${problem}.`, {
-    fields: { path, ...(line === undefined ? {} : { line }), problem },
+    // `file` as the run path names it (MigrationFailed, ConfigInvalid); `path` kept for existing users.
+    fields: { path, file: path, ...(line === undefined ? {} : { line }), problem },
     hint:
       "A revision file declares `export const revision = '<id>';` and " +
       "`export const downRevision = null | '<id>' | ['<id>', ...];` with plain string literals; fix the file or move it out of the migrations folder.",
