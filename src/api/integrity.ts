@@ -9,7 +9,7 @@ import { RetortError } from '../errors.js';
 import type { Channel } from '../runtime/channel.js';
 import { onlineChannel } from '../runtime/channel.js';
 import { fileChecksum, insertHistorySql, readHistory, retortVersion, type HistoryRow, type HistoryStatus } from '../runtime/history-table.js';
-import { appliedRevisions, failStaleRunning, isUnresolved, latestRows, recordedChecksums } from '../runtime/integrity.js';
+import { appliedRevisions, failStaleRunning, findChecksumMismatches, isUnresolved, latestRows, recordedChecksums, type ChecksumMismatch } from '../runtime/integrity.js';
 import { readHeads, versionChangeSql } from '../runtime/version-table.js';
 import { applyStep, type MigrationStep, type RevisionGraph } from '../script/graph/index.js';
 import { withDatabase } from './database.js';
@@ -145,4 +145,14 @@ async function moveAsIfRan(
 
 async function row(dialect: Dialect, project: Project, r: { revision: string; direction: 'up' | 'down'; checksum: string | null; status: HistoryStatus; statements: number }): Promise<string> {
   return insertHistorySql(dialect, historyTableOf(project.target), { ...r, startedAt: new Date(), durationMs: 0, error: null }, await retortVersion());
+}
+
+/**
+ * For `check`: applied revisions whose file changed since they ran (the same rule `upgrade`
+ * refuses by). Reads the history only; creates nothing.
+ */
+export async function checksumMismatchesOf(project: Project, heads: readonly string[]): Promise<ChecksumMismatch[]> {
+  const graph = await project.graph();
+  return withDatabase(project.target, async ({ dialect, session }) =>
+    findChecksumMismatches(graph, heads, await readHistory(dialect, session, historyTableOf(project.target))));
 }

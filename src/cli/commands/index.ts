@@ -37,6 +37,7 @@ export function registerCommands(program: Command, host: CliHost): void {
   const migrate = () => import('./migrate.js');
   const graph = () => import('./graph.js');
   const author = () => import('./author.js');
+  const integrity = () => import('./integrity.js');
 
   program.command('init').argument('[dir]', 'folder to initialise', '.')
     .description('write retort.config.ts, migrations/ with an editable script.ts.tmpl, and a schema stub')
@@ -82,7 +83,16 @@ export function registerCommands(program: Command, host: CliHost): void {
   program.command('history').description('revisions, newest first')
     .option('-r, --rev-range <range>', 'START:END, either side may be empty')
     .option('-i, --indicate-current', 'mark the revisions the database holds')
-    .action(action(host, async () => (await graph()).history));
+    .option('--applied', 'what ran on the database (the history table), newest first')
+    .action(action(host, async () => (await integrity()).history));
+  program.command('accept').argument('<rev>', 'an applied revision whose file was edited')
+    .description('record the current sha256 of an applied revision\'s file, once a person has checked it')
+    .action(action(host, async () => (await integrity()).accept));
+  program.command('resolve').argument('<rev>', 'the revision that failed half-way')
+    .description('close a failed revision after cleaning up by hand')
+    .option('--applied', 'its effect is complete: the version table moves as if it ran')
+    .option('--rolled-back', 'you undid it: the version table stays')
+    .action(action(host, async () => (await integrity()).resolve));
   program.command('heads').description('the heads of the revision graph')
     .action(action(host, async () => (await graph()).heads));
   program.command('branches').description('the branch points of the revision graph')

@@ -5,6 +5,7 @@ import { createRetort } from '../../api/retort.js';
 import type { RunResult } from '../../api/results.js';
 import type { CommandContext } from '../context.js';
 import { runJson } from '../format.js';
+import { catchSignals } from '../signals.js';
 
 function print(ctx: CommandContext, result: RunResult, verb: string): void {
   if (result.sql !== undefined && !ctx.json) {
@@ -20,20 +21,32 @@ function print(ctx: CommandContext, result: RunResult, verb: string): void {
 
 /** `retort upgrade [TARGET] [--sql] [--tag T]` */
 export async function upgrade(ctx: CommandContext, args: readonly unknown[], options: Record<string, unknown>): Promise<void> {
-  const result = await createRetort(ctx.options).upgrade(String(args[0] ?? 'head'), {
-    sql: options.sql === true,
-    ...(typeof options.tag === 'string' ? { tag: options.tag } : {}),
-  });
-  print(ctx, result, 'upgrade');
+  // SIGINT/SIGTERM stop the run after the statement in flight, with its state recorded.
+  const signals = catchSignals(ctx.output);
+  try {
+    const result = await createRetort({ ...ctx.options, signal: signals.signal }).upgrade(String(args[0] ?? 'head'), {
+      sql: options.sql === true,
+      ...(typeof options.tag === 'string' ? { tag: options.tag } : {}),
+    });
+    print(ctx, result, 'upgrade');
+  } finally {
+    signals.dispose();
+  }
 }
 
 /** `retort downgrade TARGET [--sql] [--tag T]` */
 export async function downgrade(ctx: CommandContext, args: readonly unknown[], options: Record<string, unknown>): Promise<void> {
-  const result = await createRetort(ctx.options).downgrade(String(args[0]), {
-    sql: options.sql === true,
-    ...(typeof options.tag === 'string' ? { tag: options.tag } : {}),
-  });
-  print(ctx, result, 'downgrade');
+  // SIGINT/SIGTERM stop the run after the statement in flight, with its state recorded.
+  const signals = catchSignals(ctx.output);
+  try {
+    const result = await createRetort({ ...ctx.options, signal: signals.signal }).downgrade(String(args[0]), {
+      sql: options.sql === true,
+      ...(typeof options.tag === 'string' ? { tag: options.tag } : {}),
+    });
+    print(ctx, result, 'downgrade');
+  } finally {
+    signals.dispose();
+  }
 }
 
 /** `retort stamp REV... [--purge] [--sql]` */
