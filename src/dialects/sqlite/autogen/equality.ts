@@ -5,7 +5,6 @@
  * expressions are kept as the text that created them, so they compare token by token, ignoring
  * spacing, case, identifier quoting and redundant outer parentheses.
  */
-import { neutralTypesEqual } from '../../../autogen/compare.js';
 import type { ColumnType, DefaultValue } from '../../../schema/model.js';
 import { matchingParen, tokenize } from '../sql-text.js';
 import type { Token } from '../sql-text.js';
@@ -33,9 +32,30 @@ export function canonicalSqliteType(type: ColumnType): ColumnType {
   }
 }
 
-/** True when SQLite would keep `a` and `b` as the same declared type. */
+/**
+ * True when SQLite would keep `a` and `b` as the same declared type. Field by field rather than
+ * through a serialised form: it runs for every column of every table on each `check`.
+ */
 export function sqliteTypesEqual(a: ColumnType, b: ColumnType): boolean {
-  return neutralTypesEqual(canonicalSqliteType(a), canonicalSqliteType(b));
+  const x = a.kind === 'raw' ? canonicalSqliteType(a) : a;
+  const y = b.kind === 'raw' ? canonicalSqliteType(b) : b;
+  if (x.kind !== y.kind) return false;
+  switch (x.kind) {
+    case 'varchar':
+    case 'char':
+      return x.length === (y as typeof x).length;
+    case 'numeric':
+      return x.precision === (y as typeof x).precision && x.scale === (y as typeof x).scale;
+    case 'enum': {
+      const other = (y as typeof x).values;
+      return x.values.length === other.length && x.values.every((v, i) => v === other[i]);
+    }
+    case 'raw':
+      return x.sql === (y as typeof x).sql;
+    default:
+      // Every other kind has no parameter SQLite keeps (a timestamp's precision is not stored).
+      return true;
+  }
 }
 
 const NUMERIC = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?$/i;
