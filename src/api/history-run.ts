@@ -63,7 +63,8 @@ export async function checkBeforeRun(args: {
   readonly direction: 'up' | 'down';
 }): Promise<void> {
   const table = historyTableOf(args.target);
-  const rows = await readHistory(args.dialect, args.session, table);
+  // The run has just created the table if it was missing: no catalog lookup needed.
+  const rows = await readHistory(args.dialect, args.session, table, true);
   await preflight({ ...args, table, rows, target: args.target.name, checksums: args.direction === 'up' });
 }
 

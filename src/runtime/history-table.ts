@@ -169,9 +169,12 @@ function cleanError(text: string): string {
   return clean.length > 4000 ? `${clean.slice(0, 4000)}...` : clean;
 }
 
-/** Every row, oldest first; `[]` when the table does not exist. Read-only. */
-export async function readHistory(dialect: Dialect, session: Session, table: HistoryTableRef): Promise<HistoryRow[]> {
-  if ((await dialect.readTable(session, table.name, table.schema)) === undefined) return [];
+/**
+ * Every row, oldest first; `[]` when the table does not exist. Read-only. `exists`: the caller
+ * has just created the table (a run), so the catalog lookup is skipped.
+ */
+export async function readHistory(dialect: Dialect, session: Session, table: HistoryTableRef, exists = false): Promise<HistoryRow[]> {
+  if (!exists && (await dialect.readTable(session, table.name, table.schema)) === undefined) return [];
   const q = (c: string) => dialect.quoteIdentifier(c);
   const rows = await session.query<Record<string, unknown>>(
     `SELECT ${['id', ...COLUMNS].map(q).join(', ')} FROM ${qualifiedName(dialect, table)} ORDER BY ${q('id')}`,

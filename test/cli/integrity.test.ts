@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BIN, retort } from '../support/cli.js';
 import { createTestDatabase, DIALECTS, rawQuery, type TestDatabase } from '../support/databases.js';
+import { versions } from '../support/assertions.js';
 import { createTestProject, revisionSource, type RevisionSpec, type TestProject } from '../support/project.js';
 
 const sha = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
@@ -37,10 +38,6 @@ async function waitFor(what: string, predicate: () => boolean | Promise<boolean>
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 50));
   }
-}
-
-async function versions(db: TestDatabase): Promise<string[]> {
-  return (await rawQuery<{ version_num: string }>(db, 'SELECT version_num FROM retort_version ORDER BY version_num')).map((r) => r.version_num);
 }
 
 async function tableNames(db: TestDatabase): Promise<string[]> {

@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { isRetortError, type RetortError } from '../../src/index.js';
+import { failure, versions } from '../support/assertions.js';
 import { createTestDatabase, DIALECTS, rawQuery, type TestDatabase } from '../support/databases.js';
 import { createTestProject, revisionSource, type RevisionSpec, type TestProject } from '../support/project.js';
 
@@ -30,26 +30,12 @@ async function history(db: TestDatabase): Promise<Row[]> {
   return rows.map((r) => ({ ...r, id: Number(r.id), statements: Number(r.statements), duration_ms: r.duration_ms === null ? null : Number(r.duration_ms) }));
 }
 
-async function versions(db: TestDatabase): Promise<string[]> {
-  return (await rawQuery<{ version_num: string }>(db, 'SELECT version_num FROM retort_version ORDER BY version_num')).map((r) => r.version_num);
-}
-
 async function hasTable(db: TestDatabase, name: string): Promise<boolean> {
   const sqlText =
     db.dialect === 'sqlite' ? 'SELECT name FROM sqlite_master WHERE type = \'table\' AND name = ?'
     : db.dialect === 'postgres' ? "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_name = $1"
     : 'SELECT table_name FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = ?';
   return (await rawQuery(db, sqlText, [name])).length === 1;
-}
-
-async function failure(promise: Promise<unknown>): Promise<RetortError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (isRetortError(error)) return error;
-    throw error;
-  }
-  throw new Error('expected the call to fail');
 }
 
 describe.each(DIALECTS)('history on %s', (dialect) => {
@@ -93,6 +79,27 @@ describe.each(DIALECTS)('history on %s', (dialect) => {
     for (const t of started) expect(Math.abs(t - before)).toBeLessThan(60_000);
     // Newest first, as the rows of the table.
     expect((await project.retort.appliedHistory()).applied.map((r) => r.id)).toEqual(rows.map((r) => r.id).reverse());
+  });
+
+  it('keeps the history when a DBA applies the offline script by hand', async () => {
+    project = createTestProject({ url: db.url }, [revA, revB]);
+    const pathA = project.write(revA);
+    const pathB = project.write(revB);
+    const offline = await project.retort.upgrade('head', { sql: true });
+    // One connection per statement here, so the script's transaction brackets are left out.
+    for (const sql of offline.statements!) if (!/^(BEGIN|COMMIT)/.test(sql)) await rawQuery(db, sql);
+    const rows = await history(db);
+    expect(rows.map((r) => [r.revision, r.direction, r.status, r.checksum, r.duration_ms, r.statements])).toEqual([
+      ['aaa111', 'up', 'ok', sha(pathA), null, 2],
+      ['bbb222', 'up', 'ok', sha(pathB), null, 2],
+    ]);
+    for (const row of rows) {
+      expect(row.started_at).not.toBeNull();
+      if (dialect !== 'sqlite') expect(row.db_user).toBe(dialect === 'postgres' ? 'postgres' : 'root');
+    }
+    expect(await versions(db)).toEqual(['bbb222']);
+    // The database is as an online run leaves it: nothing to do, no checksum complaint.
+    expect((await project.retort.upgrade('head')).steps).toEqual([]);
   });
 
   it('records a revision that fails on its second statement, and refuses to run over a half-applied one until resolved', async () => {

@@ -4,7 +4,7 @@
  * version table truthful, transaction modes, and what scripts receive.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { isRetortError, type RetortError } from '../../src/index.js';
+import { failure, versions } from '../support/assertions.js';
 import { createTestDatabase, DIALECTS, rawQuery, type TestDatabase } from '../support/databases.js';
 import { createTestProject, type RevisionSpec, type TestProject } from '../support/project.js';
 
@@ -14,11 +14,6 @@ const chain: RevisionSpec[] = [
   { id: 'bbb222', down: 'aaa111', message: 'create b', upgrade: table('t_b'), downgrade: "  await op.dropTable('t_b');", imports: ['integer', 'varchar'] },
   { id: 'ccc333', down: 'bbb222', message: 'add column', upgrade: "  await op.addColumn('t_b', 'extra', integer());", downgrade: "  await op.dropColumn('t_b', 'extra');", imports: ['integer'] },
 ];
-
-async function versions(db: TestDatabase, versionTable = 'retort_version'): Promise<string[]> {
-  const rows = await rawQuery<{ version_num: string }>(db, `SELECT version_num FROM ${versionTable} ORDER BY version_num`);
-  return rows.map((r) => r.version_num);
-}
 
 async function tables(db: TestDatabase): Promise<string[]> {
   const sqlText =
@@ -37,16 +32,6 @@ function untimed(sql: string): string {
   return sql
     .replace(/VALUES \(('[^']*', '[^']*', (?:'[^']*'|NULL)), (.+?), (NULL|\d+), /, 'VALUES ($1, <started_at>, <duration>, ')
     .replace(/(["`]duration_ms["`] = )(NULL|\d+)/, '$1<duration>');
-}
-
-async function failure(promise: Promise<unknown>): Promise<RetortError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (isRetortError(error)) return error;
-    throw error;
-  }
-  throw new Error('expected the call to fail');
 }
 
 describe.each(DIALECTS)('runs on %s', (dialect) => {
