@@ -281,6 +281,12 @@ describe('mysql autogenerate: round trip of a rich schema', () => {
       ]);
       const fk = both.tables.find((t) => t.name === 'extra')!.constraints.find((c) => c.kind === 'foreignKey');
       expect(fk).toMatchObject({ name: 'fk_x', refTable: 'authors', refSchema: db.name });
+      // `include` sees each table's schema as the model has it: undefined for the default one.
+      const seen: [string, string | undefined][] = [];
+      const filtered = await read({ schemas: [db.name, other.name], include: (t, s) => (seen.push([t, s]), s !== undefined) });
+      expect(filtered.tables.map((t) => t.name)).toEqual(['extra']);
+      expect(seen).toContainEqual(['authors', undefined]);
+      expect(seen).toContainEqual(['extra', other.name]);
     } finally {
       await other.drop();
     }

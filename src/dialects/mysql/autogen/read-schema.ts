@@ -128,7 +128,9 @@ export async function readMysqlSchema(session: Session, options: ReadSchemaOptio
   // Sorted here, not by the server's collation, so the order is the same on every server:
   // the default namespace first.
   const order = (row: Owned) => `${row.s === defaultSchema ? '' : row.s}\u0000${row.t}`;
-  const kept = listed.filter((row) => include(row.t, row.s)).sort((a, b) => (order(a) < order(b) ? -1 : 1));
+  // `include` sees the schema as the model will (undefined for the default namespace), as the diff does.
+  const modelSchema = (s: string) => (s === defaultSchema ? undefined : s);
+  const kept = listed.filter((row) => include(row.t, modelSchema(row.s))).sort((a, b) => (order(a) < order(b) ? -1 : 1));
   if (kept.length === 0) return Object.freeze({ tables: [], enums: [] });
   // Every table kept: filter by database only; otherwise list the kept names (see Filter).
   const names = kept.length === listed.length ? undefined : [...new Set(kept.map((r) => r.t))];
@@ -155,7 +157,7 @@ export async function readMysqlSchema(session: Session, options: ReadSchemaOptio
     const k = key(row.s, row.t);
     const spec = mapMysqlTable({
       name: row.t,
-      ...(row.s === defaultSchema ? {} : { schema: row.s }),
+      ...(modelSchema(row.s) === undefined ? {} : { schema: row.s }),
       db: row.s,
       server,
       info: {
