@@ -40,6 +40,13 @@ function isSpaceOrControl(code: number): boolean {
   );
 }
 
+/**
+ * Invisible format characters (bidi controls and isolates, zero-width joiners, soft hyphen: a
+ * "Trojan Source" id reads as another) and lone surrogates (UTF-8 cannot hold one: written to a
+ * file it reads back as U+FFFD, another id).
+ */
+const INVISIBLE_OR_BROKEN = /\p{Cf}|\p{Cs}/u;
+
 function identifierProblem(value: string, forbidden: string): string | undefined {
   if (value.length === 0) return 'is empty';
   if (value.length > MAX_IDENTIFIER_LENGTH) {
@@ -51,6 +58,8 @@ function identifierProblem(value: string, forbidden: string): string | undefined
     if (isSpaceOrControl(code)) return `contains whitespace or a control character (at position ${i + 1})`;
     if (forbidden.includes(value[i] as string)) return `contains '${value[i]}'`;
   }
+  const invisible = INVISIBLE_OR_BROKEN.exec(value);
+  if (invisible) return `contains an invisible formatting character or a lone surrogate (at position ${invisible.index + 1})`;
   if (value === 'head' || value === 'heads' || value === 'base') return `is the reserved word '${value}'`;
   return undefined;
 }
