@@ -189,6 +189,37 @@ describe('sqlite autogenerate round trip', () => {
   });
 });
 
+describe('what sqlite readSchema leaves out', () => {
+  it('skips views, triggers, virtual tables with their shadow tables, and generated columns', async () => {
+    await rawQuery(db, 'CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT, size INTEGER GENERATED ALWAYS AS (length(body)) VIRTUAL)');
+    await rawQuery(db, 'CREATE VIEW long_notes AS SELECT id FROM notes WHERE size > 10');
+    await rawQuery(db, "CREATE TRIGGER notes_touch AFTER INSERT ON notes BEGIN UPDATE notes SET body = body || '' WHERE id = NEW.id; END");
+    await rawQuery(db, 'CREATE VIRTUAL TABLE notes_fts USING fts5(body)');
+    const read = await live();
+    expect(read.tables.map((t) => t.name)).toEqual(['notes']);
+    expect(read.tables[0]?.columns.map((c) => c.name)).toEqual(['id', 'body']);
+    const declared = defineSchema({ notes: table('notes', { id: integer().primaryKey(), body: text() }) }).model;
+    expect(diff(read, declared).upgrade).toEqual([]);
+    await rawQuery(db, 'DROP TABLE notes_fts');
+    await rawQuery(db, 'DROP VIEW long_notes');
+    await rawQuery(db, 'DROP TABLE notes');
+    expect((await live()).tables).toEqual([]);
+  });
+
+  it('a NOT NULL change on a column holding NULLs fails whole, and the table is left as it was', async () => {
+    const before = defineSchema({ people: table('people', { id: integer().primaryKey(), nick: text() }) }).model;
+    const after = defineSchema({ people: table('people', { id: integer().primaryKey(), nick: text().notNull() }) }).model;
+    await apply(diff(await live(), before).upgrade);
+    await rawQuery(db, 'INSERT INTO people (id) VALUES (1)');
+    const change = await pending(after);
+    expect(change.warnings.map((w) => w.code)).toEqual(['notNullAdded']);
+    await expect(apply(change.upgrade)).rejects.toThrow(/NOT NULL constraint failed/);
+    expect((await pending(before)).upgrade).toEqual([]);
+    expect(await rawQuery(db, 'SELECT id, nick FROM people')).toEqual([{ id: 1, nick: null }]);
+    await apply([{ kind: 'dropTable', table: 'people' }]);
+  });
+});
+
 describe('sqlite autogenerate finds each change, and applying it makes the diff empty', () => {
   const base = richSchema();
 
