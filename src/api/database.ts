@@ -5,6 +5,7 @@
 import { parseUrl } from '../config/url.js';
 import type { CompileContext, Dialect, Session } from '../dialects/dialect.js';
 import { dialectFor } from '../dialects/registry.js';
+import { acquireRunLock, type LockRequest } from '../runtime/lock.js';
 import type { ResolvedTarget } from '../config/index.js';
 
 /** An open database for one run. */
@@ -29,12 +30,26 @@ export function compileContextFor(target: ResolvedTarget, dialect: Dialect, sess
   };
 }
 
+/** Options of {@link withDatabase}. */
+export interface WithDatabaseOptions {
+  /**
+   * Take the run lock first (runs that change the database). It is taken before `fn` reads
+   * anything, and released after the session's last statement, whatever happens.
+   */
+  readonly lock?: Omit<LockRequest, 'scope' | 'target'>;
+}
+
 /** Run `fn` with the target's database open on one pinned session. */
-export async function withDatabase<T>(target: ResolvedTarget, fn: (db: OpenDatabase) => Promise<T>): Promise<T> {
+export async function withDatabase<T>(target: ResolvedTarget, fn: (db: OpenDatabase) => Promise<T>, options: WithDatabaseOptions = {}): Promise<T> {
   const url = parseUrl(target.url);
   const dialect = await dialectFor(url);
   const connection = await dialect.connect(url);
+  let release: (() => Promise<void>) | undefined;
   try {
+    if (options.lock !== undefined) {
+      const scope = { versionTable: target.versionTable, ...(target.dbSchema === undefined ? {} : { schema: target.dbSchema }) };
+      release = await acquireRunLock(connection, { ...options.lock, scope, target: target.name });
+    }
     return await connection.withSession(async (session) => {
       // Session hooks run outside any transaction (SQLite ignores its foreign_keys pragma inside one).
       for (const sql of dialect.hooks.sessionStart ?? []) await session.execute(sql);
@@ -45,6 +60,8 @@ export async function withDatabase<T>(target: ResolvedTarget, fn: (db: OpenDatab
       }
     });
   } finally {
+    // Unlock before closing: the session's work is committed or rolled back by now.
+    await release?.();
     await connection.close();
   }
 }

@@ -1,7 +1,7 @@
 /**
  * `upgrade`, `downgrade` and `stamp`, online or offline (`--sql`).
  */
-import type { Dialect } from '../dialects/dialect.js';
+import type { Dialect, LockHolder } from '../dialects/dialect.js';
 import { RetortError } from '../errors.js';
 import { offlineChannel, onlineChannel, type Channel } from '../runtime/channel.js';
 import type { RevisionModule } from '../runtime/context.js';
@@ -30,6 +30,8 @@ export interface MigrateOptions {
   readonly sql?: boolean;
   /** An arbitrary tag passed to scripts as `ctx.tag`. */
   readonly tag?: string;
+  /** Seconds to wait for the run lock (default: {@link RetortOptions.lockTimeout}, then the config's `lockTimeout`). */
+  readonly lockTimeout?: number;
 }
 
 /** Options of `stamp`. */
@@ -37,6 +39,8 @@ export interface StampOptions {
   /** Empty the version table first (for a table that names revisions no file has). */
   readonly purge?: boolean;
   readonly sql?: boolean;
+  /** Seconds to wait for the run lock (as {@link MigrateOptions.lockTimeout}). */
+  readonly lockTimeout?: number;
 }
 
 type Planner = (graph: RevisionGraph, heads: readonly string[], target: string) => MigrationStep[];
@@ -97,7 +101,20 @@ async function migrate(project: Project, target: string, direction: 'up' | 'down
       ...(run.signal === undefined ? {} : { signal: run.signal }),
     });
     return { target: project.target.name, steps: outcome.results, current: outcome.heads };
-  });
+  }, { lock: lockOptions(project, options, run) });
+}
+
+/**
+ * The run lock of an online upgrade, downgrade or stamp (offline runs take none): taken before
+ * the version table is read, so a run that waited sees what the previous holder applied.
+ */
+function lockOptions(project: Project, options: { readonly lockTimeout?: number }, run: RetortOptions) {
+  const target = project.target.name;
+  return {
+    timeoutSeconds: options.lockTimeout ?? run.lockTimeout ?? project.target.lockTimeoutSeconds,
+    onWait: (holder: LockHolder | undefined, lockName: string) =>
+      run.onEvent?.({ type: 'info', target, message: `Waiting for the run lock (${lockName}${holder === undefined ? '' : `, held by ${holder.description}`})...` }),
+  };
 }
 
 /** The files of the steps, compiled in one parallel batch before the run (cache misses only). */
@@ -184,5 +201,5 @@ export async function stamp(project: Project, revisions: readonly string[], opti
       if (dialect.capabilities.transactionalDdl) await channel.run(dialect.rollbackSql).catch(() => undefined);
       throw error;
     }
-  });
+  }, { lock: lockOptions(project, options, run) });
 }

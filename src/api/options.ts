@@ -16,6 +16,8 @@ export interface RetortOptions {
   readonly x?: Readonly<Record<string, string>>;
   /** One target of a multi-target config (`--target`). */
   readonly target?: string;
+  /** Seconds to wait for the run lock before failing with `LockTimeout` (`--lock-timeout`); default: the config's `lockTimeout`. */
+  readonly lockTimeout?: number;
   /**
    * Stops an upgrade or downgrade before the next statement of a script when aborted (the CLI
    * aborts it on SIGINT/SIGTERM); the run then fails with `Interrupted`, its state recorded.

@@ -19,6 +19,8 @@ interface GlobalOptions {
   url?: string;
   x?: string[];
   target?: string;
+  /** Seconds, parsed by lock-option.ts (global or the command's own `--lock-timeout`). */
+  lockTimeout?: number;
   json?: boolean;
   quiet?: boolean;
   verbose?: boolean;
@@ -41,6 +43,7 @@ export function commandContext(command: Command): CommandContext {
     ...(globals.config === undefined ? {} : { config: globals.config }),
     ...(globals.url === undefined ? {} : { url: globals.url }),
     ...(globals.target === undefined ? {} : { target: globals.target }),
+    ...(globals.lockTimeout === undefined ? {} : { lockTimeout: globals.lockTimeout }),
     x: parseXArgs(globals.x ?? []),
     onEvent: (event) => printEvent(output, event, globals.verbose === true),
   };

@@ -6,6 +6,7 @@
 import { Command, CommanderError } from 'commander';
 import { Output } from './output.js';
 import { registerCommands } from './commands/index.js';
+import { lockTimeoutOption } from './lock-option.js';
 import { EXIT_CODES } from '../errors.js';
 
 /** Run the CLI with `argv` (without `node` and the script path); resolves to the exit code. */
@@ -19,6 +20,7 @@ export async function runCli(argv: readonly string[]): Promise<number> {
     .option('--url <url>', 'database URL, overriding the config')
     .option('-x <key=value>', 'argument passed to scripts (repeatable)', (value: string, previous: string[] = []) => [...previous, value])
     .option('--target <name>', 'one database of a multi-target config')
+    .addOption(lockTimeoutOption())
     .option('--all-targets', 'run on every target of the config (a summary per target at the end)')
     .option('--concurrency <n>', 'with --all-targets: targets run at once (default 4)')
     .option('--fail-fast', 'with --all-targets: start no new target after the first failure')

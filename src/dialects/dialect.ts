@@ -106,10 +106,48 @@ export interface RunHooks {
   verify?(session: Session, activity: RevisionActivity): Promise<void>;
 }
 
+/** What a run lock guards: one version table (so tenants in other schemas never wait on each other). */
+export interface LockScope {
+  /** The version table's name. */
+  readonly versionTable: string;
+  /** Its namespace (`dbSchema`); absent: the connection's default (PG `current_schema()`, MySQL the URL's database). */
+  readonly schema?: string;
+}
+
+/** Who holds a run lock, as far as the server can tell. */
+export interface LockHolder {
+  /** One line for the error message, e.g. `pid 4242 (postgres@127.0.0.1, application retort, since ...)`. */
+  readonly description: string;
+  /** The same facts, structured, for `--json`. */
+  readonly fields: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * The run lock of one database, on a connection of its own (never the run's session: a failing
+ * revision's ROLLBACK must not touch it, and it must survive the session's transactions). The
+ * core polls {@link RunLock.tryAcquire} with a backoff; the lock dies with its connection, so a
+ * killed process never leaves it held.
+ */
+export interface RunLock {
+  /** What is locked, for messages (`advisory lock 123`, `GET_LOCK('retort:db.retort_version')`, a file). */
+  readonly name: string;
+  /** Take the lock if it is free, without waiting; true when this handle now holds it. */
+  tryAcquire(): Promise<boolean>;
+  /** Who holds the lock now, when the server can tell. */
+  holder(): Promise<LockHolder | undefined>;
+  /** Release the lock (if held) and close the dedicated connection. Never throws. */
+  release(): Promise<void>;
+}
+
 /** The connection factory of a dialect. */
 export interface Connection {
   /** Run `fn` on one pinned connection, then release it. */
   withSession<T>(fn: (session: Session) => Promise<T>): Promise<T>;
+  /**
+   * Open the run lock for `scope` on a dedicated connection (not yet taken). Resolves to
+   * undefined when no other process can reach the database (SQLite `:memory:`).
+   */
+  openLock?(scope: LockScope): Promise<RunLock | undefined>;
   /** Close the pool / file. */
   close(): Promise<void>;
 }

@@ -4,6 +4,7 @@
  */
 import type { Command } from 'commander';
 import { commandContext, type CliHost, type CommandContext } from '../context.js';
+import { lockTimeoutOption } from '../lock-option.js';
 
 type Handler = (ctx: CommandContext, args: readonly unknown[], options: Record<string, unknown>) => Promise<number | void>;
 
@@ -66,16 +67,19 @@ export function registerCommands(program: Command, host: CliHost): void {
     .description('apply revisions')
     .option('--sql', 'print the SQL instead of running it ([FROM:]TO)')
     .option('--tag <tag>', 'an arbitrary tag passed to scripts')
+    .addOption(lockTimeoutOption())
     .action(action(host, async () => (await migrate()).upgrade));
   program.command('downgrade').argument('<target>', 'revision to downgrade to (e.g. -1, base)')
     .description('revert revisions; --sql needs FROM:TO')
     .option('--sql', 'print the SQL instead of running it (FROM:TO)')
     .option('--tag <tag>', 'an arbitrary tag passed to scripts')
+    .addOption(lockTimeoutOption())
     .action(action(host, async () => (await migrate()).downgrade));
   program.command('stamp').argument('<revs...>', 'revisions the database should hold')
     .description('set the version table without running scripts')
     .option('--purge', 'empty the version table first')
     .option('--sql', 'print the SQL instead of running it')
+    .addOption(lockTimeoutOption())
     .action(action(host, async () => (await migrate()).stamp));
 
   program.command('current').description('the revisions the database holds')

@@ -6,8 +6,9 @@
 import { CompiledQuery, Kysely, MysqlDialect } from 'kysely';
 import { createPool } from 'mysql2';
 import type { Pool, PoolConnection } from 'mysql2';
-import type { Connection, ConnectionUrl, Session } from '../dialect.js';
+import type { Connection, ConnectionUrl, LockScope, RunLock, Session } from '../dialect.js';
 import { connectError, endpointOf } from './errors.js';
+import { openMysqlLock } from './lock.js';
 
 /** A connection pool plus the server version read when it was opened. */
 class MysqlConnection implements Connection {
@@ -15,7 +16,16 @@ class MysqlConnection implements Connection {
     private readonly kysely: Kysely<any>,
     /** `SELECT VERSION()`, read once at connect; the compiler picks spellings by it. */
     readonly serverVersion: string,
+    /** The URL, for the run lock's own connection. */
+    private readonly url: ConnectionUrl,
+    /** The pool under `kysely`, ended by close() even when Kysely never used it. */
+    private readonly pool: Pool,
   ) {}
+
+  /** The run lock, on a connection of its own outside the pool (see lock.ts). */
+  openLock(scope: LockScope): Promise<RunLock> {
+    return openMysqlLock(this.url, scope);
+  }
 
   async withSession<T>(fn: (session: Session) => Promise<T>): Promise<T> {
     // Kysely's connection() holds one pooled connection until the callback settles.
@@ -37,6 +47,10 @@ class MysqlConnection implements Connection {
 
   async close(): Promise<void> {
     await this.kysely.destroy();
+    // Kysely ends the pool only if a query went through it; a run that failed before its first
+    // query (a lock timeout) would otherwise leave the connect-time connection open and the
+    // process alive. Ending an ended pool is harmless here (errors ignored).
+    await endQuietly(this.pool);
   }
 }
 
@@ -93,5 +107,5 @@ export async function connectMysql(url: ConnectionUrl): Promise<Connection> {
     throw connectError(error, url);
   }
   const kysely = new Kysely<any>({ dialect: new MysqlDialect({ pool }) });
-  return new MysqlConnection(kysely, serverVersion);
+  return new MysqlConnection(kysely, serverVersion, url, pool);
 }

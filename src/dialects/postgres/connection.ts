@@ -4,8 +4,9 @@
  */
 import { CompiledQuery, Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
-import type { Connection, ConnectionUrl, Session } from '../dialect.js';
+import type { Connection, ConnectionUrl, LockScope, Session } from '../dialect.js';
 import { connectionError } from './errors.js';
+import { openPostgresLock } from './lock.js';
 
 /** How long a connect may take before it fails, unless the URL says `connect_timeout` (seconds). */
 const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
@@ -37,6 +38,14 @@ function poolFor(url: ConnectionUrl): pg.Pool {
   // An idle client that the server drops emits 'error' on the pool; without a listener Node
   // would crash the process. The next query on that client fails anyway and is reported there.
   pool.on('error', () => undefined);
+  // A run killed mid-statement (SIGKILL during a long revision) leaves its backend running the
+  // statement, with the revision's transaction and its locks open, until the statement ends. A
+  // check interval makes the server notice the closed socket within a second, cancel, and roll
+  // back, so the next run is not blocked on the dead one's locks. PostgreSQL 14+; older servers
+  // reject the setting, which is then simply not set (the SET runs before any other query).
+  pool.on('connect', (client) => {
+    client.query('SET client_connection_check_interval = 1000').catch(() => undefined);
+  });
   return pool;
 }
 
@@ -69,6 +78,8 @@ export async function connectPostgres(url: ConnectionUrl): Promise<Connection> {
         }
       });
     },
+    // The run lock lives on a client of its own, outside the pool (see lock.ts).
+    openLock: (scope: LockScope) => openPostgresLock(url, scope),
     async close(): Promise<void> {
       // Ends the pool, closing every client; a session-level advisory lock dies with its client.
       await db.destroy();

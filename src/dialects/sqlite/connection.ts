@@ -9,6 +9,7 @@ import Database from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import { RetortError } from '../../errors.js';
 import type { Connection, ConnectionUrl, Session } from '../dialect.js';
+import { openSqliteLock } from './lock.js';
 
 /** The file path of a `sqlite:` URL: `sqlite:./a.db`, `sqlite:/abs/a.db`, `sqlite::memory:`. */
 export function sqlitePath(url: ConnectionUrl): string {
@@ -69,6 +70,8 @@ export async function connectSqlite(url: ConnectionUrl): Promise<Connection> {
       if (closed) throw new RetortError('ConnectionFailed', `The SQLite connection to ${path} is closed.`);
       return fn(session);
     },
+    // A lock file beside the database (see lock.ts); no other process can reach `:memory:`.
+    openLock: async () => (inMemory ? undefined : openSqliteLock(path)),
     async close(): Promise<void> {
       if (closed) return;
       closed = true;

@@ -1,0 +1,98 @@
+/**
+ * The MySQL / MariaDB run lock: a named user lock (`GET_LOCK`) on a connection of its own.
+ *
+ * Why a dedicated connection: a user lock belongs to the connection that took it, and the run's
+ * session may be killed or broken by a failing revision; the lock's connection stays idle, so when
+ * the process dies the server sees the socket close, ends the connection and frees the lock.
+ * Polled with `GET_LOCK(name, 0)` (no server-side wait), so the core decides the backoff and the
+ * timeout, and one waiting process never occupies a server thread in a blocking wait.
+ */
+import { createHash } from 'node:crypto';
+import mysql from 'mysql2/promise';
+import type { ConnectionUrl, LockHolder, LockScope, RunLock } from '../dialect.js';
+import { connectError, endpointOf } from './errors.js';
+
+/** MySQL limits user-lock names to 64 characters. */
+const MAX_LOCK_NAME = 64;
+
+/**
+ * The `GET_LOCK` name of a version table: `retort:<database>.<table>`; names longer than 64
+ * characters become `retort:` plus a sha256 prefix. Lock names are server-wide, hence the database.
+ */
+export function mysqlLockName(database: string, versionTable: string): string {
+  const plain = `retort:${database}.${versionTable}`;
+  if (plain.length <= MAX_LOCK_NAME) return plain;
+  return `retort:${createHash('sha256').update(plain).digest('hex').slice(0, MAX_LOCK_NAME - 'retort:'.length)}`;
+}
+
+interface ProcessRow {
+  readonly ID: number;
+  readonly USER: string | null;
+  readonly HOST: string | null;
+  readonly DB: string | null;
+  readonly TIME: number | null;
+}
+
+function describe(row: ProcessRow): LockHolder {
+  return {
+    description: `MySQL connection ${row.ID} (${row.USER ?? '?'}@${row.HOST ?? '?'}, database ${row.DB ?? 'none'}, connected ${row.TIME ?? '?'} s in its current state)`,
+    fields: { connectionId: row.ID, user: row.USER, host: row.HOST, database: row.DB },
+  };
+}
+
+/** Open the run lock of `scope` on a new connection. */
+export async function openMysqlLock(url: ConnectionUrl, scope: LockScope): Promise<RunLock> {
+  const { host, port } = endpointOf(url);
+  let conn: mysql.Connection;
+  try {
+    conn = await mysql.createConnection({
+      host,
+      port,
+      ...(url.user === undefined ? {} : { user: url.user }),
+      ...(url.password === undefined ? {} : { password: url.password }),
+      ...(url.database === undefined || url.database === '' ? {} : { database: url.database }),
+      connectTimeout: 10_000,
+    });
+  } catch (error) {
+    throw connectError(error, url);
+  }
+  // An idle connection the server drops emits 'error'; the lock died with it.
+  conn.on('error', () => undefined);
+  let name: string;
+  try {
+    const [rows] = await conn.query('SELECT DATABASE() AS db');
+    const database = scope.schema ?? String((rows as Array<{ db: unknown }>)[0]?.db ?? '');
+    name = mysqlLockName(database, scope.versionTable);
+  } catch (error) {
+    conn.destroy();
+    throw connectError(error, url);
+  }
+  let held = false;
+  return {
+    name: `GET_LOCK('${name}')`,
+    async tryAcquire() {
+      // 1: taken; 0: held by another connection; NULL: an error (treated as not taken).
+      const [rows] = await conn.query('SELECT GET_LOCK(?, 0) AS got', [name]);
+      held = Number((rows as Array<{ got: unknown }>)[0]?.got) === 1;
+      return held;
+    },
+    async holder() {
+      try {
+        const [used] = await conn.query('SELECT IS_USED_LOCK(?) AS id', [name]);
+        const id = (used as Array<{ id: unknown }>)[0]?.id;
+        if (id === null || id === undefined) return undefined;
+        const [rows] = await conn.query('SELECT ID, USER, HOST, DB, TIME FROM information_schema.PROCESSLIST WHERE ID = ?', [id]);
+        const row = (rows as ProcessRow[])[0];
+        // PROCESSLIST shows only the user's own connections without the PROCESS privilege.
+        return row === undefined ? { description: `MySQL connection ${String(id)}`, fields: { connectionId: Number(id) } } : describe(row);
+      } catch {
+        return undefined;
+      }
+    },
+    async release() {
+      if (held) await conn.query('DO RELEASE_LOCK(?)', [name]).catch(() => undefined);
+      held = false;
+      await conn.end().catch(() => conn.destroy());
+    },
+  };
+}

@@ -1,0 +1,105 @@
+/**
+ * The PostgreSQL run lock: a session-level advisory lock on a connection of its own.
+ *
+ * Why a dedicated connection: the run's session issues BEGIN/ROLLBACK as text and may be broken
+ * by a failing revision; a session-level lock there would be tied to that. A connection that
+ * does nothing but hold the lock stays idle, so when the process dies the server sees the socket
+ * close at once, ends the backend and drops the lock with it.
+ *
+ * Why polling with `pg_try_advisory_lock` rather than a blocking `pg_advisory_lock`: a waiter
+ * blocked inside the server is a running statement with a live snapshot, and
+ * `CREATE INDEX CONCURRENTLY` in the holder's run waits for every older transaction to finish
+ * before it can complete: the holder waits for the waiter, the waiter for the holder, and the
+ * run stalls (at best until the deadlock detector cancels one side). A try-lock returns at once
+ * and leaves nothing running between attempts, so CIC never waits on a retort waiter.
+ */
+import { createHash } from 'node:crypto';
+import pg from 'pg';
+import type { ConnectionUrl, LockHolder, LockScope, RunLock } from '../dialect.js';
+import { connectionError } from './errors.js';
+
+/**
+ * The advisory-lock key of a version table: the first 63 bits of sha256 of
+ * `retort:<schema>.<table>`, as a decimal string (a positive bigint). Advisory locks are
+ * per database already; the schema in the key keeps tenants of one database apart.
+ */
+export function postgresLockKey(schema: string, versionTable: string): string {
+  const digest = createHash('sha256').update(`retort:${schema}.${versionTable}`).digest();
+  return (digest.readBigUInt64BE(0) & 0x7fff_ffff_ffff_ffffn).toString();
+}
+
+/** The holder of advisory lock `key` in the current database, joined with its backend's activity. */
+const HOLDER_SQL = `
+SELECT a.pid, a.usename, host(a.client_addr) AS client_addr, a.application_name, a.backend_start
+  FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+ WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1
+   AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+   AND ((l.classid::bigint << 32) | l.objid::bigint) = $1::bigint
+ LIMIT 1`;
+
+interface HolderRow {
+  readonly pid: number;
+  readonly usename: string | null;
+  readonly client_addr: string | null;
+  readonly application_name: string | null;
+  readonly backend_start: Date | null;
+}
+
+function describe(row: HolderRow): LockHolder {
+  const where = `${row.usename ?? '?'}@${row.client_addr ?? 'local socket'}`;
+  const app = row.application_name ? `, application '${row.application_name}'` : '';
+  const since = row.backend_start ? `, connected since ${row.backend_start.toISOString()}` : '';
+  return {
+    description: `PostgreSQL backend pid ${row.pid} (${where}${app}${since})`,
+    fields: {
+      pid: row.pid,
+      user: row.usename,
+      clientAddr: row.client_addr,
+      applicationName: row.application_name,
+      backendStart: row.backend_start?.toISOString() ?? null,
+    },
+  };
+}
+
+/** Open the run lock of `scope` on a new client (application_name 'retort', so holders are recognisable). */
+export async function openPostgresLock(url: ConnectionUrl, scope: LockScope): Promise<RunLock> {
+  const client = new pg.Client({ connectionString: url.raw, application_name: url.params['application_name'] ?? 'retort' });
+  // A dropped idle connection emits 'error'; the lock is gone with it, and the run's own session
+  // reports the failure if the server went away.
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+  } catch (error) {
+    await client.end().catch(() => undefined);
+    throw connectionError(error, url);
+  }
+  let key: string;
+  try {
+    // Without dbSchema, the version table lives in the connection's current schema.
+    const schema = scope.schema ?? (await client.query<{ s: string }>('SELECT current_schema() AS s')).rows[0]?.s ?? 'public';
+    key = postgresLockKey(schema, scope.versionTable);
+  } catch (error) {
+    await client.end().catch(() => undefined);
+    throw connectionError(error, url);
+  }
+  let held = false;
+  return {
+    name: `advisory lock ${key}`,
+    async tryAcquire() {
+      const { rows } = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1::bigint) AS ok', [key]);
+      held = rows[0]?.ok === true;
+      return held;
+    },
+    async holder() {
+      const { rows } = await client.query<HolderRow>(HOLDER_SQL, [key]).catch(() => ({ rows: [] as HolderRow[] }));
+      return rows[0] === undefined ? undefined : describe(rows[0]);
+    },
+    async release() {
+      // Unlock explicitly, then close: closing alone would release it too, but an explicit
+      // unlock frees it before the socket teardown completes.
+      if (held) await client.query('SELECT pg_advisory_unlock($1::bigint)', [key]).catch(() => undefined);
+      held = false;
+      await client.end().catch(() => undefined);
+    },
+  };
+}
