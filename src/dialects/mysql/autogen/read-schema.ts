@@ -1,7 +1,7 @@
 /**
  * The whole schema from `information_schema` in a fixed number of bulk queries, whatever the number
- * of tables: TABLES (the list, then filtered), COLUMNS, STATISTICS, REFERENTIAL_CONSTRAINTS,
- * KEY_COLUMN_USAGE (only for the tables that have foreign keys) and CHECK_CONSTRAINTS. The rows
+ * of tables: TABLES (the list, then filtered), COLUMNS, STATISTICS, TABLE_CONSTRAINTS, and only for
+ * the tables it names, REFERENTIAL_CONSTRAINTS, KEY_COLUMN_USAGE and CHECK_CONSTRAINTS. The rows
  * are grouped by table and mapped by {@link mapMysqlTable}, as the one-table reader does.
  */
 import type { SchemaModel, TableSpec } from '../../../schema/model.js';
@@ -35,7 +35,7 @@ function filterOn(schemaColumn: string, tableColumn: string, schemas: readonly s
 }
 
 /** CHECK_CONSTRAINTS of the listed tables: MariaDB has TABLE_NAME there; MySQL needs TABLE_CONSTRAINTS. */
-function checkSql(server: ServerInfo, names: readonly string[] | undefined, schemas: readonly string[]): Filter {
+function checkSql(server: ServerInfo, names: readonly string[], schemas: readonly string[]): Filter {
   if (server.flavour === 'mariadb') {
     const f = filterOn('CONSTRAINT_SCHEMA', 'TABLE_NAME', schemas, names);
     return {
@@ -67,8 +67,8 @@ function byTable<R extends Owned>(rows: readonly R[]): Map<string, R[]> {
   return out;
 }
 
-/** Foreign keys: the (cheap) REFERENTIAL_CONSTRAINTS first; KEY_COLUMN_USAGE only for tables that have some. */
-async function readForeignKeys(session: Session, schemas: readonly string[], names: readonly string[] | undefined): Promise<Map<string, ForeignKeyRow[]>> {
+/** Foreign keys of the tables `names` (those TABLE_CONSTRAINTS says have some): their rules, then their columns. */
+async function readForeignKeys(session: Session, schemas: readonly string[], names: readonly string[]): Promise<Map<string, ForeignKeyRow[]>> {
   const rf = filterOn('CONSTRAINT_SCHEMA', 'TABLE_NAME', schemas, names);
   const refs = await session.query<ReferenceRow>(
     `SELECT CONSTRAINT_SCHEMA AS s, TABLE_NAME AS t, CONSTRAINT_NAME AS name, UPDATE_RULE AS onUpdate, DELETE_RULE AS onDelete
@@ -78,8 +78,7 @@ async function readForeignKeys(session: Session, schemas: readonly string[], nam
   const out = new Map<string, ForeignKeyRow[]>();
   if (refs.length === 0) return out;
   const rules = new Map(refs.map((r) => [`${key(r.s, r.t)}\u0000${r.name}`, r]));
-  const withKeys = [...new Set(refs.map((r) => r.t))];
-  const kf = filterOn('TABLE_SCHEMA', 'TABLE_NAME', schemas, withKeys);
+  const kf = filterOn('TABLE_SCHEMA', 'TABLE_NAME', schemas, names);
   const columns = await session.query<KeyColumnRow>(
     `SELECT TABLE_SCHEMA AS s, TABLE_NAME AS t, CONSTRAINT_NAME AS name, COLUMN_NAME AS col, REFERENCED_TABLE_SCHEMA AS refSchema,
             REFERENCED_TABLE_NAME AS refTable, REFERENCED_COLUMN_NAME AS refCol
@@ -149,9 +148,20 @@ export async function readMysqlSchema(session: Session, options: ReadSchemaOptio
        FROM information_schema.STATISTICS WHERE ${cf.sql} ORDER BY s, t, INDEX_NAME, SEQ_IN_INDEX`,
     cf.params,
   ));
-  const foreignKeys = await readForeignKeys(session, schemas, names);
-  const cq = checkSql(server, names, schemas);
-  const checks = byTable(await session.query<Owned & CheckRow>(cq.sql, cq.params));
+  // One pass over TABLE_CONSTRAINTS says which tables have foreign keys or checks; the queries for
+  // those then name only these tables (each full pass re-opens every table's definition).
+  const tf = filterOn('TABLE_SCHEMA', 'TABLE_NAME', schemas, names);
+  const constrained = await session.query<Owned & { type: string }>(
+    `SELECT DISTINCT TABLE_SCHEMA AS s, TABLE_NAME AS t, CONSTRAINT_TYPE AS type FROM information_schema.TABLE_CONSTRAINTS
+      WHERE ${tf.sql} AND CONSTRAINT_TYPE IN ('FOREIGN KEY', 'CHECK')`,
+    tf.params,
+  );
+  const tablesWith = (type: string) => [...new Set(constrained.filter((r) => r.type === type).map((r) => r.t))];
+  const withKeys = tablesWith('FOREIGN KEY');
+  const withChecks = tablesWith('CHECK');
+  const foreignKeys = withKeys.length === 0 ? new Map<string, ForeignKeyRow[]>() : await readForeignKeys(session, schemas, withKeys);
+  const cq = checkSql(server, withChecks, schemas);
+  const checks = withChecks.length === 0 ? new Map<string, CheckRow[]>() : byTable(await session.query<Owned & CheckRow>(cq.sql, cq.params));
 
   const tables: TableSpec[] = kept.map((row) => {
     const k = key(row.s, row.t);
