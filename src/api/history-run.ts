@@ -17,6 +17,7 @@ import {
 } from '../runtime/history-table.js';
 import { preflight } from '../runtime/integrity.js';
 import type { RevisionGraph, StampStep } from '../script/graph/index.js';
+import { passwordOf } from '../util/redact.js';
 
 /** Where the target's history table lives (`historyTable` in `dbSchema`, like the version table). */
 export function historyTableOf(target: ResolvedTarget): HistoryTableRef {
@@ -46,6 +47,7 @@ export async function recorderFor(dialect: Dialect, channel: Channel, target: Re
     transactional: dialect.capabilities.transactionalDdl && target.transaction !== 'none',
     checksumOf: checksumLookup(graph),
     version: await retortVersion(),
+    secrets: [passwordOf(target.url) ?? ''].filter((s) => s !== ''),
   });
 }
 

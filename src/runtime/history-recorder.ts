@@ -15,6 +15,7 @@
  */
 import type { Dialect } from '../dialects/dialect.js';
 import type { MigrationStep } from '../script/graph/index.js';
+import { redactSecrets } from '../util/redact.js';
 import type { Channel } from './channel.js';
 import { insertHistorySql, updateRunningSql, type HistoryTableRef } from './history-table.js';
 
@@ -29,6 +30,8 @@ export interface HistoryRecorderOptions {
   readonly checksumOf: (revision: string) => Promise<string | null>;
   /** retort's version, for the row. */
   readonly version: string;
+  /** Passwords to mask in the error text the row keeps (the target's, from its URL). */
+  readonly secrets?: readonly string[];
 }
 
 /** The history rows of one run. */
@@ -74,7 +77,9 @@ export class HistoryRecorder {
    * statements that stayed committed. Never throws: the run's own error matters more, and a
    * connection that is gone cannot take the row anyway (a `running` row then tells the story).
    */
-  async fail(step: MigrationStep, committed: number, durationMs: number, message: string): Promise<void> {
+  async fail(step: MigrationStep, committed: number, durationMs: number, error: string): Promise<void> {
+    // A driver's message can quote a connection string: the table is read by people and tools.
+    const message = redactSecrets(error, this.options.secrets ?? []);
     try {
       const duration = this.options.channel.offline ? null : durationMs;
       if (this.running === step.revision) {

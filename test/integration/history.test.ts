@@ -158,6 +158,21 @@ describe.each(DIALECTS)('history on %s', (dialect) => {
     expect((await failure(project.retort.resolve('ccc333', 'applied'))).code).toBe('BadArgument');
   });
 
+  it.runIf(dialect === 'postgres')('keeps no password in the error text of a failed row', async () => {
+    // Trust authentication accepts any password, so the URL can carry one.
+    const url = new URL(db.url);
+    url.password = 'S3cret-pw!';
+    project = createTestProject({ url: url.toString() }, [
+      { id: 'leaky1', down: null, upgrade: `  throw new Error('cannot reach ${url.toString()} (password S3cret-pw!)');` },
+    ]);
+    await failure(project.retort.upgrade('head'));
+    const row = (await history(db)).at(-1)!;
+    expect(row.status).toBe('failed');
+    expect(row.error).toContain('cannot reach');
+    expect(row.error).not.toContain('S3cret-pw');
+    expect(row.error).not.toContain(encodeURIComponent('S3cret-pw!'));
+  });
+
   it('refuses to upgrade over an applied revision whose file changed, until it is accepted', async () => {
     const revC: RevisionSpec = { id: 'ccc333', down: 'bbb222', message: 'create c', upgrade: table('t_c'), imports: ['integer', 'varchar'] };
     project = createTestProject({ url: db.url }, [revA, revB]);
