@@ -119,12 +119,15 @@ describe('PostgreSQL autogenerate round trip', () => {
     expect(checkRow).toMatchObject({ kind: 'check', condition: expect.stringContaining('ANY') });
   });
 
-  it('a serial column made by hand reads as auto-increment without a default', async () => {
-    await pg.exec('CREATE TABLE shop.legacy (id serial PRIMARY KEY, n int4 DEFAULT 0)');
+  it('a serial column made by hand reads as auto-increment without a default; a generated one has none either', async () => {
+    await pg.exec('CREATE TABLE shop.legacy (id serial PRIMARY KEY, n int4 DEFAULT 0, g int4 GENERATED ALWAYS AS (n * 2) STORED)');
     const legacy = (await pg.read({ schemas: ['shop'] })).tables.find((t) => t.name === 'legacy');
     expect(legacy?.schema).toBeUndefined();
     expect(legacy?.columns[0]?.spec).toMatchObject({ autoIncrement: true, nullable: false, type: { kind: 'integer' } });
     expect(legacy?.columns[0]?.spec.default).toBeUndefined();
+    expect(legacy?.columns[1]?.spec.default).toEqual({ kind: 'literal', value: 0 });
+    // A generated column's expression is not a default (an upgrade could not create it as one).
+    expect(legacy?.columns[2]?.spec.default).toBeUndefined();
     await pg.exec('DROP TABLE shop.legacy');
   });
 

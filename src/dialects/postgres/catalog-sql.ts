@@ -24,8 +24,9 @@ SELECT a.attrelid AS relid, a.attnum AS num, a.attname AS name, t.typname, t.typ
        ) END AS enum_values,
        a.attnotnull AS not_null, a.attidentity AS identity,
        -- A default cannot name a column, so it deparses without its table (relid 0): seven times
-       -- faster, as no relation context is built per row. A generated column's expression can.
-       CASE WHEN a.attgenerated = '' THEN pg_get_expr(d.adbin, 0) ELSE pg_get_expr(d.adbin, d.adrelid) END AS default_sql,
+       -- faster, as no relation context is built per row. A generated column's expression is
+       -- not a default (the model has no generated columns): it is left out.
+       CASE WHEN a.attgenerated = '' THEN pg_get_expr(d.adbin, 0) END AS default_sql,
        ds.description AS comment
 FROM unnest($1::oid[]) AS rel(oid)
 JOIN pg_catalog.pg_attribute a ON a.attrelid = rel.oid
