@@ -57,7 +57,8 @@ export async function checkOrFail(project: Project): Promise<CheckResult> {
  * {@link FleetMethods.forEachTarget}).
  */
 export function fleetMethods<R>(options: RetortOptions, bind: (project: Project) => R): FleetMethods<R> {
-  const all = async <T>(operation: (project: Project) => Promise<T>, fleet: FleetOptions = {}) => runFleet(await openFleet(options), operation, fleet);
+  const all = async <T>(operation: (project: Project) => Promise<T>, fleet: FleetOptions = {}) =>
+    runFleet(await openFleet(options), operation, { ...fleet, signal: fleet.signal ?? options.signal });
   return {
     upgradeAll: (target = 'head', opts = {}) => all((p) => migrate.upgrade(p, target, opts, options), opts),
     downgradeAll: (target, opts = {}) => all((p) => migrate.downgrade(p, target, opts, options), opts),

@@ -16,6 +16,7 @@ import { isRetortError, type ErrorCode, type ErrorKind } from '../errors.js';
 import type { StepResult } from '../runtime/steps.js';
 import { scanVersionDirectories } from '../script/directory.js';
 import { RevisionGraph } from '../script/graph/index.js';
+import type { RetortOptions } from './options.js';
 import type { Project } from './project.js';
 
 /** The default number of targets run at once: small, so a fleet run never floods a server. */
@@ -29,6 +30,11 @@ export interface FleetOptions {
   readonly failFast?: boolean;
   /** Progress of the run (a target started or finished), for displays. */
   readonly onProgress?: (event: FleetEvent) => void;
+  /**
+   * Aborting it (Ctrl-C) starts no new target: the rest are `skipped`. The running ones see the
+   * same signal through {@link RetortOptions.signal} and stop as a single run does.
+   */
+  readonly signal?: AbortSignal | undefined;
 }
 
 /** A failure of one target, as JSON can carry it. */
@@ -130,7 +136,7 @@ export async function runFleet<T>(projects: readonly Project[], operation: (proj
     while (next < projects.length) {
       const index = next++;
       const project = projects[index]!;
-      if (stop) {
+      if (stop || options.signal?.aborted === true) {
         results[index] = skipped(project.target.name);
         counts.skipped++;
         continue;

@@ -28,7 +28,7 @@ export function statusLine(counts: FleetCounts): string {
 
 /** One line about a finished target: `ok <base> -> 1a2b (20 steps, 812 ms)` or the error. */
 export function targetLine(result: FleetTargetResult): string {
-  if (result.status === 'skipped') return 'skipped (--fail-fast)';
+  if (result.status === 'skipped') return 'skipped (not started: --fail-fast or interrupted)';
   const ms = `${Math.round(result.durationMs)} ms`;
   if (result.status === 'failed') {
     const message = (result.error?.message ?? 'failed').split('\n')[0];

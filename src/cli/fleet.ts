@@ -74,7 +74,7 @@ export async function runFleetCommand(ctx: CommandContext, command: Command, arg
   const operation = await operationOf(command.name(), args, options, run);
   const projects = await openFleet(run);
   const started = Date.now();
-  const result = await runFleet(projects, operation, { ...settings, onProgress: (event) => progress.onEvent(event) });
+  const result = await runFleet(projects, operation, { ...settings, signal: run.signal, onProgress: (event) => progress.onEvent(event) });
   progress.finish(countsOf(result));
   ctx.output.result(fleetJson(result), () => summary(result, Date.now() - started, command.name() === 'heads' ? shortLine : historyLine));
   if (result.ok) return EXIT_CODES.ok;

@@ -42,6 +42,15 @@ describe('runFleet', () => {
     expect(fast.ok).toBe(false);
   });
 
+  it('starts no new target once its signal is aborted', async () => {
+    const controller = new AbortController();
+    const result = await runFleet(projects(5), async (p) => {
+      if (p.target.name === 't1') controller.abort('SIGINT');
+      return p.target.name;
+    }, { concurrency: 1, signal: controller.signal });
+    expect(result.targets.map((t) => t.status)).toEqual(['ok', 'ok', 'skipped', 'skipped', 'skipped']);
+  });
+
   it('takes the exit kind of the first failed target in config order, not in time', async () => {
     const result = await runFleet(projects(3), async (p) => {
       if (p.target.name === 't0') { await sleep(20); throw new RetortError('UnknownRevision', 'x'); }
