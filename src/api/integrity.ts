@@ -44,6 +44,11 @@ export interface ResolveResult {
   readonly current: readonly string[];
 }
 
+/** accept and resolve write the history and the version table: under the run lock, like a run (and never during one). */
+function lockOf(project: Project, run: RetortOptions) {
+  return { lock: { timeoutSeconds: run.lockTimeout ?? project.target.lockTimeoutSeconds } };
+}
+
 /** The history rows, newest first (an empty list when the table does not exist; creates nothing). */
 export async function appliedHistory(project: Project): Promise<AppliedHistoryResult> {
   return withDatabase(project.target, async ({ dialect, session }) => {
@@ -70,7 +75,7 @@ async function atomically<T>(dialect: Dialect, channel: Channel, body: () => Pro
  * Record the current hash of an applied revision's file (a person decided the database matches
  * it). Refuses a revision the database does not hold: its hash is recorded when it runs.
  */
-export async function accept(project: Project, spec: string, _run: RetortOptions = {}): Promise<AcceptResult> {
+export async function accept(project: Project, spec: string, run: RetortOptions = {}): Promise<AcceptResult> {
   const graph = await project.graph();
   const revision = graph.resolve(spec);
   const checksum = await fileChecksum(revision.path);
@@ -88,7 +93,7 @@ export async function accept(project: Project, spec: string, _run: RetortOptions
     const previous = recordedChecksums(rows).get(revision.revision) ?? null;
     await channel.run(await row(dialect, project, { revision: revision.revision, direction: 'up', checksum, status: 'accepted', statements: 0 }));
     return { target: project.target.name, revision: revision.revision, file: revision.path, previous, checksum };
-  });
+  }, lockOf(project, run));
 }
 
 /**
@@ -96,7 +101,7 @@ export async function accept(project: Project, spec: string, _run: RetortOptions
  * effect is complete, and the version table moves as if it had run (unless it already had moved);
  * `rolled-back`: the person undid it, and the version table stays.
  */
-export async function resolve(project: Project, spec: string, resolution: 'applied' | 'rolled-back', _run: RetortOptions = {}): Promise<ResolveResult> {
+export async function resolve(project: Project, spec: string, resolution: 'applied' | 'rolled-back', run: RetortOptions = {}): Promise<ResolveResult> {
   const graph = await project.graph();
   const revision = graph.resolve(spec);
   const versionTable = { name: project.target.versionTable, ...(project.target.dbSchema === undefined ? {} : { schema: project.target.dbSchema }) };
@@ -121,7 +126,7 @@ export async function resolve(project: Project, spec: string, resolution: 'appli
       }));
     });
     return { target: project.target.name, revision: revision.revision, resolution, direction, current: heads };
-  });
+  }, lockOf(project, run));
 }
 
 /**
