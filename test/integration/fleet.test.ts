@@ -9,6 +9,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fleetExitKind } from '../../src/api/fleet.js';
 import { createRetort } from '../../src/index.js';
 import { MYSQL_ADMIN_URL, createTestDatabase, rawQuery, type TestDatabase } from '../support/databases.js';
 import { createTestProject, type RevisionSpec, type TestProject } from '../support/project.js';
@@ -163,13 +164,18 @@ describe('SQLite: one file per tenant from a computed targets function', () => {
     // A function that lists tenants at run time (here from -x, as a query would from a catalog).
     writeFileSync(join(project.dir, 'retort.config.mjs'), `export default {
   migrations: './migrations',
+  schema: './schema.ts',
   targets: ({ xArgs }) => (xArgs.tenants ?? 'acme,globex,initech').split(',').map((t) => ({ name: t, url: 'sqlite:./tenants/' + t + '.db' })),
 };
+`);
+    writeFileSync(join(project.dir, 'schema.ts'), `import { defineSchema, table, integer, varchar } from 'retort-migrate';
+const columns = () => ({ id: integer().primaryKey(), name: varchar(20) });
+export default defineSchema({ t0: table('t0', columns()), t1: table('t1', columns()), t2: table('t2', columns()) });
 `);
   });
   afterAll(() => project?.cleanup());
 
-  it('upgrades each tenant file, downgrades them all, and reports per target', async () => {
+  it('upgrades each tenant file, downgrades them all, checks them, and reports per target', async () => {
     const { mkdirSync } = await import('node:fs');
     mkdirSync(join(project.dir, 'tenants'));
     const retort = createRetort({ cwd: project.dir, config: 'retort.config.mjs' });
@@ -184,6 +190,10 @@ describe('SQLite: one file per tenant from a computed targets function', () => {
     }
     const down = await retort.downgradeAll('-1');
     expect(down.targets.map((t) => [t.from, t.current])).toEqual(Array(3).fill([[revId(2)], [revId(1)]]));
+    // Behind head (and missing t2): every tenant fails `check` with the kind that exits 3.
+    const checked = await retort.checkAll();
+    expect(checked.targets.map((t) => [t.status, t.error?.code, t.error?.kind, t.error?.fields['notAtHead']])).toEqual(Array(3).fill(['failed', 'CheckFailed', 'check', true]));
+    expect(fleetExitKind(checked)).toBe('check');
     const only = await createRetort({ cwd: project.dir, config: 'retort.config.mjs', x: { tenants: 'acme' } }).currentAll();
     expect(only.targets.map((t) => [t.target, t.current])).toEqual([['acme', [revId(1)]]]);
   }, 30_000);
