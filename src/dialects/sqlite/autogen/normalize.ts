@@ -11,7 +11,11 @@ import { enumValues } from '../introspect-map.js';
 const INTEGERS = new Set(['smallint', 'integer', 'bigint']);
 
 function normalizeColumn(column: NamedColumn, enumChecks: ReadonlyMap<string, readonly string[]>): NamedColumn {
-  const { comment: _comment, type: _type, ...rest } = column.spec;
+  const { spec: declared } = column;
+  const widerKey = declared.primaryKey && declared.autoIncrement && declared.type.kind !== 'integer' && INTEGERS.has(declared.type.kind);
+  // Most columns are already as SQLite stores them: keep them as they are (this runs per column per check).
+  if (declared.comment === undefined && !declared.unsigned && !widerKey && declared.type.kind !== 'enum' && enumChecks.size === 0) return column;
+  const { comment: _comment, type: _type, ...rest } = declared;
   const spec: Partial<ColumnSpec> = { ...rest, unsigned: false };
   let type = column.spec.type;
   // The compiler writes INTEGER for any auto-increment key (BIGINT PRIMARY KEY AUTOINCREMENT is an error).
