@@ -81,9 +81,15 @@ export class RevisionGraph {
     return this.view(node);
   }
 
-  /** Every revision a spec names: several for `heads`, none for `base`. */
+  /**
+   * Every revision a spec names: several for `heads`, none for `base`. A relative spec that walks
+   * off the graph (`-99` on three revisions) is `RelativeOutOfRange`, not nothing: `show -99`
+   * printed nothing and `revision --head -99` started a new base.
+   */
   resolveAll(spec: string): Revision[] {
-    return this.resolver.getRevisions(checkTarget(spec)).filter(isNode).map((n) => this.view(n));
+    const walked = this.resolver.getRevisions(checkTarget(spec));
+    if (walked.includes(null)) throw fail.relativeOutOfRange(spec, 'walks past the base');
+    return walked.filter(isNode).map((n) => this.view(n));
   }
 
   /**
