@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BIN, retort } from '../support/cli.js';
-import { createTestDatabase, type TestDatabase } from '../support/databases.js';
+import { createTestDatabase, type TestDatabase, type TestDialect } from '../support/databases.js';
 import { createTestProject, type RevisionSpec, type TestProject } from '../support/project.js';
 
 /**
@@ -35,6 +35,8 @@ interface Row {
   readonly prepare?: (p: TestProject, db: TestDatabase) => void;
   /** Run in a fresh empty folder instead of the project. */
   readonly cwdEmpty?: boolean;
+  /** The project's database (default: SQLite). */
+  readonly dialect?: TestDialect;
 }
 
 const path = (p: TestProject, spec: RevisionSpec) => join(p.dir, 'migrations', `${spec.id}_${(spec.message ?? 'rev').replace(/\W+/g, '_')}.ts`);
@@ -130,6 +132,16 @@ const rows: Row[] = [
       statement: 'SELEC broken', statementIndex: 2, statementsApplied: 1,
     }),
   },
+  ...(['postgres', 'mysql'] as const).map((dialect): Row => ({
+    name: `a script whose second statement fails (${dialect})`, dialect,
+    revisions: [A, { id: 'eeee0005', down: 'aaaa0001', message: 'fails', upgrade: "  await op.execute('CREATE TABLE t2 (id INTEGER)');\n  await op.execute('SELEC broken');" }],
+    args: ['upgrade', 'head'],
+    code: 'MigrationFailed', exit: 1,
+    fields: (p) => ({
+      revision: 'eeee0005', direction: 'up', file: path(p, { id: 'eeee0005', message: 'fails' }),
+      statement: 'SELEC broken', statementIndex: 2, statementsApplied: 1,
+    }),
+  })),
   {
     name: 'a script that throws between statements',
     revisions: [A, { id: 'eeee0005', down: 'aaaa0001', message: 'throws', upgrade: "  await op.execute('CREATE TABLE t2 (id INTEGER)');\n  throw new Error('boom');" }],
@@ -145,15 +157,15 @@ describe('errors carry a stable code and structured fields in --json', () => {
     for (const fn of cleanups.splice(0)) await fn();
   });
 
-  async function project(revisions: readonly RevisionSpec[]): Promise<{ p: TestProject; db: TestDatabase }> {
-    const db = await createTestDatabase('sqlite');
+  async function project(revisions: readonly RevisionSpec[], dialect: TestDialect = 'sqlite'): Promise<{ p: TestProject; db: TestDatabase }> {
+    const db = await createTestDatabase(dialect);
     const p = createTestProject({ url: db.url }, revisions);
     cleanups.push(() => p.cleanup(), () => db.drop());
     return { p, db };
   }
 
   it.each(rows.map((r) => [r.name, r] as const))('%s', async (_name, row) => {
-    const { p, db } = await project(row.revisions);
+    const { p, db } = await project(row.revisions, row.dialect);
     row.prepare?.(p, db);
     let cwd = p.dir;
     if (row.cwdEmpty) {
@@ -167,7 +179,12 @@ describe('errors carry a stable code and structured fields in --json', () => {
     const body = run.json<{ error: Record<string, unknown> }>();
     expect(Object.keys(body), what).toEqual(['error']);
     expect(body.error, what).toMatchObject({ code: row.code, message: expect.any(String), ...row.fields(p) });
-    // Text mode: the same code on stderr, nothing on stdout.
+    // Text mode: the same code on stderr, nothing on stdout. On a fresh project: a failed run on
+    // MariaDB leaves a failure to resolve, and the next run refuses (UnresolvedFailure).
+    if (row.dialect !== undefined && row.dialect !== 'sqlite' && !row.cwdEmpty) {
+      const fresh = await project(row.revisions, row.dialect);
+      cwd = fresh.p.dir;
+    }
     const text = retort(cwd, row.args);
     expect(text.code).toBe(row.exit);
     expect(text.stderr).toContain(`[${row.code}]`);
@@ -175,6 +192,24 @@ describe('errors carry a stable code and structured fields in --json', () => {
     // Bad input writes nothing: no revision file, above all none outside migrations/.
     if (row.exit === 2) expect(readdirSync(join(p.dir, 'migrations')).sort()).toEqual(before);
     expect(existsSync(join(p.dir, '..', 'evil.ts'))).toBe(false);
+  });
+
+  it('hostile targets on the command line: an input error in JSON, exit 2, for every command that takes one', async () => {
+    const { p } = await project([A, B]);
+    const targets = ['+1e309', '-99999999999999999999', '../../etc/passwd', 'aaaa\u202e0001\u{1F600}@head', 'x'.repeat(600)];
+    const inputCodes = ['UnknownRevision', 'BadTarget', 'RelativeOutOfRange', 'RangeNotAllowed', 'AmbiguousRevision', 'RangeNotAncestor'];
+    for (const target of targets) {
+      const commands = [['upgrade', target], ['downgrade', target], ['stamp', target], ['show', target], ['history', '-r', target]];
+      // Alembic's answer to `stamp -N` past the base is base (a walk off the graph is base there).
+      for (const args of commands.filter((c) => !(c[0] === 'stamp' && target.startsWith('-')))) {
+        const run = retort(p.dir, ['--json', ...args]);
+        const what = `${JSON.stringify(args)}: ${run.stdout}${run.stderr}`;
+        expect(run.code, what).toBe(2);
+        expect(inputCodes, what).toContain(run.json().error.code);
+      }
+    }
+    // Nothing ran: the database holds no version row.
+    expect(retort(p.dir, ['--json', 'current']).json()).toEqual({ current: [] });
   });
 
   it('lock timeout: LockTimeout, exit 4, the target, the lock and the timeout as fields', async () => {
