@@ -108,7 +108,8 @@ describe('PostgreSQL: the userdata walkthrough', () => {
       const tables = await rawQuery<{ table_schema: string; table_name: string }>(db,
         "SELECT table_schema, table_name FROM information_schema.tables WHERE table_schema IN ('tenant_a', 'Tenant B', 'public') ORDER BY 1, 2");
       expect(tables.map((t) => `${t.table_schema}.${t.table_name}`)).toEqual([
-        'Tenant B.books', 'Tenant B.retort_version', 'tenant_a.books', 'tenant_a.retort_version',
+        // The history table lives with the version table, in each tenant's schema.
+        'Tenant B.books', 'Tenant B.retort_history', 'Tenant B.retort_version', 'tenant_a.books', 'tenant_a.retort_history', 'tenant_a.retort_version',
       ]);
       expect(retort(other.dir, ['downgrade', 'base']).code).toBe(0);
       expect(await rawQuery(db, 'SELECT version_num FROM tenant_a.retort_version')).toEqual([{ version_num: '1975ea83b712' }]);
