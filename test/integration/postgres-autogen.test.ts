@@ -13,6 +13,7 @@ import {
 import { check, foreignKey, index, primaryKey, unique } from '../../src/schema/extras.js';
 import { table } from '../../src/schema/table.js';
 import type { SchemaModel } from '../../src/schema/model.js';
+import { postgresAutogen } from '../../src/dialects/postgres/autogen/index.js';
 import { openPg, pgDiff } from '../support/pg-autogen.js';
 import type { PgFixture } from '../support/pg-autogen.js';
 
@@ -129,6 +130,20 @@ describe('PostgreSQL autogenerate round trip', () => {
     // A generated column's expression is not a default (an upgrade could not create it as one).
     expect(legacy?.columns[2]?.spec.default).toBeUndefined();
     await pg.exec('DROP TABLE shop.legacy');
+  });
+
+  it('the session keeps its jit setting (switched off only while reading)', async () => {
+    const settings = await pg.connection.withSession(async (s) => {
+      await s.execute('SET jit = on');
+      await postgresAutogen.readSchema(s, READ);
+      const [on] = await s.query<{ jit: string }>('SHOW jit');
+      await s.execute('SET jit = off');
+      await postgresAutogen.readSchema(s, READ);
+      const [off] = await s.query<{ jit: string }>('SHOW jit');
+      await s.execute('RESET jit');
+      return [on?.jit, off?.jit];
+    });
+    expect(settings).toEqual(['on', 'off']);
   });
 
   it('include filters tables before reading them', async () => {

@@ -58,12 +58,17 @@ function schemasOf(options: ReadSchemaOptions, current: string | null): { schema
  * a session setting, put back as it was afterwards (a rolled-back transaction reverts it anyway).
  */
 export async function readPostgresSchema(session: Session, options: ReadSchemaOptions = {}): Promise<SchemaModel> {
-  const [before] = await session.query<{ jit: string; schema: string | null }>(
-    "SELECT current_setting('jit') AS jit, set_config('jit', 'off', false), current_schema() AS schema");
+  // `jit` exists from PostgreSQL 11 on: missing_ok reads NULL before, and nothing is set then.
+  const [before] = await session.query<{ jit: string | null; schema: string | null }>(
+    "SELECT current_setting('jit', true) AS jit, current_schema() AS schema, " +
+    "CASE WHEN current_setting('jit', true) IS NOT NULL THEN set_config('jit', 'off', false) END AS set");
   try {
     return await readAll(session, schemasOf(options, before?.schema ?? null), options.include);
   } finally {
-    await session.query("SELECT set_config('jit', $1, false)", [before?.jit ?? 'on']).catch(() => undefined);
+    const jit = before?.jit;
+    if (jit !== null && jit !== undefined) {
+      await session.query("SELECT set_config('jit', $1, false)", [jit]).catch(() => undefined);
+    }
   }
 }
 
