@@ -46,8 +46,9 @@ describe('a 10,000-revision chain', () => {
       count = g.heads.length + g.history().length;
     });
     expect(count).toBe(1 + N);
-    // Measured at 5-15 ms on a loaded CI machine; the bound leaves room without hiding an O(n^2).
-    expect(ms).toBeLessThan(100);
+    // Speed is measured in `npm run bench`; this bound only catches a hang or an O(n^2) walk
+    // (5-15 ms measured; quadratic work on 10,000 revisions takes tens of seconds).
+    expect(ms).toBeLessThan(3_000);
   });
 
   it('plans a full upgrade and a full downgrade without recursion', () => {

