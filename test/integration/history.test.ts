@@ -158,6 +158,28 @@ describe.each(DIALECTS)('history on %s', (dialect) => {
     expect((await failure(project.retort.resolve('ccc333', 'applied'))).code).toBe('BadArgument');
   });
 
+  it.runIf(dialect !== 'mysql')("with transaction: 'none', records a running row and refuses a half-applied revision as on MySQL", async () => {
+    project = createTestProject({ url: db.url, transaction: 'none' }, [revA, revB, badC]);
+    await failure(project.retort.upgrade('head'));
+    expect(await hasTable(db, 't_c')).toBe(true);
+    expect((await history(db)).at(-1)).toMatchObject({ revision: 'ccc333', status: 'failed', statements: 1 });
+    expect((await failure(project.retort.upgrade('head'))).code).toBe('UnresolvedFailure');
+  });
+
+  it.runIf(dialect === 'mysql')('records a downgrade that fails half-way, and resolve --applied moves the version table down', async () => {
+    const badDown: RevisionSpec = { ...revB, downgrade: "  await op.dropTable('t_b');\n  await op.execute('DELETE FROM no_such_table');" };
+    project = createTestProject({ url: db.url }, [revA, badDown]);
+    await project.retort.upgrade('head');
+    expect((await failure(project.retort.downgrade('-1'))).code).toBe('MigrationFailed');
+    expect(await versions(db)).toEqual(['bbb222']);
+    expect((await history(db)).at(-1)).toMatchObject({ revision: 'bbb222', direction: 'down', status: 'failed', statements: 1 });
+    const refused = await failure(project.retort.upgrade('head'));
+    expect(refused.message).toContain('failed during downgrade');
+    expect(await project.retort.resolve('bbb222', 'applied')).toMatchObject({ direction: 'down', current: ['aaa111'] });
+    expect(await versions(db)).toEqual(['aaa111']);
+    expect((await history(db)).at(-1)).toMatchObject({ revision: 'bbb222', direction: 'down', status: 'resolved-applied' });
+  });
+
   it.runIf(dialect === 'postgres')('keeps no password in the error text of a failed row', async () => {
     // Trust authentication accepts any password, so the URL can carry one.
     const url = new URL(db.url);
