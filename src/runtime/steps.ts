@@ -48,7 +48,7 @@ export interface StepRunOptions {
   readonly tag: string | undefined;
   /** Called before each step starts ("Running upgrade a -> b, message"). */
   readonly onStepStart?: (step: MigrationStep, message: string) => void;
-  /** Called after verification, before commit (the history hook lives here later). */
+  /** Called once a step is done and committed (progress for the CLI; history rows are {@link history}'s). */
   readonly onStepDone?: (result: StepResult) => void;
   /** Writes the history rows (absent: no history, e.g. a run that predates the table). */
   readonly history?: HistoryRecorder;

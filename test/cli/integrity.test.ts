@@ -174,6 +174,26 @@ describe.each(DIALECTS)('integrity commands on %s', (dialect) => {
     expect(retort(project.dir, ['upgrade', 'head']).stdout).toContain('Nothing to upgrade');
   }, 90_000);
 
+  it.runIf(dialect === 'sqlite')('exits at once on a second signal', async () => {
+    db = await createTestDatabase(dialect, 'retort_isig2');
+    project = createTestProject({ url: db.url }, [
+      { id: 'slow01', down: null, imports: ['integer'], upgrade: "  await op.createTable('t_slow', { id: integer().primaryKey() });\n  await new Promise((r) => setTimeout(r, 30_000));" },
+    ]);
+    const run = start(project.dir, ['upgrade', 'head']);
+    await waitFor('the revision to start', () => run.stderr().includes('Running upgrade  -> slow01'));
+    run.child.kill('SIGTERM');
+    await waitFor('the first signal to be acknowledged', () => run.stderr().includes('stopping after the current statement'));
+    const sent = Date.now();
+    run.child.kill('SIGTERM');
+    const end = await run.done;
+    expect(Date.now() - sent).toBeLessThan(5_000);
+    expect(end.code).toBe(1);
+    expect(end.stderr).toContain('SIGTERM again: exiting now.');
+    // The revision's transaction died with the process.
+    expect(await versions(db)).toEqual([]);
+    expect(await tableNames(db)).toEqual([]);
+  }, 60_000);
+
   it.runIf(dialect === 'sqlite')('says how to use resolve when neither or both flags are given', async () => {
     project = createTestProject({ url: 'sqlite::memory:' }, [revA]);
     const both = retort(project.dir, ['resolve', 'aaa111', '--applied', '--rolled-back']);
