@@ -14,6 +14,7 @@ import type { RevisionInfo } from '../api/results.js';
 import { EXIT_CODES, RetortError } from '../errors.js';
 import { printEvent, type CommandContext } from './context.js';
 import { fleetProgress, targetLine } from './fleet-progress.js';
+import { catchSignals } from './signals.js';
 import { historyLine, runJson, shortLine } from './format.js';
 
 type Operation = (project: Project) => Promise<unknown>;
@@ -66,15 +67,22 @@ async function operationOf(name: string, args: readonly unknown[], options: Reco
 export async function runFleetCommand(ctx: CommandContext, command: Command, args: readonly unknown[], options: Record<string, unknown>): Promise<number> {
   const settings = fleetSettings(command);
   const progress = fleetProgress(ctx.output);
+  // Ctrl-C: running targets stop after their statement in flight, no new target starts.
+  const signals = catchSignals(ctx.output);
   const run: RetortOptions = {
     ...ctx.options,
+    signal: signals.signal,
     // Several targets print at once: each step line names its target.
     onEvent: (event) => progress.line(() => printEvent(ctx.output, event, ctx.verbose, `[${event.target}] `)),
   };
-  const operation = await operationOf(command.name(), args, options, run);
-  const projects = await openFleet(run);
+  let result: FleetResult;
   const started = Date.now();
-  const result = await runFleet(projects, operation, { ...settings, signal: run.signal, onProgress: (event) => progress.onEvent(event) });
+  try {
+    const operation = await operationOf(command.name(), args, options, run);
+    result = await runFleet(await openFleet(run), operation, { ...settings, signal: signals.signal, onProgress: (event) => progress.onEvent(event) });
+  } finally {
+    signals.dispose();
+  }
   progress.finish(countsOf(result));
   ctx.output.result(fleetJson(result), () => summary(result, Date.now() - started, command.name() === 'heads' ? shortLine : historyLine));
   if (result.ok) return EXIT_CODES.ok;

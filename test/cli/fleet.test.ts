@@ -4,8 +4,9 @@
  * first failed target's kind, in config order), `--fail-fast`, the plain progress lines off a
  * terminal and the single updating line on one (under `script`).
  */
-import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, retort } from '../support/cli.js';
@@ -131,5 +132,46 @@ describe('retort --all-targets on PostgreSQL tenant schemas', () => {
     const offline = run(['upgrade', 'head', '--sql', '--all-targets']);
     expect(offline.code).toBe(2);
     expect(offline.stderr).toContain('upgrade --sql does not run per target');
+  }, 60_000);
+});
+
+describe('retort --all-targets interrupted', () => {
+  it('on SIGINT, the running target stops and rolls back, no new target starts, exit 1', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'retort-fleet-sigint-'));
+    try {
+      mkdirSync(join(dir, 'migrations'));
+      writeFileSync(join(dir, 'retort.config.mjs'), `export default { migrations: './migrations', targets: () => ['a', 'b', 'c', 'd'].map((t) => ({ name: t, url: 'sqlite:./' + t + '.db' })) };\n`);
+      for (let i = 0; i < 3; i++) {
+        // Each revision waits, so the signal lands while a target is running.
+        writeFileSync(join(dir, 'migrations', `${revId(i)}_slow.ts`), `/** slow ${i} */
+import type { MigrationContext } from 'retort-migrate';
+import { integer } from 'retort-migrate';
+export const revision = '${revId(i)}';
+export const downRevision: string | null = ${i === 0 ? 'null' : `'${revId(i - 1)}'`};
+export async function upgrade({ op }: MigrationContext) { await new Promise((r) => setTimeout(r, 400)); await op.createTable('t${i}', { id: integer().primaryKey() }); }
+export async function downgrade({ op }: MigrationContext) { await op.dropTable('t${i}'); }
+`);
+      }
+      const child = spawn(process.execPath, [BIN, '-c', 'retort.config.mjs', '--json', 'upgrade', 'head', '--all-targets', '--concurrency', '1'], { cwd: dir });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d) => (stdout += d));
+      const code = await new Promise<number | null>((done) => {
+        child.stderr.on('data', (d) => {
+          stderr += d;
+          // Once the second target has started a revision: the handlers are in place.
+          if (stderr.includes('[b] Running upgrade') && !child.killed) child.kill('SIGINT');
+        });
+        child.on('close', done);
+      });
+      expect(code).toBe(1);
+      const body = JSON.parse(stdout) as { ok: boolean; targets: { target: string; status: string; error?: { code: string } }[] };
+      expect(body.ok).toBe(false);
+      expect(body.targets.map((t) => [t.target, t.status, t.error?.code])).toEqual([
+        ['a', 'ok', undefined], ['b', 'failed', 'Interrupted'], ['c', 'skipped', undefined], ['d', 'skipped', undefined],
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }, 60_000);
 });
