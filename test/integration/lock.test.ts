@@ -95,8 +95,9 @@ describe.each(DIALECTS)('run lock on %s', (dialect) => {
   });
 
   it(`${PROCESSES} concurrent upgrades apply each of ${REVISIONS} revisions exactly once`, async () => {
-    const runs = await Promise.all(Array.from({ length: PROCESSES }, () => startRetort(project.dir, ['upgrade', 'head', '--lock-timeout', '60s']).done));
-    for (const run of runs) expect(run.code, run.stderr).toBe(0);
+    const runs = await Promise.all(Array.from({ length: PROCESSES }, () => startRetort(project.dir, ['upgrade', 'head', '--lock-timeout', '60s', '-v']).done));
+    // -v: a failure prints its stack; the statement lines (indented) are left out of the message.
+    for (const run of runs) expect(run.code, run.stderr.split('\n').filter((l) => !l.startsWith('  ') || /^\s+at /.test(l)).join('\n')).toBe(0);
     const [count] = await rawQuery<{ total: number | string; distinct_n: number | string }>(db, 'SELECT COUNT(*) AS total, COUNT(DISTINCT n) AS distinct_n FROM lock_log');
     expect(Number(count!.total)).toBe(REVISIONS);
     expect(Number(count!.distinct_n)).toBe(REVISIONS);
@@ -112,7 +113,7 @@ describe.each(DIALECTS)('run lock on %s', (dialect) => {
     const lock = await holdLock(db);
     let run;
     try {
-      run = await startRetort(project.dir, ['upgrade', 'head', '--lock-timeout', '2s']).done;
+      run = await startRetort(project.dir, ['upgrade', 'head', '--lock-timeout', '2s', '--json']).done;
     } finally {
       await lock.release();
     }
@@ -120,15 +121,31 @@ describe.each(DIALECTS)('run lock on %s', (dialect) => {
     // 2 s of waiting plus process start-up, and not much more.
     expect(run.ms).toBeGreaterThanOrEqual(2000);
     expect(run.ms).toBeLessThan(6000);
-    expect(run.stderr).toMatch(/Could not take the run lock .* within 2 s/);
-    expect(run.stderr).toMatch(/Nothing was executed/);
-    if (dialect !== 'sqlite') expect(run.stderr).toMatch(lock.holder);
+    const { error } = JSON.parse(run.stdout);
+    expect(error).toMatchObject({ code: 'LockTimeout', lockTimeoutSeconds: 2 });
+    expect(error.message).toMatch(/Could not take the run lock .* within 2 s: .*Nothing was executed\.$/);
+    if (dialect !== 'sqlite') expect(error.message).toMatch(lock.holder);
+    if (dialect === 'postgres') expect(error.holder).toMatchObject({ applicationName: 'lock-test-holder', user: 'postgres' });
+    if (dialect === 'mysql') expect(error.holder).toMatchObject({ user: 'root', database: db.name });
     expect(await versions(db)).toEqual([rev(50)]);
     expect(await tableExists(db, 'must_wait')).toBe(false);
 
     // Released: the same command now proceeds.
     const again = await startRetort(project.dir, ['upgrade', 'head', '--lock-timeout', '2s']).done;
     expect(again.code, again.stderr).toBe(0);
+    expect(await versions(db)).toEqual([rev(51)]);
+  }, 30_000);
+
+  it('downgrade and stamp wait for the lock too; offline --sql takes none', async () => {
+    const lock = await holdLock(db);
+    try {
+      await expect(project.retort.downgrade('-1', { lockTimeout: 0.3 })).rejects.toMatchObject({ code: 'LockTimeout', exitCode: 4 });
+      await expect(project.retort.stamp('base', { lockTimeout: 0 })).rejects.toMatchObject({ code: 'LockTimeout' });
+      const offline = await project.retort.upgrade(`${rev(50)}:${rev(51)}`, { sql: true });
+      expect(offline.sql).toContain('must_wait');
+    } finally {
+      await lock.release();
+    }
     expect(await versions(db)).toEqual([rev(51)]);
   }, 30_000);
 
@@ -160,4 +177,35 @@ describe.each(DIALECTS)('run lock on %s', (dialect) => {
       expect(await tableExists(db, 'half_done')).toBe(true);
     }
   }, 30_000);
+});
+
+describe('run lock keys', () => {
+  it('are per schema on PostgreSQL: a tenant in another schema does not wait', async () => {
+    const db = await createTestDatabase('postgres', 'retort_lockkey');
+    const tenantA = createTestProject({ url: db.url, dbSchema: 'tenant_a' });
+    const tenantB = createTestProject({ url: db.url, dbSchema: 'tenant_b' });
+    const holder = new pg.Client({ connectionString: db.url });
+    try {
+      await rawQuery(db, 'CREATE SCHEMA tenant_a');
+      await rawQuery(db, 'CREATE SCHEMA tenant_b');
+      await holder.connect();
+      await holder.query('SELECT pg_advisory_lock($1::bigint)', [postgresLockKey('tenant_a', 'retort_version')]);
+      await expect(tenantA.retort.stamp('base', { lockTimeout: 0.2 })).rejects.toMatchObject({ code: 'LockTimeout' });
+      await expect(tenantB.retort.stamp('base', { lockTimeout: 0 })).resolves.toMatchObject({ current: [] });
+    } finally {
+      await holder.end();
+      tenantA.cleanup();
+      tenantB.cleanup();
+      await db.drop();
+    }
+  });
+
+  it('are names of at most 64 characters on MySQL, distinct per database and table', () => {
+    expect(mysqlLockName('app', 'retort_version')).toBe('retort:app.retort_version');
+    const long = mysqlLockName('d'.repeat(64), 'retort_version');
+    expect(long).toHaveLength(64);
+    expect(long).not.toBe(mysqlLockName('d'.repeat(63), 'retort_version'));
+    expect(postgresLockKey('a', 'retort_version')).not.toBe(postgresLockKey('b', 'retort_version'));
+    expect(BigInt(postgresLockKey('public', 'retort_version'))).toBeGreaterThan(0n);
+  });
 });
