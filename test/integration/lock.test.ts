@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mysqlLockName } from '../../src/dialects/mysql/lock.js';
 import { postgresLockKey } from '../../src/dialects/postgres/lock.js';
 import { sqliteLockPath } from '../../src/dialects/sqlite/lock.js';
+import { retort } from '../support/cli.js';
 import { startRetort, waitFor } from '../support/cli-async.js';
 import { createTestDatabase, DIALECTS, rawQuery, type TestDatabase, type TestDialect } from '../support/databases.js';
 import { createTestProject, type RevisionSpec, type TestProject } from '../support/project.js';
@@ -207,5 +208,19 @@ describe('run lock keys', () => {
     expect(long).not.toBe(mysqlLockName('d'.repeat(63), 'retort_version'));
     expect(postgresLockKey('a', 'retort_version')).not.toBe(postgresLockKey('b', 'retort_version'));
     expect(BigInt(postgresLockKey('public', 'retort_version'))).toBeGreaterThan(0n);
+  });
+});
+
+describe('--lock-timeout', () => {
+  it('rejects a value that is not a duration with exit 2, before connecting', () => {
+    const project = createTestProject({ url: 'postgres://nobody@127.0.0.1:1/none' });
+    try {
+      const run = retort(project.dir, ['upgrade', 'head', '--lock-timeout', '2x', '--json']);
+      expect(run.code).toBe(2);
+      expect(run.json().error).toMatchObject({ code: 'BadArgument' });
+      expect(run.json().error.message).toMatch(/--lock-timeout takes a duration such as 2, 2s, 500ms or 1m; got '2x'/);
+    } finally {
+      project.cleanup();
+    }
   });
 });
