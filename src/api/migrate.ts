@@ -58,6 +58,8 @@ async function loadRevisionModule(path: string): Promise<RevisionModule> {
 
 async function migrate(project: Project, target: string, direction: 'up' | 'down', options: MigrateOptions, run: RetortOptions): Promise<RunResult> {
   const graph = await project.graph(); // graph errors come before any connection
+  // So do typos in the target: `upgrade nonsense` against a server that is down is exit 2, not 1.
+  if (!options.sql) graph.assertTargetNames(target);
   const planner = direction === 'up' ? planUpgrade : planDowngrade;
   const common = { graph, x: run.x ?? {}, tag: options.tag, transaction: project.target.transaction, versionTable: versionTableOf(project.target) };
   const events = stepEvents(project.target.name, run);
@@ -164,6 +166,7 @@ export function downgrade(project: Project, target: string, options: MigrateOpti
 /** Set the version table to `revisions` without running any script. */
 export async function stamp(project: Project, revisions: readonly string[], options: StampOptions, run: RetortOptions = {}): Promise<RunResult> {
   const graph = await project.graph();
+  for (const revision of revisions) graph.assertTargetNames(revision);
   const table = versionTableOf(project.target);
   const apply = async (dialect: Dialect, channel: Channel, heads: readonly string[]): Promise<RunResult> => {
     const plan = graph.planStamp(options.purge ? [] : heads, revisions);

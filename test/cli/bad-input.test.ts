@@ -77,6 +77,21 @@ describe('bad input on the command line', () => {
     expect(tables).toEqual([]);
   });
 
+  it('a target that names no revision is reported before any connection, even with the server down', () => {
+    // Port 9 (discard) has no database: anything that connects fails with ConnectionFailed, exit 1.
+    const p = createTestProject({ url: 'postgres://nobody@127.0.0.1:9/none' }, [books]);
+    project = p;
+    for (const args of [['upgrade', 'nonsense'], ['downgrade', 'a1b2c3d4e5f6-1x'], ['stamp', 'zzzz'], ['upgrade', 'nonsense@head']]) {
+      const run = retort(p.dir, [...args, '--json']);
+      expect(run.code, args.join(' ')).toBe(2);
+      expect(run.json().error.code, args.join(' ')).toBe('UnknownRevision');
+    }
+    // A step from the current heads needs the version table: that one does connect.
+    const relative = retort(p.dir, ['upgrade', '+1', '--json']);
+    expect(relative.code).toBe(1);
+    expect(relative.json().error.code).toBe('ConnectionFailed');
+  });
+
   it('downgrade with no target and revision with no message are bad arguments (exit 2)', async () => {
     const p = await sqliteProject();
     const down = retort(p.dir, ['downgrade']);

@@ -15,7 +15,11 @@ import type { Node } from './node.js';
 import { isNode, Resolver, type Ident } from './resolve.js';
 import { planStamp } from './stamp.js';
 import { topologicalSort } from './topo.js';
+import { absolutePart } from './targets.js';
 import type { MigrationStep, Revision, StampPlan, StampStep, StepOutcome } from './types.js';
+
+/** Errors about a target's names that hold whatever revisions the database is at. */
+const STATE_INDEPENDENT_ERRORS: ReadonlySet<string> = new Set(['UnknownRevision', 'AmbiguousRevision', 'BadTarget']);
 
 /** Longest target text accepted; longer input is refused before any parsing (hostile input). */
 export const MAX_TARGET_LENGTH = 512;
@@ -90,6 +94,22 @@ export class RevisionGraph {
     const walked = this.resolver.getRevisions(checkTarget(spec));
     if (walked.includes(null)) throw fail.relativeOutOfRange(spec, 'walks past the base');
     return walked.filter(isNode).map((n) => this.view(n));
+  }
+
+  /**
+   * Throws when `target` names a revision that no database state can make valid (unknown,
+   * ambiguous, or not a target at all), so that such a typo is reported before any connection.
+   * Whatever depends on the current heads (`+1`, `-2`, several heads under `head`) is left to
+   * the planner, which sees the version table.
+   */
+  assertTargetNames(target: string): void {
+    const absolute = absolutePart(checkTarget(target));
+    if (absolute === null || absolute.includes(':')) return;
+    try {
+      this.resolver.getRevisions(absolute);
+    } catch (error) {
+      if (error instanceof RetortError && STATE_INDEPENDENT_ERRORS.has(error.code)) throw error;
+    }
   }
 
   /**

@@ -39,6 +39,18 @@ function didNotProduce(rel: Relative): Error {
   return fail.relativeOutOfRange(rel.relativeText, `didn't produce ${rel.relativeText.slice(1)} migrations`);
 }
 
+/**
+ * The part of a target that names revisions whatever the database holds: the target itself when
+ * absolute, `REV` of `REV+N`, `LABEL@REV` of `LABEL@REV-N`; null for a step from the current
+ * heads (`+1`, `-2`, `LABEL@+1`), which only the version table can resolve.
+ */
+export function absolutePart(target: string): string | null {
+  const rel = matchRelative(target);
+  if (rel === null) return target;
+  if (rel.symbol === null) return null;
+  return rel.label === null ? rel.symbol : `${rel.label}@${rel.symbol}`;
+}
+
 /** What a downgrade target names: the revision to go down to (null: base) and its branch label. */
 export function parseDowngradeTarget(
   r: Resolver,
