@@ -31,6 +31,9 @@ export function catchSignals(output: Output): SignalScope {
   return {
     signal: controller.signal,
     dispose: () => {
+      // After a first signal the handlers stay until the process exits: a second signal in the
+      // moment between the run's end and the exit still means "exit now", never a default kill.
+      if (controller.signal.aborted) return;
       for (const name of SIGNALS) process.off(name, handler);
     },
   };

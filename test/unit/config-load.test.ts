@@ -115,7 +115,10 @@ describe('loadConfig: resolution', () => {
       lockTimeoutSeconds: 60,
       fileTemplate: '{rev}_{slug}',
       configPath: join(dir, 'retort.config.json'),
+      autogenerate: { includes: expect.any(Function), schemas: undefined, rewrite: undefined },
     });
+    // No autogenerate filter configured: every table is compared.
+    expect(only(loaded).autogenerate.includes('any_table', undefined)).toBe(true);
     expect(loaded.urlOverridden).toBe(false);
   });
 
