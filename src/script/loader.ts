@@ -25,10 +25,10 @@
  * so it works without `node_modules` and `instanceof` checks hold across the boundary.
  */
 import { createRequire } from 'node:module';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { RetortError } from '../errors.js';
+import { retortCacheDir } from '../util/cache-dir.js';
 
 /** The package name user files import. */
 const PACKAGE_NAME = 'retort-migrate';
@@ -64,8 +64,7 @@ function esbuild(): typeof import('esbuild') {
  */
 function cacheDir(): string | false {
   if (process.env.RETORT_LOADER_CACHE === '0') return false;
-  const base = process.env.XDG_CACHE_HOME || (homedir() ? join(homedir(), '.cache') : '');
-  return base ? join(base, 'retort', 'loader') : false;
+  return retortCacheDir('loader') ?? false;
 }
 
 /** The jiti instance, built on first use (esbuild and jiti are loaded here, lazily). */
