@@ -117,7 +117,9 @@ export async function runSteps(
         await fn.call(module, ctx);
         await runner.assertSettled();
         const next = applyStep(options.graph, current, step);
-        for (const change of next.changes) await runner.runStatement(versionChangeSql(dialect, options.versionTable, change));
+        // The version-table change is the revision's last statement: history.succeed() below
+        // writes the final count, so no progress update is sent for it.
+        for (const change of next.changes) await runner.runStatement(versionChangeSql(dialect, options.versionTable, change), { announce: false });
         if (channel.session && dialect.hooks.verify) {
           await dialect.hooks.verify(channel.session, { operations: runner.operations, queried: usage.queried });
         }
