@@ -4,11 +4,9 @@
  */
 import { loadConfig, selectTargets } from '../config/index.js';
 import { RetortError } from '../errors.js';
-import * as autogen from './autogenerate.js';
 import type { CheckResult } from './autogenerate.js';
 import { fleetProjects, runFleet, type FleetOptions, type FleetResult } from './fleet.js';
 import * as inspect from './inspect.js';
-import * as migrate from './migrate.js';
 import type { MigrateOptions, StampOptions } from './migrate.js';
 import type { RetortOptions } from './options.js';
 import type { Project } from './project.js';
@@ -41,9 +39,13 @@ export async function openFleet(options: RetortOptions): Promise<Project[]> {
   return fleetProjects(config, await selectTargets(config, { target: options.target, all: true }));
 }
 
+// Loaded on first use (see retort.ts): a config importing `defineConfig` must stay light.
+const migrate = () => import('./migrate.js');
+const autogen = () => import('./autogenerate.js');
+
 /** A `check` that fails (rather than returning `ok: false`), so a fleet counts it as failed. */
 export async function checkOrFail(project: Project): Promise<CheckResult> {
-  const result = await autogen.check(project);
+  const result = await (await autogen()).check(project);
   if (result.ok) return result;
   const what = result.notAtHead ? `is at ${result.current.join(', ') || 'base'}, not at head (${result.heads.join(', ')})` : 'differs from the declared schema';
   throw new RetortError('CheckFailed', `The database ${what}${result.operations.length > 0 ? `; autogenerate would emit ${result.operations.length} operation(s)` : ''}.`, {
@@ -60,9 +62,9 @@ export function fleetMethods<R>(options: RetortOptions, bind: (project: Project)
   const all = async <T>(operation: (project: Project) => Promise<T>, fleet: FleetOptions = {}) =>
     runFleet(await openFleet(options), operation, { ...fleet, signal: fleet.signal ?? options.signal });
   return {
-    upgradeAll: (target = 'head', opts = {}) => all((p) => migrate.upgrade(p, target, opts, options), opts),
-    downgradeAll: (target, opts = {}) => all((p) => migrate.downgrade(p, target, opts, options), opts),
-    stampAll: (revisions, opts = {}) => all((p) => migrate.stamp(p, typeof revisions === 'string' ? [revisions] : revisions, opts, options), opts),
+    upgradeAll: (target = 'head', opts = {}) => all(async (p) => (await migrate()).upgrade(p, target, opts, options), opts),
+    downgradeAll: (target, opts = {}) => all(async (p) => (await migrate()).downgrade(p, target, opts, options), opts),
+    stampAll: (revisions, opts = {}) => all(async (p) => (await migrate()).stamp(p, typeof revisions === 'string' ? [revisions] : revisions, opts, options), opts),
     currentAll: (opts = {}) => all((p) => inspect.current(p), opts),
     checkAll: (opts = {}) => all(checkOrFail, opts),
     forEachTarget: (operation, opts = {}) => all((p) => operation(bind(p), p.target.name), opts),

@@ -5,7 +5,7 @@ import { RetortError } from '../errors.js';
 import { readHeads } from '../runtime/version-table.js';
 import type { Revision, RevisionGraph } from '../script/graph/index.js';
 import { withDatabase } from './database.js';
-import { assertKnownHeads } from './migrate.js';
+import { assertKnownHeads } from './known-heads.js';
 import type { Project } from './project.js';
 import type { CurrentResult, RevisionInfo } from './results.js';
 

@@ -17,6 +17,7 @@ import {
 import type { MigrationStep, RevisionGraph } from '../script/graph/index.js';
 import { loadScriptOnce, prepareScripts } from '../script/script-loader.js';
 import type { ResolvedTarget } from '../config/index.js';
+import { assertKnownHeads } from './known-heads.js';
 import { compileContextFor, dialectOf, withDatabase } from './database.js';
 import { checkBeforeRun, emitHistoryTableDdl, recorderFor, stampHistorySql } from './history-run.js';
 import type { RetortOptions } from './options.js';
@@ -139,17 +140,6 @@ function stepEvents(targetName: string, run: RetortOptions) {
 async function emitVersionTableDdl(dialect: Dialect, channel: Channel, project: Project, compileContext = compileContextFor(project.target, dialect)): Promise<void> {
   for (const sql of await dialect.compiler.compile(createVersionTableOp(versionTableOf(project.target)), compileContext)) {
     await channel.run(sql);
-  }
-}
-
-/** A database stamped with a revision no file has cannot be planned from: say so clearly. */
-export function assertKnownHeads(graph: RevisionGraph, heads: readonly string[]): void {
-  const unknown = heads.filter((head) => graph.get(head) === undefined);
-  if (unknown.length > 0) {
-    throw new RetortError('UnknownRevision', `The database is at revision ${unknown.join(', ')}, which no revision file has.`, {
-      fields: { revisions: unknown },
-      hint: 'Restore the missing revision file (e.g. check out the branch that has it), or, if it is gone for good, `retort stamp --purge <rev>` to the revision the schema matches.',
-    });
   }
 }
 

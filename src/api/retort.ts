@@ -4,12 +4,9 @@
  * are RetortErrors with stable codes. The CLI is a thin printer over these same methods.
  */
 import { createMerge, createRevision, type MergeOptions, type RevisionOptions } from './authoring.js';
-import * as autogen from './autogenerate.js';
 import type { AutogenerateResult, CheckResult, CompareOptions, PullResult } from './autogenerate.js';
 import * as inspect from './inspect.js';
-import * as integrity from './integrity.js';
 import type { AcceptResult, AppliedHistoryResult, ResolveResult } from './integrity.js';
-import * as migrate from './migrate.js';
 import type { MigrateOptions, StampOptions } from './migrate.js';
 import type { RetortOptions } from './options.js';
 import { fleetMethods, type FleetMethods } from './fleet-api.js';
@@ -57,14 +54,20 @@ export function createRetort(options: RetortOptions = {}): Retort {
   return bindRetort(() => openProject(options), options);
 }
 
+// Loaded on first use, so that `heads` on 5,000 revisions (and a config file importing
+// `defineConfig`) does not load the run path, the diff engine or the history code.
+const migrate = () => import('./migrate.js');
+const autogen = () => import('./autogenerate.js');
+const integrity = () => import('./integrity.js');
+
 /** A retort on the project `project` gives (a fleet binds one per target, sharing config and graph). */
 export function bindRetort(project: () => Promise<Project>, options: RetortOptions): Retort {
   return Object.freeze({
     ...fleetMethods(options, (one: Project) => bindRetort(async () => one, { ...options, target: one.target.name })),
-    upgrade: async (target = 'head', opts: MigrateOptions = {}) => migrate.upgrade(await project(), target, opts, options),
-    downgrade: async (target: string, opts: MigrateOptions = {}) => migrate.downgrade(await project(), target, opts, options),
+    upgrade: async (target = 'head', opts: MigrateOptions = {}) => (await migrate()).upgrade(await project(), target, opts, options),
+    downgrade: async (target: string, opts: MigrateOptions = {}) => (await migrate()).downgrade(await project(), target, opts, options),
     stamp: async (revisions: string | readonly string[], opts: StampOptions = {}) =>
-      migrate.stamp(await project(), typeof revisions === 'string' ? [revisions] : revisions, opts, options),
+      (await migrate()).stamp(await project(), typeof revisions === 'string' ? [revisions] : revisions, opts, options),
     current: async () => inspect.current(await project()),
     heads: async () => inspect.heads(await project()),
     branches: async () => inspect.branches(await project()),
@@ -72,11 +75,11 @@ export function bindRetort(project: () => Promise<Project>, options: RetortOptio
     show: async (spec: string) => inspect.show(await project(), spec),
     revision: async (opts: RevisionOptions) => createRevision(await project(), opts),
     merge: async (revisions: readonly string[], opts: MergeOptions) => createMerge(await project(), revisions, opts),
-    autogenerate: async (opts: RevisionOptions & CompareOptions) => autogen.autogenerate(await project(), opts),
-    check: async () => autogen.check(await project()),
-    pull: async (opts: { out?: string; force?: boolean } = {}) => autogen.pull(await project(), opts),
-    appliedHistory: async () => integrity.appliedHistory(await project()),
-    accept: async (revision: string) => integrity.accept(await project(), revision, options),
-    resolve: async (revision: string, resolution: 'applied' | 'rolled-back') => integrity.resolve(await project(), revision, resolution, options),
+    autogenerate: async (opts: RevisionOptions & CompareOptions) => (await autogen()).autogenerate(await project(), opts),
+    check: async () => (await autogen()).check(await project()),
+    pull: async (opts: { out?: string; force?: boolean } = {}) => (await autogen()).pull(await project(), opts),
+    appliedHistory: async () => (await integrity()).appliedHistory(await project()),
+    accept: async (revision: string) => (await integrity()).accept(await project(), revision, options),
+    resolve: async (revision: string, resolution: 'applied' | 'rolled-back') => (await integrity()).resolve(await project(), revision, resolution, options),
   });
 }
