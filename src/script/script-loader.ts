@@ -15,7 +15,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { builtinModules, createRequire } from 'node:module';
 import { dirname, extname, join } from 'node:path';
-import { compileFunction } from 'node:vm';
+import { Script } from 'node:vm';
 import { retortCacheDir } from '../util/cache-dir.js';
 import { importModule } from './loader.js';
 
@@ -29,6 +29,9 @@ type Exports = Record<string, unknown>;
 
 let self: Exports | undefined;
 let esbuild: typeof import('esbuild') | undefined;
+
+/** Compiled code at least this long gets a V8 code cache file (see {@link evaluate}). */
+const CODE_CACHE_MIN_LENGTH = 64 * 1024;
 
 /** Compiled code per cache key, for what this process compiled or read already. */
 const compiled = new Map<string, string | null>();
@@ -87,17 +90,7 @@ async function compiledCode(path: string, source: string): Promise<string | null
   }
   const code = await compile(path, source);
   compiled.set(key, code);
-  if (code !== null && file !== undefined && dir !== undefined) {
-    try {
-      mkdirSync(dir, { recursive: true });
-      // Write then rename: a concurrent run never reads a half-written entry.
-      const temporary = `${file}.${process.pid}.tmp`;
-      writeFileSync(temporary, code);
-      renameSync(temporary, file);
-    } catch {
-      // A read-only home is no reason to fail a migration: the next run compiles again.
-    }
-  }
+  if (code !== null && file !== undefined) writeAtomically(file, code);
   return code;
 }
 
@@ -107,12 +100,39 @@ async function retortItself(): Promise<Exports> {
   return self;
 }
 
-function evaluate(path: string, code: string, retort: Exports): Exports {
-  const fn = compileFunction(code, ['exports', 'require', 'module', '__filename', '__dirname'], { filename: path });
+/**
+ * Run compiled CommonJS code. V8's code cache for it is kept next to the compiled file
+ * (`<key>.v8`): compiling a 2,000-table schema module took ~40 ms of a 0.6 s `check`. The cache
+ * is made after the module ran, so it holds the functions its top level compiled too; V8 rejects
+ * a cache from another V8 version (then it is made again).
+ */
+function evaluate(path: string, code: string, retort: Exports, cacheFile: string | undefined): Exports {
+  const cachedData = cacheFile === undefined || !existsSync(cacheFile) ? undefined : readFileSync(cacheFile);
+  // The wrapper stays on the first line, so line numbers in stack traces are the compiled file's.
+  const script = new Script(`(function (exports, require, module, __filename, __dirname) {${code}\n})`, {
+    filename: path,
+    ...(cachedData === undefined ? {} : { cachedData }),
+  });
+  const fn = script.runInThisContext() as (...args: unknown[]) => void;
   const module = { exports: {} as Exports };
   const require = (id: string): unknown => (id === PACKAGE_NAME ? retort : nodeRequire(id));
   fn(module.exports, require, module, path, dirname(path));
+  if (cacheFile !== undefined && (cachedData === undefined || script.cachedDataRejected === true)) {
+    writeAtomically(cacheFile, script.createCachedData());
+  }
   return module.exports;
+}
+
+/** Write then rename: a concurrent run never reads a half-written entry. Failures only cost time. */
+function writeAtomically(file: string, data: string | Uint8Array): void {
+  try {
+    mkdirSync(dirname(file), { recursive: true });
+    const temporary = `${file}.${process.pid}.tmp`;
+    writeFileSync(temporary, data);
+    renameSync(temporary, file);
+  } catch {
+    // A read-only home is no reason to fail a migration: the next run compiles again.
+  }
 }
 
 /**
@@ -145,7 +165,12 @@ export async function loadScriptOnce(path: string): Promise<Exports> {
 
 /** Execute a revision script, config or schema module and return its exports. */
 export async function loadScript(path: string): Promise<Exports> {
-  const code = await compiledCode(path, readFileSync(path, 'utf8'));
+  const source = readFileSync(path, 'utf8');
+  const code = await compiledCode(path, source);
   if (code === null) return importModule(path);
-  return evaluate(path, code, await retortItself());
+  const dir = cacheDir();
+  // Only big modules (a schema module of many tables) are worth a code cache file: a revision
+  // script compiles in microseconds, less than reading one more file would cost.
+  const cacheFile = dir === undefined || code.length < CODE_CACHE_MIN_LENGTH ? undefined : join(dir, `${keyOf(path, source)}.v8`);
+  return evaluate(path, code, await retortItself(), cacheFile);
 }
