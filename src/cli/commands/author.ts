@@ -3,6 +3,7 @@
  */
 import { relative, resolve } from 'node:path';
 import { createRetort } from '../../api/retort.js';
+import type { RevisionOptions } from '../../api/authoring.js';
 import type { RevisionFileResult } from '../../api/results.js';
 import { initProject, listTemplates as templates } from '../../script/templates.js';
 import type { CommandContext } from '../context.js';
@@ -35,12 +36,7 @@ export async function listTemplates(ctx: CommandContext): Promise<void> {
 
 /** `retort revision -m MSG ...` */
 export async function revision(ctx: CommandContext, _args: readonly unknown[], options: Record<string, unknown>): Promise<void> {
-  if (options.autogenerate === true) {
-    const { autogenerateRevision } = await import('./autogenerate.js');
-    await autogenerateRevision(ctx, options);
-    return;
-  }
-  const result = await createRetort(ctx.options).revision({
+  const revisionOptions: RevisionOptions = {
     message: String(options.message ?? ''),
     ...(typeof options.head === 'string' ? { head: options.head } : {}),
     splice: options.splice === true,
@@ -48,8 +44,13 @@ export async function revision(ctx: CommandContext, _args: readonly unknown[], o
     ...(Array.isArray(options.dependsOn) ? { dependsOn: options.dependsOn as string[] } : {}),
     ...(typeof options.revId === 'string' ? { revId: options.revId } : {}),
     ...(typeof options.versionPath === 'string' ? { versionPath: options.versionPath } : {}),
-  });
-  printRevision(ctx, result);
+  };
+  if (options.autogenerate === true) {
+    const { autogenerateRevision } = await import('./autogenerate.js');
+    await autogenerateRevision(ctx, revisionOptions);
+    return;
+  }
+  printRevision(ctx, await createRetort(ctx.options).revision(revisionOptions));
 }
 
 /** `retort merge REVS... -m MSG` */

@@ -4,6 +4,7 @@
  * one it stays a drop and an add, with a loud warning, so CI never hangs on a prompt.
  */
 import { createInterface } from 'node:readline/promises';
+import type { RevisionOptions } from '../../api/authoring.js';
 import { createRetort } from '../../api/retort.js';
 import type { RenameCandidate, RenameDecision } from '../../autogen/types.js';
 import { EXIT_CODES } from '../../errors.js';
@@ -25,17 +26,8 @@ async function askRenames(candidates: readonly RenameCandidate[]): Promise<reado
 }
 
 /** `retort revision --autogenerate -m MSG` */
-export async function autogenerateRevision(ctx: CommandContext, options: Record<string, unknown>): Promise<void> {
+export async function autogenerateRevision(ctx: CommandContext, revisionOptions: RevisionOptions): Promise<void> {
   const retort = createRetort(ctx.options);
-  const revisionOptions = {
-    message: String(options.message ?? ''),
-    ...(typeof options.head === 'string' ? { head: options.head } : {}),
-    splice: options.splice === true,
-    ...(typeof options.branchLabel === 'string' ? { branchLabel: options.branchLabel } : {}),
-    ...(Array.isArray(options.dependsOn) ? { dependsOn: options.dependsOn as string[] } : {}),
-    ...(typeof options.revId === 'string' ? { revId: options.revId } : {}),
-    ...(typeof options.versionPath === 'string' ? { versionPath: options.versionPath } : {}),
-  };
   // Only a person at a terminal is asked; otherwise a look-alike drop and add stay as they are,
   // with the warning below, so CI never waits on a prompt.
   const interactive = process.stdin.isTTY === true && process.stderr.isTTY === true && !ctx.json;
