@@ -75,6 +75,7 @@ async function migrate(project: Project, target: string, direction: 'up' | 'down
     // Offline there is no version table to read: FROM (default base) stands for what the database holds.
     const { start: startHeads, steps } = graph.planOffline(direction, target.includes(':') ? target : `:${target}`);
     const channel = offlineChannel();
+    await emitSchemaScope(dialect, channel, project.target);
     if (startHeads.length === 0 && direction === 'up') await emitVersionTableDdl(dialect, channel, project);
     // The history too, so a DBA applying the script keeps it (rows: status ok, no duration).
     await emitHistoryTableDdl(dialect, channel, project.target, compileContextFor(project.target, dialect));
@@ -90,6 +91,7 @@ async function migrate(project: Project, target: string, direction: 'up' | 'down
   }
   return withDatabase(project.target, async ({ dialect, session, compileContext }) => {
     const channel = onlineChannel(session, statementObserver(project, run));
+    await emitSchemaScope(dialect, channel, project.target);
     if (direction === 'up') await emitVersionTableDdl(dialect, channel, project, compileContext);
     await emitHistoryTableDdl(dialect, channel, project.target, compileContext);
     const heads = await readHeads(dialect, session, common.versionTable);
@@ -135,6 +137,16 @@ function stepEvents(targetName: string, run: RetortOptions) {
     onStepStart: (step: MigrationStep, message: string) => run.onEvent?.({ type: 'step-start', target: targetName, step, message }),
     onStepDone: (result: StepResult) => run.onEvent?.({ type: 'step-done', target: targetName, result }),
   };
+}
+
+/**
+ * Point the raw SQL of the revisions at the target's `dbSchema` (PostgreSQL: its search_path),
+ * online and offline alike, so a DBA's script reaches the same tables as a run. Outside any
+ * transaction: a session setting survives the revisions' rollbacks.
+ */
+async function emitSchemaScope(dialect: Dialect, channel: Channel, target: ResolvedTarget): Promise<void> {
+  if (target.dbSchema === undefined) return;
+  for (const sql of dialect.hooks.scopeToSchema?.(target.dbSchema) ?? []) await channel.run(sql);
 }
 
 async function emitVersionTableDdl(dialect: Dialect, channel: Channel, project: Project, compileContext = compileContextFor(project.target, dialect)): Promise<void> {

@@ -100,6 +100,12 @@ export interface RunHooks {
   /** Statements run once at the end of a session, outside any transaction. */
   readonly sessionEnd?: readonly string[];
   /**
+   * Statements that point the unqualified names of a revision's raw SQL (`op.execute`, `sql```)
+   * at the target's `dbSchema`, run (or printed with `--sql`) before the first revision. Without
+   * them a tenant's raw `UPDATE books ...` would reach whatever the session's default schema is.
+   */
+  scopeToSchema?(schema: string): readonly string[];
+  /**
    * Called before each COMMIT (or after each migration when there is no transaction); throws a
    * RetortError to make the run fail and roll back (SQLite's `PRAGMA foreign_key_check`).
    */

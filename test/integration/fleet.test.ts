@@ -16,14 +16,18 @@ import { createTestProject, type RevisionSpec, type TestProject } from '../suppo
 
 const REVISIONS = 20;
 const revId = (i: number) => `f1ee70000${String(i).padStart(3, '0')}`;
+const seed = (i: number) =>
+  i === 1 ? "\n  await db.insertInto('t0').values({ id: 1, name: 'seed' }).execute();"
+  : i === 2 ? "\n  await op.execute(\"INSERT INTO t0 (id, name) VALUES (2, 'raw')\");" : '';
 /** A chain of 20 revisions, each creating one small table `t<i>`. */
 const chain: RevisionSpec[] = Array.from({ length: REVISIONS }, (_, i) => ({
   id: revId(i),
   down: i === 0 ? null : revId(i - 1),
   message: `create t${i}`,
   imports: ['integer', 'varchar'],
-  // The second revision also seeds a row through `db`: it must land in the tenant's own table.
-  upgrade: `  await op.createTable('t${i}', { id: integer().primaryKey(), name: varchar(20) });${i === 1 ? "\n  await db.insertInto('t0').values({ id: 1, name: 'seed' }).execute();" : ''}`,
+  // The second revision seeds a row through `db`, the third one with unqualified raw SQL: both
+  // must land in the tenant's own table.
+  upgrade: `  await op.createTable('t${i}', { id: integer().primaryKey(), name: varchar(20) });${seed(i)}`,
   downgrade: `  await op.dropTable('t${i}');`,
 }));
 const HEAD = revId(REVISIONS - 1);
@@ -73,8 +77,15 @@ describe('PostgreSQL: 200 tenant schemas in one database', () => {
     const columns = await rawQuery<{ column_name: string }>(db,
       "SELECT column_name FROM information_schema.columns WHERE table_schema = 'tenant_123' AND table_name = 't19' ORDER BY ordinal_position");
     expect(columns.map((c) => c.column_name)).toEqual(['id', 'name']);
-    expect(await rawQuery(db, 'SELECT id, name FROM tenant_123.t0')).toEqual([{ id: 1, name: 'seed' }]);
+    expect(await rawQuery(db, 'SELECT id, name FROM tenant_123.t0 ORDER BY id')).toEqual([{ id: 1, name: 'seed' }, { id: 2, name: 'raw' }]);
   }, 120_000);
+
+  it('points raw SQL at the tenant schema offline too: the script sets search_path first', async () => {
+    const tenant = createRetort({ cwd: project.dir, target: 'tenant_005' });
+    const offline = await tenant.upgrade(`${revId(1)}:${revId(2)}`, { sql: true });
+    expect(offline.statements![0]).toBe('SET search_path TO "tenant_005", "public"');
+    expect(offline.statements).toContain("INSERT INTO t0 (id, name) VALUES (2, 'raw')");
+  });
 
   it('with failFast and concurrency 1, skips every tenant after the broken one', async () => {
     const result = await project.retort.upgradeAll('head', { concurrency: 1, failFast: true });
@@ -113,7 +124,7 @@ describe('PostgreSQL: tenants as databases', () => {
     expect(up.targets.map((t) => [t.target, t.ok, t.current])).toEqual([0, 1, 2].map((i) => [`db${i}`, true, [revId(3)]]));
     for (const t of tenants) {
       expect(await rawQuery(t, 'SELECT version_num FROM public.retort_version')).toEqual([{ version_num: revId(3) }]);
-      expect(await rawQuery(t, 'SELECT name FROM public.t0')).toEqual([{ name: 'seed' }]);
+      expect(await rawQuery(t, 'SELECT name FROM public.t0 ORDER BY id')).toEqual([{ name: 'seed' }, { name: 'raw' }]);
     }
     const stamped = await project.retort.stampAll(revId(1));
     expect(stamped.targets.map((t) => [t.from, t.current])).toEqual(Array(3).fill([[revId(3)], [revId(1)]]));

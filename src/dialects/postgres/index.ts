@@ -17,8 +17,14 @@ export const postgresDialect: Dialect = Object.freeze({
   name: 'postgres',
   capabilities: postgresCapabilities,
   compiler,
-  // Nothing to set per session: PostgreSQL enforces foreign keys and needs no pragmas.
-  hooks: Object.freeze({}),
+  // No pragmas: PostgreSQL enforces foreign keys itself. A target's dbSchema goes first in the
+  // search_path so that a tenant's raw SQL reaches the tenant's tables; `public` stays after it
+  // so that extension types and functions installed there (citext, uuid_generate_v4) resolve.
+  hooks: Object.freeze({
+    scopeToSchema: (schema: string) => [
+      `SET search_path TO ${[...new Set([schema, 'public'])].map((name) => compiler.quoteIdentifier(name)).join(', ')}`,
+    ],
+  }),
   quoteIdentifier: (name: string) => compiler.quoteIdentifier(name),
   quoteString: (value: string) => compiler.quoteString(value),
   beginSql: postgresTransactionSql.begin,
