@@ -46,10 +46,15 @@ export async function readMysqlTable(session: Session, table: string, schema?: s
     `SELECT k.CONSTRAINT_NAME AS \`name\`, k.COLUMN_NAME AS \`col\`, k.REFERENCED_TABLE_SCHEMA AS \`refSchema\`, k.REFERENCED_TABLE_NAME AS \`refTable\`,
             k.REFERENCED_COLUMN_NAME AS \`refCol\`, r.UPDATE_RULE AS \`onUpdate\`, r.DELETE_RULE AS \`onDelete\`
        FROM information_schema.KEY_COLUMN_USAGE k
-       JOIN information_schema.REFERENTIAL_CONSTRAINTS r ON r.CONSTRAINT_SCHEMA = k.CONSTRAINT_SCHEMA AND r.TABLE_NAME = k.TABLE_NAME AND r.CONSTRAINT_NAME = k.CONSTRAINT_NAME
+       JOIN information_schema.REFERENTIAL_CONSTRAINTS r ON r.CONSTRAINT_NAME = k.CONSTRAINT_NAME
       WHERE k.TABLE_SCHEMA = ? AND k.TABLE_NAME = ? AND k.REFERENCED_TABLE_NAME IS NOT NULL
+        AND r.CONSTRAINT_SCHEMA = ? AND r.TABLE_NAME = ?
       ORDER BY k.CONSTRAINT_NAME, k.ORDINAL_POSITION`,
-    where,
+    // The schema and table of REFERENTIAL_CONSTRAINTS as constants, not as join conditions: only
+    // then does the server open this one table to fill it (EXPLAIN: "Scanned 0 databases")
+    // instead of every table of every database, which is slow on a server of many tenants and
+    // waits on their metadata locks.
+    [...where, ...where],
   );
   const checkRows = await session.query<CheckRow>(checkQuery(server), where);
   return mapMysqlTable({
