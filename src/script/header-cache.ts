@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import { retortCacheDir } from '../util/cache-dir.js';
+import { CACHE_LIMITS, pruneCacheDir } from '../util/cache-prune.js';
 import type { RevisionHeader } from './revision.js';
 
 /** Bump when the header shape or the reader's rules change, so old entries are never used. */
@@ -69,6 +70,7 @@ export class DirectoryHeaderCache {
     if (this.file === undefined) return;
     if (!this.changed && Object.keys(this.previous).length === Object.keys(this.next).length) return;
     try {
+      pruneCacheDir(join(this.file, '..'), CACHE_LIMITS.headers);
       mkdirSync(join(this.file, '..'), { recursive: true });
       // Write then rename, so a concurrent reader sees the old file or the new one, never half.
       const temporary = `${this.file}.${process.pid}.tmp`;

@@ -29,6 +29,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { RetortError } from '../errors.js';
 import { retortCacheDir } from '../util/cache-dir.js';
+import { CACHE_LIMITS, pruneCacheDir } from '../util/cache-prune.js';
 
 /** The package name user files import. */
 const PACKAGE_NAME = 'retort-migrate';
@@ -83,6 +84,9 @@ async function loader(): Promise<Jiti> {
       virtualModules: { [PACKAGE_NAME]: self },
       transform: (options) => {
         const filename = options.filename ?? '<module>';
+        // jiti transforms only on a cache miss, which is about to add an entry.
+        const dir = cacheDir();
+        if (dir !== false) pruneCacheDir(dir, CACHE_LIMITS.loader);
         try {
           const result = esbuild().transformSync(options.source, {
             loader: TS_FILE.test(filename) ? 'ts' : 'js',

@@ -12,11 +12,12 @@
  * parallel esbuild calls instead of one synchronous round trip per file.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { builtinModules, createRequire } from 'node:module';
 import { dirname, extname, join } from 'node:path';
 import { Script } from 'node:vm';
 import { retortCacheDir } from '../util/cache-dir.js';
+import { CACHE_LIMITS, pruneCacheDir } from '../util/cache-prune.js';
 import { importModule } from './loader.js';
 
 /** Bump when the compiled form changes, so old cache entries are never used. */
@@ -83,10 +84,10 @@ async function compiledCode(path: string, source: string): Promise<string | null
   if (known !== undefined) return known;
   const dir = cacheDir();
   const file = dir === undefined ? undefined : join(dir, `${key}.cjs`);
-  if (file !== undefined && existsSync(file)) {
-    const code = readFileSync(file, 'utf8');
-    compiled.set(key, code);
-    return code;
+  const cached = file === undefined ? undefined : readIfPresent(file, 'utf8');
+  if (cached !== undefined) {
+    compiled.set(key, cached);
+    return cached;
   }
   const code = await compile(path, source);
   compiled.set(key, code);
@@ -107,7 +108,7 @@ async function retortItself(): Promise<Exports> {
  * a cache from another V8 version (then it is made again).
  */
 function evaluate(path: string, code: string, retort: Exports, cacheFile: string | undefined): Exports {
-  const cachedData = cacheFile === undefined || !existsSync(cacheFile) ? undefined : readFileSync(cacheFile);
+  const cachedData = cacheFile === undefined ? undefined : readIfPresent(cacheFile);
   // The wrapper stays on the first line, so line numbers in stack traces are the compiled file's.
   const script = new Script(`(function (exports, require, module, __filename, __dirname) {${code}\n})`, {
     filename: path,
@@ -123,9 +124,21 @@ function evaluate(path: string, code: string, retort: Exports, cacheFile: string
   return module.exports;
 }
 
+/** A cache file's content, or undefined when it is missing (or was pruned by a concurrent run). */
+function readIfPresent(file: string): Buffer | undefined;
+function readIfPresent(file: string, encoding: 'utf8'): string | undefined;
+function readIfPresent(file: string, encoding?: 'utf8'): string | Buffer | undefined {
+  try {
+    return encoding === undefined ? readFileSync(file) : readFileSync(file, encoding);
+  } catch {
+    return undefined;
+  }
+}
+
 /** Write then rename: a concurrent run never reads a half-written entry. Failures only cost time. */
 function writeAtomically(file: string, data: string | Uint8Array): void {
   try {
+    pruneCacheDir(dirname(file), CACHE_LIMITS.scripts);
     mkdirSync(dirname(file), { recursive: true });
     const temporary = `${file}.${process.pid}.tmp`;
     writeFileSync(temporary, data);
