@@ -9,6 +9,8 @@
  *   `running` row is inserted BEFORE the first statement and its count of statements is updated
  *   after each one, so that a process killed half-way leaves a row saying how far it got. At the
  *   end the row becomes `ok`, or `failed` with the count of statements that committed.
+ *   A transactional revision that commits part of itself (`op.noTransaction`) switches to this
+ *   regime at that commit.
  *
  * The same statements go online and into an offline script (only the timing values differ), so a
  * DBA applying `--sql` output keeps the history too.
@@ -36,22 +38,30 @@ export interface HistoryRecorderOptions {
 
 /** The history rows of one run. */
 export class HistoryRecorder {
-  /** The revision whose `running` row is open (not transactional only). */
+  /** The revision whose `running` row is open (not transactional, or since an op.noTransaction commit). */
   private running: string | undefined;
   private startedAt: Date | undefined;
 
   constructor(private readonly options: HistoryRecorderOptions) {}
-
-  /** True when revisions roll back whole (then a failure committed nothing). */
-  get transactional(): boolean {
-    return this.options.transactional;
-  }
 
   /** A revision is about to run its first statement. */
   async start(step: MigrationStep): Promise<void> {
     this.startedAt = new Date();
     if (this.options.transactional) return;
     await this.options.channel.run(await this.insert(step, { status: 'running', statements: 0, durationMs: null, error: null }));
+    this.running = step.revision;
+  }
+
+  /**
+   * Transactional regime, `op.noTransaction`: the revision is about to commit `statements` of
+   * itself, so it can no longer roll back whole. From here it is recorded as the
+   * non-transactional regime does: a `running` row (committed with those statements), kept
+   * current, then `ok` or `failed` with what committed. A process killed inside the block thus
+   * leaves a row that the next run refuses to run over until `retort resolve`.
+   */
+  async partialCommit(step: MigrationStep, statements: number): Promise<void> {
+    if (this.running === step.revision) return;
+    await this.options.channel.run(await this.insert(step, { status: 'running', statements, durationMs: null, error: null }));
     this.running = step.revision;
   }
 

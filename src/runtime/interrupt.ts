@@ -14,8 +14,12 @@ export interface InterruptPoint {
   readonly current: readonly string[];
   /** Statements of `step` already run; undefined when the step had not started. */
   readonly partial: number | undefined;
-  /** True when the revision rolls back whole (transactional DDL). */
-  readonly atomic: boolean;
+  /**
+   * How many of them stay committed whatever happens now: all of them where DDL is not
+   * transactional, none where the revision rolls back whole, those before and inside an
+   * `op.noTransaction` block otherwise.
+   */
+  readonly committed: number;
 }
 
 /** Throws the error `make` builds when `signal` is aborted. */
@@ -33,15 +37,18 @@ export function interruptedError(signal: AbortSignal | undefined, at: InterruptP
   if (at.partial === undefined) {
     state = `before revision ${rev}: the database is at ${where}`;
     hint = 'Run the command again to continue.';
-  } else if (at.atomic || at.partial === 0) {
+  } else if (at.committed === 0) {
     state = `in revision ${rev} after ${at.partial} statement(s); the revision was rolled back and the database is at ${where}`;
     hint = 'Run the command again to continue.';
   } else {
-    state = `in revision ${rev} after ${at.partial} statement(s), which stay committed (this database cannot roll DDL back); the database is at ${where} and the history records ${rev} as failed`;
+    const stay = at.committed === at.partial
+      ? 'which stay committed (they ran outside a transaction: this database cannot roll DDL back, or the revision used op.noTransaction)'
+      : `of which ${at.committed} stay committed (before and inside op.noTransaction) and the rest were rolled back`;
+    state = `in revision ${rev} after ${at.partial} statement(s), ${stay}; the database is at ${where} and the history records ${rev} as failed`;
     hint = `Finish or undo the revision by hand, then \`retort resolve ${rev} --applied\` (its effect is complete) or \`retort resolve ${rev} --rolled-back\` (you undid it).`;
   }
   return new RetortError('Interrupted', `Interrupted by ${reason} ${state}.`, {
-    fields: { revision: rev, direction: at.step.direction, signal: reason, statementsApplied: at.partial ?? 0, current: [...at.current] },
+    fields: { revision: rev, direction: at.step.direction, signal: reason, statementsApplied: at.partial ?? 0, statementsCommitted: at.committed, current: [...at.current] },
     hint,
   });
 }

@@ -23,12 +23,24 @@ export interface StatementHooks {
   readonly beforeStatement?: () => void;
   /** Called after each statement took effect, with the revision's count so far. */
   readonly afterStatement?: (statements: number) => Promise<void>;
+  /**
+   * Called inside the revision's open transaction just before `op.noTransaction` commits it,
+   * with the count of statements that are about to become permanent (the history's chance to
+   * commit a `running` row along with them).
+   */
+  readonly beforePartialCommit?: (statements: number) => Promise<void>;
 }
 
 /** Runs one revision's operations. */
 export class OperationRunner {
   /** Statements executed so far in this revision. */
   statementsApplied = 0;
+  /**
+   * Of those, the statements that stay whatever happens next: each one that ran with no
+   * transaction open (every one where DDL is not transactional), and all those before an
+   * `op.noTransaction` commit. A failure rolls back only the others.
+   */
+  statementsCommitted = 0;
   /** The statement that failed, when one did. */
   failed: FailedStatement | undefined;
   private pending: { op: Operation; promise: Promise<void> } | undefined;
@@ -63,6 +75,7 @@ export class OperationRunner {
       throw error;
     }
     this.statementsApplied += 1;
+    if (!this.transactions.isOpen) this.statementsCommitted = this.statementsApplied;
     if (announce) await this.hooks.afterStatement?.(this.statementsApplied);
   }
 
@@ -110,7 +123,13 @@ export class OperationRunner {
    */
   private async outsideTransaction(body: () => Promise<void>): Promise<void> {
     const wasOpen = this.transactions.isOpen;
-    if (wasOpen) await this.transactions.commit();
+    if (wasOpen) {
+      // From here the revision can no longer roll back whole: let the history say so first,
+      // in the same transaction as the statements it counts.
+      await this.hooks.beforePartialCommit?.(this.statementsApplied);
+      await this.transactions.commit();
+      this.statementsCommitted = this.statementsApplied;
+    }
     this.channel.comment(`no transaction: ${this.revision}`);
     await body();
     if (wasOpen) await this.transactions.begin();

@@ -72,15 +72,13 @@ export async function runSteps(
   let current = [...heads];
   const results: StepResult[] = [];
   const { history, signal } = options;
-  // Whether a stopped revision rolls back whole (else its committed statements stay).
-  const atomic = transactions.enabled && options.transaction !== 'none';
   // The revision running now, for the failure row and the interruption message.
   let active: { step: MigrationStep; runner: OperationRunner | undefined; started: number } | undefined;
   if (options.transaction === 'all') await transactions.begin();
   try {
     for (const step of steps) {
       // Between revisions: nothing is half-done, so stop here cleanly.
-      throwIfInterrupted(signal, () => interruptedError(signal, { step, current, partial: undefined, atomic }));
+      throwIfInterrupted(signal, () => interruptedError(signal, { step, current, partial: undefined, committed: 0 }));
       const revision = options.graph.get(step.revision);
       const message = revision?.message ?? '';
       options.onStepStart?.(step, message);
@@ -98,8 +96,8 @@ export async function runSteps(
       if (perMigration) await transactions.begin();
       await history?.start(step);
       const runner = new OperationRunner(dialect, channel, transactions, options.compileContext, step.revision, {
-        beforeStatement: () => throwIfInterrupted(signal, () => interruptedError(signal, { step, current, partial: runner.statementsApplied, atomic })),
-        ...(history ? { afterStatement: (n: number) => history.progress(step, n) } : {}),
+        beforeStatement: () => throwIfInterrupted(signal, () => interruptedError(signal, { step, current, partial: runner.statementsApplied, committed: runner.statementsCommitted })),
+        ...(history ? { afterStatement: (n: number) => history.progress(step, n), beforePartialCommit: (n: number) => history.partialCommit(step, n) } : {}),
       });
       active.runner = runner;
       const usage = { queried: false };
@@ -147,9 +145,8 @@ export async function runSteps(
   } catch (error) {
     await transactions.rollback();
     if (active && history) {
-      // After the rollback: where DDL is transactional nothing of the revision stayed.
-      const committed = history.transactional ? 0 : (active.runner?.statementsApplied ?? 0);
-      await history.fail(active.step, committed, elapsed(active.started), error instanceof Error ? error.message : String(error));
+      // After the rollback: only what ran outside a transaction (or before op.noTransaction) stayed.
+      await history.fail(active.step, active.runner?.statementsCommitted ?? 0, elapsed(active.started), error instanceof Error ? error.message : String(error));
     }
     throw error;
   }
@@ -177,6 +174,8 @@ function stepFailure(error: unknown, step: MigrationStep, runner: OperationRunne
     direction: step.direction,
     file,
     statementsApplied: runner.statementsApplied,
+    // Those that the coming rollback cannot undo (all of them where DDL is not transactional).
+    statementsCommitted: runner.statementsCommitted,
     ...(runner.failed ? { statement: runner.failed.sql, statementIndex: runner.failed.index } : {}),
   };
   if (isRetortError(error)) {
@@ -187,9 +186,21 @@ function stepFailure(error: unknown, step: MigrationStep, runner: OperationRunne
   const where = runner.failed
     ? `statement ${runner.failed.index} failed: ${runner.failed.sql}\n  ${reason}`
     : `the script threw: ${reason}`;
-  return new RetortError('MigrationFailed', `${step.direction === 'up' ? 'Upgrade' : 'Downgrade'} of revision ${step.revision} failed: ${where}`, {
-    fields,
-    hint: 'Fix the script or the database, then run the command again. The version table still names the revisions applied before this one.',
-    cause: error,
-  });
+  const verb = step.direction === 'up' ? 'Upgrade' : 'Downgrade';
+  const committed = runner.statementsCommitted;
+  if (committed === 0) {
+    return new RetortError('MigrationFailed', `${verb} of revision ${step.revision} failed: ${where}`, {
+      fields,
+      hint: 'Fix the script or the database, then run the command again. The version table still names the revisions applied before this one.',
+      cause: error,
+    });
+  }
+  return new RetortError('MigrationFailed',
+    `${verb} of revision ${step.revision} failed: ${where}
+  ${committed} statement(s) of it stay committed (they ran outside a transaction); ` +
+    `the version table does not claim ${step.revision} and the history records it as failed.`, {
+      fields,
+      hint: `Finish or undo the revision by hand, then \`retort resolve ${step.revision} --applied\` or \`retort resolve ${step.revision} --rolled-back\`; until then upgrade and downgrade refuse to run.`,
+      cause: error,
+    });
 }

@@ -2,7 +2,8 @@
  * The history as users meet it through the `retort` executable, each command a separate OS
  * process: `history --applied`, a changed applied revision refused by `upgrade` (exit 2) and
  * reported by `check` (exit 3) until `accept`; a half-applied revision refused until `resolve`;
- * a process SIGKILLed in a long MariaDB revision; SIGTERM in the middle of a run of many revisions.
+ * a process SIGKILLed in a long MariaDB revision or inside a PostgreSQL op.noTransaction block;
+ * SIGTERM in the middle of a run of many revisions.
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -141,9 +142,14 @@ describe.each(DIALECTS)('integrity commands on %s', (dialect) => {
     expect(await versions(db)).toEqual(['r012']);
   }, 60_000);
 
-  if (dialect === 'mysql') it('reports a revision whose process was SIGKILLed mid-way as failed until resolved', async () => {
+  // MariaDB commits each statement; PostgreSQL commits what came before op.noTransaction.
+  const sleepAfterCommit: Record<string, string> = {
+    mysql: "  await op.execute('SELECT SLEEP(30)');",
+    postgres: "  await op.noTransaction(async () => {\n    await op.execute('SELECT pg_sleep(30)');\n  });",
+  };
+  if (dialect !== 'sqlite') it('reports a revision whose process was SIGKILLed after a commit as failed until resolved', async () => {
     db = await createTestDatabase(dialect, 'retort_ikill');
-    const long: RevisionSpec = { id: 'bbb222', down: 'aaa111', message: 'long one', imports: ['integer', 'varchar'], upgrade: `${table('t_long')}\n  await op.execute('SELECT SLEEP(30)');` };
+    const long: RevisionSpec = { id: 'bbb222', down: 'aaa111', message: 'long one', imports: ['integer', 'varchar'], upgrade: `${table('t_long')}\n${sleepAfterCommit[dialect]}` };
     project = createTestProject({ url: db.url }, [revA, long]);
     const run = start(project.dir, ['upgrade', 'head']);
     await waitFor('the CREATE TABLE of the long revision to be recorded', async () => {
@@ -160,6 +166,7 @@ describe.each(DIALECTS)('integrity commands on %s', (dialect) => {
     expect(next.json().error).toMatchObject({ code: 'UnresolvedFailure', revision: 'bbb222', statementsApplied: 1 });
     expect(next.json().error.message).toContain('retort resolve bbb222 --applied');
     expect(await versions(db)).toEqual(['aaa111']);
+    expect(await tableNames(db)).toEqual(['t_a', 't_long']);
     const applied = retort(project.dir, ['--json', 'history', '--applied']).json().applied;
     expect(applied[0]).toMatchObject({ revision: 'bbb222', status: 'failed', statements: 1 });
     expect(applied[0].error).toContain('stopped before this revision finished');

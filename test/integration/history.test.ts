@@ -158,6 +158,32 @@ describe.each(DIALECTS)('history on %s', (dialect) => {
     expect((await failure(project.retort.resolve('ccc333', 'applied'))).code).toBe('BadArgument');
   });
 
+  if (dialect !== 'mysql') it('records what op.noTransaction committed before a failure, and refuses until resolved', async () => {
+    // t_c is created in the revision's transaction, which op.noTransaction commits; then the
+    // statement inside the block fails: the table stays, and the history must say so.
+    const partial: RevisionSpec = {
+      ...badC,
+      upgrade: `${table('t_c')}\n  await op.noTransaction(async () => {\n    await op.execute('INSERT INTO no_such_table VALUES (1)');\n  });`,
+    };
+    project = createTestProject({ url: db.url }, [revA, revB, partial]);
+    const error = await failure(project.retort.upgrade('head'));
+    expect(error.code).toBe('MigrationFailed');
+    expect(error.fields).toMatchObject({ revision: 'ccc333', statementsApplied: 1, statementsCommitted: 1, statementIndex: 2 });
+    expect(error.message).toContain('1 statement(s) of it stay committed');
+    expect(error.hint).toContain('retort resolve ccc333 --rolled-back');
+    expect(await hasTable(db, 't_c')).toBe(true);
+    expect(await versions(db)).toEqual(['bbb222']);
+    expect((await history(db)).at(-1)).toMatchObject({ revision: 'ccc333', status: 'failed', statements: 1 });
+    expect((await failure(project.retort.upgrade('head'))).code).toBe('UnresolvedFailure');
+
+    await rawQuery(db, 'DROP TABLE t_c');
+    project.write(fixedC);
+    await project.retort.resolve('ccc333', 'rolled-back');
+    expect((await project.retort.upgrade('head')).current).toEqual(['ccc333']);
+    // One row per attempt: the failed one (now resolved) and the one that ran.
+    expect((await history(db)).slice(-2).map((r) => [r.revision, r.status])).toEqual([['ccc333', 'resolved-rolled-back'], ['ccc333', 'ok']]);
+  });
+
   if (dialect !== 'mysql') it("with transaction: 'none', records a running row and refuses a half-applied revision as on MySQL", async () => {
     project = createTestProject({ url: db.url, transaction: 'none' }, [revA, revB, badC]);
     await failure(project.retort.upgrade('head'));
