@@ -203,8 +203,11 @@ export async function pull(project: Project, options: { out?: string; force?: bo
       hint: 'Pass --out with another file, or --force to overwrite it.',
     });
   }
-  const live = await withDatabase(project.target, ({ dialect, session }) => readLive(project, dialect, session));
+  const { live, defaultPrimaryKeyName } = await withDatabase(project.target, async ({ dialect, session }) => ({
+    live: await readLive(project, dialect, session),
+    defaultPrimaryKeyName: dialect.autogen?.defaultPrimaryKeyName,
+  }));
   mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, renderSchemaModule(live));
+  writeFileSync(path, renderSchemaModule(live, defaultPrimaryKeyName === undefined ? {} : { defaultPrimaryKeyName }));
   return { path, tables: live.tables.map((t) => t.name) };
 }

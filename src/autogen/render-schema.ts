@@ -30,8 +30,20 @@ function variableNames(tables: readonly TableSpec[]): Map<TableSpec, string> {
 
 type ForeignKey = Extract<ConstraintSpec, { kind: 'foreignKey' }>;
 
-/** Move single-column keys onto their columns; keep the rest as extras. */
-function layout(table: TableSpec): { columns: NamedColumn[]; extras: ConstraintSpec[] } {
+/** How the module names things the catalog named by default. */
+export interface RenderSchemaOptions {
+  /** The module to import the builders from (default 'retort-migrate'). */
+  readonly importFrom?: string;
+  /** The dialect's name for an unnamed primary key of `table` (left out of the module). */
+  readonly defaultPrimaryKeyName?: (table: string) => string;
+}
+
+/**
+ * Move single-column keys onto their columns; keep the rest as extras. A primary key goes on its
+ * column only when it has one column and the server's default name (`.primaryKey()` cannot carry
+ * a name); otherwise it is one `primaryKey(name?).on(...)` and its columns are just not null.
+ */
+function layout(table: TableSpec, options: RenderSchemaOptions): { columns: NamedColumn[]; extras: ConstraintSpec[] } {
   let columns = [...table.columns];
   const extras: ConstraintSpec[] = [];
   const setOn = (name: string, change: (c: NamedColumn) => NamedColumn) => {
@@ -40,9 +52,15 @@ function layout(table: TableSpec): { columns: NamedColumn[]; extras: ConstraintS
   for (const c of table.constraints) {
     const single = c.kind !== 'check' && c.columns.length === 1 ? (c.columns[0] as string) : undefined;
     const column = single === undefined ? undefined : columns.find((x) => x.name === single);
-    if (c.kind === 'primaryKey' && column !== undefined) {
-      // The primary key's name is the catalog's default in practice; the diff matches keys without it.
-      setOn(column.name, (x) => ({ name: x.name, spec: { ...x.spec, primaryKey: true, nullable: false } }));
+    if (c.kind === 'primaryKey') {
+      const chosenName = c.name !== undefined && c.name !== options.defaultPrimaryKeyName?.(table.name) ? c.name : undefined;
+      if (column !== undefined && chosenName === undefined) {
+        setOn(column.name, (x) => ({ name: x.name, spec: { ...x.spec, primaryKey: true, nullable: false } }));
+        continue;
+      }
+      for (const name of c.columns) setOn(name, (x) => ({ name: x.name, spec: { ...x.spec, primaryKey: false, nullable: false } }));
+      const { name: _name, ...unnamed } = c;
+      extras.push(chosenName === undefined ? unnamed : { ...unnamed, name: chosenName });
     } else if (c.kind === 'foreignKey' && column !== undefined && column.spec.references === undefined && (c as ForeignKey).refSchema === undefined) {
       const fk = c as ForeignKey;
       setOn(column.name, (x) => ({
@@ -64,9 +82,9 @@ function layout(table: TableSpec): { columns: NamedColumn[]; extras: ConstraintS
   return { columns, extras };
 }
 
-function renderTable(table: TableSpec, variable: string, imports: Imports): string {
+function renderTable(table: TableSpec, variable: string, imports: Imports, render: RenderSchemaOptions): string {
   imports.add('table');
-  const { columns, extras } = layout(table);
+  const { columns, extras } = layout(table, render);
   const body = columns.map((c) => `  ${key(c.name)}: ${columnChain(c.spec, imports)},`).join('\n');
   const ref = (name: string) => (/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(name) ? `t.${name}` : `t[${str(name)}]`);
   const items = extras.map((c) => constraintCall(c, imports, ref));
@@ -90,13 +108,13 @@ function renderTable(table: TableSpec, variable: string, imports: Imports): stri
 /**
  * Render the schema module of `model`.
  * @param model - the schema read from the database
- * @param options.importFrom - the module to import the builders from (default 'retort-migrate')
+ * @param options - where the builders come from, and the dialect's default key names
  */
-export function renderSchemaModule(model: SchemaModel, options: { readonly importFrom?: string } = {}): string {
+export function renderSchemaModule(model: SchemaModel, options: RenderSchemaOptions = {}): string {
   const imports: Imports = new Set(['defineSchema']);
   const tables = [...model.tables].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const names = variableNames(tables);
-  const blocks = tables.map((t) => renderTable(t, names.get(t) as string, imports));
+  const blocks = tables.map((t) => renderTable(t, names.get(t) as string, imports, options));
   const list = tables.map((t) => names.get(t) as string);
   const importLine = `import { ${[...imports].sort().join(', ')} } from ${str(options.importFrom ?? 'retort-migrate')};`;
   return [

@@ -191,6 +191,11 @@ export interface DialectAutogen {
    * comments; MySQL's boolean is tinyint(1)), so that declared and live models compare fairly.
    */
   normalizeDeclared(model: SchemaModel): SchemaModel;
+  /**
+   * The name the server gives a primary key declared without one (PostgreSQL `<table>_pkey`),
+   * so that `pull` writes only the names a person chose; absent: every name read was chosen.
+   */
+  defaultPrimaryKeyName?(table: string): string;
 }
 
 /**

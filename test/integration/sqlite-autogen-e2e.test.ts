@@ -82,16 +82,15 @@ describe('Chinook on SQLite: load, pull, autogenerate into a second database, co
     const b = await readAll(second);
     expect(diffSchemas(a, b, options).upgrade).toEqual([]);
     expect(diffSchemas(b, a, options).upgrade).toEqual([]);
-    // Beyond the diff: the catalogs are equal field by field, except the names of single-column
-    // primary keys (`CONSTRAINT [PK_Album] PRIMARY KEY ([AlbumId])`), which pull writes as
-    // `.primaryKey()` on the column (docs/autogenerate-sqlite.md).
-    const withoutPkNames = (m: SchemaModel) => m.tables.map((t) => ({
+    // Beyond the diff: the catalogs are equal field by field, the names of the primary keys
+    // (`CONSTRAINT [PK_Album] PRIMARY KEY ([AlbumId])`) included.
+    const canonical = (m: SchemaModel) => m.tables.map((t) => ({
       ...t,
       // Keys in a canonical order: pull writes single-column foreign keys on their columns.
-      constraints: t.constraints.filter((c) => !(c.kind === 'primaryKey' && c.columns.length === 1))
-        .map((c) => JSON.stringify(c)).sort(),
+      constraints: t.constraints.map((c) => JSON.stringify(c)).sort(),
     }));
-    expect(withoutPkNames(b)).toEqual(withoutPkNames(a));
+    expect(canonical(b)).toEqual(canonical(a));
+    expect(b.tables.find((t) => t.name === 'Album')?.constraints).toContainEqual({ kind: 'primaryKey', name: 'PK_Album', columns: ['AlbumId'] });
     expect(a.tables.find((t) => t.name === 'PlaylistTrack')?.constraints[0]).toEqual({
       kind: 'primaryKey', name: 'PK_PlaylistTrack', columns: ['PlaylistId', 'TrackId'],
     });

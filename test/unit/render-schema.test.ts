@@ -5,6 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { diffSchemas } from '../../src/autogen/diff.js';
 import { renderSchemaModule } from '../../src/autogen/render-schema.js';
+import { postgresDefaultPrimaryKeyName } from '../../src/dialects/postgres/autogen/index.js';
 import type { SchemaDefinition } from '../../src/schema/define.js';
 import type { SchemaModel } from '../../src/schema/model.js';
 import { columnSpec } from '../../src/schema/model.js';
@@ -47,14 +48,14 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('renderSchemaModule', () => {
   it('writes keys where a person would, extras with typed column references, and the Kysely type', () => {
-    expect(renderSchemaModule(pulled)).toBe(`/** The database schema, written by \`retort pull\`. Edit it: it is the target of autogenerate. */
+    expect(renderSchemaModule(pulled, { defaultPrimaryKeyName: postgresDefaultPrimaryKeyName })).toBe(`/** The database schema, written by \`retort pull\`. Edit it: it is the target of autogenerate. */
 import { bigint, check, defineSchema, enumOf, index, integer, primaryKey, rawType, sql, table, unique, varchar } from 'retort-migrate';
 
 export const authors = table('authors', {
   id: integer().notNull(),
   tenant: integer().notNull(),
 }, (t) => [
-  primaryKey('authors_pkey').on(t.id, t.tenant),
+  primaryKey().on(t.id, t.tenant),
 ]);
 
 export const books = table('books', {
@@ -86,6 +87,30 @@ export type DB = typeof schema.$kysely;
     const diff = diffSchemas(pulled, loaded.default.model);
     expect(diff.upgrade).toEqual([]);
     expect(diff.downgrade).toEqual([]);
+  });
+
+  it('keeps the primary key names a person chose, and only those', () => {
+    const keyed = (name: string, pk: string | undefined, columns: string[]): SchemaModel['tables'][number] => ({
+      name,
+      // As the catalog reads them: every key column flagged.
+      columns: ['a', 'b'].map((c) => ({ name: c, spec: columnSpec({ kind: 'integer' }, { nullable: false, primaryKey: columns.includes(c) }) })),
+      constraints: [{ kind: 'primaryKey', ...(pk === undefined ? {} : { name: pk }), columns }],
+      indexes: [],
+      options: {},
+    });
+    const long = 'x'.repeat(62);
+    const text = renderSchemaModule({
+      enums: [],
+      tables: [keyed('one', 'pk_one', ['a']), keyed('two', 'two_pkey', ['a', 'b']), keyed('three', 'pk_three', ['a', 'b']), keyed(long, `${'x'.repeat(58)}_pkey`, ['a'])],
+    }, { defaultPrimaryKeyName: postgresDefaultPrimaryKeyName });
+    // A chosen name on one column: a table-level key (`.primaryKey()` has no name), the column just not null.
+    expect(text).toContain("export const one = table('one', {\n  a: integer().notNull(),\n  b: integer().notNull(),\n}, (t) => [\n  primaryKey('pk_one').on(t.a),\n]);");
+    // Composite keys are written once, named only when the name was chosen.
+    expect(text).toContain("export const two = table('two', {\n  a: integer().notNull(),\n  b: integer().notNull(),\n}, (t) => [\n  primaryKey().on(t.a, t.b),\n]);");
+    expect(text).toContain("  primaryKey('pk_three').on(t.a, t.b),");
+    // PostgreSQL clips the table name to 58 bytes in the default name.
+    expect(text).toContain(`export const ${long} = table('${long}', {\n  a: integer().primaryKey(),`);
+    expect(postgresDefaultPrimaryKeyName('é'.repeat(40))).toBe(`${'é'.repeat(29)}_pkey`);
   });
 
   it('names variables safely and uniquely', () => {

@@ -6,8 +6,20 @@ import { postgresDefaultsEqual, postgresExpressionsEqual, postgresTypesEqual } f
 import { normalizePostgresDeclared } from './normalize.js';
 import { readPostgresSchema } from './read-schema.js';
 
+/**
+ * The name PostgreSQL gives an unnamed primary key (its makeObjectName(table, NULL, 'pkey')):
+ * the table name clipped to 58 bytes (at a character boundary), so that with `_pkey` it fits
+ * in 63.
+ */
+export function postgresDefaultPrimaryKeyName(table: string): string {
+  const chars = [...table];
+  while (Buffer.byteLength(chars.join('')) > 58) chars.pop();
+  return `${chars.join('')}_pkey`;
+}
+
 /** Autogenerate for PostgreSQL. */
 export const postgresAutogen: DialectAutogen = Object.freeze({
+  defaultPrimaryKeyName: postgresDefaultPrimaryKeyName,
   readSchema: readPostgresSchema,
   typesEqual: postgresTypesEqual,
   defaultsEqual: postgresDefaultsEqual,
