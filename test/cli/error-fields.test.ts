@@ -5,7 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BIN, retort } from '../support/cli.js';
@@ -220,6 +220,9 @@ describe('errors carry a stable code and structured fields in --json', () => {
     const run = retort(p.dir, ['--json', 'upgrade', 'head', '--lock-timeout', '1s']);
     expect(run.code, run.stdout + run.stderr).toBe(4);
     expect(run.json().error).toMatchObject({ code: 'LockTimeout', target: expect.any(String), lock: expect.any(String), lockTimeoutSeconds: 1 });
+    // SQLite cannot name a file lock's holder: the holding run says who it is, next to the lock file.
+    expect(run.json().error.holder).toMatchObject({ pid: holder.pid, host: hostname() });
+    expect(run.json().error.message).toContain(`it is held by retort process ${holder.pid} (`);
     expect(await done).toBe(0);
   });
 });

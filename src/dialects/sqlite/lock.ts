@@ -8,13 +8,77 @@
  * the lock held, unlike a lock file that is merely created and deleted. SQLite also sees the lock
  * between two connections of one process, so a test or a second library call in-process waits too.
  */
+import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { hostname, userInfo } from 'node:os';
 import Database from 'better-sqlite3';
 import { RetortError } from '../../errors.js';
-import type { RunLock } from '../dialect.js';
+import type { LockHolder, RunLock } from '../dialect.js';
 
 /** The lock file of the database file `path`. */
 export function sqliteLockPath(path: string): string {
   return `${path}.lock`;
+}
+
+/**
+ * Who holds the lock, in a file next to the lock file: SQLite cannot say which process holds a
+ * file lock, so the holder writes it after taking the lock and removes it before letting go. A
+ * killed holder leaves it behind; it is then either overwritten by the next holder or ignored,
+ * because its process is gone.
+ */
+interface HolderRecord {
+  readonly pid: number;
+  readonly host: string;
+  readonly user?: string;
+  readonly since: string;
+}
+
+function holderPath(lockPath: string): string {
+  return `${lockPath}.holder`;
+}
+
+function writeHolder(lockPath: string): void {
+  let user: string | undefined;
+  try {
+    user = userInfo().username;
+  } catch {
+    // No passwd entry (some containers): the pid and host still say enough.
+  }
+  const record: HolderRecord = { pid: process.pid, host: hostname(), ...(user === undefined ? {} : { user }), since: new Date().toISOString() };
+  try {
+    // Write then rename, so a waiter never reads half a record.
+    const temporary = `${holderPath(lockPath)}.${process.pid}.tmp`;
+    writeFileSync(temporary, JSON.stringify(record));
+    renameSync(temporary, holderPath(lockPath));
+  } catch {
+    // Only the waiters' message is poorer for it.
+  }
+}
+
+function processIsAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists, it is just not ours to signal.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function readHolder(lockPath: string): LockHolder | undefined {
+  let record: HolderRecord;
+  try {
+    record = JSON.parse(readFileSync(holderPath(lockPath), 'utf8')) as HolderRecord;
+  } catch {
+    return undefined;
+  }
+  if (typeof record.pid !== 'number' || typeof record.host !== 'string') return undefined;
+  // A record left by a killed process (its pid gone on this host) names nobody.
+  if (record.host === hostname() && !processIsAlive(record.pid)) return undefined;
+  const who = record.user === undefined ? record.host : `${record.user}@${record.host}`;
+  return {
+    description: `retort process ${record.pid} (${who}, since ${record.since})`,
+    fields: { pid: record.pid, host: record.host, user: record.user ?? null, since: record.since },
+  };
 }
 
 /** True for SQLite's "the file is locked" result codes. */
@@ -42,19 +106,23 @@ export async function openSqliteLock(path: string): Promise<RunLock> {
     async tryAcquire() {
       try {
         handle.exec('BEGIN EXCLUSIVE');
+        writeHolder(lockPath);
         return true;
       } catch (error) {
         if (isBusy(error)) return false;
         throw error;
       }
     },
-    // SQLite cannot say which process holds a file lock.
     async holder() {
-      return undefined;
+      return readHolder(lockPath);
     },
     async release() {
       try {
-        if (handle.inTransaction) handle.exec('ROLLBACK');
+        if (handle.inTransaction) {
+          // Still holding the lock: the next holder cannot have written its record yet.
+          rmSync(holderPath(lockPath), { force: true });
+          handle.exec('ROLLBACK');
+        }
       } catch {
         // Closing the handle below releases the file lock anyway.
       }
