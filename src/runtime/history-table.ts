@@ -98,6 +98,25 @@ export async function fileChecksum(path: string): Promise<string> {
 }
 
 let cachedVersion: string | undefined;
+let cachedClient: { readonly user: string; readonly host: string } | undefined;
+
+/**
+ * This process's user and host, for the rows of a dialect whose server cannot say (SQLite).
+ * Looked up once: `userInfo()` is a system call per row otherwise, and it throws for a uid with
+ * no passwd entry (containers run as an arbitrary uid), where `$USER` or the uid stands in.
+ */
+function client(): { readonly user: string; readonly host: string } {
+  if (cachedClient === undefined) {
+    let user: string;
+    try {
+      user = userInfo().username;
+    } catch {
+      user = process.env.USER ?? process.env.LOGNAME ?? `uid ${process.getuid?.() ?? 'unknown'}`;
+    }
+    cachedClient = { user, host: hostname() };
+  }
+  return cachedClient;
+}
 
 /** retort's own version, from its package.json. */
 export async function retortVersion(): Promise<string> {
@@ -134,9 +153,9 @@ export function insertHistorySql(dialect: Dialect, table: HistoryTableRef, row: 
     literal(dialect, row.checksum),
     row.startedAt ? literal(dialect, utcLiteral(row.startedAt)) : (expr?.nowUtc ?? literal(dialect, utcLiteral(new Date()))),
     literal(dialect, row.durationMs),
-    expr?.user ?? literal(dialect, userInfo().username),
+    expr?.user ?? literal(dialect, client().user),
     // Over a Unix socket the server cannot tell the client's host: then this machine's name.
-    expr ? `COALESCE(${expr.host}, ${literal(dialect, hostname())})` : literal(dialect, hostname()),
+    expr ? `COALESCE(${expr.host}, ${literal(dialect, client().host)})` : literal(dialect, client().host),
     literal(dialect, version),
     literal(dialect, row.status),
     literal(dialect, row.statements),

@@ -78,8 +78,7 @@ async function compile(path: string, source: string): Promise<string | null> {
 }
 
 /** The compiled code of one file, from memory, the disk cache, or esbuild (then cached). */
-async function compiledCode(path: string, source: string): Promise<string | null> {
-  const key = keyOf(path, source);
+async function compiledCode(path: string, source: string, key = keyOf(path, source)): Promise<string | null> {
   const known = compiled.get(key);
   if (known !== undefined) return known;
   const dir = cacheDir();
@@ -165,10 +164,11 @@ const evaluated = new Map<string, Promise<Exports>>();
  * targets. A file edited since is evaluated anew (its content key changes).
  */
 export async function loadScriptOnce(path: string): Promise<Exports> {
-  const key = keyOf(path, readFileSync(path, 'utf8'));
+  const source = readFileSync(path, 'utf8');
+  const key = keyOf(path, source);
   let module = evaluated.get(key);
   if (module === undefined) {
-    module = loadScript(path);
+    module = loadSource(path, source, key);
     evaluated.set(key, module);
     // A failed load is not cached: the next target reports the same error from a fresh attempt.
     module.catch(() => evaluated.delete(key));
@@ -179,11 +179,16 @@ export async function loadScriptOnce(path: string): Promise<Exports> {
 /** Execute a revision script, config or schema module and return its exports. */
 export async function loadScript(path: string): Promise<Exports> {
   const source = readFileSync(path, 'utf8');
-  const code = await compiledCode(path, source);
+  return loadSource(path, source, keyOf(path, source));
+}
+
+/** {@link loadScript} of a file already read, whose cache key is `key`. */
+async function loadSource(path: string, source: string, key: string): Promise<Exports> {
+  const code = await compiledCode(path, source, key);
   if (code === null) return importModule(path);
   const dir = cacheDir();
   // Only big modules (a schema module of many tables) are worth a code cache file: a revision
   // script compiles in microseconds, less than reading one more file would cost.
-  const cacheFile = dir === undefined || code.length < CODE_CACHE_MIN_LENGTH ? undefined : join(dir, `${keyOf(path, source)}.v8`);
+  const cacheFile = dir === undefined || code.length < CODE_CACHE_MIN_LENGTH ? undefined : join(dir, `${key}.v8`);
   return evaluate(path, code, await retortItself(), cacheFile);
 }
