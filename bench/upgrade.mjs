@@ -85,29 +85,38 @@ const databases = {
   },
 };
 
-export async function benchUpgrade({ log, dialect, count = 2000 }) {
+const sortedMedian = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+export async function benchUpgrade({ log, dialect, count = 2000, runs = 3 }) {
   const db = databases[dialect];
   const { dir, remove } = workdir(`upgrade-${dialect}`);
   const made = [];
+  const fresh = async (label) => {
+    const created = await db.create(dir, `retort_bench_${process.pid}_${label}`);
+    made.push(created);
+    return created;
+  };
   try {
     writeChain(dir, count);
-    const name = `retort_bench_${process.pid}`;
-    const first = await db.create(dir, `${name}_a`);
-    made.push(first);
-    const sql = timeProcess(process.execPath, [BIN, '--url', first.url, 'upgrade', 'head', '--sql'], { cwd: dir }).stdout;
+    const env = { ...process.env, XDG_CACHE_HOME: join(dir, 'cache') };
+    const upgrade = (url) => timeProcess(process.execPath, [BIN, '--url', url, '-q', 'upgrade', 'head'], { cwd: dir, env }).seconds;
+    const sql = timeProcess(process.execPath, [BIN, '--url', (await fresh('sql')).url, 'upgrade', 'head', '--sql'], { cwd: dir }).stdout;
     const sqlFile = join(dir, 'upgrade.sql');
     writeFileSync(sqlFile, sql);
-    const baseline = db.baseline(first.url, sqlFile);
     // Cold: the first run compiles the scripts; warm: the loader's cache has them (a CI's second run).
-    const coldDb = await db.create(dir, `${name}_b`);
-    made.push(coldDb);
-    const cold = timeProcess(process.execPath, [BIN, '--url', coldDb.url, '-q', 'upgrade', 'head'], { cwd: dir, env: { ...process.env, XDG_CACHE_HOME: join(dir, 'cache') } }).seconds;
-    const warmDb = await db.create(dir, `${name}_c`);
-    made.push(warmDb);
-    const warm = timeProcess(process.execPath, [BIN, '--url', warmDb.url, '-q', 'upgrade', 'head'], { cwd: dir, env: { ...process.env, XDG_CACHE_HOME: join(dir, 'cache') } }).seconds;
-    log(`upgrade head of ${count} revisions on ${dialect} (whole processes, one transaction per revision):`);
+    const cold = upgrade((await fresh('cold')).url);
+    // Baseline and warm runs alternate, each on a fresh database, so that a change in the
+    // machine's load (or its disk's flush speed, which dominates here) touches both alike.
+    const baselines = [];
+    const warms = [];
+    for (let i = 0; i < runs; i++) {
+      baselines.push(db.baseline((await fresh(`base${i}`)).url, sqlFile));
+      warms.push(upgrade((await fresh(`warm${i}`)).url));
+    }
+    const baseline = sortedMedian(baselines);
+    log(`upgrade head of ${count} revisions on ${dialect} (whole processes, one transaction per revision; median of ${runs}):`);
     report(log, '  retort, scripts compiled (cold)', cold, db.baselineName, baseline);
-    report(log, '  retort, scripts cached (warm)  ', warm, db.baselineName, baseline, db.goal);
+    report(log, '  retort, scripts cached (warm)  ', sortedMedian(warms), db.baselineName, baseline, db.goal);
   } finally {
     for (const m of made) await m.drop().catch(() => undefined);
     remove();
