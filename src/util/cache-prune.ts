@@ -9,8 +9,8 @@ import { join } from 'node:path';
 
 /** Entries a cache folder may hold before it is pruned, per cache (see {@link pruneCacheDir}). */
 export const CACHE_LIMITS = Object.freeze({
-  /** Compiled revisions (`.cjs`) and V8 code caches (`.v8`): about 10 KB each, so ~100 MB at most. */
-  scripts: 10_000,
+  /** Compiled revisions (`.cjs`, ~2 KB) and their V8 code caches (`.v8`, ~5 KB): ~70 MB at most. */
+  scripts: 20_000,
   /** One file per version directory. */
   headers: 1_000,
   /** jiti's compiled modules (scripts with relative imports, configs that import packages). */
