@@ -10,10 +10,10 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { hostname, userInfo } from 'node:os';
 import type { Dialect, Session } from '../dialects/dialect.js';
 import type { CreateTableOp } from '../ops/operations.js';
 import { columnSpec, type ColumnType } from '../schema/model.js';
+import { clientIdentity } from '../util/client.js';
 import { redactSecrets } from '../util/redact.js';
 import { qualifiedName, type VersionTableRef } from './version-table.js';
 
@@ -98,25 +98,6 @@ export async function fileChecksum(path: string): Promise<string> {
 }
 
 let cachedVersion: string | undefined;
-let cachedClient: { readonly user: string; readonly host: string } | undefined;
-
-/**
- * This process's user and host, for the rows of a dialect whose server cannot say (SQLite).
- * Looked up once: `userInfo()` is a system call per row otherwise, and it throws for a uid with
- * no passwd entry (containers run as an arbitrary uid), where `$USER` or the uid stands in.
- */
-function client(): { readonly user: string; readonly host: string } {
-  if (cachedClient === undefined) {
-    let user: string;
-    try {
-      user = userInfo().username;
-    } catch {
-      user = process.env.USER ?? process.env.LOGNAME ?? `uid ${process.getuid?.() ?? 'unknown'}`;
-    }
-    cachedClient = { user, host: hostname() };
-  }
-  return cachedClient;
-}
 
 /** retort's own version, from its package.json. */
 export async function retortVersion(): Promise<string> {
@@ -153,9 +134,9 @@ export function insertHistorySql(dialect: Dialect, table: HistoryTableRef, row: 
     literal(dialect, row.checksum),
     row.startedAt ? literal(dialect, utcLiteral(row.startedAt)) : (expr?.nowUtc ?? literal(dialect, utcLiteral(new Date()))),
     literal(dialect, row.durationMs),
-    expr?.user ?? literal(dialect, client().user),
+    expr?.user ?? literal(dialect, clientIdentity().user),
     // Over a Unix socket the server cannot tell the client's host: then this machine's name.
-    expr ? `COALESCE(${expr.host}, ${literal(dialect, client().host)})` : literal(dialect, client().host),
+    expr ? `COALESCE(${expr.host}, ${literal(dialect, clientIdentity().host)})` : literal(dialect, clientIdentity().host),
     literal(dialect, version),
     literal(dialect, row.status),
     literal(dialect, row.statements),

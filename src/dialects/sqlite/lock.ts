@@ -9,9 +9,9 @@
  * between two connections of one process, so a test or a second library call in-process waits too.
  */
 import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { hostname, userInfo } from 'node:os';
 import Database from 'better-sqlite3';
 import { RetortError } from '../../errors.js';
+import { clientIdentity } from '../../util/client.js';
 import type { LockHolder, RunLock } from '../dialect.js';
 
 /** The lock file of the database file `path`. */
@@ -37,13 +37,8 @@ function holderPath(lockPath: string): string {
 }
 
 function writeHolder(lockPath: string): void {
-  let user: string | undefined;
-  try {
-    user = userInfo().username;
-  } catch {
-    // No passwd entry (some containers): the pid and host still say enough.
-  }
-  const record: HolderRecord = { pid: process.pid, host: hostname(), ...(user === undefined ? {} : { user }), since: new Date().toISOString() };
+  const { user, host } = clientIdentity();
+  const record: HolderRecord = { pid: process.pid, host, user, since: new Date().toISOString() };
   try {
     // Write then rename, so a waiter never reads half a record.
     const temporary = `${holderPath(lockPath)}.${process.pid}.tmp`;
@@ -73,7 +68,7 @@ function readHolder(lockPath: string): LockHolder | undefined {
   }
   if (typeof record.pid !== 'number' || typeof record.host !== 'string') return undefined;
   // A record left by a killed process (its pid gone on this host) names nobody.
-  if (record.host === hostname() && !processIsAlive(record.pid)) return undefined;
+  if (record.host === clientIdentity().host && !processIsAlive(record.pid)) return undefined;
   const who = record.user === undefined ? record.host : `${record.user}@${record.host}`;
   return {
     description: `retort process ${record.pid} (${who}, since ${record.since})`,
