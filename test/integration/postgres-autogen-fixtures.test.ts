@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { renderSchemaModule } from '../../src/autogen/render-schema.js';
+import { postgresDefaultPrimaryKeyName } from '../../src/dialects/postgres/autogen/index.js';
 import { isSchemaDefinition } from '../../src/schema/define.js';
 import type { SchemaModel } from '../../src/schema/model.js';
 import { loadScript } from '../../src/script/script-loader.js';
@@ -37,11 +38,11 @@ async function load(fixture: PgFixture, file: string): Promise<void> {
   }
 }
 
-/** `pull`: the model rendered as a schema module, written to a file and loaded back. */
+/** `pull`: the model rendered as a schema module (with PostgreSQL's default key names left out, as `retort pull` does), written to a file and loaded back. */
 async function pull(live: SchemaModel): Promise<{ model: SchemaModel; source: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'retort-pgpull-'));
   dirs.push(dir);
-  const source = renderSchemaModule(live);
+  const source = renderSchemaModule(live, { defaultPrimaryKeyName: postgresDefaultPrimaryKeyName });
   const file = join(dir, 'schema.ts');
   writeFileSync(file, source);
   const module = await loadScript(file);
@@ -87,6 +88,27 @@ describe('PostgreSQL fixtures round trip', () => {
     // And the downgrade of the created schema empties the second database.
     await second.apply(pgDiff({ tables: [], enums: [] }, pulled.model).downgrade);
     expect((await second.read()).tables).toEqual([]);
+  });
+
+  it('primary-key names a person chose round-trip; default ones are left out of the module', async () => {
+    const first = await openPg('retort_pgfix');
+    const second = await openPg('retort_pgfix');
+    opened.push(first, second);
+    await first.exec(`CREATE TABLE a (id integer CONSTRAINT pk_custom PRIMARY KEY, name text);
+                      CREATE TABLE b (x integer, y integer, CONSTRAINT pk_b PRIMARY KEY (x, y));
+                      CREATE TABLE c (id integer PRIMARY KEY);
+                      CREATE TABLE d (x integer, y integer, PRIMARY KEY (x, y));`);
+    const live1 = await first.read();
+    const pulled = await pull(live1);
+    expect(pulled.source).toContain("primaryKey('pk_custom').on(t.id)");
+    expect(pulled.source).toContain("primaryKey('pk_b').on(t.x, t.y)");
+    expect(pulled.source).toContain('  id: integer().primaryKey(),');
+    expect(pulled.source).toContain('primaryKey().on(t.x, t.y)');
+    expect(pulled.source).not.toContain('_pkey');
+    await second.apply(pgDiff({ tables: [], enums: [] }, pulled.model).upgrade);
+    const names = async (f: PgFixture) => (await f.read()).tables.map((t) => [t.name, t.constraints.find((c) => c.kind === 'primaryKey')?.name]);
+    expect(await names(second)).toEqual([['a', 'pk_custom'], ['b', 'pk_b'], ['c', 'c_pkey'], ['d', 'd_pkey']]);
+    expect(summary(await second.read())).toEqual(summary(live1));
   });
 
   it('Pagila: tables, enums, serial columns, defaults, keys and indexes round-trip', async () => {
