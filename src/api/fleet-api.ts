@@ -4,7 +4,7 @@
  */
 import { loadConfig, selectTargets } from '../config/index.js';
 import { RetortError } from '../errors.js';
-import type { CheckResult } from './autogenerate.js';
+import type { CheckOptions, CheckResult } from './autogenerate.js';
 import { fleetProjects, runFleet, type FleetOptions, type FleetResult } from './fleet.js';
 import * as inspect from './inspect.js';
 import type { MigrateOptions, StampOptions } from './migrate.js';
@@ -44,12 +44,14 @@ const migrate = () => import('./migrate.js');
 const autogen = () => import('./autogenerate.js');
 
 /** A `check` that fails (rather than returning `ok: false`), so a fleet counts it as failed. */
-export async function checkOrFail(project: Project): Promise<CheckResult> {
-  const result = await (await autogen()).check(project);
+export async function checkOrFail(project: Project, options: CheckOptions = {}): Promise<CheckResult> {
+  const result = await (await autogen()).check(project, options);
   if (result.ok) return result;
-  const what = result.notAtHead ? `is at ${result.current.join(', ') || 'base'}, not at head (${result.heads.join(', ')})` : 'differs from the declared schema';
+  const differs = result.operations.length > 0 || result.checksumMismatches.length > 0;
+  const what = result.notAtHead ? `is at ${result.current.join(', ') || 'base'}, not at head (${result.heads.join(', ')})`
+    : differs ? 'differs from the declared schema' : `holds ${result.unmodelled.length} object(s) retort does not model (--strict)`;
   throw new RetortError('CheckFailed', `The database ${what}${result.operations.length > 0 ? `; autogenerate would emit ${result.operations.length} operation(s)` : ''}.`, {
-    fields: { notAtHead: result.notAtHead, operations: result.operations.length, current: result.current, heads: result.heads },
+    fields: { notAtHead: result.notAtHead, operations: result.operations.length, current: result.current, heads: result.heads, unmodelled: result.unmodelled.length },
     hint: 'Run `retort check --target NAME` for the details.',
   });
 }

@@ -4,7 +4,7 @@
  * are RetortErrors with stable codes. The CLI is a thin printer over these same methods.
  */
 import { createMerge, createRevision, type MergeOptions, type RevisionOptions } from './authoring.js';
-import type { AutogenerateResult, CheckResult, CompareOptions, PullResult } from './autogenerate.js';
+import type { AutogenerateResult, CheckOptions, CheckResult, CompareOptions, PullResult } from './autogenerate.js';
 import * as inspect from './inspect.js';
 import type { AcceptResult, AppliedHistoryResult, ResolveResult } from './integrity.js';
 import type { MigrateOptions, StampOptions } from './migrate.js';
@@ -38,7 +38,7 @@ export interface Retort extends FleetMethods<Retort> {
   /** Write a revision whose upgrade turns the database into the declared schema. */
   autogenerate(options: RevisionOptions & CompareOptions): Promise<AutogenerateResult>;
   /** Compare the declared schema and the database, and whether the database is at head. */
-  check(): Promise<CheckResult>;
+  check(options?: CheckOptions): Promise<CheckResult>;
   /** Write the TypeScript schema module of the live database. */
   pull(options?: { out?: string; force?: boolean }): Promise<PullResult>;
   /** The history table's rows, newest first (`history --applied`). */
@@ -76,7 +76,7 @@ export function bindRetort(project: () => Promise<Project>, options: RetortOptio
     revision: async (opts: RevisionOptions) => createRevision(await project(), opts),
     merge: async (revisions: readonly string[], opts: MergeOptions) => createMerge(await project(), revisions, opts),
     autogenerate: async (opts: RevisionOptions & CompareOptions) => (await autogen()).autogenerate(await project(), opts),
-    check: async () => (await autogen()).check(await project()),
+    check: async (opts: CheckOptions = {}) => (await autogen()).check(await project(), opts),
     pull: async (opts: { out?: string; force?: boolean } = {}) => (await autogen()).pull(await project(), opts),
     appliedHistory: async () => (await integrity()).appliedHistory(await project()),
     accept: async (revision: string) => (await integrity()).accept(await project(), revision, options),

@@ -49,7 +49,7 @@ async function operationOf(name: string, args: readonly unknown[], options: Reco
     case 'downgrade': return (p) => migrate.downgrade(p, String(args[0]), tag, run);
     case 'stamp': return (p) => migrate.stamp(p, (args[0] as string[]).map(String), { purge: options.purge === true }, run);
     case 'current': return (p) => inspect.current(p);
-    case 'check': return checkOrFail;
+    case 'check': return (p) => checkOrFail(p, { strict: options.strict === true });
     case 'heads': return (p) => inspect.heads(p);
     case 'history': {
       const range = options.revRange as string | undefined;

@@ -129,10 +129,32 @@ export interface EnumSpec {
   readonly values: readonly string[];
 }
 
+/**
+ * Something a live database holds that the model has no place for (a rule, a publication, a
+ * grant...). `readSchema` lists them with the model so that `pull`, autogenerate and `check` say
+ * what they did not read, write or compare, on every run.
+ */
+export interface UnmodelledObject {
+  /** What it is, as a person says it: `rule`, `publication`, `event trigger`, `grant`, `partition`... */
+  readonly kind: string;
+  /** Its namespace (PostgreSQL schema, MySQL database), when it has one; always the real name. */
+  readonly schema?: string;
+  readonly name: string;
+  /** The table it belongs to (a rule, a trigger, a partition's parent), when it has one. */
+  readonly table?: string;
+  /** A short fact that tells two of a kind apart (an ACL, a partition bound, a version). */
+  readonly detail?: string;
+}
+
 /** A whole schema: what a schema module declares, or what introspection reads. */
 export interface SchemaModel {
   readonly tables: readonly TableSpec[];
   readonly enums: readonly EnumSpec[];
+  /**
+   * Read only: what the database holds beyond the model, listed by `readSchema` (never compared,
+   * never dropped; reported by `pull`, autogenerate and `check`). Absent on a declared schema.
+   */
+  readonly unmodelled?: readonly UnmodelledObject[];
 }
 
 /** A column spec with every flag at its default: nullable, no keys, no default. */

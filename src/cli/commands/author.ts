@@ -64,9 +64,9 @@ export async function merge(ctx: CommandContext, args: readonly unknown[], optio
 }
 
 /** `retort check` */
-export async function check(ctx: CommandContext): Promise<number> {
+export async function check(ctx: CommandContext, _args: readonly unknown[], options: Record<string, unknown>): Promise<number> {
   const { runCheck } = await import('./autogenerate.js');
-  return runCheck(ctx);
+  return runCheck(ctx, options.strict === true);
 }
 
 /** `retort pull [--out FILE]` */

@@ -9,6 +9,7 @@ import { createRetort } from '../../api/retort.js';
 import type { RenameCandidate, RenameDecision } from '../../autogen/types.js';
 import { EXIT_CODES } from '../../errors.js';
 import type { CommandContext } from '../context.js';
+import { unmodelledLines } from '../unmodelled.js';
 
 async function askRenames(candidates: readonly RenameCandidate[]): Promise<readonly RenameDecision[]> {
   const rl = createInterface({ input: process.stdin, output: process.stderr });
@@ -36,10 +37,11 @@ export async function autogenerateRevision(ctx: CommandContext, revisionOptions:
     if (warning.direction === 'upgrade') ctx.output.warn(warning.message);
   }
   ctx.output.result(
-    { revision: result.revision, path: result.path, downRevisions: result.downRevisions, message: result.message, empty: result.empty, operations: result.diff.upgrade, warnings: result.diff.warnings },
+    { revision: result.revision, path: result.path, downRevisions: result.downRevisions, message: result.message, empty: result.empty, operations: result.diff.upgrade, warnings: result.diff.warnings, unmodelled: result.unmodelled },
     () => [
       ...(result.empty ? ['No changes detected: the revision is empty.'] : result.diff.upgrade.map((op) => `Detected ${describeOp(op)}`)),
       `Generating ${result.path} ... done`,
+      ...unmodelledLines(result.unmodelled, 'neither compared nor written', ctx.output.options.verbose),
     ],
   );
 }
@@ -50,16 +52,26 @@ function describeOp(op: { kind: string; table?: string; name?: string; column?: 
   return `${op.kind} ${subject}${column}`.trim();
 }
 
-/** `retort check`: exit 3 when the schema and the database differ or the database is not at head. */
-export async function runCheck(ctx: CommandContext): Promise<number> {
-  const result = await createRetort(ctx.options).check();
-  ctx.output.result({ ok: result.ok, operations: result.operations, notAtHead: result.notAtHead, current: result.current, heads: result.heads, checksumMismatches: result.checksumMismatches }, () => {
-    if (result.ok) return 'OK: the database is at head and matches the schema.';
+/**
+ * `retort check`: exit 3 when the schema and the database differ or the database is not at head.
+ * What the database holds beyond the model is named on every run; it makes the exit 3 only with
+ * `--strict` (the schema module has no way to declare it, so by default it cannot "differ").
+ */
+export async function runCheck(ctx: CommandContext, strict = false): Promise<number> {
+  const result = await createRetort(ctx.options).check({ strict });
+  const json = { ok: result.ok, operations: result.operations, notAtHead: result.notAtHead, current: result.current, heads: result.heads, checksumMismatches: result.checksumMismatches, unmodelled: result.unmodelled };
+  ctx.output.result(json, () => {
+    const blind = unmodelledLines(result.unmodelled, 'not compared', ctx.output.options.verbose);
+    if (result.ok) {
+      return blind.length === 0 ? 'OK: the database is at head and matches the schema.'
+        : ['OK: the database is at head and matches the schema in everything retort models.', ...blind];
+    }
     const lines: string[] = [];
     if (result.notAtHead) lines.push(`The database is at ${result.current.join(', ') || 'base'}, not at head (${result.heads.join(', ')}).`);
     for (const m of result.checksumMismatches) lines.push(`Revision ${m.revision} changed since it ran: ${m.file} was ${m.recorded}, is ${m.actual} (\`retort accept ${m.revision}\` once checked).`);
     if (result.operations.length > 0) lines.push(`The schema differs from the database; autogenerate would write:`, '', result.rendered);
-    return lines;
+    if (strict && blind.length > 0) lines.push('With --strict, objects retort does not model fail the check.');
+    return [...lines, ...blind];
   });
   return result.ok ? EXIT_CODES.ok : EXIT_CODES.check;
 }
@@ -67,5 +79,8 @@ export async function runCheck(ctx: CommandContext): Promise<number> {
 /** `retort pull [--out FILE] [--force]` */
 export async function runPull(ctx: CommandContext, out: string | undefined, force = false): Promise<void> {
   const result = await createRetort(ctx.options).pull({ ...(out === undefined ? {} : { out }), force });
-  ctx.output.result(result, () => `Wrote ${result.path} (${result.tables.length} tables).`);
+  ctx.output.result(result, () => [
+    `Wrote ${result.path} (${result.tables.length} tables).`,
+    ...unmodelledLines(result.unmodelled, 'not written into the schema module', ctx.output.options.verbose),
+  ]);
 }

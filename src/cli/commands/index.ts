@@ -106,6 +106,7 @@ export function registerCommands(program: Command, host: CliHost): void {
     .action(action(host, async () => (await graph()).show));
 
   program.command('check').description('exit 3 if autogenerate would emit operations or the database is not at head')
+    .option('--strict', 'exit 3 also when the database holds objects retort does not model (listed on every run)')
     .action(action(host, async () => (await author()).check));
   program.command('pull').description('write the TypeScript schema of the live database')
     .option('--out <file>', 'where to write (default: the config\'s schema path)')

@@ -9,6 +9,7 @@ import type { ReadSchemaOptions, Session } from '../../dialect.js';
 import { parseServerVersion } from '../server.js';
 import type { ServerInfo } from '../server.js';
 import { mapMysqlTable } from '../table-rows.js';
+import { readMysqlUnmodelled } from './unmodelled.js';
 import type { CheckRow, ColumnRow, ForeignKeyRow, IndexRow, TableRow } from '../table-rows.js';
 
 /** Where a catalog row belongs: its database (`s`) and table (`t`). */
@@ -104,7 +105,8 @@ async function readForeignKeys(session: Session, schemas: readonly string[], nam
  * carry no `schema`; tables of another database carry its name. `options.include` is applied to
  * the table list before any other catalog query. Engine and collation equal to the server's
  * default engine and the database's default collation are left out of `options`, so a pulled
- * module says only what was chosen. Views, sequences and system-versioned tables are not read.
+ * module says only what was chosen. Views, triggers, routines, events and sequences are listed as
+ * `unmodelled` (unmodelled.ts).
  */
 export async function readMysqlSchema(session: Session, options: ReadSchemaOptions): Promise<SchemaModel> {
   const [env] = await session.query<{ db: string | null; version: string; engine: string }>(
@@ -130,7 +132,8 @@ export async function readMysqlSchema(session: Session, options: ReadSchemaOptio
   // `include` sees the schema as the model will (undefined for the default namespace), as the diff does.
   const modelSchema = (s: string) => (s === defaultSchema ? undefined : s);
   const kept = listed.filter((row) => include(row.t, modelSchema(row.s))).sort((a, b) => (order(a) < order(b) ? -1 : 1));
-  if (kept.length === 0) return Object.freeze({ tables: [], enums: [] });
+  const unmodelled = Object.freeze(await readMysqlUnmodelled(session, schemas, include, defaultSchema));
+  if (kept.length === 0) return Object.freeze({ tables: [], enums: [], unmodelled });
   // Every table kept: filter by database only; otherwise list the kept names (see Filter).
   const names = kept.length === listed.length ? undefined : [...new Set(kept.map((r) => r.t))];
 
@@ -182,5 +185,5 @@ export async function readMysqlSchema(session: Session, options: ReadSchemaOptio
     });
     return spec;
   });
-  return Object.freeze({ tables: Object.freeze(tables), enums: Object.freeze([]) });
+  return Object.freeze({ tables: Object.freeze(tables), enums: Object.freeze([]), unmodelled });
 }

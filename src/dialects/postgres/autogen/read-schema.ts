@@ -4,13 +4,14 @@
  * never one query per table. The table list is read first and filtered by `include` in JavaScript; only the oids that pass are sent to
  * the other queries (as one `oid[]` parameter), so excluded tables cost no catalog work.
  *
- * What is not read (views, materialized views, partitions, sequences, functions, triggers, domain
- * definitions, index methods other than btree, ...) is listed in docs/autogenerate-postgres.md.
+ * What the model has no place for (views, partitions, functions, rules, grants, ...) is listed
+ * with the model, as `unmodelled` (unmodelled.ts), and in docs/autogenerate-postgres.md.
  */
 import type { EnumSpec, NamedColumn, SchemaModel, TableSpec } from '../../../schema/model.js';
 import type { ReadSchemaOptions, Session } from '../../dialect.js';
 import { readCatalog } from '../catalog-read.js';
 import { columnOf, constraintOf, indexOf } from '../catalog-rows.js';
+import { readPostgresUnmodelled } from './unmodelled.js';
 
 // Ordinary ('r') and partitioned ('p') tables. Partitions (relispartition) are left out: their
 // columns and keys are their parent's, and retort cannot create `PARTITION OF`.
@@ -85,7 +86,8 @@ async function readAll(
     const schema = modelSchema(e.schema);
     return Object.freeze({ name: e.name, ...(schema === undefined ? {} : { schema }), values: Object.freeze(e.values) });
   });
-  if (tables.length === 0) return Object.freeze({ tables: Object.freeze([]), enums: Object.freeze(enums) });
+  const unmodelled = Object.freeze(await readPostgresUnmodelled(session, schemas, include, home));
+  if (tables.length === 0) return Object.freeze({ tables: Object.freeze([]), enums: Object.freeze(enums), unmodelled });
 
   // Three queries, not three per table: the cost grows with the rows, not with round trips.
   const { columns, constraints, indexes } = await readCatalog(session, tables.map((t) => t.oid));
@@ -106,5 +108,5 @@ async function readAll(
       options: Object.freeze(t.comment === null ? {} : { comment: t.comment }),
     });
   });
-  return Object.freeze({ tables: Object.freeze(specs), enums: Object.freeze(enums) });
+  return Object.freeze({ tables: Object.freeze(specs), enums: Object.freeze(enums), unmodelled });
 }

@@ -11,6 +11,7 @@ import type { SchemaModel, TableSpec } from '../../../schema/model.js';
 import type { ReadSchemaOptions, Session } from '../../dialect.js';
 import type { ColumnRow, ForeignKeyRow, IndexRows } from '../introspect-map.js';
 import { mapSqliteTable, parentsNeedingKeys } from '../introspect-map.js';
+import { readSqliteUnmodelled } from './unmodelled.js';
 
 type Tagged<R> = R & { tbl: string };
 type IndexColumnRow = Tagged<Omit<IndexRows, 'columns' | 'sql'> & { col: string | null }>;
@@ -49,7 +50,8 @@ async function listTables(session: Session): Promise<{ name: string; sql: string
 export async function readSqliteSchema(session: Session, options: ReadSchemaOptions): Promise<SchemaModel> {
   const include = options.include ?? (() => true);
   const tables = (await listTables(session)).filter((t) => include(t.name, undefined));
-  if (tables.length === 0) return Object.freeze({ tables: [], enums: [] });
+  const unmodelled = Object.freeze(await readSqliteUnmodelled(session, include));
+  if (tables.length === 0) return Object.freeze({ tables: [], enums: [], unmodelled });
   const names = JSON.stringify(tables.map((t) => t.name));
 
   const columns = byTable(await session.query<Tagged<ColumnRow>>(
@@ -89,7 +91,7 @@ export async function readSqliteSchema(session: Session, options: ReadSchemaOpti
     triggers: (triggers.get(t.name.toLowerCase()) ?? []).flatMap((r) => (r.sql === null ? [] : [r.sql])),
     parentKeys,
   }));
-  return Object.freeze({ tables: Object.freeze(out), enums: Object.freeze([]) });
+  return Object.freeze({ tables: Object.freeze(out), enums: Object.freeze([]), unmodelled });
 }
 
 /** One {@link IndexRows} per index, its columns in key order. */

@@ -1,0 +1,104 @@
+/**
+ * Issue 10, defect 6: `pull`, `revision --autogenerate` and `check` say, on every run, what the
+ * database holds that retort does not model (kinds, counts, names; `unmodelled` in `--json`).
+ * `check` never prints a bare OK over them: it exits 0 (the schema module cannot declare them, so
+ * they cannot differ from it) but names them, and `--strict` makes them exit 3.
+ */
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { retort } from '../support/cli.js';
+import { createTestDatabase, rawQuery, type TestDatabase, type TestDialect } from '../support/databases.js';
+import { createTestProject, type TestProject } from '../support/project.js';
+
+let db: TestDatabase | undefined;
+let project: TestProject | undefined;
+afterEach(async () => {
+  project?.cleanup();
+  project = undefined;
+  await db?.drop();
+  db = undefined;
+});
+
+/** Per dialect: a table and an object of a kind retort does not model, and how the report names it. */
+const CASES: Record<TestDialect, { setup: string[]; line: string; kind: string; name: string }> = {
+  postgres: {
+    setup: [
+      'CREATE TABLE items (id integer PRIMARY KEY, qty integer)',
+      'CREATE RULE items_no_delete AS ON DELETE TO items DO INSTEAD NOTHING',
+      'CREATE PUBLICATION items_pub FOR TABLE items',
+    ],
+    line: '  1 rule: public.items.items_no_delete',
+    kind: 'rule',
+    name: 'items_no_delete',
+  },
+  mysql: {
+    setup: [
+      'CREATE TABLE items (id integer PRIMARY KEY, qty integer)',
+      'CREATE EVENT items_cleanup ON SCHEDULE EVERY 1 DAY DISABLE DO DELETE FROM items WHERE qty = 0',
+    ],
+    line: '  1 event: ',
+    kind: 'event',
+    name: 'items_cleanup',
+  },
+  sqlite: {
+    setup: [
+      'CREATE TABLE items (id integer PRIMARY KEY, qty integer)',
+      'CREATE VIRTUAL TABLE items_search USING fts5(body)',
+    ],
+    line: '  1 virtual table: items_search',
+    kind: 'virtual table',
+    name: 'items_search',
+  },
+};
+
+describe.each(['postgres', 'mysql', 'sqlite'] as const)('%s: the "not modelled" report', (dialect) => {
+  it('pull, check and autogenerate name what they leave out; check --strict exits 3', async () => {
+    const c = CASES[dialect];
+    db = await createTestDatabase(dialect, 'retort_unmodcli');
+    for (const statement of c.setup) await rawQuery(db, statement);
+    project = createTestProject({ url: db.url, schema: './src/schema.ts' });
+    mkdirSync(join(project.dir, 'src'));
+    const run = (args: string[]) => retort(project!.dir, args);
+
+    const pulled = run(['pull']);
+    expect(pulled.code, pulled.stderr).toBe(0);
+    expect(pulled.stdout).toContain('(1 tables).');
+    expect(pulled.stdout).toContain('Not modelled by retort, so not written into the schema module:');
+    expect(pulled.stdout).toContain(c.line);
+    expect(readFileSync(join(project.dir, 'src/schema.ts'), 'utf8')).not.toContain(c.name);
+    const pulledJson = JSON.parse(run(['--json', 'pull', '--out', 'src/again.ts']).stdout);
+    expect(pulledJson.unmodelled).toContainEqual(expect.objectContaining({ kind: c.kind, name: c.name }));
+
+    const checked = run(['check']);
+    expect(checked.code).toBe(0);
+    expect(checked.stdout).toContain('OK: the database is at head and matches the schema in everything retort models.');
+    expect(checked.stdout).toContain('Not modelled by retort, so not compared:');
+    expect(checked.stdout).toContain(c.line);
+    const checkedJson = run(['--json', 'check']);
+    expect(checkedJson.code).toBe(0);
+    expect(checkedJson.json()).toMatchObject({ ok: true, unmodelled: expect.arrayContaining([expect.objectContaining({ kind: c.kind, name: c.name })]) });
+
+    const strict = run(['--json', 'check', '--strict']);
+    expect(strict.code).toBe(3);
+    expect(strict.json()).toMatchObject({ ok: false, operations: [], notAtHead: false });
+    expect(run(['check', '--strict']).stdout).toContain('With --strict, objects retort does not model fail the check.');
+
+    const generated = run(['revision', '--autogenerate', '-m', 'nothing']);
+    expect(generated.code, generated.stderr).toBe(0);
+    expect(generated.stdout).toContain('Not modelled by retort, so neither compared nor written:');
+    expect(generated.stdout).toContain(c.line);
+  });
+});
+
+describe('a database with nothing beyond the model', () => {
+  it('check prints the plain OK and an empty list', async () => {
+    db = await createTestDatabase('sqlite', 'retort_unmodcli');
+    await rawQuery(db, 'CREATE TABLE items (id integer PRIMARY KEY)');
+    project = createTestProject({ url: db.url, schema: './src/schema.ts' });
+    mkdirSync(join(project.dir, 'src'));
+    expect(retort(project.dir, ['pull']).stdout).not.toContain('Not modelled');
+    expect(retort(project.dir, ['check']).stdout.trim()).toBe('OK: the database is at head and matches the schema.');
+    expect(retort(project.dir, ['--json', 'check', '--strict']).json()).toMatchObject({ ok: true, unmodelled: [] });
+  });
+});
