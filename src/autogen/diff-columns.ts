@@ -5,7 +5,7 @@
  * a loud warning until a hint or a decision says otherwise.
  */
 import type { ColumnChanges } from '../ops/operations.js';
-import type { ColumnSpec, NamedColumn, TableSpec } from '../schema/model.js';
+import type { ColumnSpec, GeneratedColumn, NamedColumn, TableSpec } from '../schema/model.js';
 import { bareColumn } from './normalize.js';
 import type { DiffContext, PendingWarning, Plan } from './plan.js';
 import { schemaPart } from './plan.js';
@@ -55,20 +55,35 @@ function changesBetween(old: ColumnSpec, next: ColumnSpec, ctx: DiffContext): Co
   if (!ctx.defaultsEqual(old.default, next.default)) changes.default = next.default ?? null;
   if (ctx.comments && (old.comment ?? null) !== (next.comment ?? null)) changes.comment = next.comment ?? null;
   if (old.autoIncrement !== next.autoIncrement) changes.autoIncrement = next.autoIncrement;
+  if ((old.charset ?? null) !== (next.charset ?? null)) changes.charset = next.charset ?? null;
+  if ((old.collation ?? null) !== (next.collation ?? null)) changes.collation = next.collation ?? null;
+  if ((old.onUpdate === undefined) !== (next.onUpdate === undefined) || !ctx.defaultsEqual(old.onUpdate, next.onUpdate)) {
+    changes.onUpdate = next.onUpdate ?? null;
+  }
+  if (!sameGenerated(old.generated, next.generated, ctx)) changes.generated = next.generated ?? null;
   return changes;
 }
 
+function sameGenerated(a: GeneratedColumn | undefined, b: GeneratedColumn | undefined, ctx: DiffContext): boolean {
+  if (a === undefined || b === undefined) return a === b;
+  return a.stored === b.stored && ctx.expressionsEqual(a.expression, b.expression);
+}
+
 /**
- * What alterColumn's `existing` says about a column: its definition, keys aside, in the shape the
- * op facade gives it (so a rendered and re-run script yields the same operation). Auto-increment is
- * kept only when set, since MySQL's MODIFY would otherwise drop it.
+ * What alterColumn's `existing` says about a column: its whole definition, keys aside, in the
+ * shape the op facade gives it (so a rendered and re-run script yields the same operation). MySQL's
+ * MODIFY rewrites the whole column, so offline it loses whatever this leaves out.
  */
-function existingOf(spec: ColumnSpec): Partial<ColumnSpec> {
+export function existingOf(spec: ColumnSpec): Partial<ColumnSpec> {
   return Object.freeze({
     type: spec.type, unsigned: spec.unsigned, nullable: spec.nullable,
     ...(spec.autoIncrement ? { autoIncrement: true } : {}),
     ...(spec.default === undefined ? {} : { default: spec.default }),
     ...(spec.comment === undefined ? {} : { comment: spec.comment }),
+    ...(spec.charset === undefined ? {} : { charset: spec.charset }),
+    ...(spec.collation === undefined ? {} : { collation: spec.collation }),
+    ...(spec.onUpdate === undefined ? {} : { onUpdate: spec.onUpdate }),
+    ...(spec.generated === undefined ? {} : { generated: spec.generated }),
   });
 }
 

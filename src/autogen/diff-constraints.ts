@@ -10,7 +10,7 @@ import type { ConstraintSpec, IndexElement, IndexSpec, TableSpec } from '../sche
 import type { ColumnMatch } from './diff-columns.js';
 import { unnamedWarning } from './diff-tables.js';
 import type { TableConstraint } from './normalize.js';
-import { conventionalName, tableConstraints } from './normalize.js';
+import { conventionalName, createIndexOp, tableConstraints } from './normalize.js';
 import type { DiffContext, Phase, Plan } from './plan.js';
 import { schemaPart } from './plan.js';
 
@@ -123,15 +123,13 @@ function sameIndex(a: IndexSpec, b: IndexSpec, ctx: DiffContext): boolean {
   const whereEqual = a.where === undefined || b.where === undefined
     ? a.where === b.where
     : ctx.expressionsEqual(a.where, b.where);
-  return a.unique === b.unique && whereEqual && sameList(a.columns, b.columns, (x, y) => sameElement(x, y, ctx));
+  return a.unique === b.unique && whereEqual && (a.fulltext ?? false) === (b.fulltext ?? false) &&
+    (a.spatial ?? false) === (b.spatial ?? false) && sameList(a.columns, b.columns, (x, y) => sameElement(x, y, ctx));
 }
 
 function diffIndexes(from: TableSpec, to: TableSpec, names: ReadonlyMap<string, string>, ctx: DiffContext, plan: Plan): void {
   const where = { table: to.name, ...schemaPart(to.schema) };
-  const create = (ix: IndexSpec): Operation => ({
-    kind: 'createIndex', name: ix.name, ...where, columns: ix.columns, unique: ix.unique,
-    ...(ix.where === undefined ? {} : { where: ix.where }),
-  });
+  const create = (ix: IndexSpec): Operation => createIndexOp(to.name, to.schema, ix);
   const dropOp = (ix: IndexSpec): Operation => ({ kind: 'dropIndex', name: ix.name, ...where });
   const oldByName = new Map(from.indexes.map((ix) => [ix.name, ix]));
   const newNames = new Set(to.indexes.map((ix) => ix.name));

@@ -6,7 +6,7 @@
  */
 import type { CreateTableOp, Operation } from '../ops/operations.js';
 import type { ConstraintSpec, NamedColumn, TableSpec } from '../schema/model.js';
-import { bareColumn, conventionalName, referencedTables, tableConstraints } from './normalize.js';
+import { bareColumn, conventionalName, createIndexOp, referencedTables, tableConstraints } from './normalize.js';
 import type { Plan } from './plan.js';
 import { schemaPart } from './plan.js';
 
@@ -118,10 +118,7 @@ function splitCreate(table: TableSpec, skipRefs: ReadonlySet<string>): { create:
 
 function indexOps(table: TableSpec): { create: Operation; drop: Operation }[] {
   return table.indexes.map((ix) => ({
-    create: {
-      kind: 'createIndex', name: ix.name, table: table.name, ...schemaPart(table.schema),
-      columns: ix.columns, unique: ix.unique, ...(ix.where === undefined ? {} : { where: ix.where }),
-    },
+    create: createIndexOp(table.name, table.schema, ix),
     drop: { kind: 'dropIndex', name: ix.name, table: table.name, ...schemaPart(table.schema) },
   }));
 }

@@ -9,6 +9,7 @@ import type { ColumnMatch } from './diff-columns.js';
 import { diffColumns, matchColumns } from './diff-columns.js';
 import { diffConstraints } from './diff-constraints.js';
 import { diffEnums } from './diff-enums.js';
+import { diffTableOptions } from './diff-options.js';
 import { createTables, dropTables } from './diff-tables.js';
 import type { DiffContext } from './plan.js';
 import { Plan, diffContext, schemaPart } from './plan.js';
@@ -46,6 +47,7 @@ function diffTable(from: TableSpec, to: TableSpec, match: ColumnMatch, ctx: Diff
       { kind: 'renameTable', table: from.name, newName: to.name, ...schemaPart(to.schema) },
       { kind: 'renameTable', table: to.name, newName: from.name, ...schemaPart(to.schema) });
   }
+  diffTableOptions(from, to, new Map(match.pairs.map(([o, n]) => [o.name, n.name])), plan);
   diffColumns(to, match, ctx, plan);
   diffConstraints(from, to, match, ctx, plan);
   const before = from.options.comment ?? null;

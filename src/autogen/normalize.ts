@@ -3,7 +3,8 @@
  * (`.primaryKey()`, `.unique()`, `.references()`) or at table level, and whether they came from
  * a schema module or from a catalog. The diff compares these views, never the raw spellings.
  */
-import type { ColumnSpec, ConstraintSpec, NamedColumn, TableSpec } from '../schema/model.js';
+import type { CreateIndexOp } from '../ops/operations.js';
+import type { ColumnSpec, ConstraintSpec, IndexSpec, NamedColumn, TableSpec } from '../schema/model.js';
 
 /** A constraint of a table, with the column that declared it inline (if any). */
 export interface TableConstraint {
@@ -77,4 +78,25 @@ export function conventionalName(table: string, spec: ConstraintSpec): string {
       return `ck_${table}_${slug}`;
     }
   }
+}
+
+/** The createIndex operation that makes `index` on `table` (in `schema`). */
+export function createIndexOp(table: string, schema: string | undefined, index: IndexSpec): CreateIndexOp {
+  return {
+    kind: 'createIndex', name: index.name, table, ...(schema === undefined ? {} : { schema }),
+    columns: index.columns, unique: index.unique,
+    ...(index.where === undefined ? {} : { where: index.where }),
+    ...(index.fulltext ? { fulltext: true } : {}),
+    ...(index.spatial ? { spatial: true } : {}),
+  };
+}
+
+/** The index a createIndex operation makes (the inverse of {@link createIndexOp}). */
+export function indexOf(op: CreateIndexOp): IndexSpec {
+  return {
+    name: op.name, columns: op.columns, unique: op.unique,
+    ...(op.where === undefined ? {} : { where: op.where }),
+    ...(op.fulltext ? { fulltext: true } : {}),
+    ...(op.spatial ? { spatial: true } : {}),
+  };
 }

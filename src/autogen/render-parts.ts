@@ -3,7 +3,7 @@
  * literals, property keys, column types as builder calls, defaults, whole columns. Every builder a
  * rendering uses is recorded in an {@link Imports} set, so the writer can import exactly those.
  */
-import type { ColumnSpec, ColumnType, ConstraintSpec, DefaultValue } from '../schema/model.js';
+import type { ColumnSpec, ColumnType, ConstraintSpec, DefaultValue, GeneratedColumn } from '../schema/model.js';
 
 /** The names a rendering imports from 'retort-migrate'. */
 export type Imports = Set<string>;
@@ -66,6 +66,16 @@ export function defaultValue(value: DefaultValue | null, imports: Imports): stri
   return typeof value.value === 'string' ? str(value.value) : String(value.value);
 }
 
+/** An `ON UPDATE` value as the `sql` tag `.onUpdate()` takes (a literal is written as its SQL). */
+export function onUpdateValue(value: DefaultValue, imports: Imports): string {
+  return sqlTag(value.kind === 'sql' ? value.sql : String(value.value), imports);
+}
+
+/** The arguments of `.generatedAlwaysAs(...)`: the expression, and `{ stored: true }` when stored. */
+export function generatedArgs(generated: GeneratedColumn, imports: Imports): string {
+  return `${sqlTag(generated.expression, imports)}${generated.stored ? ', { stored: true }' : ''}`;
+}
+
 /** A column as a builder chain: `bigint().unsigned().primaryKey().autoIncrement()`. */
 export function columnChain(spec: ColumnSpec, imports: Imports): string {
   let out = typeCall(spec.type, imports);
@@ -84,6 +94,10 @@ export function columnChain(spec: ColumnSpec, imports: Imports): string {
     ]);
     out += `.references(${str(`${ref.table}.${ref.column}`)}${opts === '' ? '' : `, ${opts}`})`;
   }
+  if (spec.charset !== undefined) out += `.charset(${str(spec.charset)})`;
+  if (spec.collation !== undefined) out += `.collate(${str(spec.collation)})`;
+  if (spec.onUpdate !== undefined) out += `.onUpdate(${onUpdateValue(spec.onUpdate, imports)})`;
+  if (spec.generated !== undefined) out += `.generatedAlwaysAs(${generatedArgs(spec.generated, imports)})`;
   if (spec.comment !== undefined) out += `.comment(${str(spec.comment)})`;
   if (spec.renamedFrom !== undefined) out += `.renamedFrom(${str(spec.renamedFrom)})`;
   return out;

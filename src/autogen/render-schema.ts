@@ -92,6 +92,7 @@ function renderTable(table: TableSpec, variable: string, imports: Imports, rende
     imports.add('index');
     const elements = ix.columns.map((e) => (typeof e === 'string' ? ref(e) : sqlTag(e.expression, imports)));
     items.push(`index(${str(ix.name)}).on(${elements.join(', ')})${ix.unique ? '.unique()' : ''}` +
+      `${ix.fulltext ? '.fulltext()' : ''}${ix.spatial ? '.spatial()' : ''}` +
       `${ix.where === undefined ? '' : `.where(${str(ix.where)})`}`);
   }
   const extrasFn = items.length === 0 ? '' : `, (t) => [\n${items.map((i) => `  ${i},`).join('\n')}\n]`;
@@ -101,6 +102,7 @@ function renderTable(table: TableSpec, variable: string, imports: Imports, rende
     ['engine', table.options.engine === undefined ? undefined : str(table.options.engine)],
     ['charset', table.options.charset === undefined ? undefined : str(table.options.charset)],
     ['collate', table.options.collate === undefined ? undefined : str(table.options.collate)],
+    ['rowFormat', table.options.rowFormat === undefined ? undefined : str(table.options.rowFormat)],
   ]);
   return `export const ${variable} = table(${str(table.name)}, {\n${body}\n}${extrasFn}${options === '' ? '' : `, ${options}`});`;
 }

@@ -6,7 +6,9 @@
 import type { AlterColumnOp, Operation } from '../ops/operations.js';
 import type { DiffWarning } from './types.js';
 import type { Imports } from './render-parts.js';
-import { columnChain, constraintCall, defaultValue, key, objectLiteral, str, stringList, typeCall } from './render-parts.js';
+import {
+  columnChain, constraintCall, defaultValue, generatedArgs, key, objectLiteral, onUpdateValue, str, stringList, typeCall,
+} from './render-parts.js';
 
 /** What {@link renderRevisionBody} renders: a DiffResult fits. */
 export interface RenderInput {
@@ -35,8 +37,16 @@ function trailing(entries: readonly (readonly [string, string | undefined])[]): 
   return literal === '' ? '' : `, ${literal}`;
 }
 
+/** `null` as `null`, undefined as absent, anything else through `render`. */
+function nullable<T>(value: T | null | undefined, render: (v: T) => string): string | undefined {
+  if (value === undefined) return undefined;
+  return value === null ? 'null' : render(value);
+}
+
 function renderAlter(op: AlterColumnOp, imports: Imports): string {
   const c = op.changes;
+  const generatedObject = (expression: string, stored: boolean) =>
+    objectLiteral([['expression', generatedArgs({ expression, stored: false }, imports)], ['stored', stored ? 'true' : undefined]]);
   const e = op.existing ?? {};
   const typeWithSign = (type: NonNullable<typeof c.type>, unsigned: boolean | undefined) =>
     typeCall(type, imports) + (unsigned ? '.unsigned()' : '');
@@ -48,11 +58,20 @@ function renderAlter(op: AlterColumnOp, imports: Imports): string {
     ['comment', c.comment === undefined ? undefined : c.comment === null ? 'null' : str(c.comment)],
     ['autoIncrement', c.autoIncrement === undefined ? undefined : String(c.autoIncrement)],
     ['using', c.using === undefined ? undefined : str(c.using)],
+    ['charset', nullable(c.charset, str)],
+    ['collation', nullable(c.collation, str)],
+    ['onUpdate', nullable(c.onUpdate, (v) => onUpdateValue(v, imports))],
+    ['generated', nullable(c.generated, (g) => generatedObject(g.expression, g.stored))],
     // Alembic's existing_*: MySQL's MODIFY and offline SQL need the whole current definition.
     ['existingType', e.type === undefined ? undefined : typeWithSign(e.type, e.unsigned)],
     ['existingNullable', e.nullable === undefined ? undefined : String(e.nullable)],
     ['existingDefault', e.default === undefined ? undefined : defaultValue(e.default, imports)],
     ['existingComment', e.comment === undefined ? undefined : str(e.comment)],
+    ['existingAutoIncrement', e.autoIncrement ? 'true' : undefined],
+    ['existingCharset', e.charset === undefined ? undefined : str(e.charset)],
+    ['existingCollation', e.collation === undefined ? undefined : str(e.collation)],
+    ['existingOnUpdate', e.onUpdate === undefined ? undefined : onUpdateValue(e.onUpdate, imports)],
+    ['existingGenerated', e.generated === undefined ? undefined : generatedObject(e.generated.expression, e.generated.stored)],
     schemaOpt(op),
   ];
   const lines = entries.filter((x): x is [string, string] => x[1] !== undefined).map(([k, v]) => `${INDENT}${k}: ${v},`);
@@ -70,6 +89,7 @@ export function renderOperation(op: Operation, imports: Imports): string {
         ['engine', op.options.engine === undefined ? undefined : str(op.options.engine)],
         ['charset', op.options.charset === undefined ? undefined : str(op.options.charset)],
         ['collate', op.options.collate === undefined ? undefined : str(op.options.collate)],
+        ['rowFormat', op.options.rowFormat === undefined ? undefined : str(op.options.rowFormat)],
       ];
       const head = `await op.createTable(${str(op.table)}, {\n${columns.join('\n')}\n}`;
       if (op.constraints.length === 0) return `${head}${trailing(opts)});`;
@@ -95,6 +115,8 @@ export function renderOperation(op: Operation, imports: Imports): string {
         ['unique', op.unique ? 'true' : undefined],
         ['where', op.where === undefined ? undefined : str(op.where)],
         ['concurrently', op.concurrently ? 'true' : undefined],
+        ['fulltext', op.fulltext ? 'true' : undefined],
+        ['spatial', op.spatial ? 'true' : undefined],
       ]);
       return `await op.createIndex(${str(op.name)}, ${str(op.table)}, ${cols}${opts});`;
     }
@@ -135,6 +157,11 @@ export function renderOperation(op: Operation, imports: Imports): string {
       ])});`;
     case 'setTableComment':
       return `await op.setTableComment(${str(op.table)}, ${op.comment === null ? 'null' : str(op.comment)}${trailing([schemaOpt(op)])});`;
+    case 'alterTableOptions':
+      return `await op.alterTableOptions(${str(op.table)}, ${objectLiteral([
+        ...Object.entries(op.options).map(([k, v]): [string, string | undefined] => [k, nullable(v, str)]),
+        schemaOpt(op),
+      ])});`;
     case 'execute':
       return `await op.execute(${str(op.sql)});`;
     case 'bulkInsert':

@@ -6,7 +6,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { Operation } from '../ops/operations.js';
-import type { ColumnType, DefaultValue, SchemaModel, TableSpec } from '../schema/model.js';
+import type { ColumnType, DefaultValue, SchemaModel, TableOptions, TableSpec } from '../schema/model.js';
 
 /** What a dialect can do; the core decides by these, never by name. */
 export interface DialectCapabilities {
@@ -174,6 +174,19 @@ export interface ReadSchemaOptions {
 }
 
 /**
+ * What the live server gives where a declaration says nothing, read once per comparison (MySQL:
+ * the default engine, each database's default character set and collation, each character set's
+ * default collation). The dialect's `normalizeDeclared` fills it into the declared schema, so a
+ * table that names InnoDB equals one that names nothing, and `pull` leaves it out of the module.
+ */
+export interface ServerDefaults {
+  /** The options a new table of `schema` (undefined: the default namespace) gets when it names none. */
+  tableOptions(schema: string | undefined): TableOptions;
+  /** Each character set's default collation (MySQL), by character set, lower case. */
+  readonly charsetCollations?: ReadonlyMap<string, string>;
+}
+
+/**
  * A dialect's part in autogenerate: reading the whole schema in a few bulk catalog queries
  * (whatever the number of tables), and its notions of equality for the diff engine.
  */
@@ -190,7 +203,9 @@ export interface DialectAutogen {
    * The declared model as this dialect would store it (e.g. SQLite has no enum names and no
    * comments; MySQL's boolean is tinyint(1)), so that declared and live models compare fairly.
    */
-  normalizeDeclared(model: SchemaModel): SchemaModel;
+  normalizeDeclared(model: SchemaModel, defaults?: ServerDefaults): SchemaModel;
+  /** What the server fills in where a declaration is silent (see {@link ServerDefaults}); absent: nothing. */
+  readDefaults?(session: Session, options: ReadSchemaOptions): Promise<ServerDefaults>;
   /**
    * The name the server gives a primary key declared without one (PostgreSQL `<table>_pkey`),
    * so that `pull` writes only the names a person chose; absent: every name read was chosen.

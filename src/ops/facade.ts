@@ -5,8 +5,8 @@
  */
 import { RetortError } from '../errors.js';
 import type { AnyColumn } from '../schema/columns.js';
-import type { ColumnSpec, ConstraintSpec, DefaultValue, IndexElement, ReferentialAction, TableOptions } from '../schema/model.js';
-import type { ColumnChanges, Operation } from './operations.js';
+import type { ColumnSpec, ConstraintSpec, DefaultValue, GeneratedColumn, IndexElement, ReferentialAction, TableOptions } from '../schema/model.js';
+import type { ColumnChanges, Operation, TableOptionChanges } from './operations.js';
 import { freezeOp } from './operations.js';
 
 /** Receives each operation the script makes, in order. */
@@ -42,11 +42,30 @@ export interface AlterColumnOptions extends SchemaOption {
   /** PostgreSQL `USING` expression for the type change. */
   readonly using?: string;
   readonly autoIncrement?: boolean;
+  /** New collation; `null`: back to the table's default. */
+  readonly collation?: string | null;
+  /** New character set (MySQL); `null`: back to the table's. */
+  readonly charset?: string | null;
+  /** New `ON UPDATE` value (MySQL), from the `sql` tag; `null` removes it. */
+  readonly onUpdate?: { readonly kind: 'sql'; readonly sql: string } | null;
+  /** New generation expression; `null` makes it a plain column. */
+  readonly generated?: GeneratedInput | null;
   /** The column's current type (MySQL needs the whole definition for MODIFY; offline mode too). */
   readonly existingType?: AnyColumn;
   readonly existingNullable?: boolean;
   readonly existingDefault?: DefaultInput | null;
   readonly existingComment?: string | null;
+  readonly existingAutoIncrement?: boolean;
+  readonly existingCollation?: string | null;
+  readonly existingCharset?: string | null;
+  readonly existingOnUpdate?: { readonly kind: 'sql'; readonly sql: string } | null;
+  readonly existingGenerated?: GeneratedInput | null;
+}
+
+/** A generation expression as `alterColumn` takes it: `{ expression: sql\`a + b\`, stored: true }`. */
+export interface GeneratedInput {
+  readonly expression: string | { readonly kind: 'sql'; readonly sql: string };
+  readonly stored?: boolean;
 }
 
 /** Options of {@link Op.createIndex}. */
@@ -57,6 +76,10 @@ export interface CreateIndexOptions extends SchemaOption {
   /** `CREATE INDEX CONCURRENTLY` (PostgreSQL): wrap the call in `op.noTransaction`. */
   readonly concurrently?: boolean;
   readonly ifNotExists?: boolean;
+  /** A MySQL FULLTEXT index. */
+  readonly fulltext?: boolean;
+  /** A MySQL SPATIAL index. */
+  readonly spatial?: boolean;
 }
 
 /** Options of {@link Op.dropIndex}. */
@@ -113,6 +136,8 @@ export interface Op {
   dropEnum(name: string, options?: SchemaOption & { readonly ifExists?: boolean }): Promise<void>;
   addEnumValue(name: string, value: string, options?: SchemaOption & { readonly before?: string; readonly after?: string; readonly ifNotExists?: boolean }): Promise<void>;
   setTableComment(table: string, comment: string | null, options?: SchemaOption): Promise<void>;
+  /** Change MySQL table options: `op.alterTableOptions('t', { engine: 'InnoDB', collate: 'utf8mb4_bin' })`. */
+  alterTableOptions(table: string, options: TableOptionChanges & SchemaOption): Promise<void>;
   execute(sql: string): Promise<void>;
   bulkInsert(table: string, rows: readonly Readonly<Record<string, unknown>>[], options?: SchemaOption): Promise<void>;
   /** Several changes to one table at once; SQLite rebuilds the table (copying rows) when it must. */
@@ -128,6 +153,11 @@ function toDefault(value: DefaultInput | null): DefaultValue | null {
   if (value === null) return null;
   if (typeof value === 'object') return { kind: 'sql', sql: value.sql };
   return { kind: 'literal', value };
+}
+
+function toGenerated(value: GeneratedInput): GeneratedColumn {
+  const expression = typeof value.expression === 'string' ? value.expression : value.expression.sql;
+  return Object.freeze({ expression, stored: value.stored ?? false });
 }
 
 function schemaOf(options: SchemaOption | undefined): { schema?: string } {
@@ -147,6 +177,10 @@ export function alterColumnParts(changes: AlterColumnOptions): { changes: Column
   if (changes.newName !== undefined) out.newName = changes.newName;
   if (changes.using !== undefined) out.using = changes.using;
   if (changes.autoIncrement !== undefined) out.autoIncrement = changes.autoIncrement;
+  if (changes.collation !== undefined) out.collation = changes.collation;
+  if (changes.charset !== undefined) out.charset = changes.charset;
+  if (changes.onUpdate !== undefined) out.onUpdate = changes.onUpdate === null ? null : { kind: 'sql', sql: changes.onUpdate.sql };
+  if (changes.generated !== undefined) out.generated = changes.generated === null ? null : toGenerated(changes.generated);
   const existing: { -readonly [K in keyof ColumnSpec]?: ColumnSpec[K] } = {};
   if (changes.existingType !== undefined) {
     existing.type = changes.existingType.spec.type;
@@ -157,6 +191,11 @@ export function alterColumnParts(changes: AlterColumnOptions): { changes: Column
     existing.default = toDefault(changes.existingDefault) ?? undefined;
   }
   if (changes.existingComment !== undefined && changes.existingComment !== null) existing.comment = changes.existingComment;
+  if (changes.existingAutoIncrement) existing.autoIncrement = true;
+  if (typeof changes.existingCollation === 'string') existing.collation = changes.existingCollation;
+  if (typeof changes.existingCharset === 'string') existing.charset = changes.existingCharset;
+  if (changes.existingOnUpdate) existing.onUpdate = { kind: 'sql', sql: changes.existingOnUpdate.sql };
+  if (changes.existingGenerated) existing.generated = toGenerated(changes.existingGenerated);
   return Object.keys(existing).length > 0 ? { changes: Object.freeze(out), existing: Object.freeze(existing) } : { changes: Object.freeze(out) };
 }
 
@@ -225,6 +264,8 @@ export function buildOp(sink: OperationSink, noTransaction: (body: () => Promise
         ...(options?.where === undefined ? {} : { where: options.where }),
         ...(options?.concurrently ? { concurrently: true } : {}),
         ...(options?.ifNotExists ? { ifNotExists: true } : {}),
+        ...(options?.fulltext ? { fulltext: true } : {}),
+        ...(options?.spatial ? { spatial: true } : {}),
       });
     },
     dropIndex: (name, options) => emit({
@@ -250,6 +291,10 @@ export function buildOp(sink: OperationSink, noTransaction: (body: () => Promise
       ...(options?.ifNotExists ? { ifNotExists: true } : {}),
     }),
     setTableComment: (table, comment, options) => emit({ kind: 'setTableComment', table, ...schemaOf(options), comment }),
+    alterTableOptions: (table, options) => {
+      const { schema, ...changes } = options;
+      return emit({ kind: 'alterTableOptions', table, ...schemaOf({ schema }), options: Object.freeze(changes) });
+    },
     execute(sqlText) {
       if (typeof sqlText !== 'string') throw new RetortError('BadArgument', 'op.execute takes the SQL text as a string.');
       return emit({ kind: 'execute', sql: sqlText });

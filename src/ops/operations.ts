@@ -9,6 +9,7 @@ import type {
   ColumnType,
   ConstraintSpec,
   DefaultValue,
+  GeneratedColumn,
   IndexElement,
   NamedColumn,
   ReferentialAction,
@@ -74,6 +75,14 @@ export interface ColumnChanges {
   readonly using?: string;
   readonly autoIncrement?: boolean;
   readonly unsigned?: boolean;
+  /** New collation; `null`: back to the table's (MySQL) or the database's default. */
+  readonly collation?: string | null;
+  /** New character set (MySQL); `null`: back to the table's. */
+  readonly charset?: string | null;
+  /** New `ON UPDATE` value (MySQL); `null` removes it. */
+  readonly onUpdate?: DefaultValue | null;
+  /** New generation expression; `null` makes it a plain column. */
+  readonly generated?: GeneratedColumn | null;
 }
 
 /** Alter a column. `existing` describes the column as it is (Alembic's `existing_*`). */
@@ -100,6 +109,10 @@ export interface CreateIndexOp {
   /** PostgreSQL `CONCURRENTLY`; must run outside a transaction (see `op.noTransaction`). */
   readonly concurrently?: boolean;
   readonly ifNotExists?: boolean;
+  /** MySQL FULLTEXT. */
+  readonly fulltext?: boolean;
+  /** MySQL SPATIAL. */
+  readonly spatial?: boolean;
 }
 
 /** Drop an index. MySQL needs the table. */
@@ -164,6 +177,22 @@ export interface SetTableCommentOp {
   readonly comment: string | null;
 }
 
+/**
+ * Change table options other than the comment (MySQL: engine, default character set and
+ * collation, row format). `options` holds only what changes. A new collation or character set
+ * converts the columns that follow the table's default (MySQL `CONVERT TO CHARACTER SET`).
+ */
+export interface AlterTableOptionsOp {
+  readonly kind: 'alterTableOptions';
+  readonly table: string;
+  readonly schema?: string;
+  /** `null` puts an option back to the server's default (MySQL `ROW_FORMAT=DEFAULT`). */
+  readonly options: TableOptionChanges;
+}
+
+/** The options {@link AlterTableOptionsOp} changes: a new value, or `null` for the default. */
+export type TableOptionChanges = { readonly [K in Exclude<keyof TableOptions, 'comment'>]?: TableOptions[K] | null };
+
 /** Raw SQL, executed as written. */
 export interface ExecuteOp {
   readonly kind: 'execute';
@@ -207,6 +236,7 @@ export type Operation =
   | DropEnumOp
   | AddEnumValueOp
   | SetTableCommentOp
+  | AlterTableOptionsOp
   | ExecuteOp
   | BulkInsertOp
   | BatchOp;

@@ -5,7 +5,7 @@
  */
 import { RetortError } from '../errors.js';
 import type { Operation } from '../ops/operations.js';
-import { conventionalName } from '../autogen/normalize.js';
+import { conventionalName, indexOf } from '../autogen/normalize.js';
 import type { ColumnSpec, ConstraintSpec, NamedColumn, SchemaModel, TableSpec } from './model.js';
 
 function missing(what: string, name: string): RetortError {
@@ -69,7 +69,7 @@ function alterTable(table: TableSpec, op: Operation): TableSpec {
       return { ...table, columns, constraints, indexes };
     }
     case 'createIndex':
-      return { ...table, indexes: [...table.indexes, { name: op.name, columns: op.columns, unique: op.unique, ...(op.where === undefined ? {} : { where: op.where }) }] };
+      return { ...table, indexes: [...table.indexes, indexOf(op)] };
     case 'dropIndex':
       if (!table.indexes.some((ix) => ix.name === op.name)) throw missing('index', op.name);
       return { ...table, indexes: table.indexes.filter((ix) => ix.name !== op.name) };
@@ -84,6 +84,11 @@ function alterTable(table: TableSpec, op: Operation): TableSpec {
     }
     case 'setTableComment':
       return { ...table, options: { ...table.options, comment: op.comment ?? undefined } };
+    case 'alterTableOptions': {
+      const options: Record<string, unknown> = { ...table.options };
+      for (const [k, v] of Object.entries(op.options)) options[k] = v ?? undefined;
+      return { ...table, options };
+    }
     default:
       return table;
   }

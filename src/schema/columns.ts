@@ -9,6 +9,7 @@ import type {
   ColumnSpec,
   ColumnType,
   DefaultValue,
+  GeneratedColumn,
   ReferentialAction,
 } from './model.js';
 import { columnSpec } from './model.js';
@@ -26,6 +27,12 @@ export function sql(strings: TemplateStringsArray, ...values: unknown[]): RawSql
     text += String(value) + (strings[i + 1] ?? '');
   });
   return Object.freeze({ kind: 'sql', sql: text });
+}
+
+/** Options of `.generatedAlwaysAs()`. */
+export interface GeneratedOptions {
+  /** STORED (computed on write) rather than VIRTUAL (computed on read). Default false. */
+  readonly stored?: boolean;
 }
 
 /** Options of `.references()`. */
@@ -115,6 +122,33 @@ export class ColumnBuilder<T, Nullable extends boolean = true, HasDefault extend
   /** A column comment. */
   comment(text: string): ColumnBuilder<T, Nullable, HasDefault> {
     return this.with({ comment: text });
+  }
+
+  /** The column's collation: `.collate('utf8mb4_bin')` (MySQL), `.collate('C')` (PostgreSQL), `.collate('NOCASE')` (SQLite). */
+  collate(name: string): ColumnBuilder<T, Nullable, HasDefault> {
+    return this.with({ collation: name });
+  }
+
+  /** The column's character set (MySQL): `.charset('latin1')`. */
+  charset(name: string): ColumnBuilder<T, Nullable, HasDefault> {
+    return this.with({ charset: name });
+  }
+
+  /** The value set on every UPDATE of the row (MySQL): `.onUpdate(sql\`CURRENT_TIMESTAMP\`)`. */
+  onUpdate(value: RawSql): ColumnBuilder<T, Nullable, HasDefault> {
+    return this.with({ onUpdate: Object.freeze({ kind: 'sql', sql: value.sql }) });
+  }
+
+  /**
+   * A generated column: `.generatedAlwaysAs(sql\`price * qty\`, { stored: true })`. It takes no
+   * inserts (the database computes it), so inserts omit it.
+   */
+  generatedAlwaysAs(expression: string | RawSql, options: GeneratedOptions = {}): ColumnBuilder<T, Nullable, true> {
+    const generated: GeneratedColumn = Object.freeze({
+      expression: typeof expression === 'string' ? expression : expression.sql,
+      stored: options.stored ?? false,
+    });
+    return this.with({ generated });
   }
 
   /** The column's previous name: autogenerate writes a rename instead of a drop and an add. */

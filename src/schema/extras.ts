@@ -41,6 +41,16 @@ export class IndexDefinition {
   where(condition: string | RawSql): IndexDefinition {
     return new IndexDefinition({ ...this.spec, where: sqlText(condition) });
   }
+
+  /** A FULLTEXT index (MySQL): `MATCH (...) AGAINST (...)` searches use it. */
+  fulltext(): IndexDefinition {
+    return new IndexDefinition({ ...this.spec, fulltext: true });
+  }
+
+  /** A SPATIAL index (MySQL), on a geometry column. */
+  spatial(): IndexDefinition {
+    return new IndexDefinition({ ...this.spec, spatial: true });
+  }
 }
 
 /** `index(name)` before its columns are given. */

@@ -51,6 +51,17 @@ export interface ColumnReference {
   readonly onUpdate?: ReferentialAction;
 }
 
+/**
+ * A generated (computed) column: `GENERATED ALWAYS AS (expression) STORED | VIRTUAL`. `stored`
+ * columns are computed on write and take space; virtual ones are computed on read (MySQL, SQLite;
+ * PostgreSQL 15 has only stored ones).
+ */
+export interface GeneratedColumn {
+  /** The expression, as SQL text of the dialect (compared after the dialect's normalisation). */
+  readonly expression: string;
+  readonly stored: boolean;
+}
+
 /** Everything retort knows about one column. */
 export interface ColumnSpec {
   readonly type: ColumnType;
@@ -63,6 +74,17 @@ export interface ColumnSpec {
   readonly default?: DefaultValue;
   readonly references?: ColumnReference;
   readonly comment?: string;
+  /**
+   * The column's collation (`COLLATE`), when it is not the one its table (MySQL) or database
+   * (PostgreSQL) gives it: `utf8mb4_bin` on MySQL, `"C"` on PostgreSQL, `NOCASE` on SQLite.
+   */
+  readonly collation?: string;
+  /** MySQL's column `CHARACTER SET`, when it is not its table's. */
+  readonly charset?: string;
+  /** MySQL's `ON UPDATE` value of a DATETIME / TIMESTAMP column (`CURRENT_TIMESTAMP`). */
+  readonly onUpdate?: DefaultValue;
+  /** A generated column's expression; such a column has no default and takes no inserts. */
+  readonly generated?: GeneratedColumn;
   /** The name this column had before, so that autogenerate writes a rename, not a drop and add. */
   readonly renamedFrom?: string;
 }
@@ -83,6 +105,10 @@ export interface IndexSpec {
   readonly unique: boolean;
   /** Partial index predicate (PostgreSQL, SQLite). */
   readonly where?: string;
+  /** A MySQL FULLTEXT index (its elements are whole text columns). */
+  readonly fulltext?: boolean;
+  /** A MySQL SPATIAL index (on a geometry column). */
+  readonly spatial?: boolean;
 }
 
 /** A table-level constraint. A constraint without a name is matched by its content. */
@@ -101,12 +127,18 @@ export type ConstraintSpec =
     }
   | { readonly kind: 'check'; readonly name?: string; readonly condition: string };
 
-/** Dialect-specific table options (engine, charset, collation on MySQL). */
+/**
+ * Dialect-specific table options. MySQL: the storage engine, the default character set and
+ * collation of the table's columns, and `ROW_FORMAT`; absent means the server's or database's
+ * default.
+ */
 export interface TableOptions {
   readonly comment?: string;
   readonly engine?: string;
   readonly charset?: string;
   readonly collate?: string;
+  /** MySQL `ROW_FORMAT` (`DYNAMIC`, `COMPRESSED`, ...), when chosen explicitly. */
+  readonly rowFormat?: string;
 }
 
 /** One table. */

@@ -25,6 +25,8 @@ export interface TableDefinitionOptions {
   readonly engine?: string;
   readonly charset?: string;
   readonly collate?: string;
+  /** MySQL `ROW_FORMAT`. */
+  readonly rowFormat?: string;
 }
 
 /** The extras callback: `(t) => [index('ix').on(t.name)]`. */
@@ -105,12 +107,13 @@ export function table<Name extends string, C extends ColumnMap>(
   const refs = Object.freeze(Object.fromEntries(names.map((n) => [n, n]))) as ColumnRefs<C>;
   const { indexes, constraints } = splitExtras(name, extrasFn ? extrasFn(refs) : [], new Set(names));
   const namedColumns: NamedColumn[] = names.map((n) => Object.freeze({ name: n, spec: (columns[n] as AnyColumn).spec }));
-  const { comment, schema, renamedFrom, engine, charset, collate } = opts;
+  const { comment, schema, renamedFrom, engine, charset, collate, rowFormat } = opts;
   const tableOptions = Object.freeze({
     ...(comment === undefined ? {} : { comment }),
     ...(engine === undefined ? {} : { engine }),
     ...(charset === undefined ? {} : { charset }),
     ...(collate === undefined ? {} : { collate }),
+    ...(rowFormat === undefined ? {} : { rowFormat }),
   });
   const spec: TableSpec = Object.freeze({
     name,

@@ -7,11 +7,13 @@
  * Statements come back without trailing semicolons; the runtime executes exactly this text
  * online and prints it (with `;`) offline, so both modes emit the same SQL.
  */
+import { RetortError } from '../../errors.js';
 import type {
   AddColumnOp,
   AddConstraintOp,
   AddEnumValueOp,
   AlterColumnOp,
+  AlterTableOptionsOp,
   BatchOp,
   BulkInsertOp,
   ColumnChanges,
@@ -73,6 +75,8 @@ export class SqlCompiler extends SqlRenderer implements DdlCompiler {
         return this.compileAddEnumValue(op, ctx);
       case 'setTableComment':
         return this.compileSetTableComment(op, ctx);
+      case 'alterTableOptions':
+        return this.compileAlterTableOptions(op, ctx);
       case 'execute':
         return this.compileExecute(op, ctx);
       case 'bulkInsert':
@@ -153,6 +157,18 @@ export class SqlCompiler extends SqlRenderer implements DdlCompiler {
   /** `COMMENT ON TABLE` (or the dialect's form, through {@link tableCommentStatements}). */
   protected compileSetTableComment(op: SetTableCommentOp, ctx: CompileContext): Statements {
     return this.tableCommentStatements(this.tableRef(op.table, op.schema, ctx), op.comment);
+  }
+
+  /**
+   * Engine, character set, collation and row format are MySQL's; the base refuses them rather
+   * than leave the table as it was without a word. MySQL overrides.
+   */
+  protected compileAlterTableOptions(op: AlterTableOptionsOp, ctx: CompileContext): Statements {
+    void ctx;
+    throw new RetortError('UnsupportedOperation', `This database has no table options ${Object.keys(op.options).join(', ')} (table '${op.table}').`, {
+      fields: { table: op.table, options: Object.keys(op.options) },
+      hint: 'Table engine, character set, collation and row format are MySQL options: leave them out of the schema for this database.',
+    });
   }
 
   // ---------------------------------------------------------------- columns

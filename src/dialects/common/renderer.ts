@@ -13,6 +13,7 @@ import type {
   ColumnType,
   ConstraintSpec,
   DefaultValue,
+  GeneratedColumn,
   IndexElement,
   NamedColumn,
   ReferentialAction,
@@ -188,7 +189,10 @@ export class SqlRenderer {
    */
   protected renderColumnDefinition(table: TableRef, column: NamedColumn, options: ColumnDefinitionOptions): string {
     const { spec } = column;
+    this.refuseMysqlOnly(table, column);
     const parts = [this.quoteIdentifier(column.name), this.renderType(spec.type, spec)];
+    if (spec.collation !== undefined) parts.push(this.renderCollation(spec.collation));
+    if (spec.generated !== undefined) parts.push(this.renderGenerated(table, column.name, spec.generated));
     const identity = this.renderAutoIncrement(column);
     if (identity !== undefined) parts.push(identity);
     // NOT NULL is said even for key columns: SQLite lets a non-INTEGER PRIMARY KEY hold NULL
@@ -209,6 +213,38 @@ export class SqlRenderer {
       if (inline !== undefined) parts.push(inline);
     }
     return parts.join(' ');
+  }
+
+  /** `COLLATE "name"`: a collation is an identifier in standard SQL (PostgreSQL). SQLite and MySQL override. */
+  protected renderCollation(collation: string): string {
+    return `COLLATE ${this.quoteIdentifier(collation)}`;
+  }
+
+  /**
+   * `GENERATED ALWAYS AS (expr) STORED`: the standard has only stored generated columns
+   * (PostgreSQL 15); a virtual one is refused rather than silently stored. MySQL and SQLite override.
+   */
+  protected renderGenerated(table: TableRef, column: string, generated: GeneratedColumn): string {
+    if (!generated.stored) {
+      throw new RetortError('UnsupportedOperation', `This database has no virtual generated columns ('${table.name}.${column}').`, {
+        fields: { table: table.name, column },
+        hint: 'Declare it with .generatedAlwaysAs(expr, { stored: true }).',
+      });
+    }
+    return `GENERATED ALWAYS AS (${generated.expression}) STORED`;
+  }
+
+  /**
+   * A column's CHARACTER SET and ON UPDATE are MySQL's: refused here, so a schema written for MySQL
+   * never runs elsewhere with them silently left out. MySQL's compiler does not call this.
+   */
+  protected refuseMysqlOnly(table: TableRef, column: NamedColumn): void {
+    const what = column.spec.charset !== undefined ? 'a CHARACTER SET' : column.spec.onUpdate !== undefined ? 'ON UPDATE' : undefined;
+    if (what === undefined) return;
+    throw new RetortError('UnsupportedOperation', `Column '${table.name}.${column.name}' has ${what}, which only MySQL has.`, {
+      fields: { table: table.name, column: column.name },
+      hint: what === 'ON UPDATE' ? 'Use a trigger on this database, or drop .onUpdate().' : 'Use .collate() on this database, or drop .charset().',
+    });
   }
 
   // ---------------------------------------------------------------- constraints

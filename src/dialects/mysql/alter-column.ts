@@ -11,7 +11,7 @@ import { columnSpec } from '../../schema/model.js';
 import type { ColumnSpec } from '../../schema/model.js';
 import type { CompileContext } from '../dialect.js';
 
-/** True when `changes` needs the column's whole definition (anything but a default or a rename). */
+/** True when `changes` needs the column's whole definition (anything but a default or a rename alone). */
 export function needsFullDefinition(op: AlterColumnOp): boolean {
   const { changes } = op;
   return (
@@ -19,7 +19,11 @@ export function needsFullDefinition(op: AlterColumnOp): boolean {
     changes.nullable !== undefined ||
     changes.comment !== undefined ||
     changes.autoIncrement !== undefined ||
-    changes.unsigned !== undefined
+    changes.unsigned !== undefined ||
+    changes.charset !== undefined ||
+    changes.collation !== undefined ||
+    changes.onUpdate !== undefined ||
+    changes.generated !== undefined
   );
 }
 
@@ -73,6 +77,10 @@ export async function resolveAlteredColumn(op: AlterColumnOp, ctx: CompileContex
     // null removes the comment / default: undefined leaves it out of the definition.
     ...(changes.comment === undefined ? {} : { comment: changes.comment ?? undefined }),
     ...(changes.default === undefined ? {} : { default: changes.default ?? undefined }),
+    ...(changes.charset === undefined ? {} : { charset: changes.charset ?? undefined }),
+    ...(changes.collation === undefined ? {} : { collation: changes.collation ?? undefined }),
+    ...(changes.onUpdate === undefined ? {} : { onUpdate: changes.onUpdate ?? undefined }),
+    ...(changes.generated === undefined ? {} : { generated: changes.generated ?? undefined }),
   };
   // The key and uniqueness are indexes, which MODIFY keeps; they are never restated.
   return columnSpec(type, { ...merged, primaryKey: false, unique: false, references: undefined });

@@ -8,12 +8,13 @@ import type {
   AddColumnOp,
   AddEnumValueOp,
   AlterColumnOp,
+  AlterTableOptionsOp,
   CreateIndexOp,
   DropConstraintOp,
   DropIndexOp,
   RenameTableOp,
 } from '../../ops/operations.js';
-import type { ColumnSpec, ColumnType, DefaultValue, NamedColumn, TableOptions } from '../../schema/model.js';
+import type { ColumnSpec, ColumnType, DefaultValue, GeneratedColumn, NamedColumn, TableOptions } from '../../schema/model.js';
 import { SqlCompiler } from '../common/index.js';
 import type { ColumnDefinitionOptions, Statements, TableRef } from '../common/index.js';
 import type { CompileContext } from '../dialect.js';
@@ -75,17 +76,37 @@ export class MysqlCompiler extends SqlCompiler {
    * addColumn adds a separate FOREIGN KEY clause.
    */
   protected override renderColumnDefinition(table: TableRef, column: NamedColumn, options: ColumnDefinitionOptions): string {
-    void table;
     const { spec } = column;
     const parts = [this.quoteIdentifier(column.name), this.renderType(spec.type, spec)];
-    parts.push(spec.nullable ? 'NULL' : 'NOT NULL');
+    if (spec.charset !== undefined) parts.push(`CHARACTER SET ${this.optionWord(spec.charset, 'charset')}`);
+    if (spec.collation !== undefined) parts.push(this.renderCollation(spec.collation));
+    if (spec.generated !== undefined) {
+      parts.push(this.renderGenerated(table, column.name, spec.generated));
+      // MariaDB refuses NULL / NOT NULL on a generated column (MySQL takes them): say it only when NOT NULL.
+      if (!spec.nullable) parts.push('NOT NULL');
+    } else {
+      parts.push(spec.nullable ? 'NULL' : 'NOT NULL');
+    }
     if (spec.default !== undefined) parts.push(`DEFAULT ${this.renderDefault(spec.default, spec)}`);
+    if (spec.onUpdate !== undefined) parts.push(`ON UPDATE ${this.renderDefault(spec.onUpdate, spec)}`);
     const autoIncrement = this.renderAutoIncrement(column);
     if (autoIncrement !== undefined) parts.push(autoIncrement);
     if (options.inlinePrimaryKey) parts.push(this.renderInlinePrimaryKey(column));
     if (spec.unique && !options.inlinePrimaryKey) parts.push('UNIQUE');
     if (spec.comment !== undefined) parts.push(this.renderInlineColumnComment(spec.comment)!);
     return parts.join(' ');
+  }
+
+  /** `COLLATE name`: a bare word on MySQL. */
+  protected override renderCollation(collation: string): string {
+    return `COLLATE ${this.optionWord(collation, 'collation')}`;
+  }
+
+  /** `GENERATED ALWAYS AS (expr) VIRTUAL | STORED`. */
+  protected override renderGenerated(table: TableRef, column: string, generated: GeneratedColumn): string {
+    void table;
+    void column;
+    return `GENERATED ALWAYS AS (${generated.expression}) ${generated.stored ? 'STORED' : 'VIRTUAL'}`;
   }
 
   // ---------------------------------------------------------------- tables
@@ -100,12 +121,13 @@ export class MysqlCompiler extends SqlCompiler {
     if (options.engine !== undefined) parts.push(`ENGINE=${this.optionWord(options.engine, 'engine')}`);
     if (options.charset !== undefined) parts.push(`DEFAULT CHARSET=${this.optionWord(options.charset, 'charset')}`);
     if (options.collate !== undefined) parts.push(`COLLATE=${this.optionWord(options.collate, 'collate')}`);
+    if (options.rowFormat !== undefined) parts.push(`ROW_FORMAT=${this.optionWord(options.rowFormat, 'rowFormat')}`);
     if (options.comment !== undefined) parts.push(`COMMENT=${this.quoteString(options.comment)}`);
     return parts.length === 0 ? '' : ` ${parts.join(' ')}`;
   }
 
   /** Engine, charset and collation names are bare words: refuse anything that is not one. */
-  private optionWord(value: string, option: string): string {
+  protected optionWord(value: string, option: string): string {
     if (!/^[A-Za-z0-9_]+$/.test(value)) {
       throw new RetortError('BadArgument', `The table option ${option} '${value}' is not a valid name.`, {
         fields: { option, value },
@@ -113,6 +135,25 @@ export class MysqlCompiler extends SqlCompiler {
       });
     }
     return value;
+  }
+
+  /**
+   * `ALTER TABLE t ENGINE=x, CONVERT TO CHARACTER SET cs COLLATE co, ROW_FORMAT=y`. A new default
+   * collation converts the columns that follow the table's (as the model reads them: a column
+   * without its own collation has its table's); autogenerate sets the others' again after it.
+   */
+  protected override compileAlterTableOptions(op: AlterTableOptionsOp, ctx: CompileContext): Statements {
+    const { engine, charset, collate, rowFormat } = op.options;
+    const clauses: string[] = [];
+    if (engine !== undefined && engine !== null) clauses.push(`ENGINE=${this.optionWord(engine, 'engine')}`);
+    if (charset !== undefined || collate !== undefined) {
+      const set = charset ?? collate?.split('_')[0];
+      const words = set === undefined || set === null ? 'DEFAULT' : this.optionWord(set, 'charset');
+      clauses.push(`CONVERT TO CHARACTER SET ${words}${collate ? ` COLLATE ${this.optionWord(collate, 'collate')}` : ''}`);
+    }
+    if (rowFormat !== undefined) clauses.push(`ROW_FORMAT=${rowFormat === null ? 'DEFAULT' : this.optionWord(rowFormat, 'rowFormat')}`);
+    if (clauses.length === 0) return [];
+    return [this.alterTable(this.tableRef(op.table, op.schema, ctx), clauses.join(', '))];
   }
 
   /** `ALTER TABLE t COMMENT = '...'`; MySQL has no NULL comment, so removing one sets ''. */

@@ -13,6 +13,7 @@ import { RetortError } from '../../errors.js';
 import type { CreateIndexOp, CreateTableOp, Operation } from '../../ops/operations.js';
 import type { ColumnSpec, ConstraintSpec, IndexSpec, NamedColumn, TableSpec } from '../../schema/model.js';
 import { columnSpec } from '../../schema/model.js';
+import { indexOf } from '../../autogen/normalize.js';
 import { tableExtras } from './introspect.js';
 import { mentionsIdentifier, renameIdentifier } from './sql-text.js';
 
@@ -143,7 +144,7 @@ export function planRebuild(before: TableSpec, operations: readonly Operation[])
         break;
       }
       case 'createIndex':
-        indexes.push({ name: op.name, columns: op.columns, unique: op.unique, ...(op.where === undefined ? {} : { where: op.where }) });
+        indexes.push(indexOf(op));
         break;
       case 'dropIndex':
         indexes = indexes.filter((i) => !same(i.name, op.name));

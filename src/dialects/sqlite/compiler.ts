@@ -15,7 +15,7 @@ import type {
   DropTableOp,
   Operation,
 } from '../../ops/operations.js';
-import type { ColumnSpec, ColumnType, ConstraintSpec, DefaultValue, NamedColumn, TableSpec } from '../../schema/model.js';
+import type { ColumnSpec, ColumnType, ConstraintSpec, DefaultValue, GeneratedColumn, NamedColumn, TableSpec } from '../../schema/model.js';
 import { SqlCompiler } from '../common/compiler.js';
 import type { Statements } from '../common/compiler.js';
 import type { TableRef } from '../common/renderer.js';
@@ -64,6 +64,18 @@ export class SqliteCompiler extends SqlCompiler {
     const wrapped = tokens[0]?.value === '(' && tokens[0].kind === 'punct' && matchingParen(tokens, 0) === tokens.length - 1;
     void spec;
     return wrapped || isBareDefault(value.sql) ? value.sql : `(${value.sql})`;
+  }
+
+  /** `COLLATE NOCASE`: SQLite's collations are bare names (BINARY, NOCASE, RTRIM, or the application's). */
+  protected override renderCollation(collation: string): string {
+    return `COLLATE ${/^[A-Za-z_][A-Za-z0-9_]*$/.test(collation) ? collation : this.quoteIdentifier(collation)}`;
+  }
+
+  /** SQLite has both kinds: `GENERATED ALWAYS AS (expr) VIRTUAL | STORED`. */
+  protected override renderGenerated(table: TableRef, column: string, generated: GeneratedColumn): string {
+    void table;
+    void column;
+    return `GENERATED ALWAYS AS (${generated.expression}) ${generated.stored ? 'STORED' : 'VIRTUAL'}`;
   }
 
   /** SQLite has no boolean literals before 3.23 and stores 1 / 0 either way. */
