@@ -52,6 +52,9 @@ export const ERROR_CODES = {
   SchemaInvalid: 'input',
   DatabaseNotAtHead: 'input',
   NoSchemaModule: 'input',
+  ForeignVersionTable: 'input',
+  SchemaNotFound: 'input',
+  EmptySchemaModule: 'input',
   // the database or a migration failed
   ConnectionFailed: 'migration',
   DatabaseNotFound: 'migration',

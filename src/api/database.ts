@@ -7,6 +7,7 @@ import type { CompileContext, Dialect, Session } from '../dialects/dialect.js';
 import { dialectFor } from '../dialects/registry.js';
 import { acquireRunLock, type LockRequest } from '../runtime/lock.js';
 import type { ResolvedTarget } from '../config/index.js';
+import { RetortError } from '../errors.js';
 
 /** An open database for one run. */
 export interface OpenDatabase {
@@ -39,6 +40,27 @@ export interface WithDatabaseOptions {
   readonly lock?: Omit<LockRequest, 'scope' | 'target'>;
 }
 
+/**
+ * A configured `dbSchema` that does not exist: created when the config says `createDbSchema`,
+ * else `SchemaNotFound` with the statement to run (the database would otherwise answer the
+ * version table's CREATE with an error that names neither the setting nor the fix).
+ */
+async function ensureDbSchema(dialect: Dialect, session: Session, target: ResolvedTarget): Promise<void> {
+  const name = target.dbSchema;
+  if (name === undefined || !dialect.capabilities.schemas) return;
+  const found = await session.query(`SELECT schema_name FROM information_schema.schemata WHERE schema_name = ${dialect.quoteString(name)}`);
+  if (found.length > 0) return;
+  const create = `CREATE SCHEMA ${dialect.quoteIdentifier(name)}`;
+  if (target.createDbSchema) {
+    await session.execute(`CREATE SCHEMA IF NOT EXISTS ${dialect.quoteIdentifier(name)}`);
+    return;
+  }
+  throw new RetortError('SchemaNotFound', `The database has no schema '${name}' (the config's dbSchema${target.name === 'default' ? '' : ` of target '${target.name}'`}), where retort keeps its version table and your tables.`, {
+    fields: { dbSchema: name, target: target.name, sql: create },
+    hint: `Create it (\`${create};\`), or set \`createDbSchema: true\` in the config so that runs create it, or fix \`dbSchema\`.`,
+  });
+}
+
 /** Run `fn` with the target's database open on one pinned session. */
 export async function withDatabase<T>(target: ResolvedTarget, fn: (db: OpenDatabase) => Promise<T>, options: WithDatabaseOptions = {}): Promise<T> {
   const url = parseUrl(target.url);
@@ -53,6 +75,8 @@ export async function withDatabase<T>(target: ResolvedTarget, fn: (db: OpenDatab
     return await connection.withSession(async (session) => {
       // Session hooks run outside any transaction (SQLite ignores its foreign_keys pragma inside one).
       for (const sql of dialect.hooks.sessionStart ?? []) await session.execute(sql);
+      // A run that writes creates its tables in dbSchema: a missing one is said plainly (or made).
+      if (options.lock !== undefined) await ensureDbSchema(dialect, session, target);
       try {
         return await fn({ dialect, session, compileContext: compileContextFor(target, dialect, session) });
       } finally {

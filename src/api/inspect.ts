@@ -18,6 +18,7 @@ export function describe(revision: Revision, current?: ReadonlySet<string>): Rev
     branchLabels: revision.branchLabels,
     dependsOn: revision.dependsOn,
     isHead: revision.isHead,
+    isEffectiveHead: revision.isEffectiveHead,
     isBase: revision.isBase,
     isBranchPoint: revision.isBranchPoint,
     isMergePoint: revision.isMergePoint,
@@ -39,7 +40,9 @@ export async function current(project: Project): Promise<CurrentResult> {
   const table = { name: project.target.versionTable, ...(project.target.dbSchema === undefined ? {} : { schema: project.target.dbSchema }) };
   const heads = await withDatabase(project.target, ({ dialect, session }) => readHeads(dialect, session, table));
   assertKnownHeads(graph, heads);
-  return { target: project.target.name, current: heads, revisions: heads.map((id) => info(graph, id)) };
+  // As Alembic's `current`: the rows, then the dependency heads they stand on ("effective heads").
+  const revisions = graph.currentRevisions(heads).map((r) => describe(r));
+  return { target: project.target.name, current: heads, effectiveHeads: revisions.slice(heads.length).map((r) => r.revision), revisions };
 }
 
 /** The heads of the graph. */

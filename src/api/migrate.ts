@@ -10,6 +10,7 @@ import { runSteps, type StepResult } from '../runtime/steps.js';
 import {
   createVersionTableOp,
   purgeSql,
+  qualifiedName,
   readHeads,
   versionChangeSql,
   type VersionTableRef,
@@ -99,14 +100,25 @@ async function migrate(project: Project, target: string, direction: 'up' | 'down
     // Under the run lock: refuse over a half-applied revision or a changed applied file.
     await checkBeforeRun({ dialect, session, channel, target: project.target, graph, heads, direction });
     const steps = planner(graph, heads, target);
+    const note = steps.length === 0 && direction === 'up' ? olderTargetNote(graph, heads, target) : undefined;
     await prepareScripts(scriptPaths(graph, steps));
     const outcome = await runSteps(steps, heads, {
       ...common, dialect, channel, compileContext, loadModule: loadRevisionModule, db: scriptDb(session.db, dialect, project.target), ...events,
       history: await recorderFor(dialect, channel, project.target, graph),
       ...(run.signal === undefined ? {} : { signal: run.signal }),
     });
-    return { target: project.target.name, steps: outcome.results, current: outcome.heads };
+    return { target: project.target.name, steps: outcome.results, current: outcome.heads, ...(note === undefined ? {} : { note }) };
   }, { lock: lockOptions(project, options, run) });
+}
+
+/**
+ * `upgrade OLDER` does nothing, as in Alembic (so a deploy pinned to a revision stays idempotent),
+ * but a person who meant to go back is told how.
+ */
+function olderTargetNote(graph: RevisionGraph, heads: readonly string[], target: string): string | undefined {
+  const below = graph.targetsBelow(heads, target);
+  if (below.length === 0) return undefined;
+  return `${below.join(', ')} ${below.length === 1 ? 'is' : 'are'} below the current head(s) ${heads.join(', ')}: upgrade never goes down. To go back, run \`retort downgrade ${target}\`.`;
 }
 
 /**
@@ -192,6 +204,8 @@ export async function stamp(project: Project, revisions: readonly string[], opti
   }
   return withDatabase(project.target, async ({ dialect, session, compileContext }) => {
     const channel = onlineChannel(session, statementObserver(project, run));
+    // `stamp base` on a fresh database only creates the table (sqlalchemy-migrate's version_control): say so.
+    const created = (await dialect.readTable(session, table.name, table.schema)) === undefined;
     await emitVersionTableDdl(dialect, channel, project, compileContext);
     await emitHistoryTableDdl(dialect, channel, project.target, compileContext);
     const heads = await readHeads(dialect, session, table);
@@ -201,7 +215,7 @@ export async function stamp(project: Project, revisions: readonly string[], opti
     try {
       const result = await apply(dialect, channel, heads);
       if (dialect.capabilities.transactionalDdl) await channel.run(dialect.commitSql);
-      return result;
+      return created ? { ...result, versionTableCreated: qualifiedName(dialect, table) } : result;
     } catch (error) {
       if (dialect.capabilities.transactionalDdl) await channel.run(dialect.rollbackSql).catch(() => undefined);
       throw error;

@@ -15,6 +15,10 @@ export interface RunResult {
   readonly sql?: string;
   /** Offline mode: the statements alone, without comments. */
   readonly statements?: readonly string[];
+  /** Online stamp: the version table did not exist and was created (`stamp base` on a fresh database). */
+  readonly versionTableCreated?: string;
+  /** Something the user should know about a run that did what it was asked (`upgrade OLDER`: use downgrade). */
+  readonly note?: string;
 }
 
 /** One revision as `history`, `heads`, `branches` and `show` describe it. */
@@ -25,6 +29,8 @@ export interface RevisionInfo {
   readonly branchLabels: readonly string[];
   readonly dependsOn: readonly string[];
   readonly isHead: boolean;
+  /** A head only through `dependsOn` (Alembic's "effective head"): upgrading to its dependents leaves it no row of its own. */
+  readonly isEffectiveHead: boolean;
   readonly isBase: boolean;
   readonly isBranchPoint: boolean;
   readonly isMergePoint: boolean;
@@ -38,7 +44,12 @@ export interface RevisionInfo {
 export interface CurrentResult {
   readonly target: string;
   readonly current: readonly string[];
-  /** The same revisions, described (unknown ones are reported as an error instead). */
+  /**
+   * Revisions the rows depend on that nothing applied descends from (Alembic's "effective
+   * heads"): `a` when the table holds `b` and b depends on a.
+   */
+  readonly effectiveHeads: readonly string[];
+  /** The rows, then the effective heads, described (unknown rows are reported as an error instead). */
   readonly revisions: readonly RevisionInfo[];
 }
 

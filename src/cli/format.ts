@@ -4,10 +4,15 @@
  */
 import type { RevisionInfo, RunResult } from '../api/results.js';
 
-function tags(info: RevisionInfo): string {
+/**
+ * The markers after an id. `short` is Alembic's one-line form of `current` and `heads`, where a
+ * head that something depends on is an "(effective head)"; history lines call every head "(head)".
+ */
+function tags(info: RevisionInfo, short = false): string {
   const parts: string[] = [];
   if (info.branchLabels.length > 0) parts.push(`(${info.branchLabels.join(', ')})`);
-  if (info.isHead) parts.push('(head)');
+  if (short && info.isEffectiveHead) parts.push('(effective head)');
+  else if (info.isHead) parts.push('(head)');
   if (info.isBranchPoint) parts.push('(branchpoint)');
   if (info.isMergePoint) parts.push('(mergepoint)');
   if (info.isCurrent) parts.push('(current)');
@@ -16,7 +21,7 @@ function tags(info: RevisionInfo): string {
 
 /** `1975ea83b712 (head)` */
 export function shortLine(info: RevisionInfo): string {
-  return `${info.revision}${tags(info)}`;
+  return `${info.revision}${tags(info, true)}`;
 }
 
 /** `<base> -> 1975ea83b712 (head), create account table` */

@@ -24,6 +24,11 @@ export interface TargetConfig {
   schema?: string | undefined;
   /** Database namespace (PostgreSQL schema) for the tables and the version table. */
   dbSchema?: string | undefined;
+  /**
+   * Create `dbSchema` (PostgreSQL: `CREATE SCHEMA IF NOT EXISTS`) when a run that writes finds it
+   * missing. Default false: the run stops and says how to create it.
+   */
+  createDbSchema?: boolean | undefined;
   /** Version table name. Default `retort_version`; `alembic_version` for databases taken over from Alembic. */
   versionTable?: string | undefined;
   /** History table name. Default `retort_history`. */

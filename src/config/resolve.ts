@@ -41,6 +41,8 @@ export interface ResolvedTarget {
   readonly schema: string | undefined;
   /** Database namespace for the tables and the version table, if configured. */
   readonly dbSchema: string | undefined;
+  /** Create `dbSchema` when a writing run finds it missing. */
+  readonly createDbSchema: boolean;
   readonly versionTable: string;
   readonly historyTable: string;
   readonly transaction: TransactionMode;
@@ -89,6 +91,7 @@ export function resolveTarget(defaults: TargetConfig, own: TargetConfig, name: s
     migrations: Object.freeze((typeof migrations === 'string' ? [migrations] : [...migrations]).map((dir) => resolve(ctx.root, dir))),
     schema: schema === undefined ? undefined : resolve(ctx.root, schema),
     dbSchema: pick('dbSchema'),
+    createDbSchema: pick('createDbSchema') ?? false,
     versionTable,
     historyTable,
     transaction: pick('transaction') ?? CONFIG_DEFAULTS.transaction,

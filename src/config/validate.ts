@@ -44,6 +44,7 @@ const TARGET_CHECKS: Readonly<Record<keyof TargetConfig, Check>> = {
       : 'a folder path or a non-empty array of folder paths',
   schema: nonEmptyString,
   dbSchema: nonEmptyString,
+  createDbSchema: (v) => (typeof v === 'boolean' ? undefined : 'true or false'),
   versionTable: nonEmptyString,
   historyTable: nonEmptyString,
   transaction: oneOf('transaction'),

@@ -8,6 +8,8 @@ import type { Dialect, Session } from '../dialects/dialect.js';
 import type { CreateTableOp } from '../ops/operations.js';
 import { columnSpec } from '../schema/model.js';
 import type { VersionChange } from '../script/graph/index.js';
+import { toolOwning } from '../adopt/tools.js';
+import { RetortError } from '../errors.js';
 
 /** Where the version table lives. */
 export interface VersionTableRef {
@@ -61,9 +63,26 @@ export function purgeSql(dialect: Dialect, table: VersionTableRef): string {
 export async function readHeads(dialect: Dialect, session: Session, table: VersionTableRef): Promise<string[]> {
   const exists = await dialect.readTable(session, table.name, table.schema);
   if (exists === undefined) return [];
+  if (!exists.columns.some((c) => c.name.toLowerCase() === 'version_num')) throw foreignVersionTable(table.name, exists.columns.map((c) => c.name));
   const column = dialect.quoteIdentifier('version_num');
   const rows = await session.query<{ version_num: string }>(
     `SELECT ${column} AS version_num FROM ${qualifiedName(dialect, table)} ORDER BY ${column}`,
   );
   return rows.map((row) => row.version_num);
+}
+
+/**
+ * `versionTable` names a table that holds no `version_num` column: another tool's table (Knex's
+ * `knex_migrations`, say) or one of the application's. Reading or writing it would fail in the
+ * database, or worse, succeed on the wrong table.
+ */
+function foreignVersionTable(name: string, columns: readonly string[]): RetortError {
+  const tool = toolOwning(name);
+  const whose = tool === undefined ? 'It is not a version table' : `It is ${tool.title}'s table, not a version table`;
+  return new RetortError('ForeignVersionTable', `The version table '${name}' has no version_num column (it has ${columns.join(', ')}). ${whose}: retort neither reads nor writes it.`, {
+    fields: { versionTable: name, columns: [...columns], ...(tool === undefined ? {} : { tool: tool.name }) },
+    hint: tool === undefined || tool.name === 'alembic'
+      ? "Set `versionTable` to a table of retort's own (default 'retort_version'), or remove the setting."
+      : `Remove \`versionTable\` from the config (retort keeps its own 'retort_version'), then take the database over with \`retort adopt --from ${tool.name}\`.`,
+  });
 }

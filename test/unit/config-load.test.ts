@@ -108,6 +108,7 @@ describe('loadConfig: resolution', () => {
       migrations: [join(dir, 'migrations')],
       schema: join(dir, 'src/schema.ts'),
       dbSchema: undefined,
+      createDbSchema: false,
       versionTable: 'retort_version',
       historyTable: 'retort_history',
       transaction: 'per-migration',

@@ -150,12 +150,16 @@ describe('BranchedPathTest', () => {
     assertDowngrade(g, 'c2branch@base+3', ['d2', 'd1'], down('d2'), ['d1', 'c2']);
   });
 
-  it('downgrades -1 from the first current head', () => {
-    assertDowngrade(g, '-1', ['d2', 'd1'], down('d2'), ['d1', 'c2']);
-    assertDowngrade(g, '-1', ['c2', 'd1'], down('c2'), ['d1']);
-    assertDowngrade(g, '-1', ['d1', 'd2'], down('d1'), ['d2', 'c1']);
-    assertDowngrade(g, '-1', ['c1', 'd2'], down('c1'), ['d2']);
+  it('refuses -1 from several heads (Alembic goes down from the first row, with a warning); a label or a revision chooses', () => {
+    for (const current of [['d2', 'd1'], ['c2', 'd1'], ['d1', 'd2']]) {
+      expect(failure(() => g.planDowngrade(current, '-1'))).toMatchObject({
+        code: 'MultipleHeads',
+        message: expect.stringContaining("'-1' is ambiguous: the database holds several heads"),
+        hint: expect.stringContaining(`retort downgrade ${current[0]}-1`),
+      });
+    }
     assertDowngrade(g, 'c1branch@-1', ['d1', 'd2'], down('d1'), ['c1', 'd2']);
+    assertDowngrade(g, 'd1-1', ['d1', 'd2'], down('d1'), ['d2', 'c1']);
   });
 
   it('downgrades relative to a revision, whatever the order of the heads', () => {

@@ -13,7 +13,7 @@ function lines(ctx: CommandContext, revisions: readonly RevisionInfo[], short: (
 /** `retort current` */
 export async function current(ctx: CommandContext): Promise<void> {
   const result = await createRetort(ctx.options).current();
-  ctx.output.result({ current: result.current }, () =>
+  ctx.output.result({ current: result.current, ...(result.effectiveHeads.length === 0 ? {} : { effectiveHeads: result.effectiveHeads }) }, () =>
     result.revisions.length === 0 ? '(no revision: the database is at base)' : lines(ctx, result.revisions, shortLine));
 }
 

@@ -13,9 +13,11 @@ function print(ctx: CommandContext, result: RunResult, verb: string): void {
     process.stdout.write(result.sql);
     return;
   }
-  ctx.output.result({ ...runJson(result), ...(result.sql === undefined ? {} : { sql: result.sql }) }, () => {
+  if (result.note !== undefined && !ctx.json) ctx.output.warn(result.note);
+  ctx.output.result({ ...runJson(result), ...(result.versionTableCreated === undefined ? {} : { versionTableCreated: result.versionTableCreated }), ...(result.sql === undefined ? {} : { sql: result.sql }), ...(result.note === undefined ? {} : { note: result.note }) }, () => {
     const at = result.current.length === 0 ? 'base (no revision)' : result.current.join(', ');
-    return result.steps.length === 0 ? `Nothing to ${verb}: the database is at ${at}.` : `Done: the database is now at ${at}.`;
+    const created = result.versionTableCreated === undefined ? [] : [`Created the version table ${result.versionTableCreated}.`];
+    return [...created, result.steps.length === 0 ? `Nothing to ${verb}: the database is at ${at}.` : `Done: the database is now at ${at}.`];
   });
 }
 

@@ -59,7 +59,7 @@ function createNodes(headers: readonly RevisionHeader[]): Map<string, Node> {
     }
     const previous = nodes.get(id);
     if (previous) {
-      throw new RetortError('DuplicateRevision', `Revision ${id} is present more than once.`, {
+      throw new RetortError('DuplicateRevision', `Revision ${id} is present more than once: in ${previous.header.path} and in ${header.path}.`, {
         fields: { revision: id, paths: [previous.header.path, header.path] },
         hint: 'Give one of the files a new revision id (and fix the downRevision of its children).',
       });

@@ -3,7 +3,7 @@
  * `_collect_upgrade_revisions` and `_collect_downgrade_revisions`, in topological order.
  */
 import * as fail from './fail.js';
-import { DOWN_WITH_DEPS, related, UP, UP_WITH_DEPS, type Node, type Overlap } from './node.js';
+import { DOWN_WITH_DEPS, related, UP_WITH_DEPS, type Node, type Overlap } from './node.js';
 import { isNode, type Ident, type Resolver } from './resolve.js';
 import { parseDowngradeTarget, parseUpgradeTarget } from './targets.js';
 import { topologicalSort } from './topo.js';
@@ -92,8 +92,10 @@ export function collectUpgrade(
   for (const n of required) if (!have.has(n)) needs.add(n);
   if (inclusive) for (const n of r.getRevisions(lowerIdent)) if (isNode(n)) needs.add(n);
   if (current.length > 0 && !implicitBase) {
-    // Only what descends from the lower point; other branches' ancestors stay out.
-    const above = related(r.core.nodes, UP, currentNodes, throwOverlap);
+    // Only what descends from the lower point; other branches' ancestors stay out. Alembic
+    // follows parents only here, so `history -r a:y` where y depends on a (without descending
+    // from it) left out y, the very end the user named: dependents count as descendants.
+    const above = related(r.core.nodes, UP_WITH_DEPS, currentNodes, throwOverlap);
     for (const n of needs) if (!above.has(n)) needs.delete(n);
   }
   return { revisions: needs, heads: targets };

@@ -24,6 +24,19 @@ export function multipleHeads(heads: readonly string[], argument: string): Retor
   );
 }
 
+/** `downgrade -N` while the database holds several heads: which branch goes down is not said. */
+export function ambiguousRelativeDowngrade(argument: string, heads: readonly string[]): RetortError {
+  const n = argument.slice(1);
+  return new RetortError(
+    'MultipleHeads',
+    `'${shorten(argument)}' is ambiguous: the database holds several heads (${list(heads)}), and each would go down a different branch.`,
+    {
+      fields: { argument, heads: [...heads] },
+      hint: `Name the branch or the revision: \`retort downgrade ${heads[0]}-${n}\`, \`retort downgrade LABEL@-${n}\`, or the revision to go down to.`,
+    },
+  );
+}
+
 /** A partial id (or label) that several revisions start with. */
 export function ambiguousRevision(argument: string, candidates: readonly string[]): RetortError {
   return new RetortError(
@@ -33,13 +46,20 @@ export function ambiguousRevision(argument: string, candidates: readonly string[
   );
 }
 
-/** Nothing in the graph answers to `argument`. */
-export function unknownRevision(argument: string, what = 'revision or branch'): RetortError {
+/**
+ * Nothing in the graph answers to `argument`. `suggestions` are ids the user probably meant
+ * (`0001` for `1`, as sqlalchemy-migrate users type version numbers).
+ */
+export function unknownRevision(argument: string, what = 'revision or branch', suggestions: readonly string[] = []): RetortError {
   const tooShort = argument.length < 4;
+  const meant = suggestions.length === 0 ? '' : `Did you mean ${suggestions.slice(0, MESSAGE_LIST_LIMIT).map((s) => `'${s}'`).join(' or ')}? `;
   return new RetortError(
     'UnknownRevision',
     `No such ${what} '${shorten(argument)}'${tooShort ? '; partial revision ids need at least four characters' : ''}.`,
-    { fields: { argument: shorten(argument) }, hint: 'Run `retort history` or `retort branches` to see the revisions and labels.' },
+    {
+      fields: { argument: shorten(argument), ...(suggestions.length === 0 ? {} : { suggestions: [...suggestions] }) },
+      hint: `${meant}Run \`retort history\` or \`retort branches\` to see the revisions and labels.`,
+    },
   );
 }
 

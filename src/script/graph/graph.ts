@@ -11,7 +11,7 @@ import { iterateRevisions, type IterateOptions } from './collect.js';
 import * as fail from './fail.js';
 import { applyRevisionStep, applyStampStep } from './heads.js';
 import { historyBounds, parseRange } from './history.js';
-import type { Node } from './node.js';
+import { DOWN_WITH_DEPS, related, type Node } from './node.js';
 import { isNode, Resolver, type Ident } from './resolve.js';
 import { planStamp } from './stamp.js';
 import { topologicalSort } from './topo.js';
@@ -168,6 +168,14 @@ export class RevisionGraph {
   history(range?: string, current?: readonly string[]): Revision[] {
     const parsed = range === undefined ? undefined : parseRange(checkTarget(range));
     const { upper, lower } = historyBounds(parsed, current);
+    if (parsed?.start === 'current' && current !== undefined && current.length > 0) {
+      // `current:END` is what `upgrade END` would run, and the current revisions: other
+      // branches' revisions too (Alembic lists only descendants of the current heads, leaving
+      // out revisions the next `upgrade heads` runs). An END already below is no range at all.
+      const below = this.targetsBelow(current, parsed.end || 'heads');
+      if (below.length > 0) throw fail.rangeNotAncestor('current', parsed.end, 'range');
+      return this.iterate(upper, lower, { inclusive: true, implicitBase: true, assertRelativeLength: false, purpose: 'range' });
+    }
     return this.iterate(upper, lower, { inclusive: true, assertRelativeLength: false, purpose: 'range' });
   }
 
@@ -185,6 +193,36 @@ export class RevisionGraph {
   /** How one stamp step changes the version table holding `heads`. */
   applyStampStep(heads: readonly string[], step: StampStep): StepOutcome {
     return applyStampStep(heads, step);
+  }
+
+  /**
+   * What a database whose version table holds `rows` stands on, as Alembic's `current` shows it:
+   * the rows, then the revisions they depend on that no applied revision descends from (the
+   * "effective heads": `a` after `upgrade b` where b depends on a), in file order.
+   */
+  currentRevisions(rows: readonly string[]): Revision[] {
+    const held = new Set(rows);
+    const others = this.resolver.allCurrent(rows).filter((n) => !held.has(n.id)).sort((x, y) => x.order - y.order);
+    return [...rows.flatMap((id) => this.get(id) ?? []), ...others.map((n) => this.view(n))];
+  }
+
+  /**
+   * The revisions `target` names that lie strictly below what a database holding `rows` has
+   * applied: `upgrade` to them does nothing, `downgrade` is what reaches them. Relative and
+   * unknown targets give none (the planner reports those).
+   */
+  targetsBelow(rows: readonly string[], target: string): string[] {
+    const absolute = absolutePart(checkTarget(target));
+    if (absolute === null || absolute.includes(':') || rows.length === 0) return [];
+    let named: Node[];
+    try {
+      named = this.resolver.getRevisions(absolute).filter(isNode);
+    } catch {
+      return [];
+    }
+    const held = new Set(this.resolver.allCurrent(rows).map((n) => n.id));
+    const applied = related(this.core.nodes, DOWN_WITH_DEPS, this.resolver.getRevisions([...rows]).filter(isNode));
+    return named.filter((n) => applied.has(n) && !held.has(n.id)).map((n) => n.id);
   }
 
   /** The heads that share a lineage with `spec` (Alembic's `filter_for_lineage`). */
@@ -234,6 +272,7 @@ function toRevision(n: Node): Revision {
     nextRevisions: n.nextrev,
     memberOfBranches: n.labels,
     isHead: n.nextrev.length === 0,
+    isEffectiveHead: n.nextrev.length === 0 && n.allNextrev.length > 0,
     isBase: n.down.length === 0,
     isBranchPoint: n.nextrev.length > 1,
     isMergePoint: n.down.length > 1,

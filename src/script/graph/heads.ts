@@ -69,15 +69,14 @@ export function applyRevisionStep(r: Resolver, heads: readonly string[], step: M
   const downs = node.normDown;
   const up = step.direction === 'up';
 
-  // The down revisions still needed once `id` is gone: those no other head stands on.
+  // The down revisions still needed once `id` is gone: those no other head, and no other of
+  // them, stands on. (Alembic drops the ones below other heads, or, with no other head, the ones
+  // below each other, not both: a merge of a revision and its own ancestor left both as rows.)
   const unmergeTargets = (): string[] => {
     const others = rows.rows.filter((h) => h !== id);
-    if (others.length > 0) {
-      const below = ancestorIds(r, others);
-      return downs.filter((d) => !below.has(d));
-    }
-    const belowEach = new Set(downs.flatMap((d) => [...ancestorIds(r, [d])].filter((a) => a !== d)));
-    return downs.filter((d) => !belowEach.has(d));
+    const below = others.length > 0 ? ancestorIds(r, others) : new Set<string>();
+    for (const d of downs) for (const a of ancestorIds(r, [d])) if (a !== d) below.add(a);
+    return downs.filter((d) => !below.has(d));
   };
 
   if (!up && rows.has(id) && (downs.length === 0 || unmergeTargets().length === 0)) {
@@ -124,7 +123,10 @@ export function applyStampStep(heads: readonly string[], step: StampStep): StepO
   const up = step.direction === 'up';
   const from = step.from;
   const to = step.to;
-  if (!up && step.branchMove) {
+  if (from.length === 0) {
+    // A new row for a branch the table does not hold (stamp's planner makes these, in either direction).
+    for (const t of to) rows.insert(t);
+  } else if (!up && step.branchMove) {
     rows.delete(from[0]!);
   } else if (up && (step.branchMove || from.some((f) => !rows.has(f))) && to.some((t) => !rows.has(t))) {
     rows.insert(to[0]!);

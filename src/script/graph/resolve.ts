@@ -98,7 +98,7 @@ export class Resolver {
       if (revision === null) {
         let candidates = [...this.core.keys.keys()].filter((k) => k.length >= PARTIAL_MIN_KEY_LENGTH && k.startsWith(id));
         if (branchRev && branch) candidates = this.filterForLineage(candidates, branch);
-        if (candidates.length === 0) throw fail.unknownRevision(id);
+        if (candidates.length === 0) throw fail.unknownRevision(id, undefined, this.numberedLike(id));
         if (candidates.length > 1) throw fail.ambiguousRevision(id, candidates);
         revision = this.core.keys.get(candidates[0]!)!;
       }
@@ -107,6 +107,13 @@ export class Resolver {
       throw fail.revisionNotOnBranch(revision.id, branch);
     }
     return revision;
+  }
+
+  /** Sequential ids (`0001`) that a bare number (`1`, `01`) stands for, as sqlalchemy-migrate users type them. */
+  private numberedLike(id: string): string[] {
+    if (!/^[0-9]+$/.test(id)) return [];
+    const n = id.replace(/^0+(?=.)/, '');
+    return [...this.core.nodes.keys()].filter((k) => /^[0-9]+$/.test(k) && k.replace(/^0+(?=.)/, '') === n);
   }
 
   /** `filter_for_lineage`: the targets that are ancestors or descendants of what `against` names. */

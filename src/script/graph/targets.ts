@@ -84,6 +84,9 @@ export function parseDowngradeTarget(
         symbol = onBranch[0]!;
       } else {
         if (tuple.length === 0) throw didNotProduce(rel);
+        // Alembic goes down from the first row with a warning; which row is first is an accident
+        // of storage, so which branch loses revisions would be too: refuse and say how to choose.
+        if (tuple.length > 1) throw fail.ambiguousRelativeDowngrade(target, tuple);
         symbol = tuple[0]!;
         // Restrict the walk to the selected branch when several are current.
         label = symbol;

@@ -17,6 +17,11 @@ export interface Revision extends RevisionHeader {
   readonly memberOfBranches: readonly string[];
   /** No revision names this one in its `downRevisions`. */
   readonly isHead: boolean;
+  /**
+   * A head that another revision depends on (`dependsOn`): Alembic's "effective head". Upgrading
+   * to its dependents leaves no row for it in the version table, yet the database holds it.
+   */
+  readonly isEffectiveHead: boolean;
   /** No `downRevisions`. */
   readonly isBase: boolean;
   /** Two or more revisions name this one in their `downRevisions`. */
