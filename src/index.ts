@@ -47,8 +47,8 @@ export {
   type ReferenceOptions,
 } from './schema/columns.js';
 export { defineSchema, type SchemaDefinition, type KyselyDatabase } from './schema/define.js';
-export { table, type TableDefinition } from './schema/table.js';
-export { check, foreignKey, index, primaryKey, unique } from './schema/extras.js';
+export { partition, table, type TableDefinition } from './schema/table.js';
+export { check, element, exclude, foreignKey, index, primaryKey, unique } from './schema/extras.js';
 export type * from './schema/model.js';
 
 export type { Op, BatchOp, AlterColumnOptions, CreateIndexOptions, CreateTableOptions } from './ops/facade.js';

@@ -61,6 +61,8 @@ function changesBetween(old: ColumnSpec, next: ColumnSpec, ctx: DiffContext): Co
     changes.onUpdate = next.onUpdate ?? null;
   }
   if (!sameGenerated(old.generated, next.generated, ctx)) changes.generated = next.generated ?? null;
+  // The identity kind of a column that stays (or becomes) an identity; BY DEFAULT when absent.
+  if (next.autoIncrement && (old.identity ?? 'byDefault') !== (next.identity ?? 'byDefault')) changes.identity = next.identity ?? 'byDefault';
   return changes;
 }
 
@@ -84,6 +86,7 @@ export function existingOf(spec: ColumnSpec): Partial<ColumnSpec> {
     ...(spec.collation === undefined ? {} : { collation: spec.collation }),
     ...(spec.onUpdate === undefined ? {} : { onUpdate: spec.onUpdate }),
     ...(spec.generated === undefined ? {} : { generated: spec.generated }),
+    ...(spec.identity === undefined ? {} : { identity: spec.identity }),
   });
 }
 

@@ -1,12 +1,14 @@
 /**
  * Keys, constraints and indexes of a table present on both sides. Named constraints are matched
  * by name; a constraint without a name on either side (a declared `.unique()`, or SQLite's
- * anonymous ones) is matched by content. Check constraints matched by name are not compared by
- * content: catalogs return the predicate rewritten (PostgreSQL adds casts and parentheses), and a
- * comparison would report a change on every run, as Alembic learned.
+ * anonymous ones) is matched by content. Matched constraints are compared by content (same.ts),
+ * check bodies included: each dialect's `expressionsEqual` undoes what its server does to an
+ * expression it stores (PostgreSQL's casts and parentheses, MariaDB's backquotes, ...).
  */
 import type { Operation } from '../ops/operations.js';
-import type { ConstraintSpec, IndexElement, IndexSpec, TableSpec } from '../schema/model.js';
+import type { ConstraintSpec, IndexSpec, TableSpec } from '../schema/model.js';
+import { renameConstraintColumns, renameElement } from '../schema/elements.js';
+import { sameContent, sameIndex } from './same.js';
 import type { ColumnMatch } from './diff-columns.js';
 import { unnamedWarning } from './diff-tables.js';
 import type { TableConstraint } from './normalize.js';
@@ -14,30 +16,10 @@ import { conventionalName, createIndexOp, tableConstraints } from './normalize.j
 import type { DiffContext, Phase, Plan } from './plan.js';
 import { schemaPart } from './plan.js';
 
-function sameList<T>(a: readonly T[], b: readonly T[], eq: (x: T, y: T) => boolean = (x, y) => x === y): boolean {
-  return a.length === b.length && a.every((x, i) => eq(x, b[i] as T));
-}
-
-function action(a: string | undefined): string {
-  return a ?? 'no action';
-}
-
-function sameContent(a: ConstraintSpec, b: ConstraintSpec, ctx: DiffContext): boolean {
-  if (a.kind === 'check' && b.kind === 'check') return ctx.expressionsEqual(a.condition, b.condition);
-  if (a.kind === 'foreignKey' && b.kind === 'foreignKey') {
-    return sameList(a.columns, b.columns) && a.refTable === b.refTable && sameList(a.refColumns, b.refColumns) &&
-      ctx.schemaKey(a.refSchema) === ctx.schemaKey(b.refSchema) &&
-      action(a.onDelete) === action(b.onDelete) && action(a.onUpdate) === action(b.onUpdate);
-  }
-  if (a.kind === 'check' || b.kind === 'check' || a.kind === 'foreignKey' || b.kind === 'foreignKey') return false;
-  return a.kind === b.kind && sameList(a.columns, b.columns);
-}
-
 /** `spec` with its columns (and referenced table and columns) under the target's names. */
 function renamed(spec: ConstraintSpec, names: ReadonlyMap<string, string>, ctx: DiffContext): ConstraintSpec {
-  if (spec.kind === 'check') return spec;
+  if (spec.kind !== 'foreignKey') return renameConstraintColumns(spec, (c) => names.get(c) ?? c);
   const columns = spec.columns.map((c) => names.get(c) ?? c);
-  if (spec.kind !== 'foreignKey') return { ...spec, columns };
   const target = ctx.renamedTables.get(spec.refTable);
   if (target === undefined) return { ...spec, columns };
   return { ...spec, columns, refTable: target.name, refColumns: spec.refColumns.map((c) => target.columns.get(c) ?? c) };
@@ -106,25 +88,13 @@ export function diffConstraints(from: TableSpec, to: TableSpec, match: ColumnMat
   for (const c of dropped) if (!carried(c, droppedColumns)) drop(c.original);
   for (const c of added) if (!carried(c, addedColumns)) add(c.spec);
   for (const [o, n] of pairs) {
-    const changed = n.spec.kind === 'check' && n.spec.name !== undefined ? false : !sameContent(o.spec, n.spec, ctx);
-    if (!changed) continue;
+    // Every constraint is compared by content, checks too: a CHECK whose body changed under the
+    // same name is a change (each dialect's expressionsEqual equates what its server stores).
+    if (sameContent(o.spec, n.spec, ctx)) continue;
     drop(o.original);
     add(n.spec);
   }
   diffIndexes(from, to, names, ctx, plan);
-}
-
-function sameElement(a: IndexElement, b: IndexElement, ctx: DiffContext): boolean {
-  if (typeof a === 'string' || typeof b === 'string') return a === b;
-  return ctx.expressionsEqual(a.expression, b.expression);
-}
-
-function sameIndex(a: IndexSpec, b: IndexSpec, ctx: DiffContext): boolean {
-  const whereEqual = a.where === undefined || b.where === undefined
-    ? a.where === b.where
-    : ctx.expressionsEqual(a.where, b.where);
-  return a.unique === b.unique && whereEqual && (a.fulltext ?? false) === (b.fulltext ?? false) &&
-    (a.spatial ?? false) === (b.spatial ?? false) && sameList(a.columns, b.columns, (x, y) => sameElement(x, y, ctx));
 }
 
 function diffIndexes(from: TableSpec, to: TableSpec, names: ReadonlyMap<string, string>, ctx: DiffContext, plan: Plan): void {
@@ -142,7 +112,8 @@ function diffIndexes(from: TableSpec, to: TableSpec, names: ReadonlyMap<string, 
       plan.add('addConstraints', create(ix), dropOp(ix));
       continue;
     }
-    const oldRenamed = { ...old, columns: old.columns.map((c) => (typeof c === 'string' ? (names.get(c) ?? c) : c)) };
+    const rename = (c: string) => names.get(c) ?? c;
+    const oldRenamed = { ...old, columns: old.columns.map((e) => renameElement(e, rename)), ...(old.include === undefined ? {} : { include: old.include.map(rename) }) };
     if (sameIndex(oldRenamed, ix, ctx)) continue;
     plan.add('dropConstraints', dropOp(old), create(old));
     plan.add('addConstraints', create(ix), dropOp(ix));

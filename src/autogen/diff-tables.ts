@@ -6,7 +6,7 @@
  */
 import type { CreateTableOp, Operation } from '../ops/operations.js';
 import type { ConstraintSpec, NamedColumn, TableSpec } from '../schema/model.js';
-import { bareColumn, conventionalName, createIndexOp, referencedTables, tableConstraints } from './normalize.js';
+import { bareColumn, conventionalName, createIndexOp, parentTables, referencedTables, tableConstraints } from './normalize.js';
 import type { Plan } from './plan.js';
 import { schemaPart } from './plan.js';
 
@@ -22,7 +22,7 @@ function creationOrder(tables: readonly TableSpec[]): { order: TableSpec[]; defe
   const waitingOn = new Map<string, Set<string>>();
   const dependents = new Map<string, string[]>();
   for (const t of tables) {
-    const refs = new Set(referencedTables(t).filter((ref) => position.has(ref)));
+    const refs = new Set([...referencedTables(t), ...parentTables(t)].filter((ref) => position.has(ref) && ref !== t.name));
     waitingOn.set(t.name, refs);
     for (const ref of refs) dependents.set(ref, [...(dependents.get(ref) ?? []), t.name]);
   }
@@ -112,6 +112,7 @@ function splitCreate(table: TableSpec, skipRefs: ReadonlySet<string>): { create:
   const create: CreateTableOp = {
     kind: 'createTable', table: table.name, ...schemaPart(table.schema),
     columns: Object.freeze(columns), constraints: Object.freeze(constraints), options: table.options,
+    ...(table.partitionOf === undefined ? {} : { partitionOf: table.partitionOf }),
   };
   return { create, later };
 }

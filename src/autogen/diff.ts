@@ -10,6 +10,7 @@ import { diffColumns, matchColumns } from './diff-columns.js';
 import { diffConstraints } from './diff-constraints.js';
 import { diffEnums } from './diff-enums.js';
 import { diffTableOptions } from './diff-options.js';
+import { diffPostgresTableOptions } from './diff-partitions.js';
 import { createTables, dropTables } from './diff-tables.js';
 import type { DiffContext } from './plan.js';
 import { Plan, diffContext, schemaPart } from './plan.js';
@@ -48,8 +49,10 @@ function diffTable(from: TableSpec, to: TableSpec, match: ColumnMatch, ctx: Diff
       { kind: 'renameTable', table: to.name, newName: from.name, ...schemaPart(to.schema) });
   }
   diffTableOptions(from, to, new Map(match.pairs.map(([o, n]) => [o.name, n.name])), plan);
-  diffColumns(to, match, ctx, plan);
+  // A partition's columns are its parent's: neither side lists them.
+  if (from.partitionOf === undefined && to.partitionOf === undefined) diffColumns(to, match, ctx, plan);
   diffConstraints(from, to, match, ctx, plan);
+  diffPostgresTableOptions(from, to, ctx, plan);
   const before = from.options.comment ?? null;
   const after = to.options.comment ?? null;
   if (ctx.comments && before !== after) {

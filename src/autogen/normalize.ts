@@ -5,6 +5,7 @@
  */
 import type { CreateIndexOp } from '../ops/operations.js';
 import type { ColumnSpec, ConstraintSpec, IndexSpec, NamedColumn, TableSpec } from '../schema/model.js';
+import { elementColumn } from '../schema/elements.js';
 
 /** A constraint of a table, with the column that declared it inline (if any). */
 export interface TableConstraint {
@@ -64,6 +65,11 @@ export function referencedTables(table: TableSpec): string[] {
   return [...new Set(refs)];
 }
 
+/** The tables `table` is created from: the parent of a partition, the parents it inherits. */
+export function parentTables(table: TableSpec): string[] {
+  return [...(table.partitionOf === undefined ? [] : [table.partitionOf.parent]), ...(table.options.inherits ?? []).map((p) => p.name)];
+}
+
 /** A conventional name for a constraint declared without one (an operation needs a name). */
 export function conventionalName(table: string, spec: ConstraintSpec): string {
   switch (spec.kind) {
@@ -73,6 +79,8 @@ export function conventionalName(table: string, spec: ConstraintSpec): string {
       return `uq_${table}_${spec.columns.join('_')}`;
     case 'foreignKey':
       return `fk_${table}_${spec.columns.join('_')}_${spec.refTable}`;
+    case 'exclude':
+      return `ex_${table}_${spec.elements.map((e) => elementColumn(e.element) ?? 'expr').join('_')}`;
     case 'check': {
       const slug = spec.condition.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_|_$/g, '').slice(0, 30);
       return `ck_${table}_${slug}`;
@@ -88,6 +96,10 @@ export function createIndexOp(table: string, schema: string | undefined, index: 
     ...(index.where === undefined ? {} : { where: index.where }),
     ...(index.fulltext ? { fulltext: true } : {}),
     ...(index.spatial ? { spatial: true } : {}),
+    ...(index.using === undefined ? {} : { using: index.using }),
+    ...(index.include === undefined ? {} : { include: index.include }),
+    ...(index.nullsNotDistinct ? { nullsNotDistinct: true } : {}),
+    ...(index.with === undefined ? {} : { with: index.with }),
   };
 }
 
@@ -98,5 +110,9 @@ export function indexOf(op: CreateIndexOp): IndexSpec {
     ...(op.where === undefined ? {} : { where: op.where }),
     ...(op.fulltext ? { fulltext: true } : {}),
     ...(op.spatial ? { spatial: true } : {}),
+    ...(op.using === undefined ? {} : { using: op.using }),
+    ...(op.include === undefined ? {} : { include: op.include }),
+    ...(op.nullsNotDistinct ? { nullsNotDistinct: true } : {}),
+    ...(op.with === undefined ? {} : { with: op.with }),
   };
 }

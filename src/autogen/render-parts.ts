@@ -3,7 +3,10 @@
  * literals, property keys, column types as builder calls, defaults, whole columns. Every builder a
  * rendering uses is recorded in an {@link Imports} set, so the writer can import exactly those.
  */
-import type { ColumnSpec, ColumnType, ConstraintSpec, DefaultValue, GeneratedColumn } from '../schema/model.js';
+import type {
+  ColumnSpec, ColumnType, ConstraintSpec, DefaultValue, GeneratedColumn, IndexElement, IndexSpec, StorageParameters,
+} from '../schema/model.js';
+import { elementColumn, elementExpression, elementOptions } from '../schema/elements.js';
 
 /** The names a rendering imports from 'retort-migrate'. */
 export type Imports = Set<string>;
@@ -82,7 +85,7 @@ export function columnChain(spec: ColumnSpec, imports: Imports): string {
   if (spec.unsigned) out += '.unsigned()';
   if (spec.primaryKey) out += '.primaryKey()';
   else if (!spec.nullable) out += '.notNull()';
-  if (spec.autoIncrement) out += '.autoIncrement()';
+  if (spec.autoIncrement) out += spec.identity === 'always' ? ".identity('always')" : '.autoIncrement()';
   if (spec.unique) out += '.unique()';
   if (spec.default !== undefined) out += `.default(${defaultValue(spec.default, imports)})`;
   const ref = spec.references;
@@ -109,6 +112,37 @@ export function objectLiteral(entries: readonly (readonly [string, string | unde
   return present.length === 0 ? '' : `{ ${present.map(([k, v]) => `${key(k)}: ${v}`).join(', ')} }`;
 }
 
+/** Storage parameters as an object literal: `{ fillfactor: '50' }`. */
+export function storageLiteral(params: StorageParameters | undefined): string | undefined {
+  if (params === undefined || Object.keys(params).length === 0) return undefined;
+  return objectLiteral(Object.entries(params).map(([k, v]) => [k, str(v)]));
+}
+
+/**
+ * An index element as the extras builders write it: `t.a`, `sql\`lower(a)\``, or
+ * `element(t.a, { order: 'desc' })`.
+ */
+export function elementCall(e: IndexElement, imports: Imports, column: (name: string) => string = str): string {
+  const col = elementColumn(e);
+  const base = col !== undefined ? column(col) : sqlTag(elementExpression(e) ?? '', imports);
+  const options = Object.entries(elementOptions(e)).filter(([, v]) => v !== undefined);
+  if (options.length === 0) return base;
+  imports.add('element');
+  return `element(${base}, ${objectLiteral(options.map(([k, v]) => [k, typeof v === 'number' ? String(v) : str(String(v))]))})`;
+}
+
+/** The chained options of an index definition: `.using('gin').include(t.a).where('...')`. */
+export function indexChain(ix: IndexSpec, column: (name: string) => string = str): string {
+  let out = `${ix.unique ? '.unique()' : ''}${ix.fulltext ? '.fulltext()' : ''}${ix.spatial ? '.spatial()' : ''}`;
+  if (ix.using !== undefined) out += `.using(${str(ix.using)})`;
+  if (ix.include !== undefined && ix.include.length > 0) out += `.include(${ix.include.map(column).join(', ')})`;
+  if (ix.nullsNotDistinct) out += '.nullsNotDistinct()';
+  const storage = storageLiteral(ix.with);
+  if (storage !== undefined) out += `.with(${storage})`;
+  if (ix.where !== undefined) out += `.where(${str(ix.where)})`;
+  return out;
+}
+
 /** A list of strings: `['a', 'b']`. */
 export function stringList(values: readonly string[]): string {
   return `[${values.map(str).join(', ')}]`;
@@ -121,19 +155,45 @@ export function stringList(values: readonly string[]): string {
 export function constraintCall(spec: ConstraintSpec, imports: Imports, column: (name: string) => string = str): string {
   const name = spec.name === undefined ? '' : str(spec.name);
   imports.add(spec.kind);
+  const flag = (value: boolean | undefined) => (value ? 'true' : undefined);
+  const timing: [string, string | undefined][] = [
+    ['deferrable', flag(spec.deferrable && !spec.initiallyDeferred)],
+    ['initiallyDeferred', flag(spec.initiallyDeferred)],
+    ['notValid', flag(spec.notValid)],
+  ];
+  const keyIndex: [string, string | undefined][] = spec.kind === 'check' || spec.kind === 'foreignKey' ? [] : [
+    ['include', spec.include === undefined || spec.include.length === 0 ? undefined : stringList(spec.include)],
+    ['with', storageLiteral(spec.with)],
+  ];
+  const withOptions = (entries: [string, string | undefined][]) => {
+    const literal = objectLiteral(entries);
+    return literal === '' ? '' : `, ${literal}`;
+  };
+  const head = (extra: [string, string | undefined][]) => {
+    const opts = withOptions([...extra, ...keyIndex, ...timing]);
+    return `${spec.kind}(${name === '' && opts !== '' ? 'undefined' : name}${opts})`;
+  };
   switch (spec.kind) {
     case 'check':
-      return `check(${name === '' ? 'undefined' : name}, ${str(spec.condition)})`;
+      return `check(${name === '' ? 'undefined' : name}, ${str(spec.condition)}${withOptions([['noInherit', flag(spec.noInherit)], ...timing])})`;
     case 'foreignKey': {
       const opts = objectLiteral([
         ['refSchema', spec.refSchema === undefined ? undefined : str(spec.refSchema)],
         ['onDelete', spec.onDelete === undefined ? undefined : str(spec.onDelete)],
         ['onUpdate', spec.onUpdate === undefined ? undefined : str(spec.onUpdate)],
+        ['match', spec.match === undefined || spec.match === 'simple' ? undefined : str(spec.match)],
+        ...timing,
       ]);
       return `foreignKey(${name}).on(${spec.columns.map(column).join(', ')})` +
         `.references(${str(spec.refTable)}, ${stringList(spec.refColumns)}${opts === '' ? '' : `, ${opts}`})`;
     }
-    default:
-      return `${spec.kind}(${name}).on(${spec.columns.map(column).join(', ')})`;
+    case 'exclude': {
+      const items = spec.elements.map((e) => `[${elementCall(e.element, imports, column)}, ${str(e.operator)}]`);
+      return `${head([['using', str(spec.using)], ['where', spec.where === undefined ? undefined : str(spec.where)]])}.on(${items.join(', ')})`;
+    }
+    case 'unique':
+      return `${head([['nullsNotDistinct', flag(spec.nullsNotDistinct)]])}.on(${spec.columns.map(column).join(', ')})`;
+    case 'primaryKey':
+      return `${head([])}.on(${spec.columns.map(column).join(', ')})`;
   }
 }

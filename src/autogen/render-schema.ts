@@ -6,7 +6,7 @@
  */
 import type { ConstraintSpec, NamedColumn, SchemaModel, TableSpec } from '../schema/model.js';
 import type { Imports } from './render-parts.js';
-import { columnChain, constraintCall, key, objectLiteral, sqlTag, str } from './render-parts.js';
+import { columnChain, constraintCall, elementCall, indexChain, key, objectLiteral, storageLiteral, str } from './render-parts.js';
 
 const RESERVED = new Set(('break case catch class const continue debugger default delete do else enum export extends false ' +
   'finally for function if import in instanceof new null return super switch this throw true try typeof var void while ' +
@@ -50,18 +50,20 @@ function layout(table: TableSpec, options: RenderSchemaOptions): { columns: Name
     columns = columns.map((c) => (c.name === name ? change(c) : c));
   };
   for (const c of table.constraints) {
-    const single = c.kind !== 'check' && c.columns.length === 1 ? (c.columns[0] as string) : undefined;
+    const single = (c.kind === 'primaryKey' || c.kind === 'foreignKey') && c.columns.length === 1 ? (c.columns[0] as string) : undefined;
     const column = single === undefined ? undefined : columns.find((x) => x.name === single);
     if (c.kind === 'primaryKey') {
+      const plain = !c.deferrable && !c.initiallyDeferred && c.include === undefined && c.with === undefined;
       const chosenName = c.name !== undefined && c.name !== options.defaultPrimaryKeyName?.(table.name) ? c.name : undefined;
-      if (column !== undefined && chosenName === undefined) {
+      if (column !== undefined && chosenName === undefined && plain) {
         setOn(column.name, (x) => ({ name: x.name, spec: { ...x.spec, primaryKey: true, nullable: false } }));
         continue;
       }
       for (const name of c.columns) setOn(name, (x) => ({ name: x.name, spec: { ...x.spec, primaryKey: false, nullable: false } }));
       const { name: _name, ...unnamed } = c;
       extras.push(chosenName === undefined ? unnamed : { ...unnamed, name: chosenName });
-    } else if (c.kind === 'foreignKey' && column !== undefined && column.spec.references === undefined && (c as ForeignKey).refSchema === undefined) {
+    } else if (c.kind === 'foreignKey' && column !== undefined && column.spec.references === undefined && c.refSchema === undefined &&
+      !c.deferrable && !c.initiallyDeferred && !c.notValid && (c.match ?? 'simple') === 'simple') {
       const fk = c as ForeignKey;
       setOn(column.name, (x) => ({
         name: x.name,
@@ -82,29 +84,61 @@ function layout(table: TableSpec, options: RenderSchemaOptions): { columns: Name
   return { columns, extras };
 }
 
-function renderTable(table: TableSpec, variable: string, imports: Imports, render: RenderSchemaOptions): string {
-  imports.add('table');
+/** How the module refers to another table: its variable, or `{ name, schema }` when it is not in the module. */
+type TableRefs = (name: string, schema: string | undefined) => string;
+
+function renderTable(table: TableSpec, variable: string, imports: Imports, render: RenderSchemaOptions, tableRef: TableRefs): string {
   const { columns, extras } = layout(table, render);
   const body = columns.map((c) => `  ${key(c.name)}: ${columnChain(c.spec, imports)},`).join('\n');
   const ref = (name: string) => (/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(name) ? `t.${name}` : `t[${str(name)}]`);
   const items = extras.map((c) => constraintCall(c, imports, ref));
   for (const ix of table.indexes) {
     imports.add('index');
-    const elements = ix.columns.map((e) => (typeof e === 'string' ? ref(e) : sqlTag(e.expression, imports)));
-    items.push(`index(${str(ix.name)}).on(${elements.join(', ')})${ix.unique ? '.unique()' : ''}` +
-      `${ix.fulltext ? '.fulltext()' : ''}${ix.spatial ? '.spatial()' : ''}` +
-      `${ix.where === undefined ? '' : `.where(${str(ix.where)})`}`);
+    const elements = ix.columns.map((e) => elementCall(e, imports, ref));
+    items.push(`index(${str(ix.name)}).on(${elements.join(', ')})${indexChain(ix, ref)}`);
   }
   const extrasFn = items.length === 0 ? '' : `, (t) => [\n${items.map((i) => `  ${i},`).join('\n')}\n]`;
+  const o = table.options;
   const options = objectLiteral([
     ['schema', table.schema === undefined ? undefined : str(table.schema)],
-    ['comment', table.options.comment === undefined ? undefined : str(table.options.comment)],
-    ['engine', table.options.engine === undefined ? undefined : str(table.options.engine)],
-    ['charset', table.options.charset === undefined ? undefined : str(table.options.charset)],
-    ['collate', table.options.collate === undefined ? undefined : str(table.options.collate)],
-    ['rowFormat', table.options.rowFormat === undefined ? undefined : str(table.options.rowFormat)],
+    ['comment', o.comment === undefined ? undefined : str(o.comment)],
+    ['engine', o.engine === undefined ? undefined : str(o.engine)],
+    ['charset', o.charset === undefined ? undefined : str(o.charset)],
+    ['collate', o.collate === undefined ? undefined : str(o.collate)],
+    ['rowFormat', o.rowFormat === undefined ? undefined : str(o.rowFormat)],
+    ['unlogged', o.unlogged ? 'true' : undefined],
+    ['with', storageLiteral(o.with)],
+    ['partitionBy', o.partitionBy === undefined ? undefined : str(o.partitionBy)],
+    ['inherits', o.inherits === undefined ? undefined : `[${o.inherits.map((p) => tableRef(p.name, p.schema)).join(', ')}]`],
   ]);
-  return `export const ${variable} = table(${str(table.name)}, {\n${body}\n}${extrasFn}${options === '' ? '' : `, ${options}`});`;
+  const tail = `${extrasFn}${options === '' ? '' : `, ${options}`}`;
+  if (table.partitionOf !== undefined) {
+    imports.add('partition');
+    const { parent, parentSchema, bound } = table.partitionOf;
+    return `export const ${variable} = partition(${str(table.name)}, ${tableRef(parent, parentSchema)}, ${str(bound)}${tail});`;
+  }
+  imports.add('table');
+  return `export const ${variable} = table(${str(table.name)}, {\n${body}\n}${tail});`;
+}
+
+/** The tables in order, each partition and inheriting table after its parents (a module's consts must be declared before use). */
+function parentsFirst(tables: readonly TableSpec[]): TableSpec[] {
+  const key = (name: string, schema: string | undefined) => `${schema ?? ''}.${name}`;
+  const byKey = new Map(tables.map((t) => [key(t.name, t.schema), t]));
+  const parents = (t: TableSpec): TableSpec[] => [
+    ...(t.partitionOf === undefined ? [] : [key(t.partitionOf.parent, t.partitionOf.parentSchema)]),
+    ...(t.options.inherits ?? []).map((p) => key(p.name, p.schema)),
+  ].map((k) => byKey.get(k)).filter((p): p is TableSpec => p !== undefined);
+  const out: TableSpec[] = [];
+  const placed = new Set<TableSpec>();
+  const visit = (t: TableSpec, depth: number): void => {
+    if (placed.has(t) || depth > tables.length) return;
+    for (const p of parents(t)) visit(p, depth + 1);
+    placed.add(t);
+    out.push(t);
+  };
+  for (const t of tables) visit(t, 0);
+  return out;
 }
 
 /**
@@ -114,9 +148,12 @@ function renderTable(table: TableSpec, variable: string, imports: Imports, rende
  */
 export function renderSchemaModule(model: SchemaModel, options: RenderSchemaOptions = {}): string {
   const imports: Imports = new Set(['defineSchema']);
-  const tables = [...model.tables].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const tables = parentsFirst([...model.tables].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)));
   const names = variableNames(tables);
-  const blocks = tables.map((t) => renderTable(t, names.get(t) as string, imports, options));
+  const bySchemaName = new Map(tables.map((t) => [`${t.schema ?? ''}.${t.name}`, names.get(t) as string]));
+  const tableRef: TableRefs = (name, schema) =>
+    bySchemaName.get(`${schema ?? ''}.${name}`) ?? objectLiteral([['name', str(name)], ['schema', schema === undefined ? undefined : str(schema)]]);
+  const blocks = tables.map((t) => renderTable(t, names.get(t) as string, imports, options, tableRef));
   const list = tables.map((t) => names.get(t) as string);
   const importLine = `import { ${[...imports].sort().join(', ')} } from ${str(options.importFrom ?? 'retort-migrate')};`;
   return [

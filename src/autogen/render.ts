@@ -4,10 +4,11 @@
  * above the operation they concern, and the builders to import from 'retort-migrate'.
  */
 import type { AlterColumnOp, Operation } from '../ops/operations.js';
+import type { ConstraintOptions, IndexElement, KeyIndexOptions } from '../schema/model.js';
 import type { DiffWarning } from './types.js';
 import type { Imports } from './render-parts.js';
 import {
-  columnChain, constraintCall, defaultValue, generatedArgs, key, objectLiteral, onUpdateValue, str, stringList, typeCall,
+  columnChain, constraintCall, defaultValue, generatedArgs, key, objectLiteral, onUpdateValue, storageLiteral, str, stringList, typeCall,
 } from './render-parts.js';
 
 /** What {@link renderRevisionBody} renders: a DiffResult fits. */
@@ -43,6 +44,18 @@ function nullable<T>(value: T | null | undefined, render: (v: T) => string): str
   return value === null ? 'null' : render(value);
 }
 
+const flag = (value: boolean | undefined): string | undefined => (value ? 'true' : undefined);
+
+/** DEFERRABLE / INITIALLY DEFERRED / NOT VALID as option entries. */
+function timing(c: ConstraintOptions): [string, string | undefined][] {
+  return [['deferrable', flag(c.deferrable)], ['initiallyDeferred', flag(c.initiallyDeferred)], ['notValid', flag(c.notValid)]];
+}
+
+/** INCLUDE and WITH of a key's index as option entries. */
+function keyOptions(c: KeyIndexOptions): [string, string | undefined][] {
+  return [['include', c.include === undefined ? undefined : stringList(c.include)], ['with', storageLiteral(c.with)]];
+}
+
 function renderAlter(op: AlterColumnOp, imports: Imports): string {
   const c = op.changes;
   const generatedObject = (expression: string, stored: boolean) =>
@@ -62,6 +75,7 @@ function renderAlter(op: AlterColumnOp, imports: Imports): string {
     ['collation', nullable(c.collation, str)],
     ['onUpdate', nullable(c.onUpdate, (v) => onUpdateValue(v, imports))],
     ['generated', nullable(c.generated, (g) => generatedObject(g.expression, g.stored))],
+    ['identity', c.identity === undefined ? undefined : str(c.identity)],
     // Alembic's existing_*: MySQL's MODIFY and offline SQL need the whole current definition.
     ['existingType', e.type === undefined ? undefined : typeWithSign(e.type, e.unsigned)],
     ['existingNullable', e.nullable === undefined ? undefined : String(e.nullable)],
@@ -72,10 +86,17 @@ function renderAlter(op: AlterColumnOp, imports: Imports): string {
     ['existingCollation', e.collation === undefined ? undefined : str(e.collation)],
     ['existingOnUpdate', e.onUpdate === undefined ? undefined : onUpdateValue(e.onUpdate, imports)],
     ['existingGenerated', e.generated === undefined ? undefined : generatedObject(e.generated.expression, e.generated.stored)],
+    ['existingIdentity', e.identity === undefined ? undefined : str(e.identity)],
     schemaOpt(op),
   ];
   const lines = entries.filter((x): x is [string, string] => x[1] !== undefined).map(([k, v]) => `${INDENT}${k}: ${v},`);
   return `await op.alterColumn(${str(op.table)}, ${str(op.column)}, {\n${lines.join('\n')}\n});`;
+}
+
+/** An index element as a plain literal: `'a'` or `{ expression: 'lower(a)', order: 'desc' }`. */
+function elementLiteral(e: IndexElement): string {
+  if (typeof e === 'string') return str(e);
+  return objectLiteral(Object.entries(e).map(([k, v]) => [k, typeof v === 'number' ? String(v) : str(String(v))]));
 }
 
 /** One operation as one `await op....;` statement (possibly several lines, not indented). */
@@ -90,6 +111,16 @@ export function renderOperation(op: Operation, imports: Imports): string {
         ['charset', op.options.charset === undefined ? undefined : str(op.options.charset)],
         ['collate', op.options.collate === undefined ? undefined : str(op.options.collate)],
         ['rowFormat', op.options.rowFormat === undefined ? undefined : str(op.options.rowFormat)],
+        ['unlogged', op.options.unlogged ? 'true' : undefined],
+        ['with', storageLiteral(op.options.with)],
+        ['partitionBy', op.options.partitionBy === undefined ? undefined : str(op.options.partitionBy)],
+        ['inherits', op.options.inherits === undefined ? undefined
+          : `[${op.options.inherits.map((p) => objectLiteral([['name', str(p.name)], ['schema', p.schema === undefined ? undefined : str(p.schema)]])).join(', ')}]`],
+        ['partitionOf', op.partitionOf === undefined ? undefined : objectLiteral([
+          ['parent', str(op.partitionOf.parent)],
+          ['parentSchema', op.partitionOf.parentSchema === undefined ? undefined : str(op.partitionOf.parentSchema)],
+          ['bound', str(op.partitionOf.bound)],
+        ])],
       ];
       const head = `await op.createTable(${str(op.table)}, {\n${columns.join('\n')}\n}`;
       if (op.constraints.length === 0) return `${head}${trailing(opts)});`;
@@ -109,11 +140,15 @@ export function renderOperation(op: Operation, imports: Imports): string {
     case 'alterColumn':
       return renderAlter(op, imports);
     case 'createIndex': {
-      const cols = `[${op.columns.map((c) => (typeof c === 'string' ? str(c) : `{ expression: ${str(c.expression)} }`)).join(', ')}]`;
+      const cols = `[${op.columns.map(elementLiteral).join(', ')}]`;
       const opts = trailing([
         schemaOpt(op),
         ['unique', op.unique ? 'true' : undefined],
         ['where', op.where === undefined ? undefined : str(op.where)],
+        ['using', op.using === undefined ? undefined : str(op.using)],
+        ['include', op.include === undefined ? undefined : stringList(op.include)],
+        ['nullsNotDistinct', op.nullsNotDistinct ? 'true' : undefined],
+        ['with', storageLiteral(op.with)],
         ['concurrently', op.concurrently ? 'true' : undefined],
         ['fulltext', op.fulltext ? 'true' : undefined],
         ['spatial', op.spatial ? 'true' : undefined],
@@ -127,11 +162,13 @@ export function renderOperation(op: Operation, imports: Imports): string {
       const head = `${str(c.name)}, ${str(op.table)}`;
       switch (c.kind) {
         case 'unique':
-          return `await op.createUnique(${head}, ${stringList(c.columns)}${trailing([schemaOpt(op)])});`;
+          return `await op.createUnique(${head}, ${stringList(c.columns)}${trailing([schemaOpt(op), ...keyOptions(c), ['nullsNotDistinct', flag(c.nullsNotDistinct)], ...timing(c)])});`;
         case 'primaryKey':
-          return `await op.createPrimaryKey(${head}, ${stringList(c.columns)}${trailing([schemaOpt(op)])});`;
+          return `await op.createPrimaryKey(${head}, ${stringList(c.columns)}${trailing([schemaOpt(op), ...keyOptions(c), ...timing(c)])});`;
         case 'check':
-          return `await op.createCheck(${head}, ${str(c.condition)}${trailing([schemaOpt(op)])});`;
+          return `await op.createCheck(${head}, ${str(c.condition)}${trailing([schemaOpt(op), ['noInherit', flag(c.noInherit)], ...timing(c)])});`;
+        case 'exclude':
+          return `await op.addConstraint(${str(op.table)}, ${constraintCall(c, imports)}${trailing([schemaOpt(op)])});`;
         case 'foreignKey':
           return `await op.createForeignKey(${head}, ${stringList(c.columns)}, ${str(c.refTable)}, ${stringList(c.refColumns)}` +
             `${trailing([
@@ -139,6 +176,8 @@ export function renderOperation(op: Operation, imports: Imports): string {
               ['refSchema', c.refSchema === undefined ? undefined : str(c.refSchema)],
               ['onDelete', c.onDelete === undefined ? undefined : str(c.onDelete)],
               ['onUpdate', c.onUpdate === undefined ? undefined : str(c.onUpdate)],
+              ['match', c.match === undefined || c.match === 'simple' ? undefined : str(c.match)],
+              ...timing(c),
             ])});`;
       }
       break;
@@ -159,9 +198,21 @@ export function renderOperation(op: Operation, imports: Imports): string {
       return `await op.setTableComment(${str(op.table)}, ${op.comment === null ? 'null' : str(op.comment)}${trailing([schemaOpt(op)])});`;
     case 'alterTableOptions':
       return `await op.alterTableOptions(${str(op.table)}, ${objectLiteral([
-        ...Object.entries(op.options).map(([k, v]): [string, string | undefined] => [k, nullable(v, str)]),
+        ...Object.entries(op.options).map(([k, v]): [string, string | undefined] => [k, nullable(v as string | null | undefined, str)]),
         schemaOpt(op),
       ])});`;
+    case 'setTableOptions':
+      return `await op.setTableOptions(${str(op.table)}, ${objectLiteral([
+        schemaOpt(op),
+        ['unlogged', op.unlogged === undefined ? undefined : String(op.unlogged)],
+        ['with', op.with === undefined ? undefined : objectLiteral(Object.entries(op.with).map(([k, v]) => [k, v === null ? 'null' : str(v)]))],
+      ])});`;
+    case 'attachPartition':
+      return `await op.attachPartition(${str(op.table)}, ${str(op.partition)}, ${str(op.bound)}${trailing([
+        schemaOpt(op), ['partitionSchema', op.partitionSchema === undefined ? undefined : str(op.partitionSchema)]])});`;
+    case 'detachPartition':
+      return `await op.detachPartition(${str(op.table)}, ${str(op.partition)}${trailing([
+        schemaOpt(op), ['partitionSchema', op.partitionSchema === undefined ? undefined : str(op.partitionSchema)]])});`;
     case 'execute':
       return `await op.execute(${str(op.sql)});`;
     case 'bulkInsert':

@@ -31,7 +31,8 @@ export type DiffWarningCode =
   | 'possibleRename'
   | 'enumValuesChanged'
   | 'enumValueNotRemovable'
-  | 'unnamedConstraint';
+  | 'unnamedConstraint'
+  | 'unsupportedChange';
 
 /** Something a person should read before running the generated revision. */
 export interface DiffWarning {

@@ -5,7 +5,19 @@
  */
 import { RetortError } from '../errors.js';
 import type { AnyColumn } from '../schema/columns.js';
-import type { ColumnSpec, ConstraintSpec, DefaultValue, GeneratedColumn, IndexElement, ReferentialAction, TableOptions } from '../schema/model.js';
+import type {
+  ColumnSpec,
+  ConstraintOptions,
+  ConstraintSpec,
+  DefaultValue,
+  GeneratedColumn,
+  IndexElement,
+  KeyIndexOptions,
+  PartitionOf,
+  ReferentialAction,
+  StorageParameters,
+  TableOptions,
+} from '../schema/model.js';
 import type { ColumnChanges, Operation, TableOptionChanges } from './operations.js';
 import { freezeOp } from './operations.js';
 
@@ -23,6 +35,8 @@ export interface CreateTableOptions extends SchemaOption, TableOptions {
   /** Composite keys, checks and other table-level constraints. */
   readonly constraints?: readonly ConstraintSpec[];
   readonly ifNotExists?: boolean;
+  /** Create a partition of a partitioned table (PostgreSQL); pass no columns. */
+  readonly partitionOf?: PartitionOf;
 }
 
 /** A new default: a literal, or raw SQL from the `sql` tag. */
@@ -50,6 +64,8 @@ export interface AlterColumnOptions extends SchemaOption {
   readonly onUpdate?: { readonly kind: 'sql'; readonly sql: string } | null;
   /** New generation expression; `null` makes it a plain column. */
   readonly generated?: GeneratedInput | null;
+  /** PostgreSQL identity kind. */
+  readonly identity?: 'always' | 'byDefault';
   /** The column's current type (MySQL needs the whole definition for MODIFY; offline mode too). */
   readonly existingType?: AnyColumn;
   readonly existingNullable?: boolean;
@@ -60,6 +76,7 @@ export interface AlterColumnOptions extends SchemaOption {
   readonly existingCharset?: string | null;
   readonly existingOnUpdate?: { readonly kind: 'sql'; readonly sql: string } | null;
   readonly existingGenerated?: GeneratedInput | null;
+  readonly existingIdentity?: 'always' | 'byDefault';
 }
 
 /** A generation expression as `alterColumn` takes it: `{ expression: sql\`a + b\`, stored: true }`. */
@@ -73,6 +90,13 @@ export interface CreateIndexOptions extends SchemaOption {
   readonly unique?: boolean;
   /** Partial index predicate (PostgreSQL, SQLite). */
   readonly where?: string;
+  /** Access method (PostgreSQL `gin`, `gist`, `brin`, `hash`, `spgist`). */
+  readonly using?: string;
+  /** Non-key columns (`INCLUDE`). */
+  readonly include?: readonly string[];
+  readonly nullsNotDistinct?: boolean;
+  /** Storage parameters. */
+  readonly with?: StorageParameters;
   /** `CREATE INDEX CONCURRENTLY` (PostgreSQL): wrap the call in `op.noTransaction`. */
   readonly concurrently?: boolean;
   readonly ifNotExists?: boolean;
@@ -91,10 +115,35 @@ export interface DropIndexOptions extends SchemaOption {
 }
 
 /** Options of {@link Op.createForeignKey}. */
-export interface ForeignKeyOptions extends SchemaOption {
+export interface ForeignKeyOptions extends SchemaOption, ConstraintOptions {
   readonly refSchema?: string;
   readonly onDelete?: ReferentialAction;
   readonly onUpdate?: ReferentialAction;
+  readonly match?: 'full' | 'partial' | 'simple';
+}
+
+/** Options of {@link Op.createUnique} and {@link Op.createPrimaryKey} (PostgreSQL). */
+export interface KeyConstraintOptions extends SchemaOption, ConstraintOptions, KeyIndexOptions {
+  readonly nullsNotDistinct?: boolean;
+}
+
+/** Options of {@link Op.createCheck} (PostgreSQL). */
+export interface CheckConstraintOptions extends SchemaOption {
+  readonly notValid?: boolean;
+  readonly noInherit?: boolean;
+}
+
+/** Options of {@link Op.setTableOptions} (PostgreSQL). */
+export interface SetTableOptionsOptions extends SchemaOption {
+  /** `SET UNLOGGED` (true) or `SET LOGGED` (false). */
+  readonly unlogged?: boolean;
+  /** Storage parameters to set; a null value resets one. */
+  readonly with?: Readonly<Record<string, string | null>>;
+}
+
+/** Where a partition lives, when not in its parent's schema option. */
+export interface PartitionOptions extends SchemaOption {
+  readonly partitionSchema?: string;
 }
 
 /** Options of {@link Op.batch}. */
@@ -127,10 +176,18 @@ export interface Op {
   alterColumn(table: string, name: string, changes: AlterColumnOptions): Promise<void>;
   createIndex(name: string, table: string, columns: readonly IndexElement[], options?: CreateIndexOptions): Promise<void>;
   dropIndex(name: string, options?: DropIndexOptions): Promise<void>;
-  createUnique(name: string, table: string, columns: readonly string[], options?: SchemaOption): Promise<void>;
+  createUnique(name: string, table: string, columns: readonly string[], options?: KeyConstraintOptions): Promise<void>;
   createForeignKey(name: string, table: string, columns: readonly string[], refTable: string, refColumns: readonly string[], options?: ForeignKeyOptions): Promise<void>;
-  createCheck(name: string, table: string, condition: string, options?: SchemaOption): Promise<void>;
-  createPrimaryKey(name: string, table: string, columns: readonly string[], options?: SchemaOption): Promise<void>;
+  createCheck(name: string, table: string, condition: string, options?: CheckConstraintOptions): Promise<void>;
+  createPrimaryKey(name: string, table: string, columns: readonly string[], options?: KeyConstraintOptions): Promise<void>;
+  /** Any named constraint built with the extras builders: `op.addConstraint('t', exclude('ex').on([...]))`. */
+  addConstraint(table: string, constraint: ConstraintSpec, options?: SchemaOption): Promise<void>;
+  /** PostgreSQL `SET UNLOGGED|LOGGED`, `SET (k = v)`, `RESET (k)`. */
+  setTableOptions(table: string, options: SetTableOptionsOptions): Promise<void>;
+  /** `ALTER TABLE parent ATTACH PARTITION p FOR VALUES ...` (PostgreSQL). */
+  attachPartition(table: string, partition: string, bound: string, options?: PartitionOptions): Promise<void>;
+  /** `ALTER TABLE parent DETACH PARTITION p` (PostgreSQL). */
+  detachPartition(table: string, partition: string, options?: PartitionOptions): Promise<void>;
   dropConstraint(name: string, table: string, options?: SchemaOption & { readonly type?: ConstraintSpec['kind'] }): Promise<void>;
   createEnum(name: string, values: readonly string[], options?: SchemaOption): Promise<void>;
   dropEnum(name: string, options?: SchemaOption & { readonly ifExists?: boolean }): Promise<void>;
@@ -181,6 +238,7 @@ export function alterColumnParts(changes: AlterColumnOptions): { changes: Column
   if (changes.charset !== undefined) out.charset = changes.charset;
   if (changes.onUpdate !== undefined) out.onUpdate = changes.onUpdate === null ? null : { kind: 'sql', sql: changes.onUpdate.sql };
   if (changes.generated !== undefined) out.generated = changes.generated === null ? null : toGenerated(changes.generated);
+  if (changes.identity !== undefined) out.identity = changes.identity;
   const existing: { -readonly [K in keyof ColumnSpec]?: ColumnSpec[K] } = {};
   if (changes.existingType !== undefined) {
     existing.type = changes.existingType.spec.type;
@@ -196,6 +254,7 @@ export function alterColumnParts(changes: AlterColumnOptions): { changes: Column
   if (typeof changes.existingCharset === 'string') existing.charset = changes.existingCharset;
   if (changes.existingOnUpdate) existing.onUpdate = { kind: 'sql', sql: changes.existingOnUpdate.sql };
   if (changes.existingGenerated) existing.generated = toGenerated(changes.existingGenerated);
+  if (changes.existingIdentity === 'always') existing.identity = 'always';
   return Object.keys(existing).length > 0 ? { changes: Object.freeze(out), existing: Object.freeze(existing) } : { changes: Object.freeze(out) };
 }
 
@@ -237,19 +296,22 @@ async function collectBatch(table: string, schema: SchemaOption, body: (b: Batch
  */
 export function buildOp(sink: OperationSink, noTransaction: (body: () => Promise<void>) => Promise<void>): Op {
   const emit = (op: Operation): Promise<void> => sink(freezeOp(op));
-  const addConstraint = (table: string, options: SchemaOption | undefined, constraint: ConstraintSpec & { name: string }) => {
+  const addConstraint = (table: string, options: SchemaOption | undefined, constraint: ConstraintSpec) => {
     requireName('A constraint', constraint.name);
-    return emit({ kind: 'addConstraint', table, ...schemaOf(options), constraint: Object.freeze(constraint) });
+    return emit({ kind: 'addConstraint', table, ...schemaOf(options), constraint: Object.freeze(constraint) as ConstraintSpec & { name: string } });
   };
+  const flags = (options: object | undefined, keys: readonly string[]): Record<string, unknown> =>
+    Object.fromEntries(keys.map((k) => [k, (options as Record<string, unknown> | undefined)?.[k]]).filter(([, v]) => v !== undefined && v !== false));
   const op: Op = {
     createTable(name, columns, options) {
       requireName('op.createTable', name);
       const named = Object.entries(columns).map(([col, builder]) => Object.freeze({ name: col, spec: builder.spec }));
-      const { schema, constraints, ifNotExists, ...tableOptions } = options ?? {};
+      const { schema, constraints, ifNotExists, partitionOf, ...tableOptions } = options ?? {};
       return emit({
         kind: 'createTable', table: name, ...schemaOf({ schema }), columns: Object.freeze(named),
         constraints: Object.freeze([...(constraints ?? [])]), options: Object.freeze(tableOptions),
         ...(ifNotExists ? { ifNotExists } : {}),
+        ...(partitionOf === undefined ? {} : { partitionOf: Object.freeze({ ...partitionOf }) }),
       });
     },
     dropTable: (name, options) => emit({ kind: 'dropTable', table: name, ...schemaOf(options), ...(options?.ifExists ? { ifExists: true } : {}), ...(options?.cascade ? { cascade: true } : {}) }),
@@ -262,6 +324,7 @@ export function buildOp(sink: OperationSink, noTransaction: (body: () => Promise
       return emit({
         kind: 'createIndex', name, table, ...schemaOf(options), columns: Object.freeze([...columns]), unique: options?.unique ?? false,
         ...(options?.where === undefined ? {} : { where: options.where }),
+        ...flags(options, ['using', 'include', 'nullsNotDistinct', 'with']),
         ...(options?.concurrently ? { concurrently: true } : {}),
         ...(options?.ifNotExists ? { ifNotExists: true } : {}),
         ...(options?.fulltext ? { fulltext: true } : {}),
@@ -272,15 +335,34 @@ export function buildOp(sink: OperationSink, noTransaction: (body: () => Promise
       kind: 'dropIndex', name, ...schemaOf(options), ...(options?.table === undefined ? {} : { table: options.table }),
       ...(options?.concurrently ? { concurrently: true } : {}), ...(options?.ifExists ? { ifExists: true } : {}),
     }),
-    createUnique: (name, table, columns, options) => addConstraint(table, options, { kind: 'unique', name, columns: [...columns] }),
+    createUnique: (name, table, columns, options) => addConstraint(table, options, {
+      kind: 'unique', name, columns: [...columns], ...flags(options, ['nullsNotDistinct', 'include', 'with', 'deferrable', 'initiallyDeferred']),
+    }),
     createForeignKey: (name, table, columns, refTable, refColumns, options) => addConstraint(table, options, {
       kind: 'foreignKey', name, columns: [...columns], refTable, refColumns: [...refColumns],
       ...(options?.refSchema === undefined ? {} : { refSchema: options.refSchema }),
       ...(options?.onDelete === undefined ? {} : { onDelete: options.onDelete }),
       ...(options?.onUpdate === undefined ? {} : { onUpdate: options.onUpdate }),
+      ...(options?.match === undefined || options.match === 'simple' ? {} : { match: options.match }),
+      ...flags(options, ['deferrable', 'initiallyDeferred', 'notValid']),
     }),
-    createCheck: (name, table, condition, options) => addConstraint(table, options, { kind: 'check', name, condition }),
-    createPrimaryKey: (name, table, columns, options) => addConstraint(table, options, { kind: 'primaryKey', name, columns: [...columns] }),
+    createCheck: (name, table, condition, options) => addConstraint(table, options, { kind: 'check', name, condition, ...flags(options, ['notValid', 'noInherit']) }),
+    createPrimaryKey: (name, table, columns, options) => addConstraint(table, options, {
+      kind: 'primaryKey', name, columns: [...columns], ...flags(options, ['include', 'with', 'deferrable', 'initiallyDeferred']),
+    }),
+    addConstraint: (table, constraint, options) => addConstraint(table, options, constraint),
+    setTableOptions: (table, options) => emit({
+      kind: 'setTableOptions', table, ...schemaOf(options), ...flags(options, ['with']),
+      ...(options.unlogged === undefined ? {} : { unlogged: options.unlogged }),
+    }),
+    attachPartition: (table, partition, bound, options) => emit({
+      kind: 'attachPartition', table, ...schemaOf(options), partition, bound,
+      ...(options?.partitionSchema === undefined ? {} : { partitionSchema: options.partitionSchema }),
+    }),
+    detachPartition: (table, partition, options) => emit({
+      kind: 'detachPartition', table, ...schemaOf(options), partition,
+      ...(options?.partitionSchema === undefined ? {} : { partitionSchema: options.partitionSchema }),
+    }),
     dropConstraint: (name, table, options) => emit({ kind: 'dropConstraint', name, table, ...schemaOf(options), ...(options?.type === undefined ? {} : { type: options.type }) }),
     createEnum: (name, values, options) => emit({ kind: 'createEnum', name, ...schemaOf(options), values: Object.freeze([...values]) }),
     dropEnum: (name, options) => emit({ kind: 'dropEnum', name, ...schemaOf(options), ...(options?.ifExists ? { ifExists: true } : {}) }),

@@ -12,7 +12,9 @@ import type {
   GeneratedColumn,
   IndexElement,
   NamedColumn,
+  PartitionOf,
   ReferentialAction,
+  StorageParameters,
   TableOptions,
 } from '../schema/model.js';
 
@@ -26,6 +28,8 @@ export interface CreateTableOp {
   readonly constraints: readonly ConstraintSpec[];
   readonly options: TableOptions;
   readonly ifNotExists?: boolean;
+  /** A partition (PostgreSQL `CREATE TABLE ... PARTITION OF parent FOR VALUES ...`): `columns` is then empty. */
+  readonly partitionOf?: PartitionOf;
 }
 
 /** Drop a table. */
@@ -83,6 +87,8 @@ export interface ColumnChanges {
   readonly onUpdate?: DefaultValue | null;
   /** New generation expression; `null` makes it a plain column. */
   readonly generated?: GeneratedColumn | null;
+  /** PostgreSQL identity kind of an identity column (`SET GENERATED ALWAYS / BY DEFAULT`). */
+  readonly identity?: 'always' | 'byDefault';
 }
 
 /** Alter a column. `existing` describes the column as it is (Alembic's `existing_*`). */
@@ -106,6 +112,14 @@ export interface CreateIndexOp {
   readonly unique: boolean;
   /** Partial index predicate. */
   readonly where?: string;
+  /** Access method (`gin`, `gist`, `brin`, `hash`, `spgist`); absent: B-tree. */
+  readonly using?: string;
+  /** Non-key columns (`INCLUDE`). */
+  readonly include?: readonly string[];
+  /** `NULLS NOT DISTINCT`. */
+  readonly nullsNotDistinct?: boolean;
+  /** Storage parameters (`WITH (...)`). */
+  readonly with?: StorageParameters;
   /** PostgreSQL `CONCURRENTLY`; must run outside a transaction (see `op.noTransaction`). */
   readonly concurrently?: boolean;
   readonly ifNotExists?: boolean;
@@ -193,6 +207,39 @@ export interface AlterTableOptionsOp {
 /** The options {@link AlterTableOptionsOp} changes: a new value, or `null` for the default. */
 export type TableOptionChanges = { readonly [K in Exclude<keyof TableOptions, 'comment'>]?: TableOptions[K] | null };
 
+/**
+ * Change PostgreSQL table options: `SET UNLOGGED` / `SET LOGGED`, storage parameters set
+ * (`SET (k = v)`) or reset (a null value: `RESET (k)`).
+ */
+export interface SetTableOptionsOp {
+  readonly kind: 'setTableOptions';
+  readonly table: string;
+  readonly schema?: string;
+  readonly unlogged?: boolean;
+  readonly with?: Readonly<Record<string, string | null>>;
+}
+
+/** Attach an existing table as a partition of `table` (PostgreSQL `ALTER TABLE ... ATTACH PARTITION`). */
+export interface AttachPartitionOp {
+  readonly kind: 'attachPartition';
+  /** The partitioned parent. */
+  readonly table: string;
+  readonly schema?: string;
+  readonly partition: string;
+  readonly partitionSchema?: string;
+  /** `FOR VALUES ...` or `DEFAULT`. */
+  readonly bound: string;
+}
+
+/** Detach a partition of `table`; it stays as a table of its own. */
+export interface DetachPartitionOp {
+  readonly kind: 'detachPartition';
+  readonly table: string;
+  readonly schema?: string;
+  readonly partition: string;
+  readonly partitionSchema?: string;
+}
+
 /** Raw SQL, executed as written. */
 export interface ExecuteOp {
   readonly kind: 'execute';
@@ -237,6 +284,9 @@ export type Operation =
   | AddEnumValueOp
   | SetTableCommentOp
   | AlterTableOptionsOp
+  | SetTableOptionsOp
+  | AttachPartitionOp
+  | DetachPartitionOp
   | ExecuteOp
   | BulkInsertOp
   | BatchOp;

@@ -7,6 +7,7 @@ import { RetortError } from '../errors.js';
 import type { Operation } from '../ops/operations.js';
 import { conventionalName, indexOf } from '../autogen/normalize.js';
 import type { ColumnSpec, ConstraintSpec, NamedColumn, SchemaModel, TableSpec } from './model.js';
+import { constraintColumns, elementColumn, renameConstraintColumns, renameElement } from './elements.js';
 
 function missing(what: string, name: string): RetortError {
   return new RetortError('BadArgument', `Cannot apply the operation: ${what} '${name}' does not exist.`, {
@@ -51,21 +52,24 @@ function alterTable(table: TableSpec, op: Operation): TableSpec {
       return {
         ...table,
         columns: table.columns.filter((c) => c.name !== op.column),
-        indexes: table.indexes.filter((ix) => !ix.columns.includes(op.column)),
-        constraints: table.constraints.filter((c) => c.kind === 'check' || !c.columns.includes(op.column)),
+        indexes: table.indexes.filter((ix) => !ix.columns.some((e) => elementColumn(e) === op.column) && !(ix.include ?? []).includes(op.column)),
+        constraints: table.constraints.filter((c) => !constraintColumns(c).includes(op.column)),
       };
     case 'alterColumn': {
       const { newName, using: _using, ...changes } = op.changes;
       if (!table.columns.some((c) => c.name === op.column)) throw missing('column', op.column);
-      const rename = (cols: readonly string[]) => cols.map((c) => (c === op.column && newName ? newName : c));
+      const rename = (c: string) => (c === op.column && newName ? newName : c);
       const columns = table.columns.map((c): NamedColumn => {
         if (c.name !== op.column) return c;
         const spec: Record<string, unknown> = { ...c.spec };
         for (const [k, v] of Object.entries(changes)) spec[k] = v === null ? undefined : v;
         return { name: newName ?? c.name, spec: spec as unknown as ColumnSpec };
       });
-      const constraints = table.constraints.map((c): ConstraintSpec => (c.kind === 'check' ? c : { ...c, columns: rename(c.columns) }));
-      const indexes = table.indexes.map((ix) => ({ ...ix, columns: ix.columns.map((e) => (typeof e === 'string' ? rename([e])[0] as string : e)) }));
+      const constraints = table.constraints.map((c): ConstraintSpec => renameConstraintColumns(c, rename));
+      const indexes = table.indexes.map((ix) => ({
+        ...ix, columns: ix.columns.map((e) => renameElement(e, rename)),
+        ...(ix.include === undefined ? {} : { include: ix.include.map(rename) }),
+      }));
       return { ...table, columns, constraints, indexes };
     }
     case 'createIndex':
@@ -88,6 +92,16 @@ function alterTable(table: TableSpec, op: Operation): TableSpec {
       const options: Record<string, unknown> = { ...table.options };
       for (const [k, v] of Object.entries(op.options)) options[k] = v ?? undefined;
       return { ...table, options };
+    }
+    case 'setTableOptions': {
+      const storage: Record<string, string> = { ...(table.options.with ?? {}) };
+      for (const [k, v] of Object.entries(op.with ?? {})) {
+        if (v === null) delete storage[k];
+        else storage[k] = v;
+      }
+      const unlogged = op.unlogged ?? table.options.unlogged;
+      const { with: _w, unlogged: _u, ...rest } = table.options;
+      return { ...table, options: { ...rest, ...(unlogged ? { unlogged: true } : {}), ...(Object.keys(storage).length > 0 ? { with: storage } : {}) } };
     }
     default:
       return table;
@@ -126,7 +140,10 @@ export function applyOperation(model: SchemaModel, op: Operation): SchemaModel {
 function applyDirect(model: SchemaModel, op: Operation): SchemaModel {
   switch (op.kind) {
     case 'createTable': {
-      const table: TableSpec = { name: op.table, ...(op.schema === undefined ? {} : { schema: op.schema }), columns: op.columns, constraints: op.constraints, indexes: [], options: op.options };
+      const table: TableSpec = {
+        name: op.table, ...(op.schema === undefined ? {} : { schema: op.schema }), columns: op.columns, constraints: op.constraints,
+        indexes: [], options: op.options, ...(op.partitionOf === undefined ? {} : { partitionOf: op.partitionOf }),
+      };
       return { ...model, tables: [...model.tables, table] };
     }
     case 'dropTable':
@@ -150,6 +167,19 @@ function applyDirect(model: SchemaModel, op: Operation): SchemaModel {
     case 'execute':
     case 'bulkInsert':
       return model;
+    case 'attachPartition':
+    case 'detachPartition':
+      return {
+        ...model,
+        tables: model.tables.map((t) => {
+          if (!sameTable(t, op.partition, op.partitionSchema)) return t;
+          if (op.kind === 'detachPartition') {
+            const { partitionOf: _p, ...rest } = t;
+            return rest;
+          }
+          return { ...t, partitionOf: { parent: op.table, ...(op.schema === undefined ? {} : { parentSchema: op.schema }), bound: op.bound } };
+        }),
+      };
     case 'batch':
       return { ...model, tables: model.tables.map((t) => (sameTable(t, op.table, op.schema) ? op.operations.reduce(alterTable, t) : t)) };
     default: {

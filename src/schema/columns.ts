@@ -155,6 +155,14 @@ export class ColumnBuilder<T, Nullable extends boolean = true, HasDefault extend
   renamedFrom(oldName: string): ColumnBuilder<T, Nullable, HasDefault> {
     return this.with({ renamedFrom: oldName });
   }
+
+  /**
+   * An identity column of the given kind (PostgreSQL): `always` rejects explicit values unless
+   * `OVERRIDING SYSTEM VALUE`; `byDefault` is what `.autoIncrement()` creates.
+   */
+  identity(kind: 'always' | 'byDefault' = 'byDefault'): ColumnBuilder<T, Nullable, true> {
+    return this.with({ autoIncrement: true, ...(kind === 'always' ? { identity: 'always' } : {}) });
+  }
 }
 
 /** Any column builder. */

@@ -87,6 +87,11 @@ export interface ColumnSpec {
   readonly generated?: GeneratedColumn;
   /** The name this column had before, so that autogenerate writes a rename, not a drop and add. */
   readonly renamedFrom?: string;
+  /**
+   * PostgreSQL's identity kind of an auto-increment column: `always` rejects explicit values
+   * unless `OVERRIDING SYSTEM VALUE`; absent means BY DEFAULT (what retort creates).
+   */
+  readonly identity?: 'always' | 'byDefault';
 }
 
 /** A column with its name, in table order. */
@@ -95,8 +100,34 @@ export interface NamedColumn {
   readonly spec: ColumnSpec;
 }
 
-/** An index element: a column name, or an SQL expression (PostgreSQL, SQLite, MySQL 8). */
-export type IndexElement = string | { readonly expression: string };
+/**
+ * Per-element options of an index (or exclusion constraint) element. Each is left out when it is
+ * the access method's default, so that a plain element compares equal to a bare column name.
+ */
+export interface IndexElementOptions {
+  /** A non-default operator class (PostgreSQL `gin_trgm_ops`, `text_pattern_ops`...). */
+  readonly opclass?: string;
+  /** A per-element COLLATE different from the column's. */
+  readonly collation?: string;
+  /** Sort order; `asc` is the default and left out. */
+  readonly order?: 'asc' | 'desc';
+  /** NULLS placement, only when it is not the default of the order (LAST for ASC, FIRST for DESC). */
+  readonly nulls?: 'first' | 'last';
+  /** A prefix length (MySQL). */
+  readonly length?: number;
+}
+
+/**
+ * An index element: a column name (the plain form), or a column or SQL expression (PostgreSQL,
+ * SQLite, MySQL 8) with per-element options.
+ */
+export type IndexElement =
+  | string
+  | ({ readonly column: string } & IndexElementOptions)
+  | ({ readonly expression: string } & IndexElementOptions);
+
+/** Storage parameters (`WITH (fillfactor = 70)`), values as the server prints them. */
+export type StorageParameters = Readonly<Record<string, string>>;
 
 /** An index. */
 export interface IndexSpec {
@@ -109,13 +140,49 @@ export interface IndexSpec {
   readonly fulltext?: boolean;
   /** A MySQL SPATIAL index (on a geometry column). */
   readonly spatial?: boolean;
+  /** Access method (PostgreSQL `gin`, `gist`, `brin`, `hash`, `spgist`; MySQL `btree`/`hash`); absent: the default B-tree. */
+  readonly using?: string;
+  /** Non-key columns carried in the index (PostgreSQL `INCLUDE`). */
+  readonly include?: readonly string[];
+  /** `NULLS NOT DISTINCT` (PostgreSQL 15): a unique index that treats NULLs as equal. */
+  readonly nullsNotDistinct?: boolean;
+  /** Index storage parameters (PostgreSQL `WITH (fastupdate = off)`). */
+  readonly with?: StorageParameters;
+}
+
+/** Options every constraint may carry (PostgreSQL). Absent means the default. */
+export interface ConstraintOptions {
+  /** `DEFERRABLE` (unique, primary key, foreign key, exclusion). */
+  readonly deferrable?: boolean;
+  /** `INITIALLY DEFERRED` (implies deferrable). */
+  readonly initiallyDeferred?: boolean;
+  /** `NOT VALID`: existing rows were not checked (foreign key, check). */
+  readonly notValid?: boolean;
+}
+
+/** What the index behind a unique or primary-key constraint carries beyond its columns (PostgreSQL). */
+export interface KeyIndexOptions {
+  readonly include?: readonly string[];
+  readonly with?: StorageParameters;
+}
+
+/** One element of an exclusion constraint: an index element and the operator it is compared with. */
+export interface ExclusionElement {
+  readonly element: IndexElement;
+  readonly operator: string;
 }
 
 /** A table-level constraint. A constraint without a name is matched by its content. */
 export type ConstraintSpec =
-  | { readonly kind: 'primaryKey'; readonly name?: string; readonly columns: readonly string[] }
-  | { readonly kind: 'unique'; readonly name?: string; readonly columns: readonly string[] }
-  | {
+  | ({ readonly kind: 'primaryKey'; readonly name?: string; readonly columns: readonly string[] } & ConstraintOptions & KeyIndexOptions)
+  | ({
+      readonly kind: 'unique';
+      readonly name?: string;
+      readonly columns: readonly string[];
+      /** `UNIQUE NULLS NOT DISTINCT` (PostgreSQL 15). */
+      readonly nullsNotDistinct?: boolean;
+    } & ConstraintOptions & KeyIndexOptions)
+  | ({
       readonly kind: 'foreignKey';
       readonly name?: string;
       readonly columns: readonly string[];
@@ -124,13 +191,30 @@ export type ConstraintSpec =
       readonly refColumns: readonly string[];
       readonly onDelete?: ReferentialAction;
       readonly onUpdate?: ReferentialAction;
-    }
-  | { readonly kind: 'check'; readonly name?: string; readonly condition: string };
+      /** `MATCH FULL` / `MATCH PARTIAL`; `simple` is the default and left out. */
+      readonly match?: 'full' | 'partial' | 'simple';
+    } & ConstraintOptions)
+  | ({
+      readonly kind: 'check';
+      readonly name?: string;
+      readonly condition: string;
+      /** `NO INHERIT` (PostgreSQL): partitions and child tables do not get it. */
+      readonly noInherit?: boolean;
+    } & ConstraintOptions)
+  | ({
+      /** `EXCLUDE USING gist (room WITH =, during WITH &&)` (PostgreSQL). */
+      readonly kind: 'exclude';
+      readonly name?: string;
+      /** The index access method (`gist`, `btree`, `spgist`, ...). */
+      readonly using: string;
+      readonly elements: readonly ExclusionElement[];
+      readonly where?: string;
+    } & ConstraintOptions & KeyIndexOptions);
 
 /**
  * Dialect-specific table options. MySQL: the storage engine, the default character set and
  * collation of the table's columns, and `ROW_FORMAT`; absent means the server's or database's
- * default.
+ * default. PostgreSQL: UNLOGGED, storage parameters, partitioning, inheritance.
  */
 export interface TableOptions {
   readonly comment?: string;
@@ -139,6 +223,35 @@ export interface TableOptions {
   readonly collate?: string;
   /** MySQL `ROW_FORMAT` (`DYNAMIC`, `COMPRESSED`, ...), when chosen explicitly. */
   readonly rowFormat?: string;
+  /** PostgreSQL `UNLOGGED`: not written to the WAL, emptied after a crash, not replicated. */
+  readonly unlogged?: boolean;
+  /** PostgreSQL table storage parameters (`WITH (fillfactor = 50, autovacuum_enabled = off)`). */
+  readonly with?: StorageParameters;
+  /**
+   * PostgreSQL declarative partitioning of a parent: the partition key as the server prints it
+   * after `PARTITION BY` (`RANGE (created_at)`, `LIST (region)`, `HASH (id)`).
+   */
+  readonly partitionBy?: string;
+  /** PostgreSQL `INHERITS (parent, ...)`: the parents of a table that uses inheritance. */
+  readonly inherits?: readonly TableName[];
+}
+
+/** A table by name and namespace (undefined: the configured default). */
+export interface TableName {
+  readonly name: string;
+  readonly schema?: string;
+}
+
+/**
+ * A partition of a partitioned table (PostgreSQL). Its columns, keys, indexes and foreign keys
+ * are its parent's (PostgreSQL propagates them): a partition declares only its bound, what it
+ * adds of its own (indexes, checks), and, for sub-partitioning, its own `partitionBy`.
+ */
+export interface PartitionOf {
+  readonly parent: string;
+  readonly parentSchema?: string;
+  /** `FOR VALUES FROM (...) TO (...)`, `FOR VALUES IN (...)`, `FOR VALUES WITH (modulus 4, remainder 0)` or `DEFAULT`. */
+  readonly bound: string;
 }
 
 /** One table. */
@@ -152,6 +265,8 @@ export interface TableSpec {
   readonly options: TableOptions;
   /** The name this table had before, so that autogenerate writes a rename. */
   readonly renamedFrom?: string;
+  /** Set on a partition (PostgreSQL): its parent and bound; its `columns` are then empty. */
+  readonly partitionOf?: PartitionOf;
 }
 
 /** A named enum type (PostgreSQL). */

@@ -3,10 +3,11 @@
  * builders' type parameters (for the Kysely `Database` type) and the neutral {@link TableSpec}.
  */
 import { RetortError } from '../errors.js';
-import type { AnyColumn } from './columns.js';
+import type { AnyColumn, RawSql } from './columns.js';
+import { constraintColumns, elementColumn } from './elements.js';
 import type { ColumnRef, TableExtra } from './extras.js';
 import { IndexDefinition } from './extras.js';
-import type { ConstraintSpec, IndexSpec, NamedColumn, TableSpec } from './model.js';
+import type { ConstraintSpec, IndexSpec, NamedColumn, StorageParameters, TableName, TableOptions, TableSpec } from './model.js';
 
 /** The columns of a table, by name. */
 export type ColumnMap = Readonly<Record<string, AnyColumn>>;
@@ -27,6 +28,14 @@ export interface TableDefinitionOptions {
   readonly collate?: string;
   /** MySQL `ROW_FORMAT`. */
   readonly rowFormat?: string;
+  /** PostgreSQL `UNLOGGED`. */
+  readonly unlogged?: boolean;
+  /** PostgreSQL storage parameters: `{ fillfactor: '50' }`. */
+  readonly with?: StorageParameters;
+  /** PostgreSQL: a partitioned table, `'RANGE (created_at)'`, `'LIST (region)'`, `'HASH (id)'`. */
+  readonly partitionBy?: string;
+  /** PostgreSQL table inheritance: the parent tables (`INHERITS (...)`). */
+  readonly inherits?: readonly (TableDefinition | TableName)[];
 }
 
 /** The extras callback: `(t) => [index('ix').on(t.name)]`. */
@@ -62,11 +71,11 @@ function splitExtras(tableName: string, extras: readonly TableExtra[], known: Re
   const constraints: ConstraintSpec[] = [];
   for (const extra of extras) {
     if (extra instanceof IndexDefinition) {
-      const cols = extra.spec.columns.filter((c): c is string => typeof c === 'string');
-      checkColumns(tableName, `index '${extra.spec.name}'`, cols, known);
+      const cols = extra.spec.columns.map(elementColumn).filter((c): c is string => c !== undefined);
+      checkColumns(tableName, `index '${extra.spec.name}'`, [...cols, ...(extra.spec.include ?? [])], known);
       indexes.push(extra.spec);
     } else {
-      if (extra.kind !== 'check') checkColumns(tableName, `a ${extra.kind} constraint`, extra.columns, known);
+      checkColumns(tableName, `a ${extra.kind} constraint`, constraintColumns(extra), known);
       constraints.push(extra);
     }
   }
@@ -107,22 +116,74 @@ export function table<Name extends string, C extends ColumnMap>(
   const refs = Object.freeze(Object.fromEntries(names.map((n) => [n, n]))) as ColumnRefs<C>;
   const { indexes, constraints } = splitExtras(name, extrasFn ? extrasFn(refs) : [], new Set(names));
   const namedColumns: NamedColumn[] = names.map((n) => Object.freeze({ name: n, spec: (columns[n] as AnyColumn).spec }));
-  const { comment, schema, renamedFrom, engine, charset, collate, rowFormat } = opts;
-  const tableOptions = Object.freeze({
-    ...(comment === undefined ? {} : { comment }),
-    ...(engine === undefined ? {} : { engine }),
-    ...(charset === undefined ? {} : { charset }),
-    ...(collate === undefined ? {} : { collate }),
-    ...(rowFormat === undefined ? {} : { rowFormat }),
-  });
+  const { schema, renamedFrom } = opts;
   const spec: TableSpec = Object.freeze({
     name,
     ...(schema === undefined ? {} : { schema }),
     columns: Object.freeze(namedColumns),
     constraints: Object.freeze(constraints),
     indexes: Object.freeze(indexes),
-    options: tableOptions,
+    options: tableOptionsOf(opts),
     ...(renamedFrom === undefined ? {} : { renamedFrom }),
   });
   return Object.freeze({ name, columns, spec });
+}
+
+function tableOptionsOf(opts: TableDefinitionOptions): TableOptions {
+  const { comment, engine, charset, collate, rowFormat, unlogged, with: storage, partitionBy, inherits } = opts;
+  return Object.freeze({
+    ...(comment === undefined ? {} : { comment }),
+    ...(engine === undefined ? {} : { engine }),
+    ...(charset === undefined ? {} : { charset }),
+    ...(collate === undefined ? {} : { collate }),
+    ...(rowFormat === undefined ? {} : { rowFormat }),
+    ...(unlogged ? { unlogged: true } : {}),
+    ...(storage === undefined ? {} : { with: Object.freeze({ ...storage }) }),
+    ...(partitionBy === undefined ? {} : { partitionBy }),
+    ...(inherits === undefined ? {} : {
+      inherits: Object.freeze(inherits.map((p): TableName => {
+        const ref = 'spec' in p ? { name: p.spec.name, schema: p.spec.schema } : p;
+        return Object.freeze(ref.schema === undefined ? { name: ref.name } : { name: ref.name, schema: ref.schema });
+      })),
+    }),
+  });
+}
+
+/** Options of a partition: its own namespace, storage, sub-partitioning, comment. */
+export type PartitionDefinitionOptions = Pick<TableDefinitionOptions, 'schema' | 'comment' | 'with' | 'partitionBy' | 'unlogged'>;
+
+/**
+ * A partition of a partitioned table (PostgreSQL): `partition('events_2024', events,
+ * sql\`FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')\`)`, or `'DEFAULT'` for the default
+ * partition. It has its parent's columns, keys, indexes and foreign keys (PostgreSQL creates
+ * them on every partition): declare here only what the partition adds of its own (indexes,
+ * checks) and, for sub-partitioning, its `partitionBy`.
+ */
+export function partition<Name extends string, C extends ColumnMap, const S extends string | undefined = undefined>(
+  name: Name,
+  parent: TableDefinition<string, C>,
+  bound: string | RawSql,
+  extras?: TableExtras<C> | (PartitionDefinitionOptions & { readonly schema?: S }),
+  options: PartitionDefinitionOptions & { readonly schema?: S } = {},
+): TableDefinition<Name, C, S> {
+  const extrasFn = typeof extras === 'function' ? extras : undefined;
+  const opts = typeof extras === 'object' && extras !== null ? extras : options;
+  const names = Object.keys(parent.columns);
+  const refs = Object.freeze(Object.fromEntries(names.map((n) => [n, n]))) as ColumnRefs<C>;
+  const { indexes, constraints } = splitExtras(name, extrasFn ? extrasFn(refs) : [], new Set(names));
+  const parentSchema = parent.spec.schema;
+  const spec: TableSpec = Object.freeze({
+    name,
+    ...(opts.schema === undefined ? {} : { schema: opts.schema }),
+    columns: Object.freeze([]),
+    constraints: Object.freeze(constraints),
+    indexes: Object.freeze(indexes),
+    options: tableOptionsOf(opts),
+    partitionOf: Object.freeze({
+      parent: parent.spec.name,
+      ...(parentSchema === undefined ? {} : { parentSchema }),
+      bound: typeof bound === 'string' ? bound : bound.sql,
+    }),
+  });
+  return Object.freeze({ name, columns: parent.columns, spec });
 }

@@ -73,10 +73,14 @@ describe('diffSchemas: constraints', () => {
     expect(diff.warnings.map((w) => w.code)).toEqual(['unnamedConstraint']);
   });
 
-  it('compares named checks by name only, anonymous ones by content', () => {
+  it('compares checks by content, named ones too (issue 10, defect 4)', () => {
     const declared = table('items', { price: integer() }, () => [check('ck_price', 'price > 0')]);
-    const rewritten = table('items', { price: integer() }, () => [check('ck_price', '((price > (0)::numeric))')]);
+    const rewritten = table('items', { price: integer() }, () => [check('ck_price', '((PRICE  >  0))')]);
     expect(diffSchemas(model(rewritten), model(declared)).upgrade).toEqual([]);
+    const widened = table('items', { price: integer() }, () => [check('ck_price', 'price >= 0')]);
+    expect(outline(diffSchemas(model(declared), model(widened)).upgrade)).toEqual([
+      'dropConstraint items ck_price', 'addConstraint items ck_price',
+    ]);
     const anon = table('items', { price: integer() }, () => [check(undefined, sql`price > 0`)]);
     const liveAnon = table('items', { price: integer() }, () => [check(undefined, '(PRICE  >  0)')]);
     expect(diffSchemas(model(liveAnon), model(anon)).upgrade).toEqual([]);

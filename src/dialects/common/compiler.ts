@@ -7,13 +7,15 @@
  * Statements come back without trailing semicolons; the runtime executes exactly this text
  * online and prints it (with `;`) offline, so both modes emit the same SQL.
  */
-import { RetortError } from '../../errors.js';
 import type {
   AddColumnOp,
   AddConstraintOp,
   AddEnumValueOp,
   AlterColumnOp,
   AlterTableOptionsOp,
+  AttachPartitionOp,
+  DetachPartitionOp,
+  SetTableOptionsOp,
   BatchOp,
   BulkInsertOp,
   ColumnChanges,
@@ -30,6 +32,7 @@ import type {
   RenameTableOp,
   SetTableCommentOp,
 } from '../../ops/operations.js';
+import { RetortError } from '../../errors.js';
 import { columnSpec } from '../../schema/model.js';
 import type { ColumnSpec, ColumnType, DefaultValue, TableOptions } from '../../schema/model.js';
 import type { CompileContext, DdlCompiler } from '../dialect.js';
@@ -83,7 +86,23 @@ export class SqlCompiler extends SqlRenderer implements DdlCompiler {
         return this.compileBulkInsert(op, ctx);
       case 'batch':
         return this.compileBatch(op, ctx);
+      case 'setTableOptions':
+      case 'attachPartition':
+      case 'detachPartition':
+        return this.compileTableFeature(op, ctx);
     }
+  }
+
+  /**
+   * Table features only some dialects have (PostgreSQL's table options and partitions). The base
+   * has none: it says so rather than emitting SQL the server would reject half-way.
+   */
+  protected compileTableFeature(op: SetTableOptionsOp | AttachPartitionOp | DetachPartitionOp, ctx: CompileContext): Statements {
+    void ctx;
+    throw new RetortError('UnsupportedOperation', `op.${op.kind} is not available on this database.`, {
+      fields: { operation: op.kind, table: op.table },
+      hint: 'Unlogged tables, storage parameters and partitions are PostgreSQL features.',
+    });
   }
 
   /** `ALTER TABLE <table> <clause>`. */
@@ -107,7 +126,7 @@ export class SqlCompiler extends SqlRenderer implements DdlCompiler {
       lines.push(this.renderConstraint(table, constraint));
     }
     const ifNotExists = op.ifNotExists ? 'IF NOT EXISTS ' : '';
-    const create = `CREATE TABLE ${ifNotExists}${this.tableName(table)} (\n  ${lines.join(',\n  ')}\n)${this.renderTableOptions(op.options)}`;
+    const create = `CREATE ${this.tableKeyword(op.options)} ${ifNotExists}${this.tableName(table)} (\n  ${lines.join(',\n  ')}\n)${this.renderTableOptions(op.options, ctx)}`;
     const statements = [create];
     if (op.options.comment !== undefined && !this.tableCommentIsInline()) {
       statements.push(...this.tableCommentStatements(table, op.options.comment));
@@ -123,9 +142,16 @@ export class SqlCompiler extends SqlRenderer implements DdlCompiler {
    * Text after the closing parenthesis of CREATE TABLE (MySQL `ENGINE=... COMMENT='...'`).
    * The base has no table options and returns ''.
    */
-  protected renderTableOptions(options: TableOptions): string {
+  protected renderTableOptions(options: TableOptions, ctx: CompileContext): string {
     void options;
+    void ctx;
     return '';
+  }
+
+  /** `TABLE`; PostgreSQL says `UNLOGGED TABLE` for an unlogged one. */
+  protected tableKeyword(options: TableOptions): string {
+    void options;
+    return 'TABLE';
   }
 
   /** True when {@link renderTableOptions} already carries the table comment (MySQL). */
@@ -210,7 +236,7 @@ export class SqlCompiler extends SqlRenderer implements DdlCompiler {
       out.push(...this.alterColumnDefault(table, op.column, changes.default, this.alteredSpec(op)));
     }
     if (changes.autoIncrement !== undefined) {
-      out.push(...this.alterColumnAutoIncrement(table, op.column, changes.autoIncrement));
+      out.push(...this.alterColumnAutoIncrement(table, op.column, changes.autoIncrement, this.alteredSpec(op)));
     }
     if (changes.comment !== undefined) out.push(...this.columnCommentStatements(table, op.column, changes.comment));
     if (changes.newName !== undefined && changes.newName !== op.column) {
@@ -229,13 +255,22 @@ export class SqlCompiler extends SqlRenderer implements DdlCompiler {
     if (changes.unsigned !== undefined) Object.assign(merged, { unsigned: changes.unsigned });
     if (changes.comment !== undefined) Object.assign(merged, { comment: changes.comment ?? undefined });
     if (changes.default !== undefined) Object.assign(merged, { default: changes.default ?? undefined });
+    if (changes.collation !== undefined) Object.assign(merged, { collation: changes.collation ?? undefined });
+    if (changes.generated !== undefined) Object.assign(merged, { generated: changes.generated ?? undefined });
+    if (changes.identity !== undefined) Object.assign(merged, { identity: changes.identity === 'always' ? 'always' : undefined });
     return columnSpec(type, { ...merged, type });
   }
 
   /** `ALTER TABLE t ALTER COLUMN c TYPE x [USING expr]` (the PostgreSQL/standard spelling). */
   protected alterColumnType(table: TableRef, column: string, type: ColumnType, spec: ColumnSpec, changes: ColumnChanges): string[] {
     const using = changes.using === undefined ? '' : ` USING ${changes.using}`;
-    return [this.alterTable(table, `ALTER COLUMN ${this.quoteIdentifier(column)} TYPE ${this.renderType(type, spec)}${using}`)];
+    return [this.alterTable(table, `ALTER COLUMN ${this.quoteIdentifier(column)} TYPE ${this.renderType(type, spec)}${this.alterColumnTypeClause(spec)}${using}`)];
+  }
+
+  /** What follows the type in `ALTER COLUMN c TYPE x`: PostgreSQL's ` COLLATE "c"`; none here. */
+  protected alterColumnTypeClause(spec: ColumnSpec): string {
+    void spec;
+    return '';
   }
 
   /** `ALTER COLUMN c SET NOT NULL` / `DROP NOT NULL`. */
@@ -250,7 +285,8 @@ export class SqlCompiler extends SqlRenderer implements DdlCompiler {
   }
 
   /** Standard identity: `ADD GENERATED BY DEFAULT AS IDENTITY` / `DROP IDENTITY IF EXISTS`. */
-  protected alterColumnAutoIncrement(table: TableRef, column: string, autoIncrement: boolean): string[] {
+  protected alterColumnAutoIncrement(table: TableRef, column: string, autoIncrement: boolean, spec?: ColumnSpec): string[] {
+    void spec;
     const clause = autoIncrement ? 'ADD GENERATED BY DEFAULT AS IDENTITY' : 'DROP IDENTITY IF EXISTS';
     return [this.alterTable(table, `ALTER COLUMN ${this.quoteIdentifier(column)} ${clause}`)];
   }
@@ -262,16 +298,23 @@ export class SqlCompiler extends SqlRenderer implements DdlCompiler {
 
   // ---------------------------------------------------------------- indexes
 
-  /** `CREATE [UNIQUE] INDEX [CONCURRENTLY] [IF NOT EXISTS] "i" ON t (elements) [WHERE p]`. */
+  /**
+   * `CREATE [UNIQUE] INDEX [CONCURRENTLY] [IF NOT EXISTS] "i" ON t [USING m] (elements)
+   * [INCLUDE (...)] [NULLS NOT DISTINCT] [WITH (...)] [WHERE p]` (PostgreSQL's order of clauses).
+   */
   protected compileCreateIndex(op: CreateIndexOp, ctx: CompileContext): Statements {
     const table = this.tableRef(op.table, op.schema, ctx);
     const unique = op.unique ? 'UNIQUE ' : '';
     const concurrently = op.concurrently ? this.concurrentlyKeyword() : '';
     const ifNotExists = op.ifNotExists ? 'IF NOT EXISTS ' : '';
+    const using = op.using === undefined ? '' : ` USING ${op.using}`;
     const elements = op.columns.map((e) => this.renderIndexElement(e)).join(', ');
+    const include = op.include === undefined || op.include.length === 0 ? '' : ` INCLUDE ${this.columnList(op.include)}`;
+    const nulls = op.nullsNotDistinct ? ' NULLS NOT DISTINCT' : '';
     const where = op.where === undefined ? '' : ` WHERE ${op.where}`;
     // The index name is never qualified on CREATE: it always lives in its table's schema.
-    return [`CREATE ${unique}INDEX ${concurrently}${ifNotExists}${this.quoteIdentifier(op.name)} ON ${this.tableName(table)} (${elements})${where}`];
+    return [`CREATE ${unique}INDEX ${concurrently}${ifNotExists}${this.quoteIdentifier(op.name)} ON ${this.tableName(table)}${using} ` +
+      `(${elements})${include}${nulls}${this.renderStorage(op.with)}${where}`];
   }
 
   /** `CONCURRENTLY ` (with its trailing space) where the dialect has it; '' to drop the word. */

@@ -283,6 +283,7 @@ export class MysqlCompiler extends SqlCompiler {
         const clause = server?.flavour === 'mysql' ? 'DROP CHECK' : 'DROP CONSTRAINT';
         return [this.alterTable(table, `${clause} ${name}`)];
       }
+      case 'exclude':
       case undefined:
         return [this.alterTable(table, `DROP CONSTRAINT ${name}`)];
     }

@@ -4,8 +4,10 @@
  * whichever asked.
  */
 import { columnSpec } from '../../schema/model.js';
-import type { ColumnSpec, ConstraintSpec, IndexElement, IndexSpec, ReferentialAction } from '../../schema/model.js';
+import type { ColumnSpec, ConstraintSpec, IndexElement, IndexSpec, ReferentialAction, StorageParameters } from '../../schema/model.js';
+import { plainElement } from '../../schema/elements.js';
 import { columnTypeOf, defaultOf, isSerialDefault } from './catalog-types.js';
+import { definitionElements, elementOptionsOf } from './index-def.js';
 
 /** A row of {@link COLUMNS_SQL}. */
 export interface ColumnRow {
@@ -20,6 +22,9 @@ export interface ColumnRow {
   not_null: boolean;
   identity: string;
   default_sql: string | null;
+  generated_sql: string | null;
+  collation: string | null;
+  local: boolean;
   comment: string | null;
 }
 
@@ -27,7 +32,7 @@ export interface ColumnRow {
 export interface ConstraintRow {
   relid: number;
   name: string;
-  type: 'p' | 'u' | 'f' | 'c';
+  type: 'p' | 'u' | 'f' | 'c' | 'x';
   keys: number[] | null;
   ref_relid: number;
   ref_keys: number[] | null;
@@ -39,17 +44,38 @@ export interface ConstraintRow {
   ref_schema: string | null;
   on_delete: string;
   on_update: string;
+  match: string;
+  deferrable: boolean;
+  deferred: boolean;
+  validated: boolean;
+  no_inherit: boolean;
+  index_oid: number;
+  inherited: boolean;
+  operators: string[] | null;
   check_sql: string | null;
 }
 
 /** A row of {@link INDEXES_SQL}. */
 export interface IndexRow {
   relid: number;
+  oid: number;
   name: string;
   unique: boolean;
   predicate: string | null;
-  /** `C:name` for a column, `E:expr` for an expression (so a column named `(x)` stays a column). */
+  /** `pg_get_indexdef(oid, 0, true)`: where the element options are read from. */
+  definition: string;
+  method: string;
+  nulls_not_distinct: boolean;
+  /** `reloptions`: `['fastupdate=false']`. */
+  options: string[] | null;
+  /** Attached to an index of the parent (a partition's copy of its parent's index). */
+  inherited: boolean;
+  /** Backs a primary-key, unique or exclusion constraint. */
+  constraint: boolean;
+  /** `C:name` for a column, `E:expr` for an expression (so a column named `(x)` stays a column); INCLUDE columns last. */
   elements: string[];
+  /** How many of `elements` are key elements (the rest are INCLUDE columns). */
+  key_count: number;
 }
 
 /** pg_constraint's one-letter referential actions; 'a' (NO ACTION) is the default, left out. */
@@ -80,25 +106,60 @@ export function columnOf(row: ColumnRow, primaryKey: boolean): ColumnSpec {
     autoIncrement,
   };
   if (row.default_sql !== null && !serial) overrides.default = defaultOf(row.default_sql, type);
+  if (row.identity === 'a') overrides.identity = 'always';
+  if (row.generated_sql !== null) overrides.generated = Object.freeze({ expression: unwrap(row.generated_sql), stored: true });
+  if (row.collation !== null) overrides.collation = row.collation;
   if (row.comment !== null) overrides.comment = row.comment;
   return columnSpec(type, overrides);
 }
 
+/** What the index behind a key or exclusion constraint adds: INCLUDE, WITH. */
+function keyIndexOptions(index: IndexSpec | undefined): { include?: readonly string[]; with?: StorageParameters } {
+  return {
+    ...(index?.include === undefined ? {} : { include: index.include }),
+    ...(index?.with === undefined ? {} : { with: index.with }),
+  };
+}
+
+/** DEFERRABLE, INITIALLY DEFERRED, NOT VALID, when set. */
+function timingOf(row: ConstraintRow): { deferrable?: true; initiallyDeferred?: true; notValid?: true } {
+  return {
+    ...(row.deferrable ? { deferrable: true } : {}),
+    ...(row.deferred ? { initiallyDeferred: true } : {}),
+    ...(row.validated ? {} : { notValid: true }),
+  };
+}
+
+const MATCH: Readonly<Record<string, 'full' | 'partial'>> = { f: 'full', p: 'partial' };
+
 /**
  * A constraint. A foreign key names the referenced table's schema only when it differs from
- * `schema` (the constraint's own table's): the compiler makes the target inherit the table's schema.
+ * `schema` (the constraint's own table's): the compiler makes the target inherit the table's
+ * schema. `index` is the index behind a key or exclusion constraint (its INCLUDE, WITH, elements).
  */
-export function constraintOf(row: ConstraintRow, schema: string | undefined): ConstraintSpec {
+export function constraintOf(row: ConstraintRow, schema: string | undefined, index?: IndexSpec): ConstraintSpec {
+  const timing = timingOf(row);
   switch (row.type) {
     case 'p':
-      return { kind: 'primaryKey', name: row.name, columns: row.columns };
+      return { kind: 'primaryKey', name: row.name, columns: row.columns, ...keyIndexOptions(index), ...timing };
     case 'u':
-      return { kind: 'unique', name: row.name, columns: row.columns };
+      return {
+        kind: 'unique', name: row.name, columns: row.columns, ...keyIndexOptions(index),
+        ...(index?.nullsNotDistinct ? { nullsNotDistinct: true } : {}), ...timing,
+      };
     case 'c':
-      return { kind: 'check', name: row.name, condition: unwrap(row.check_sql ?? '') };
+      return { kind: 'check', name: row.name, condition: unwrap(row.check_sql ?? ''), ...(row.no_inherit ? { noInherit: true } : {}), ...timing };
+    case 'x':
+      return {
+        kind: 'exclude', name: row.name, using: index?.using ?? 'btree',
+        elements: (index?.columns ?? []).map((element, i) => ({ element, operator: row.operators?.[i] ?? '=' })),
+        ...(index?.where === undefined ? {} : { where: index.where }),
+        ...keyIndexOptions(index), ...timing,
+      };
     case 'f': {
       const onDelete = ACTIONS[row.on_delete];
       const onUpdate = ACTIONS[row.on_update];
+      const match = MATCH[row.match];
       return {
         kind: 'foreignKey',
         name: row.name,
@@ -108,21 +169,43 @@ export function constraintOf(row: ConstraintRow, schema: string | undefined): Co
         refColumns: row.ref_columns,
         ...(onDelete === undefined ? {} : { onDelete }),
         ...(onUpdate === undefined ? {} : { onUpdate }),
+        ...(match === undefined ? {} : { match }),
+        ...timing,
       };
     }
   }
 }
 
-/** An index that backs no constraint. */
+/** `['fillfactor=70']` → `{ fillfactor: '70' }`. */
+export function storageOf(options: readonly string[] | null): StorageParameters | undefined {
+  if (options === null || options.length === 0) return undefined;
+  return Object.freeze(Object.fromEntries(options.map((o) => {
+    const eq = o.indexOf('=');
+    return [o.slice(0, eq), o.slice(eq + 1)];
+  })));
+}
+
+/** An index, with its access method, element options, INCLUDE columns and storage parameters. */
 export function indexOf(row: IndexRow): IndexSpec {
-  const columns: IndexElement[] = row.elements.map((e) =>
-    e.startsWith('E:') ? { expression: unwrap(e.slice(2)) } : e.slice(2),
-  );
+  const full = definitionElements(row.definition);
+  const keys = row.elements.slice(0, row.key_count);
+  const include = row.elements.slice(row.key_count).map((e) => e.slice(2));
+  const columns: IndexElement[] = keys.map((e, i) => {
+    const bare = e.slice(2);
+    const options = elementOptionsOf(full[i] ?? bare, bare);
+    const base = e.startsWith('E:') ? { expression: unwrap(bare) } : { column: bare };
+    return plainElement(Object.freeze({ ...base, ...options }));
+  });
+  const storage = storageOf(row.options);
   return Object.freeze({
     name: row.name,
     columns: Object.freeze(columns),
     unique: row.unique,
     ...(row.predicate === null ? {} : { where: unwrap(row.predicate) }),
+    ...(row.method === 'btree' ? {} : { using: row.method }),
+    ...(include.length === 0 ? {} : { include: Object.freeze(include) }),
+    ...(row.nulls_not_distinct ? { nullsNotDistinct: true } : {}),
+    ...(storage === undefined ? {} : { with: storage }),
   });
 }
 

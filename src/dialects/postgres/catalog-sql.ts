@@ -14,7 +14,9 @@
 
 /**
  * Columns, in table order. Comments come from a join on pg_description rather than
- * col_description() per row: one hash join instead of one index probe per column.
+ * col_description() per row: one hash join instead of one index probe per column. A collation
+ * is named only when it is not the type's own; `local` is false for a column a child table
+ * inherits (INHERITS), which its parent declares.
  */
 export const COLUMNS_SQL = `
 SELECT a.attrelid AS relid, a.attnum AS num, a.attname AS name, t.typname, t.typtype, a.atttypmod AS typmod,
@@ -24,13 +26,17 @@ SELECT a.attrelid AS relid, a.attnum AS num, a.attname AS name, t.typname, t.typ
        ) END AS enum_values,
        a.attnotnull AS not_null, a.attidentity AS identity,
        -- A default cannot name a column, so it deparses without its table (relid 0): seven times
-       -- faster, as no relation context is built per row. A generated column's expression is
-       -- not a default (the model has no generated columns): it is left out.
+       -- faster, as no relation context is built per row. A generation expression names columns:
+       -- it is deparsed with its table.
        CASE WHEN a.attgenerated = '' THEN pg_get_expr(d.adbin, 0) END AS default_sql,
+       CASE WHEN a.attgenerated <> '' THEN pg_get_expr(d.adbin, d.adrelid, true) END AS generated_sql,
+       CASE WHEN a.attcollation <> t.typcollation AND a.attcollation <> 0 THEN co.collname END AS collation,
+       a.attislocal AS local,
        ds.description AS comment
 FROM unnest($1::oid[]) AS rel(oid)
 JOIN pg_catalog.pg_attribute a ON a.attrelid = rel.oid
 JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
+LEFT JOIN pg_catalog.pg_collation co ON co.oid = a.attcollation
 LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
 LEFT JOIN pg_catalog.pg_description ds
   ON ds.objoid = a.attrelid AND ds.classoid = 'pg_catalog.pg_class'::regclass AND ds.objsubid = a.attnum
@@ -41,37 +47,55 @@ ORDER BY a.attrelid, a.attnum`;
 // correlated ARRAY(SELECT ... unnest ...) per constraint cost more than the rest of the query.
 // Check conditions and index predicates are pretty-printed (pg_get_expr's third argument) so
 // they read as a person writes them: `price >= 0::numeric`, not `price >= (0)::numeric`.
-/** Primary key, unique, foreign-key and check constraints, by name. */
+// `inherited`: a constraint a partition or child table has from its parent (cloned keys have a
+// conparentid, inherited checks an inhcount); the parent declares it, not the child.
+/** Primary key, unique, foreign-key, check and exclusion constraints, by name. */
 export const CONSTRAINTS_SQL = `
 SELECT con.conrelid AS relid, con.conname AS name, con.contype AS type,
        con.conkey AS keys, con.confrelid AS ref_relid, con.confkey AS ref_keys,
        rc.relname AS ref_table, rn.nspname AS ref_schema,
-       con.confdeltype AS on_delete, con.confupdtype AS on_update,
+       con.confdeltype AS on_delete, con.confupdtype AS on_update, con.confmatchtype AS match,
+       con.condeferrable AS deferrable, con.condeferred AS deferred, con.convalidated AS validated,
+       con.connoinherit AS no_inherit, con.conindid AS index_oid,
+       (con.conparentid <> 0 OR con.coninhcount > 0) AS inherited,
+       CASE WHEN con.contype = 'x' THEN ARRAY(
+         SELECT o.oprname::text FROM unnest(con.conexclop) WITH ORDINALITY AS x(op, n)
+         JOIN pg_catalog.pg_operator o ON o.oid = x.op ORDER BY x.n) END AS operators,
        pg_get_expr(con.conbin, con.conrelid, true) AS check_sql
 FROM unnest($1::oid[]) AS rel(oid)
 JOIN pg_catalog.pg_constraint con ON con.conrelid = rel.oid
 LEFT JOIN pg_catalog.pg_class rc ON rc.oid = con.confrelid
 LEFT JOIN pg_catalog.pg_namespace rn ON rn.oid = rc.relnamespace
-WHERE con.contype IN ('p', 'u', 'f', 'c')
+WHERE con.contype IN ('p', 'u', 'f', 'c', 'x')
 ORDER BY con.conrelid, con.conname`;
 
-// Indexes that back a constraint (primary key, unique, exclusion) are read as the constraint.
-/** Indexes that are not a constraint's, with their elements and predicate. */
+// Every index of the tables, those behind a constraint too (their INCLUDE, WITH and, for an
+// exclusion, their elements belong to the constraint). The element options (operator class,
+// COLLATE, DESC, NULLS) are read from pg_get_indexdef's own text, where PostgreSQL has already
+// decided which are defaults (an operator class is printed only when it is not the default of
+// the element's type, binary-coercible types and polymorphic classes included); `keys` gives each
+// key element bare, so the options are what follows it. `inherited`: an index of a partition
+// attached to its parent's index (relispartition), which the parent declares.
+/** Indexes with their elements, INCLUDE columns, options and predicate. */
 export const INDEXES_SQL = `
-SELECT ix.indrelid AS relid, ic.relname AS name, ix.indisunique AS unique,
+SELECT ix.indrelid AS relid, ix.indexrelid AS oid, ic.relname AS name, ix.indisunique AS unique,
        pg_get_expr(ix.indpred, ix.indrelid, true) AS predicate,
+       pg_get_indexdef(ix.indexrelid, 0, true) AS definition,
+       am.amname AS method, ix.indnullsnotdistinct AS nulls_not_distinct, ic.reloptions AS options,
+       ic.relispartition AS inherited,
+       EXISTS (SELECT 1 FROM pg_catalog.pg_constraint c
+               WHERE c.conrelid = ix.indrelid AND c.conindid = ix.indexrelid AND c.contype IN ('p', 'u', 'x')) AS constraint,
        ARRAY(
          SELECT CASE WHEN ix.indkey[s] = 0 THEN 'E:' || pg_get_indexdef(ix.indexrelid, s + 1, true)
                      ELSE 'C:' || (SELECT a.attname::text FROM pg_catalog.pg_attribute a
                            WHERE a.attrelid = ix.indrelid AND a.attnum = ix.indkey[s]) END
-         FROM generate_series(0, ix.indnkeyatts - 1) AS s ORDER BY s
-       ) AS elements
+         FROM generate_series(0, ix.indnatts - 1) AS s ORDER BY s
+       ) AS elements,
+       ix.indnkeyatts AS key_count
 FROM unnest($1::oid[]) AS rel(oid)
 JOIN pg_catalog.pg_index ix ON ix.indrelid = rel.oid
 JOIN pg_catalog.pg_class ic ON ic.oid = ix.indexrelid
--- conrelid first: pg_constraint has an index on it, none on conindid alone.
-WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint c
-                  WHERE c.conrelid = ix.indrelid AND c.conindid = ix.indexrelid AND c.contype IN ('p', 'u', 'x'))
+JOIN pg_catalog.pg_am am ON am.oid = ic.relam
 ORDER BY ix.indrelid, ic.relname`;
 
 /** Names of the columns of tables the other queries did not read (targets of foreign keys). */

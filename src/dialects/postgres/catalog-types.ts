@@ -71,17 +71,45 @@ export function defaultOf(expression: string, type: ColumnType): DefaultValue {
   const quoted = /^'((?:[^']|'')*)'(?:::[a-z_ ."0-9]+(?:\(\d+(?:,\s*\d+)?\))?(?:\[\])?)?$/i.exec(expression);
   if (quoted !== null) {
     const text = (quoted[1] ?? '').replaceAll("''", "'");
+    // A literal cast to another type than the column's ('active'::text on a varchar column) is
+    // kept as written, so that it is re-created as it was; comparisons ignore casts anyway.
+    if (!castMatches(expression.slice(quoted[0].indexOf("'", 1) + 1), type)) return { kind: 'sql', sql: expression };
     // Negative numbers print as '-1'::integer: a number, not a string.
     if (NUMERIC_KINDS.has(type.kind) && text.trim() !== '' && Number.isFinite(Number(text))) {
-      return { kind: 'literal', value: Number(text) };
+      return { kind: 'literal', value: numberValue(text.trim()) };
     }
     return { kind: 'literal', value: text };
   }
   const number = /^\(?(-?\d+(?:\.\d+)?)\)?(?:::[a-z ]+)?$/i.exec(expression);
-  if (number !== null) return { kind: 'literal', value: Number(number[1]) };
+  if (number !== null) return { kind: 'literal', value: numberValue(number[1] as string) };
   if (expression === 'true' || expression === 'false') return { kind: 'literal', value: expression === 'true' };
   if (/^NULL(::.*)?$/i.test(expression)) return { kind: 'literal', value: null };
   return { kind: 'sql', sql: expression };
+}
+
+/** The type names a literal of each kind is cast to by PostgreSQL when it matches the column. */
+const CAST_NAMES: Partial<Record<ColumnType['kind'], string>> = {
+  varchar: 'character varying', char: 'bpchar', text: 'text', json: 'json', jsonb: 'jsonb', uuid: 'uuid',
+  date: 'date', time: 'time without time zone', timestamp: 'timestamp without time zone',
+  timestamptz: 'timestamp with time zone', bytes: 'bytea', boolean: 'boolean',
+};
+
+/** True when the cast after a quoted literal (`::text`, or none) is the column's own type. */
+function castMatches(suffix: string, type: ColumnType): boolean {
+  const cast = /^::(.+)$/.exec(suffix.trim())?.[1];
+  if (cast === undefined) return true;
+  const name = cast.replace(/\(\d+(?:,\s*\d+)?\)/, '').replace(/\[\]$/, '').replace(/^(?:"[^"]*"|[a-z_][a-z0-9_$]*)\./i, '').replace(/"/g, '').trim().toLowerCase();
+  if (type.kind === 'enum') return name === type.name.toLowerCase();
+  const expected = CAST_NAMES[type.kind];
+  return expected === undefined || name === expected;
+}
+
+/**
+ * A number as the model keeps it: a JavaScript number when that writes it back the same, else
+ * its text (`0.0`, `1.50`): a numeric default keeps its scale, and `DEFAULT 0.0` is not `DEFAULT 0`.
+ */
+function numberValue(text: string): number | string {
+  return String(Number(text)) === text ? Number(text) : text;
 }
 
 /** True for the default a SERIAL column carries: `nextval('seq'::regclass)`. */

@@ -3,14 +3,15 @@
  * columns, constraints, indexes) whatever the table's size. The queries and the row mapping are
  * shared with the bulk reader of autogenerate (autogen/read-schema.ts).
  */
-import type { NamedColumn, TableSpec } from '../../schema/model.js';
+import type { TableSpec } from '../../schema/model.js';
 import type { Session } from '../dialect.js';
 import { DEFAULT_PG_SCHEMA } from './capabilities.js';
 import { readCatalog } from './catalog-read.js';
-import { columnOf, constraintOf, indexOf } from './catalog-rows.js';
+import { TABLE_FIELDS, tableOf } from './catalog-table.js';
+import type { TableRow } from './catalog-table.js';
 
 const TABLE_SQL = `
-SELECT c.oid, obj_description(c.oid, 'pg_class') AS comment
+SELECT ${TABLE_FIELDS}
 FROM pg_catalog.pg_class c
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 WHERE n.nspname = $1 AND c.relname = $2 AND c.relkind IN ('r', 'p')`;
@@ -21,21 +22,9 @@ WHERE n.nspname = $1 AND c.relname = $2 AND c.relkind IN ('r', 'p')`;
  * and SERIAL columns read as `autoIncrement` (SERIAL's `nextval` default is not a default).
  */
 export async function readPostgresTable(session: Session, table: string, schema = DEFAULT_PG_SCHEMA): Promise<TableSpec | undefined> {
-  const [found] = await session.query<{ oid: number; comment: string | null }>(TABLE_SQL, [schema, table]);
+  const [found] = await session.query<TableRow>(TABLE_SQL, [schema, table]);
   if (found === undefined) return undefined;
   const rows = await readCatalog(session, [found.oid]);
-  const columnRows = rows.columns.get(found.oid) ?? [];
-  const constraintRows = rows.constraints.get(found.oid) ?? [];
-  const indexRows = rows.indexes.get(found.oid) ?? [];
-
-  const keyColumns = new Set(constraintRows.filter((c) => c.type === 'p').flatMap((c) => c.columns));
-  const columns: NamedColumn[] = columnRows.map((row) => ({ name: row.name, spec: columnOf(row, keyColumns.has(row.name)) }));
-  return Object.freeze({
-    name: table,
-    schema,
-    columns: Object.freeze(columns),
-    constraints: Object.freeze(constraintRows.map((row) => constraintOf(row, schema))),
-    indexes: Object.freeze(indexRows.map(indexOf)),
-    options: Object.freeze(found.comment === null ? {} : { comment: found.comment }),
-  });
+  // readTable's model names every schema (the compiler qualifies names itself).
+  return tableOf(found, rows, (s) => s);
 }

@@ -12,6 +12,7 @@
 import { RetortError } from '../../errors.js';
 import type { CreateIndexOp, CreateTableOp, Operation } from '../../ops/operations.js';
 import type { ColumnSpec, ConstraintSpec, IndexSpec, NamedColumn, TableSpec } from '../../schema/model.js';
+import { constraintColumns, elementColumn, elementExpression, renameConstraintColumns, renameElement } from '../../schema/elements.js';
 import { columnSpec } from '../../schema/model.js';
 import { indexOf } from '../../autogen/normalize.js';
 import { tableExtras } from './introspect.js';
@@ -65,9 +66,9 @@ export function planRebuild(before: TableSpec, operations: readonly Operation[])
     columns = columns.map((c) => (c.spec.primaryKey ? { name: c.name, spec: columnSpec(c.spec.type, { ...c.spec, primaryKey: false, autoIncrement: false }) } : c));
   };
   const usesColumn = (c: ConstraintSpec, name: string): boolean =>
-    c.kind === 'check' ? mentionsIdentifier(c.condition, name) : c.columns.some((x) => same(x, name));
+    c.kind === 'check' ? mentionsIdentifier(c.condition, name) : constraintColumns(c).some((x) => same(x, name));
   const indexUses = (i: IndexSpec, name: string): boolean =>
-    i.columns.some((e) => (typeof e === 'string' ? same(e, name) : mentionsIdentifier(e.expression, name))) ||
+    i.columns.some((e) => { const col = elementColumn(e); return col !== undefined ? same(col, name) : mentionsIdentifier(elementExpression(e) ?? '', name); }) ||
     (i.where !== undefined && mentionsIdentifier(i.where, name));
 
   for (const op of operations) {
@@ -113,11 +114,14 @@ export function planRebuild(before: TableSpec, operations: readonly Operation[])
             if (c.kind === 'foreignKey' && same(c.refTable, before.name)) {
               return { ...c, columns: c.columns.map(rename), refColumns: c.refColumns.map(rename) };
             }
-            return { ...c, columns: c.columns.map(rename) };
+            return renameConstraintColumns(c, rename);
           });
           indexes = indexes.map((i) => ({
             ...i,
-            columns: i.columns.map((e) => (typeof e === 'string' ? rename(e) : { expression: renameIdentifier(e.expression, column.name, next, quote) })),
+            columns: i.columns.map((e) => {
+              const expression = elementExpression(e);
+              return expression === undefined ? renameElement(e, rename) : { ...(e as object), expression: renameIdentifier(expression, column.name, next, quote) };
+            }),
             ...(i.where === undefined ? {} : { where: renameIdentifier(i.where, column.name, next, quote) }),
           }));
         }

@@ -16,6 +16,7 @@ import type {
   Operation,
 } from '../../ops/operations.js';
 import type { ColumnSpec, ColumnType, ConstraintSpec, DefaultValue, GeneratedColumn, NamedColumn, TableSpec } from '../../schema/model.js';
+import { constraintColumns, elementColumn, elementExpression } from '../../schema/elements.js';
 import { SqlCompiler } from '../common/compiler.js';
 import type { Statements } from '../common/compiler.js';
 import type { TableRef } from '../common/renderer.js';
@@ -254,11 +255,11 @@ function canDropInPlace(table: TableSpec, column: string): boolean {
   const spec = table.columns.find((c) => same(c.name))?.spec;
   if (spec === undefined) return true; // SQLite will say the column does not exist.
   if (spec.primaryKey || spec.unique || spec.type.kind === 'enum' || spec.references !== undefined) return false;
-  const inConstraint = (c: ConstraintSpec): boolean => (c.kind === 'check' ? mentionsIdentifier(c.condition, column) : c.columns.some(same));
+  const inConstraint = (c: ConstraintSpec): boolean => (c.kind === 'check' ? mentionsIdentifier(c.condition, column) : constraintColumns(c).some(same));
   if (table.constraints.some(inConstraint)) return false;
   return !table.indexes.some(
     (i) =>
-      i.columns.some((e) => (typeof e === 'string' ? same(e) : mentionsIdentifier(e.expression, column))) ||
+      i.columns.some((e) => { const col = elementColumn(e); return col !== undefined ? same(col) : mentionsIdentifier(elementExpression(e) ?? '', column); }) ||
       (i.where !== undefined && mentionsIdentifier(i.where, column)),
   );
 }

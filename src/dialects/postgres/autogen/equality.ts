@@ -97,7 +97,7 @@ export function canonicalDefault(value: DefaultValue | undefined): string {
   if (value === undefined) return 'null';
   if (value.kind === 'literal') return value.value === null ? 'null' : `literal:${String(value.value)}`;
   // SQL that spells a literal ('abc'::character varying, '0'::integer, 42, true) is that literal.
-  const parsed = defaultOf(value.sql.trim(), { kind: 'text' });
+  const parsed = defaultOf(value.sql.trim(), { kind: 'raw', sql: '' });
   if (parsed.kind === 'literal') return canonicalDefault(parsed);
   const expression = canonicalExpression(value.sql);
   return SAME_FUNCTIONS[expression] ?? expression;
@@ -155,11 +155,53 @@ function skipType(tokens: readonly string[], i: number): number {
 const OPERATORS: Readonly<Record<string, string>> = { '!=': '<>', like: '~~', ilike: '~~*' };
 const NUMBER = /^-?\d+(?:\.\d+)?(?:e[+-]?\d+)?$/;
 
-/** `x IN (a, b)` as `x = ANY (ARRAY[a, b])`, `NOT IN` as `<> ALL`, `NOT LIKE` as `!~~`: PostgreSQL's forms. */
+/** The start, in `out`, of the operand that ends `out` (one token, or a parenthesised group with its function name). */
+function operandStart(out: readonly string[]): number {
+  let i = out.length - 1;
+  if (out[i] !== ')') return i;
+  let depth = 0;
+  for (; i >= 0; i--) {
+    if (out[i] === ')') depth++;
+    else if (out[i] === '(' && --depth === 0) break;
+  }
+  return i > 0 && /^[a-z_][a-z0-9_$]*$/.test(out[i - 1] ?? '') && !['and', 'or', 'not'].includes(out[i - 1] as string) ? i - 1 : i;
+}
+
+/** The tokens of `raw` from `i` up to (not including) a top-level word in `stops`; and where it stopped. */
+function until(raw: readonly string[], i: number, stops: ReadonlySet<string>): [string[], number] {
+  const out: string[] = [];
+  let depth = 0;
+  for (; i < raw.length; i++) {
+    const u = raw[i] as string;
+    if (depth === 0 && (stops.has(u) || u === ')')) break;
+    if (u === '(') depth++;
+    if (u === ')') depth--;
+    out.push(u);
+  }
+  return [out, i];
+}
+
+const BETWEEN_LOW_END = new Set(['and']);
+const BETWEEN_HIGH_END = new Set(['and', 'or', 'then', 'when', 'else', 'end']);
+
+/**
+ * `x IN (a, b)` as `x = ANY (ARRAY[a, b])`, `NOT IN` as `<> ALL`, `NOT LIKE` as `!~~`,
+ * `x BETWEEN a AND b` as `x >= a AND x <= b` (and NOT BETWEEN as `x < a OR x > b`): PostgreSQL's forms.
+ */
 function rewriteForms(raw: readonly string[]): string[] {
   const out: string[] = [];
   for (let i = 0; i < raw.length; i++) {
     const t = raw[i] as string;
+    const notBetween = t === 'not' && raw[i + 1] === 'between';
+    if ((t === 'between' || notBetween) && out.length > 0) {
+      const operand = out.splice(operandStart(out));
+      const [low, afterLow] = until(raw, i + (notBetween ? 2 : 1), BETWEEN_LOW_END);
+      const [high, afterHigh] = until(raw, afterLow + 1, BETWEEN_HIGH_END);
+      out.push(...rewriteForms([...operand, notBetween ? '<' : '>=', ...low, notBetween ? 'or' : 'and',
+        ...operand, notBetween ? '>' : '<=', ...high]));
+      i = afterHigh - 1;
+      continue;
+    }
     const negated = t === 'not' && raw[i + 1] === 'in';
     if ((t === 'in' || negated) && raw[negated ? i + 2 : i + 1] === '(') {
       out.push(negated ? '<>' : '=', negated ? 'all' : 'any', '(', 'array', '[');

@@ -11,6 +11,11 @@ function normalizeColumn(column: NamedColumn, keyColumns: ReadonlySet<string>): 
   // Identity columns and primary-key columns are NOT NULL whatever was declared.
   const implicitNotNull = keyColumns.has(column.name) || (spec.autoIncrement && IDENTITY_KINDS.has(spec.type.kind));
   const emptyComment = spec.comment === '';
+  // BY DEFAULT is what an identity is when nothing is said.
+  if (spec.identity === 'byDefault') {
+    const { identity: _i, ...rest } = spec;
+    return normalizeColumn({ name: column.name, spec: rest as ColumnSpec }, keyColumns);
+  }
   // `unsigned` has no meaning here (the compiler ignores it), so the catalog never shows it.
   if (!spec.unsigned && !emptyComment && (spec.nullable === false || !implicitNotNull)) return column;
   const { comment: _comment, ...rest } = spec;
@@ -26,10 +31,14 @@ function normalizeTable(table: TableSpec): TableSpec {
   const pk = table.constraints.find((c) => c.kind === 'primaryKey');
   const keyColumns = new Set(pk?.kind === 'primaryKey' ? pk.columns : []);
   const columns = table.columns.map((c) => normalizeColumn(c, keyColumns));
-  // Only the comment is a PostgreSQL table option (engine and charset are MySQL's); an empty
-  // comment is no comment (COMMENT ON ... IS '' removes it).
-  const comment = table.options.comment;
-  const options = comment === undefined || comment === '' ? {} : { comment };
+  // engine, charset and collate are MySQL's table options; an empty comment is no comment
+  // (COMMENT ON ... IS '' removes it), and an empty storage list is none.
+  const { engine: _e, charset: _c, collate: _l, comment, with: storage, ...pgOptions } = table.options;
+  const options = {
+    ...pgOptions,
+    ...(comment === undefined || comment === '' ? {} : { comment }),
+    ...(storage === undefined || Object.keys(storage).length === 0 ? {} : { with: storage }),
+  };
   return Object.freeze({ ...table, columns: Object.freeze(columns), options: Object.freeze(options) });
 }
 

@@ -7,21 +7,20 @@
  * What the model has no place for (views, partitions, functions, rules, grants, ...) is listed
  * with the model, as `unmodelled` (unmodelled.ts), and in docs/autogenerate-postgres.md.
  */
-import type { EnumSpec, NamedColumn, SchemaModel, TableSpec } from '../../../schema/model.js';
+import type { EnumSpec, SchemaModel } from '../../../schema/model.js';
 import type { ReadSchemaOptions, Session } from '../../dialect.js';
 import { readCatalog } from '../catalog-read.js';
-import { columnOf, constraintOf, indexOf } from '../catalog-rows.js';
 import { readPostgresUnmodelled } from './unmodelled.js';
+import { TABLE_FIELDS, tableOf } from '../catalog-table.js';
+import type { TableRow } from '../catalog-table.js';
 
-// Ordinary ('r') and partitioned ('p') tables. Partitions (relispartition) are left out: their
-// columns and keys are their parent's, and retort cannot create `PARTITION OF`.
+// Ordinary ('r') and partitioned ('p') tables, partitions included (read as their bound and
+// what they add to their parent: catalog-table.ts).
 const TABLES_SQL = `
-SELECT c.oid, n.nspname AS schema, c.relname AS name, ds.description AS comment
+SELECT ${TABLE_FIELDS}
 FROM pg_catalog.pg_class c
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-LEFT JOIN pg_catalog.pg_description ds
-  ON ds.objoid = c.oid AND ds.classoid = 'pg_catalog.pg_class'::regclass AND ds.objsubid = 0
-WHERE n.nspname = ANY($1::text[]) AND c.relkind IN ('r', 'p') AND NOT c.relispartition
+WHERE n.nspname = ANY($1::text[]) AND c.relkind IN ('r', 'p')
 ORDER BY n.nspname, c.relname`;
 
 const ENUMS_SQL = `
@@ -31,13 +30,6 @@ FROM pg_catalog.pg_type t
 JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
 WHERE t.typtype = 'e' AND n.nspname = ANY($1::text[])
 ORDER BY n.nspname, t.typname`;
-
-interface TableRow {
-  oid: number;
-  schema: string;
-  name: string;
-  comment: string | null;
-}
 
 /**
  * The schemas to read and the home one. The home schema is the first of `options.schemas`, else
@@ -90,23 +82,7 @@ async function readAll(
   if (tables.length === 0) return Object.freeze({ tables: Object.freeze([]), enums: Object.freeze(enums), unmodelled });
 
   // Three queries, not three per table: the cost grows with the rows, not with round trips.
-  const { columns, constraints, indexes } = await readCatalog(session, tables.map((t) => t.oid));
-
-  const specs = tables.map((t): TableSpec => {
-    const schema = modelSchema(t.schema);
-    const constraintRows = constraints.get(t.oid) ?? [];
-    const keyColumns = new Set(constraintRows.filter((c) => c.type === 'p').flatMap((c) => c.columns));
-    const columnList: NamedColumn[] = (columns.get(t.oid) ?? [])
-      .map((row) => ({ name: row.name, spec: columnOf(row, keyColumns.has(row.name)) }));
-    return Object.freeze({
-      name: t.name,
-      ...(schema === undefined ? {} : { schema }),
-      columns: Object.freeze(columnList),
-      // A foreign key names its target's schema when it is not the table's own (as readTable).
-      constraints: Object.freeze(constraintRows.map((row) => constraintOf(row, t.schema))),
-      indexes: Object.freeze((indexes.get(t.oid) ?? []).map(indexOf)),
-      options: Object.freeze(t.comment === null ? {} : { comment: t.comment }),
-    });
-  });
+  const rows = await readCatalog(session, tables.map((t) => t.oid));
+  const specs = tables.map((t) => tableOf(t, rows, modelSchema));
   return Object.freeze({ tables: Object.freeze(specs), enums: Object.freeze(enums), unmodelled });
 }

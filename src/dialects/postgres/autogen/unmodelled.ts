@@ -45,14 +45,15 @@ const PARTS: readonly string[] = [
    FROM pg_catalog.pg_index ix JOIN pg_catalog.pg_class c ON c.oid = ix.indrelid
    JOIN pg_catalog.pg_class ic ON ic.oid = ix.indexrelid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
    WHERE n.nspname = ANY($1::text[]) AND c.relkind = 'm'`,
-  // Partitions of the tables read (wherever the partition lives) and inheritance children.
+  // Partitions and inheritance children of the tables read that live in a schema not read (those
+  // in the schemas read are tables of the model, with their bound or parents).
   `SELECT CASE WHEN c.relispartition THEN 'partition' ELSE 'inheritance' END, pn.nspname,
           CASE WHEN n.oid = pn.oid THEN c.relname::text ELSE n.nspname || '.' || c.relname END, p.relname,
           CASE WHEN c.relispartition THEN pg_catalog.pg_get_expr(c.relpartbound, c.oid) END
    FROM pg_catalog.pg_inherits i JOIN pg_catalog.pg_class c ON c.oid = i.inhrelid
    JOIN pg_catalog.pg_class p ON p.oid = i.inhparent JOIN pg_catalog.pg_namespace pn ON pn.oid = p.relnamespace
    JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-   WHERE pn.nspname = ANY($1::text[]) AND c.relkind IN ('r', 'p', 'f')`,
+   WHERE pn.nspname = ANY($1::text[]) AND (c.relkind = 'f' OR NOT n.nspname = ANY($1::text[]))`,
   // Functions, procedures, aggregates, window functions.
   `SELECT CASE p.prokind WHEN 'f' THEN 'function' WHEN 'p' THEN 'procedure' WHEN 'a' THEN 'aggregate'
                          WHEN 'w' THEN 'window function' END,

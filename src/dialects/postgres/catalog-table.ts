@@ -1,0 +1,94 @@
+/**
+ * One table of the catalog in the neutral model, from its pg_class row and the rows of
+ * catalog-read.ts. Shared by `readTable` and `readSchema`, so a table reads the same whichever
+ * asked. What a partition or child table has from its parent (columns, keys, indexes, checks)
+ * is left to the parent: a partition reads as its bound and what it adds of its own.
+ */
+import type { ConstraintSpec, IndexSpec, NamedColumn, TableName, TableOptions, TableSpec } from '../../schema/model.js';
+import type { CatalogRows } from './catalog-read.js';
+import { columnOf, constraintOf, indexOf, storageOf } from './catalog-rows.js';
+
+/**
+ * The pg_class columns both readers select for a table `c` (joined with its namespace `n`):
+ * comment, persistence, storage parameters, partition key, and for a partition its parent and
+ * bound; for a child table its INHERITS parents.
+ */
+export const TABLE_FIELDS = `
+  c.oid, n.nspname AS schema, c.relname AS name,
+  (SELECT ds.description FROM pg_catalog.pg_description ds
+    WHERE ds.objoid = c.oid AND ds.classoid = 'pg_catalog.pg_class'::regclass AND ds.objsubid = 0) AS comment,
+  c.relpersistence = 'u' AS unlogged, c.reloptions AS options,
+  CASE WHEN c.relkind = 'p' THEN pg_catalog.pg_get_partkeydef(c.oid) END AS partition_by,
+  CASE WHEN c.relispartition THEN pg_catalog.pg_get_expr(c.relpartbound, c.oid) END AS bound,
+  ARRAY(
+    SELECT pn.nspname || '.' || pc.relname FROM pg_catalog.pg_inherits i
+    JOIN pg_catalog.pg_class pc ON pc.oid = i.inhparent
+    JOIN pg_catalog.pg_namespace pn ON pn.oid = pc.relnamespace
+    WHERE i.inhrelid = c.oid ORDER BY i.inhseqno) AS parents`;
+
+/** A row selected with {@link TABLE_FIELDS}. */
+export interface TableRow {
+  oid: number;
+  schema: string;
+  name: string;
+  comment: string | null;
+  unlogged: boolean;
+  options: string[] | null;
+  partition_by: string | null;
+  bound: string | null;
+  /** `schema.name` of each parent (schema and table names cannot hold a dot we need to split on but the first). */
+  parents: string[] | null;
+}
+
+function tableName(qualified: string, modelSchema: (schema: string) => string | undefined): TableName {
+  const dot = qualified.indexOf('.');
+  const schema = modelSchema(qualified.slice(0, dot));
+  const name = qualified.slice(dot + 1);
+  return Object.freeze(schema === undefined ? { name } : { name, schema });
+}
+
+/**
+ * The table of `row` with its catalog rows.
+ * @param modelSchema - how a schema name appears in the model (the home schema as undefined)
+ */
+export function tableOf(row: TableRow, rows: CatalogRows, modelSchema: (schema: string) => string | undefined): TableSpec {
+  const schema = modelSchema(row.schema);
+  const parents = (row.parents ?? []).map((p) => tableName(p, modelSchema));
+  const partitionParent = row.bound === null ? undefined : parents[0];
+  const indexRows = rows.indexes.get(row.oid) ?? [];
+  const indexByOid = new Map(indexRows.map((r) => [r.oid, r]));
+  const constraintRows = (rows.constraints.get(row.oid) ?? []).filter((c) => !c.inherited);
+  const keyColumns = new Set(constraintRows.filter((c) => c.type === 'p').flatMap((c) => c.columns));
+  const columns: NamedColumn[] = partitionParent !== undefined ? [] : (rows.columns.get(row.oid) ?? [])
+    .filter((c) => c.local)
+    .map((c) => ({ name: c.name, spec: columnOf(c, keyColumns.has(c.name)) }));
+  const constraints: ConstraintSpec[] = constraintRows.map((c) => {
+    const index = indexByOid.get(c.index_oid);
+    // A foreign key names its target's schema when it is not the table's own.
+    return constraintOf(c, row.schema, index === undefined ? undefined : indexOf(index));
+  });
+  const indexes: IndexSpec[] = indexRows.filter((r) => !r.constraint && !r.inherited).map(indexOf);
+  const storage = storageOf(row.options);
+  const options: TableOptions = Object.freeze({
+    ...(row.comment === null ? {} : { comment: row.comment }),
+    ...(row.unlogged ? { unlogged: true } : {}),
+    ...(storage === undefined ? {} : { with: storage }),
+    ...(row.partition_by === null ? {} : { partitionBy: row.partition_by }),
+    ...(partitionParent === undefined && parents.length > 0 ? { inherits: Object.freeze(parents) } : {}),
+  });
+  return Object.freeze({
+    name: row.name,
+    ...(schema === undefined ? {} : { schema }),
+    columns: Object.freeze(columns),
+    constraints: Object.freeze(constraints),
+    indexes: Object.freeze(indexes),
+    options,
+    ...(partitionParent === undefined ? {} : {
+      partitionOf: Object.freeze({
+        parent: partitionParent.name,
+        ...(partitionParent.schema === undefined ? {} : { parentSchema: partitionParent.schema }),
+        bound: row.bound as string,
+      }),
+    }),
+  });
+}
