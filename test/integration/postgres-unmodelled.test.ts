@@ -96,15 +96,15 @@ describe('PostgreSQL: what the model has no place for is listed', () => {
       'procedure: public.noop()',
       'function: public.add_int(state integer, v integer)',
       'extension: pg_trgm',
-      'partition: public.log.log_2024',
-      'inheritance: public.parent_t.child_t',
     ]));
     expect(listed.filter((l) => l.startsWith('user mapping'))).toHaveLength(1);
     // pg_trgm's functions, operators and types are the extension's; plpgsql is in every database.
     expect(listed.filter((l) => l.includes('similarity') || l.includes('gtrgm') || l.includes('plpgsql'))).toEqual([]);
     expect(listed.filter((l) => l.includes('hidden'))).toEqual([]);
-    // The partition bound tells partitions apart.
-    expect(model.unmodelled?.find((o) => o.kind === 'partition')?.detail).toBe("FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')");
+    // Partitions and inheritance children of the schemas read are tables of the model now.
+    expect(listed.filter((l) => l.startsWith('partition') || l.startsWith('inheritance'))).toEqual([]);
+    expect(model.tables.find((t) => t.name === 'log_2024')?.partitionOf).toEqual({ parent: 'log', bound: "FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')" });
+    expect(model.tables.find((t) => t.name === 'child_t')?.options.inherits).toEqual([{ name: 'parent_t' }]);
   });
 
   it('objects of a table that `include` leaves out are left out with it', async () => {
