@@ -8,7 +8,7 @@ import { diffSchemas } from '../autogen/diff.js';
 import type { DiffOptions, DiffResult, RenameCandidate, RenameDecision } from '../autogen/types.js';
 import { renderRevisionBody } from '../autogen/render.js';
 import { renderSchemaModule } from '../autogen/render-schema.js';
-import type { Dialect, DialectAutogen } from '../dialects/dialect.js';
+import type { Dialect, DialectAutogen, ServerDefaults } from '../dialects/dialect.js';
 import { RetortError } from '../errors.js';
 import type { Operation } from '../ops/operations.js';
 import { readHeads } from '../runtime/version-table.js';
@@ -95,10 +95,14 @@ function namespaces(project: Project): readonly string[] | undefined {
   return autogenerate.schemas ?? (dbSchema === undefined ? undefined : [dbSchema]);
 }
 
-/** Read the live schema of the target (for `pull` and comparisons). */
-async function readLive(project: Project, dialect: Dialect, session: Parameters<DialectAutogen['readSchema']>[0]): Promise<SchemaModel> {
+/** Read the live schema of the target (for `pull` and comparisons), and what the server fills in where a declaration is silent. */
+async function readLive(project: Project, dialect: Dialect, session: Parameters<DialectAutogen['readSchema']>[0]): Promise<{ live: SchemaModel; defaults?: ServerDefaults }> {
   const schemas = namespaces(project);
-  return autogenOf(dialect).readSchema(session, { ...(schemas === undefined ? {} : { schemas }), include: comparedTables(project) });
+  const autogen = autogenOf(dialect);
+  const options = { ...(schemas === undefined ? {} : { schemas }), include: comparedTables(project) };
+  const live = await autogen.readSchema(session, options);
+  const defaults = await autogen.readDefaults?.(session, options);
+  return defaults === undefined ? { live } : { live, defaults };
 }
 
 /** Compare the declared schema with the live database. */
@@ -109,8 +113,8 @@ export async function compare(project: Project, options: CompareOptions = {}): P
   return withDatabase(project.target, async ({ dialect, session }) => {
     const autogen = autogenOf(dialect);
     const current = await readHeads(dialect, session, versionTable);
-    const live = await readLive(project, dialect, session);
-    const declaredHere = autogen.normalizeDeclared(declared);
+    const { live, defaults } = await readLive(project, dialect, session);
+    const declaredHere = autogen.normalizeDeclared(declared, defaults);
     const diffWith = (renames: readonly RenameDecision[] | undefined) => diffSchemas(live, declaredHere, {
       typesEqual: (a, b) => autogen.typesEqual(a, b),
       defaultsEqual: (a, b) => autogen.defaultsEqual(a, b),
@@ -225,11 +229,14 @@ export async function pull(project: Project, options: { out?: string; force?: bo
       hint: 'Pass --out with another file, or --force to overwrite it.',
     });
   }
-  const { live, defaultPrimaryKeyName } = await withDatabase(project.target, async ({ dialect, session }) => ({
-    live: await readLive(project, dialect, session),
+  const { live, defaults, defaultPrimaryKeyName } = await withDatabase(project.target, async ({ dialect, session }) => ({
+    ...(await readLive(project, dialect, session)),
     defaultPrimaryKeyName: dialect.autogen?.defaultPrimaryKeyName,
   }));
   mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, renderSchemaModule(live, defaultPrimaryKeyName === undefined ? {} : { defaultPrimaryKeyName }));
+  writeFileSync(path, renderSchemaModule(live, {
+    ...(defaultPrimaryKeyName === undefined ? {} : { defaultPrimaryKeyName }),
+    ...(defaults === undefined ? {} : { defaultTableOptions: (schema: string | undefined) => defaults.tableOptions(schema) }),
+  }));
   return { path, tables: live.tables.map((t) => t.name), unmodelled: live.unmodelled ?? [] };
 }

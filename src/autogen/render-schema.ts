@@ -4,7 +4,7 @@
  * single-column primary key or foreign key on its column, the rest as table extras), then
  * `defineSchema` and the derived Kysely type.
  */
-import type { ConstraintSpec, NamedColumn, SchemaModel, TableSpec } from '../schema/model.js';
+import type { ConstraintSpec, NamedColumn, SchemaModel, TableOptions, TableSpec } from '../schema/model.js';
 import type { Imports } from './render-parts.js';
 import { columnChain, constraintCall, elementCall, indexChain, key, objectLiteral, storageLiteral, str } from './render-parts.js';
 
@@ -36,6 +36,8 @@ export interface RenderSchemaOptions {
   readonly importFrom?: string;
   /** The dialect's name for an unnamed primary key of `table` (left out of the module). */
   readonly defaultPrimaryKeyName?: (table: string) => string;
+  /** The table options a table of `schema` gets without asking (MySQL's engine, charset, collation): left out. */
+  readonly defaultTableOptions?: (schema: string | undefined) => TableOptions;
 }
 
 /**
@@ -99,13 +101,20 @@ function renderTable(table: TableSpec, variable: string, imports: Imports, rende
   }
   const extrasFn = items.length === 0 ? '' : `, (t) => [\n${items.map((i) => `  ${i},`).join('\n')}\n]`;
   const o = table.options;
+  const defaults = render.defaultTableOptions?.(table.schema) ?? {};
+  // An option equal to what the server gives anyway is left out: the module says what was chosen.
+  const chosen = (key: 'engine' | 'charset' | 'collate' | 'rowFormat') => {
+    const value = o[key];
+    return value === undefined || value.toLowerCase() === defaults[key]?.toLowerCase() ? undefined : str(value);
+  };
   const options = objectLiteral([
     ['schema', table.schema === undefined ? undefined : str(table.schema)],
     ['comment', o.comment === undefined ? undefined : str(o.comment)],
-    ['engine', o.engine === undefined ? undefined : str(o.engine)],
-    ['charset', o.charset === undefined ? undefined : str(o.charset)],
-    ['collate', o.collate === undefined ? undefined : str(o.collate)],
-    ['rowFormat', o.rowFormat === undefined ? undefined : str(o.rowFormat)],
+    ['engine', chosen('engine')],
+    // A collation names its character set: the charset is said only when the collation is not.
+    ['charset', chosen('collate') === undefined ? chosen('charset') : undefined],
+    ['collate', chosen('collate')],
+    ['rowFormat', chosen('rowFormat')],
     ['unlogged', o.unlogged ? 'true' : undefined],
     ['with', storageLiteral(o.with)],
     ['partitionBy', o.partitionBy === undefined ? undefined : str(o.partitionBy)],

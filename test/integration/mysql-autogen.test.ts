@@ -60,7 +60,8 @@ const read = (opts: Parameters<typeof autogen.readSchema>[1] = {}) => connection
 
 /** The live database against `declared`, as `compare` does it. */
 async function diffTo(declared: SchemaModel): Promise<DiffResult> {
-  return diffSchemas(await read(), autogen.normalizeDeclared(declared), options);
+  const defaults = await connection.withSession((s) => autogen.readDefaults!(s, {}));
+  return diffSchemas(await read(), autogen.normalizeDeclared(declared, defaults), options);
 }
 
 /** What the schema looks like after each change (all off: the base schema). */
@@ -169,7 +170,9 @@ describe('mysql autogenerate: round trip of a rich schema', () => {
     const live = await read();
     expect(live.tables.map((t) => t.name)).toEqual(['authors', 'book_tags', 'books']);
     const authors = live.tables.find((t) => t.name === 'authors')!;
-    expect(authors.options).toEqual({ comment: 'people who write' });
+    // Every table reports its engine, character set and collation: here the server's defaults.
+    const defaults = await connection.withSession((s) => autogen.readDefaults!(s, {}));
+    expect(authors.options).toEqual({ ...defaults.tableOptions(undefined), comment: 'people who write' });
     expect(authors.columns.find((c) => c.name === 'meta')?.spec.type).toEqual({ kind: 'json' });
     expect(authors.columns.find((c) => c.name === 'bio')?.spec.comment).toBe("it's \\ long");
     const books = live.tables.find((t) => t.name === 'books')!;

@@ -8,7 +8,8 @@ import type { TableSpec } from '../../schema/model.js';
 import type { Session } from '../dialect.js';
 import { parseServerVersion } from './server.js';
 import type { ServerInfo } from './server.js';
-import { mapMysqlTable } from './table-rows.js';
+import { readCharsetCollations } from './charsets.js';
+import { COLUMN_ROW_SQL, mapMysqlTable } from './table-rows.js';
 import type { CheckRow, ColumnRow, ForeignKeyRow, TableRow } from './table-rows.js';
 
 /** Checks of the table: MariaDB names them per table (CHECK_CONSTRAINTS has TABLE_NAME); MySQL per schema. */
@@ -29,12 +30,12 @@ export async function readMysqlTable(session: Session, table: string, schema?: s
   const db = schema ?? (await session.query<{ db: string | null }>('SELECT DATABASE() AS db'))[0]?.db ?? '';
   const where = [db, table];
   const [info] = await session.query<TableRow>(
-    "SELECT ENGINE AS `engine`, TABLE_COLLATION AS `collation`, TABLE_COMMENT AS `comment` FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? AND TABLE_TYPE = 'BASE TABLE'",
+    "SELECT ENGINE AS `engine`, TABLE_COLLATION AS `collation`, TABLE_COMMENT AS `comment`, CREATE_OPTIONS AS `createOptions` FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? AND TABLE_TYPE = 'BASE TABLE'",
     where,
   );
   if (info === undefined) return undefined;
   const columnRows = await session.query<ColumnRow>(
-    'SELECT COLUMN_NAME AS `name`, COLUMN_TYPE AS `columnType`, IS_NULLABLE AS `nullable`, COLUMN_DEFAULT AS `dflt`, EXTRA AS `extra`, COLUMN_COMMENT AS `comment` FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION',
+    `SELECT ${COLUMN_ROW_SQL} FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION`,
     where,
   );
   // SELECT *: MySQL 8 has an EXPRESSION column (functional indexes) that MariaDB lacks.
@@ -67,5 +68,6 @@ export async function readMysqlTable(session: Session, table: string, schema?: s
     indexes: indexRows,
     foreignKeys: fkRows,
     checks: checkRows,
+    charsets: await readCharsetCollations(session),
   });
 }

@@ -17,16 +17,29 @@
  *   and a name unique per table keeps two columns with different values apart in a pulled module;
  * - `options` carries the engine, charset, collation and comment as the server reports them.
  */
-import type { ConstraintSpec, IndexElement, IndexSpec, NamedColumn, ReferentialAction, TableSpec } from '../../schema/model.js';
+import type { ConstraintSpec, IndexElement, IndexSpec, NamedColumn, ReferentialAction, TableSpec, UnmodelledObject } from '../../schema/model.js';
 import { columnSpec } from '../../schema/model.js';
+import type { CharsetCollations } from './charsets.js';
+import { canonicalCharset, canonicalCollation, charsetOfCollation, relativeTo } from './charsets.js';
 import { parseColumnDefault } from './defaults.js';
 import type { ServerInfo } from './server.js';
 import { parseColumnType } from './types.js';
 
-/** The TABLES row of a table. */
-export interface TableRow { engine: string | null; collation: string | null; comment: string | null }
-/** One COLUMNS row. */
-export interface ColumnRow { name: string; columnType: string; nullable: string; dflt: string | null; extra: string; comment: string }
+/** The TABLES row of a table (`createOptions`: CREATE_OPTIONS, e.g. `row_format=COMPRESSED`). */
+export interface TableRow { engine: string | null; collation: string | null; comment: string | null; createOptions?: string | null }
+/**
+ * One COLUMNS row: `charset` / `collation` are CHARACTER_SET_NAME / COLLATION_NAME (NULL for
+ * non-character columns), `generation` is GENERATION_EXPRESSION.
+ */
+export interface ColumnRow {
+  name: string; columnType: string; nullable: string; dflt: string | null; extra: string; comment: string;
+  charset: string | null; collation: string | null; generation: string | null;
+}
+
+/** The COLUMNS columns a {@link ColumnRow} is read from, for both readers. */
+export const COLUMN_ROW_SQL = `COLUMN_NAME AS name, COLUMN_TYPE AS columnType, IS_NULLABLE AS nullable, COLUMN_DEFAULT AS dflt,
+  EXTRA AS extra, COLUMN_COMMENT AS comment, CHARACTER_SET_NAME AS charset, COLLATION_NAME AS collation,
+  GENERATION_EXPRESSION AS generation`;
 /** One KEY_COLUMN_USAGE row of a foreign key, joined with REFERENTIAL_CONSTRAINTS. */
 export interface ForeignKeyRow { name: string; col: string; refSchema: string; refTable: string; refCol: string; onUpdate: string; onDelete: string }
 /** One CHECK_CONSTRAINTS row. */
@@ -50,6 +63,8 @@ export interface TableRows {
   /** In CONSTRAINT_NAME, ORDINAL_POSITION order. */
   readonly foreignKeys: readonly ForeignKeyRow[];
   readonly checks: readonly CheckRow[];
+  /** Each character set's default collation (columns say only what differs from their table). */
+  readonly charsets: CharsetCollations;
 }
 
 /** `(expr)` without one pair of enclosing parentheses, when they enclose the whole text. */
@@ -89,10 +104,18 @@ export function mapMysqlTable(rows: TableRows): TableSpec {
   const indexes = groupIndexes(rows.indexes);
   const primary = indexes.find((i) => i.name === 'PRIMARY');
   const keyColumns = new Set(primary?.columns.filter((c): c is string => typeof c === 'string') ?? []);
+  const tableCollation = info.collation === null ? undefined : canonicalCollation(info.collation);
+  const tableCharsets = tableCollation === undefined ? undefined : { charset: charsetOfCollation(tableCollation), collation: tableCollation };
   const columns: NamedColumn[] = rows.columns.map((row) => {
     const parsed = parseColumnType(row.columnType, `${table}_${row.name}`);
     const type = jsonColumns.has(row.name) ? { kind: 'json' as const } : parsed.type;
-    const dflt = parseColumnDefault(row.dflt, row.extra, type, server);
+    const generated = generatedOf(row);
+    const dflt = generated === undefined ? parseColumnDefault(row.dflt, row.extra, type, server) : undefined;
+    // MariaDB writes `on update current_timestamp()`, MySQL `DEFAULT_GENERATED on update CURRENT_TIMESTAMP`.
+    const onUpdate = /\bon update ([a-z_]+(?:\(\d*\))?)/i.exec(row.extra)?.[1];
+    const own = row.charset === null || row.collation === null || tableCharsets === undefined || type.kind === 'json'
+      ? {}
+      : relativeTo({ charset: row.charset, collation: row.collation }, tableCharsets, rows.charsets);
     const spec = columnSpec(type, {
       nullable: row.nullable === 'YES',
       primaryKey: keyColumns.has(row.name),
@@ -100,6 +123,9 @@ export function mapMysqlTable(rows: TableRows): TableSpec {
       unsigned: parsed.unsigned,
       ...(dflt === undefined ? {} : { default: dflt }),
       ...(row.comment === '' ? {} : { comment: row.comment }),
+      ...own,
+      ...(onUpdate === undefined ? {} : { onUpdate: { kind: 'sql' as const, sql: onUpdate } }),
+      ...(generated === undefined ? {} : { generated }),
     });
     return { name: row.name, spec };
   });
@@ -119,7 +145,7 @@ export function mapMysqlTable(rows: TableRows): TableSpec {
   }
   constraints.push(...foreignKeys, ...checks);
 
-  const charset = info.collation?.split('_')[0];
+  const rowFormat = /\brow_format=(\w+)/i.exec(info.createOptions ?? '')?.[1];
   return Object.freeze({
     name: table,
     ...(schema === undefined ? {} : { schema }),
@@ -128,11 +154,18 @@ export function mapMysqlTable(rows: TableRows): TableSpec {
     indexes: plainIndexes,
     options: {
       ...(info.engine ? { engine: info.engine } : {}),
-      ...(charset ? { charset } : {}),
-      ...(info.collation ? { collate: info.collation } : {}),
+      ...(tableCharsets === undefined ? {} : { charset: canonicalCharset(tableCharsets.charset), collate: tableCharsets.collation }),
+      ...(rowFormat === undefined ? {} : { rowFormat: rowFormat.toUpperCase() }),
       ...(info.comment ? { comment: info.comment } : {}),
     },
   });
+}
+
+/** The generation expression of a VIRTUAL / STORED GENERATED column (EXTRA says which). */
+function generatedOf(row: ColumnRow): { expression: string; stored: boolean } | undefined {
+  const kind = /\b(virtual|stored|persistent) generated\b/i.exec(row.extra)?.[1];
+  if (kind === undefined || row.generation === null) return undefined;
+  return { expression: row.generation, stored: kind.toLowerCase() !== 'virtual' };
 }
 
 /**
@@ -154,19 +187,22 @@ export function isForeignKeyIndex(
   });
 }
 
-/** STATISTICS rows (one per index column) as indexes, in key order; FULLTEXT and SPATIAL left out. */
+/** STATISTICS rows (one per index column) as indexes, in key order. */
 function groupIndexes(rows: readonly IndexRow[]): IndexSpec[] {
-  const byName = new Map<string, { unique: boolean; columns: IndexElement[] }>();
+  const byName = new Map<string, { unique: boolean; columns: IndexElement[]; fulltext?: true; spatial?: true }>();
   for (const row of rows) {
-    if (/^(fulltext|spatial)$/i.test(String(row['INDEX_TYPE'] ?? ''))) continue;
     const name = String(row['INDEX_NAME']);
-    const entry = byName.get(name) ?? { unique: Number(row['NON_UNIQUE']) === 0, columns: [] };
+    const kind = String(row['INDEX_TYPE'] ?? '').toLowerCase();
+    const entry = byName.get(name) ?? {
+      unique: Number(row['NON_UNIQUE']) === 0, columns: [],
+      ...(kind === 'fulltext' ? { fulltext: true as const } : {}), ...(kind === 'spatial' ? { spatial: true as const } : {}),
+    };
     const column = row['COLUMN_NAME'];
     const expression = row['EXPRESSION'];
     entry.columns.push(typeof column === 'string' ? column : { expression: String(expression ?? '') });
     byName.set(name, entry);
   }
-  return [...byName].map(([name, e]) => ({ name, unique: e.unique, columns: e.columns }));
+  return [...byName].map(([name, e]) => ({ name, ...e }));
 }
 
 /** KEY_COLUMN_USAGE rows as foreign keys; the target schema is kept only when it differs. */
@@ -188,4 +224,35 @@ function groupForeignKeys(rows: readonly ForeignKeyRow[], db: string): Array<Con
       ...(onUpdate === undefined ? {} : { onUpdate }),
     };
   });
+}
+
+/** CREATE_OPTIONS the model keeps (`row_format`); any other is reported as unmodelled. */
+const MODELLED_CREATE_OPTIONS = /^row_format=/i;
+
+/**
+ * What a table has that the model cannot describe yet: index prefix lengths and descending parts,
+ * non-B-tree index methods, and table options beyond engine, character set, collation and row
+ * format (partitioning, compression...). Listed in the read's `unmodelled`, so `pull`,
+ * autogenerate and `check` say what they leave out.
+ */
+export function tableLeftovers(rows: TableRows): UnmodelledObject[] {
+  const where = { schema: rows.db, table: rows.name };
+  const out: UnmodelledObject[] = [];
+  const seen = new Set<string>();
+  const add = (kind: string, name: string, detail: string) => {
+    if (seen.has(`${kind}\u0000${name}`)) return;
+    seen.add(`${kind}\u0000${name}`);
+    out.push(Object.freeze({ kind, ...where, name, detail }));
+  };
+  for (const row of rows.indexes) {
+    const name = String(row['INDEX_NAME']);
+    const type = String(row['INDEX_TYPE'] ?? '').toLowerCase();
+    if (row['SUB_PART'] !== null && row['SUB_PART'] !== undefined) add('index prefix length', name, `${String(row['COLUMN_NAME'])}(${String(row['SUB_PART'])})`);
+    if (row['COLLATION'] === 'D') add('descending index part', name, String(row['COLUMN_NAME']));
+    if (type !== '' && !['btree', 'fulltext', 'spatial'].includes(type)) add('index method', name, type);
+  }
+  for (const option of (rows.info.createOptions ?? '').split(/\s+/).filter((o) => o !== '' && !MODELLED_CREATE_OPTIONS.test(o))) {
+    add('table option', rows.name, option);
+  }
+  return out;
 }

@@ -5,7 +5,7 @@
 import type { DialectAutogen } from '../../dialect.js';
 import { mysqlDefaultsEqual, mysqlExpressionsEqual, mysqlTypesEqual } from './equality.js';
 import { normalizeMysqlDeclared } from './normalize.js';
-import { readMysqlSchema } from './read-schema.js';
+import { readMysqlDefaults, readMysqlSchema } from './read-schema.js';
 
 export { canonicalMysqlType, normalizeMysqlExpression } from './equality.js';
 
@@ -16,4 +16,5 @@ export const mysqlAutogen: DialectAutogen = Object.freeze({
   defaultsEqual: mysqlDefaultsEqual,
   expressionsEqual: mysqlExpressionsEqual,
   normalizeDeclared: normalizeMysqlDeclared,
+  readDefaults: readMysqlDefaults,
 });

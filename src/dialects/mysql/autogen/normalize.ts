@@ -3,6 +3,9 @@
  * `information_schema` reports (see `table-rows.ts` for the shape of a live table).
  */
 import type { ColumnSpec, ConstraintSpec, IndexSpec, NamedColumn, ReferentialAction, SchemaModel, TableSpec } from '../../../schema/model.js';
+import type { ServerDefaults } from '../../dialect.js';
+import type { CharsetCollations, Collated } from '../charsets.js';
+import { canonicalCharset, canonicalCollation, declaredCollation, relativeTo, tableCollation } from '../charsets.js';
 import { literal } from '../defaults.js';
 import { isForeignKeyIndex } from '../table-rows.js';
 
@@ -21,8 +24,17 @@ function withActions<T extends { onDelete?: ReferentialAction; onUpdate?: Refere
   return { ...rest, ...(d === undefined ? {} : { onDelete: d }), ...(u === undefined ? {} : { onUpdate: u }) } as T;
 }
 
-function normalizeColumn(column: NamedColumn, keyColumns: ReadonlySet<string>): NamedColumn {
-  const { default: dflt, comment, references, ...rest } = column.spec;
+/** The table's character set and collation, and each character set's default collation; absent without a server. */
+interface CollationContext { readonly table: Required<Collated>; readonly defaults: CharsetCollations }
+
+function normalizeColumn(column: NamedColumn, keyColumns: ReadonlySet<string>, collations: CollationContext | undefined): NamedColumn {
+  const { default: dflt, comment, references, charset: _charset, collation: _collation, ...rest } = column.spec;
+  // A column says its character set and collation only where they differ from its table's, as read.
+  const declared = collations === undefined ? undefined : declaredCollation(column.spec, collations.table, collations.defaults);
+  const own = collations === undefined
+    ? { ...(column.spec.charset === undefined ? {} : { charset: canonicalCharset(column.spec.charset) }),
+        ...(column.spec.collation === undefined ? {} : { collation: canonicalCollation(column.spec.collation) }) }
+    : declared === undefined ? {} : relativeTo(declared, collations.table, collations.defaults);
   // A literal default is stored converted to the column's type: '0' on an INT is 0, true on BOOL is 1.
   const stored = dflt?.kind === 'literal' && dflt.value !== null
     ? literal(typeof dflt.value === 'boolean' ? (dflt.value ? '1' : '0') : String(dflt.value), column.spec.type)
@@ -36,12 +48,13 @@ function normalizeColumn(column: NamedColumn, keyColumns: ReadonlySet<string>): 
     // MySQL has no NULL comment: '' is no comment.
     ...(comment === undefined || comment === '' ? {} : { comment }),
     ...(references === undefined ? {} : { references: withActions(references) }),
+    ...own,
   };
   return { name: column.name, spec: Object.freeze(spec) };
 }
 
 /** The declared table as the catalog will report it. */
-function normalizeTable(table: TableSpec): TableSpec {
+function normalizeTable(table: TableSpec, defaults: ServerDefaults | undefined): TableSpec {
   const pk = table.constraints.find((c) => c.kind === 'primaryKey');
   const keyColumns = new Set(pk?.columns ?? []);
   const constraints: ConstraintSpec[] = table.constraints.map((c) => (c.kind === 'foreignKey' ? withActions(c) : c));
@@ -64,21 +77,38 @@ function normalizeTable(table: TableSpec): TableSpec {
       indexes.push(ix);
     }
   }
-  const { comment, ...options } = table.options;
+  const { comment, engine, charset, collate, rowFormat, ...options } = table.options;
+  // Without the server's defaults (a model compared with another model), options stay as declared.
+  const server = defaults?.tableOptions(table.schema);
+  const database = server?.charset !== undefined && server.collate !== undefined ? { charset: server.charset, collation: server.collate } : undefined;
+  const charsets = defaults?.charsetCollations ?? new Map<string, string>();
+  const own = database === undefined ? undefined : tableCollation({ ...(charset === undefined ? {} : { charset }), ...(collate === undefined ? {} : { collate }) }, database, charsets);
+  const engineName = engine ?? server?.engine;
   return Object.freeze({
     ...table,
-    columns: table.columns.map((c) => normalizeColumn(c, keyColumns)),
+    columns: table.columns.map((c) => normalizeColumn(c, keyColumns, own === undefined ? undefined : { table: own, defaults: charsets })),
     constraints,
     indexes,
-    options: { ...options, ...(comment === undefined || comment === '' ? {} : { comment }) },
+    options: {
+      ...options,
+      ...(engineName === undefined ? {} : { engine: engineName }),
+      ...(own !== undefined ? { charset: own.charset, collate: own.collation } : {
+        ...(charset === undefined ? {} : { charset: canonicalCharset(charset) }),
+        ...(collate === undefined ? {} : { collate: canonicalCollation(collate) }),
+      }),
+      ...(rowFormat === undefined || rowFormat.toUpperCase() === 'DEFAULT' ? {} : { rowFormat: rowFormat.toUpperCase() }),
+      ...(comment === undefined || comment === '' ? {} : { comment }),
+    },
   });
 }
 
 /**
  * The declared model as MySQL stores it: key columns NOT NULL, literal defaults typed by their
  * column, RESTRICT / NO ACTION as no action, unique indexes as unique constraints, no empty
- * comments, no named enum types (MySQL's are inline column types).
+ * comments, no named enum types (MySQL's are inline column types); with the server's `defaults`,
+ * every table's engine, character set and collation filled in, and each column's character set
+ * and collation said only where they differ from its table's.
  */
-export function normalizeMysqlDeclared(model: SchemaModel): SchemaModel {
-  return Object.freeze({ tables: model.tables.map(normalizeTable), enums: [] });
+export function normalizeMysqlDeclared(model: SchemaModel, defaults?: ServerDefaults): SchemaModel {
+  return Object.freeze({ tables: model.tables.map((t) => normalizeTable(t, defaults)), enums: [] });
 }

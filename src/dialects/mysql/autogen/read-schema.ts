@@ -5,10 +5,11 @@
  * are grouped by table and mapped by {@link mapMysqlTable}, as the one-table reader does.
  */
 import type { SchemaModel, TableSpec } from '../../../schema/model.js';
-import type { ReadSchemaOptions, Session } from '../../dialect.js';
+import type { ReadSchemaOptions, ServerDefaults, Session } from '../../dialect.js';
+import { canonicalCollation, charsetOfCollation, readCharsetCollations } from '../charsets.js';
 import { parseServerVersion } from '../server.js';
 import type { ServerInfo } from '../server.js';
-import { mapMysqlTable } from '../table-rows.js';
+import { COLUMN_ROW_SQL, mapMysqlTable, tableLeftovers } from '../table-rows.js';
 import { readMysqlUnmodelled } from './unmodelled.js';
 import type { CheckRow, ColumnRow, ForeignKeyRow, IndexRow, TableRow } from '../table-rows.js';
 
@@ -99,30 +100,67 @@ async function readForeignKeys(session: Session, schemas: readonly string[], nam
   return out;
 }
 
+/** The databases a read covers, the one whose tables carry no `schema`, and the server. */
+interface Namespaces {
+  readonly server: ServerInfo;
+  readonly schemas: readonly string[];
+  readonly home: string | undefined;
+  readonly engine: string;
+}
+
+async function namespaces(session: Session, options: ReadSchemaOptions): Promise<Namespaces> {
+  const [env] = await session.query<{ db: string | null; version: string; engine: string }>(
+    'SELECT DATABASE() AS db, VERSION() AS version, @@default_storage_engine AS engine',
+  );
+  const current = env?.db ?? '';
+  const schemas = options.schemas !== undefined && options.schemas.length > 0 ? [...options.schemas] : [current];
+  return {
+    server: parseServerVersion(session.serverVersion ?? env?.version ?? ''),
+    schemas,
+    home: schemas.length === 1 ? schemas[0] : current,
+    engine: env?.engine ?? 'InnoDB',
+  };
+}
+
+/**
+ * What the server gives a table that names no engine, character set or collation: its default
+ * engine and its database's defaults (see {@link ServerDefaults}).
+ */
+export async function readMysqlDefaults(session: Session, options: ReadSchemaOptions): Promise<ServerDefaults> {
+  const { schemas, home, engine } = await namespaces(session, options);
+  const rows = await session.query<{ s: string; collation: string }>(
+    `SELECT SCHEMA_NAME AS s, DEFAULT_COLLATION_NAME AS collation FROM information_schema.SCHEMATA WHERE SCHEMA_NAME IN (${marks(schemas.length)})`,
+    schemas,
+  );
+  const byDatabase = new Map(rows.map((r) => [r.s, canonicalCollation(r.collation)]));
+  const charsetCollations = await readCharsetCollations(session);
+  return Object.freeze({
+    tableOptions: (schema: string | undefined) => {
+      const collation = byDatabase.get(schema ?? home ?? '');
+      return collation === undefined ? { engine } : { engine, charset: charsetOfCollation(collation), collate: collation };
+    },
+    charsetCollations,
+  });
+}
+
 /**
  * Reads every base table of the databases `options.schemas` (default: the connection's database).
  * Tables of the default namespace (the only database read, or else the connection's database)
  * carry no `schema`; tables of another database carry its name. `options.include` is applied to
- * the table list before any other catalog query. Engine and collation equal to the server's
- * default engine and the database's default collation are left out of `options`, so a pulled
- * module says only what was chosen. Views, triggers, routines, events and sequences are listed as
- * `unmodelled` (unmodelled.ts).
+ * the table list before any other catalog query. Every table reports its engine, character set
+ * and collation (`pull` leaves out those equal to the server's defaults); a column its character
+ * set and collation only where they differ from its table's. Views, triggers, routines, events
+ * and sequences are listed as `unmodelled` (unmodelled.ts), and so are the parts of tables the
+ * model has no place for (see tableLeftovers).
  */
 export async function readMysqlSchema(session: Session, options: ReadSchemaOptions): Promise<SchemaModel> {
-  const [env] = await session.query<{ db: string | null; version: string; engine: string }>(
-    'SELECT DATABASE() AS db, VERSION() AS version, @@default_storage_engine AS engine',
-  );
-  const server = parseServerVersion(session.serverVersion ?? env?.version ?? '');
-  const current = env?.db ?? '';
-  const schemas = options.schemas !== undefined && options.schemas.length > 0 ? [...options.schemas] : [current];
-  const defaultSchema = schemas.length === 1 ? schemas[0] : current;
-
-  const listed = await session.query<ListedTable & { defaultCollation: string | null }>(
-    `SELECT t.TABLE_SCHEMA AS s, t.TABLE_NAME AS t, t.ENGINE AS engine, t.TABLE_COLLATION AS collation, t.TABLE_COMMENT AS comment,
-            d.DEFAULT_COLLATION_NAME AS defaultCollation
-       FROM information_schema.TABLES t JOIN information_schema.SCHEMATA d ON d.SCHEMA_NAME = t.TABLE_SCHEMA
-      WHERE t.TABLE_SCHEMA IN (${marks(schemas.length)}) AND t.TABLE_TYPE = 'BASE TABLE'
-      ORDER BY t.TABLE_SCHEMA, t.TABLE_NAME`,
+  const { server, schemas, home: defaultSchema } = await namespaces(session, options);
+  const listed = await session.query<ListedTable>(
+    `SELECT TABLE_SCHEMA AS s, TABLE_NAME AS t, ENGINE AS engine, TABLE_COLLATION AS collation, TABLE_COMMENT AS comment,
+            CREATE_OPTIONS AS createOptions
+       FROM information_schema.TABLES
+      WHERE TABLE_SCHEMA IN (${marks(schemas.length)}) AND TABLE_TYPE = 'BASE TABLE'
+      ORDER BY TABLE_SCHEMA, TABLE_NAME`,
     schemas,
   );
   const include = options.include ?? (() => true);
@@ -132,22 +170,21 @@ export async function readMysqlSchema(session: Session, options: ReadSchemaOptio
   // `include` sees the schema as the model will (undefined for the default namespace), as the diff does.
   const modelSchema = (s: string) => (s === defaultSchema ? undefined : s);
   const kept = listed.filter((row) => include(row.t, modelSchema(row.s))).sort((a, b) => (order(a) < order(b) ? -1 : 1));
-  const unmodelled = Object.freeze(await readMysqlUnmodelled(session, schemas, include, defaultSchema));
-  if (kept.length === 0) return Object.freeze({ tables: [], enums: [], unmodelled });
+  const unmodelled = await readMysqlUnmodelled(session, schemas, include, defaultSchema);
+  if (kept.length === 0) return Object.freeze({ tables: [], enums: [], unmodelled: Object.freeze(unmodelled) });
   // Every table kept: filter by database only; otherwise list the kept names (see Filter).
   const names = kept.length === listed.length ? undefined : [...new Set(kept.map((r) => r.t))];
 
   const cf = filterOn('TABLE_SCHEMA', 'TABLE_NAME', schemas, names);
   const columns = byTable(await session.query<Owned & ColumnRow>(
-    `SELECT TABLE_SCHEMA AS s, TABLE_NAME AS t, COLUMN_NAME AS name, COLUMN_TYPE AS columnType, IS_NULLABLE AS nullable,
-            COLUMN_DEFAULT AS dflt, EXTRA AS extra, COLUMN_COMMENT AS comment
+    `SELECT TABLE_SCHEMA AS s, TABLE_NAME AS t, ${COLUMN_ROW_SQL}
        FROM information_schema.COLUMNS WHERE ${cf.sql} ORDER BY s, t, ORDINAL_POSITION`,
     cf.params,
   ));
   // MySQL 8.0.13+ has functional indexes (EXPRESSION); MariaDB has no such column.
   const expression = server.flavour === 'mysql' ? 'EXPRESSION' : 'NULL AS EXPRESSION';
   const indexes = byTable(await session.query<Owned & IndexRow>(
-    `SELECT TABLE_SCHEMA AS s, TABLE_NAME AS t, INDEX_NAME, NON_UNIQUE, COLUMN_NAME, INDEX_TYPE, ${expression}
+    `SELECT TABLE_SCHEMA AS s, TABLE_NAME AS t, INDEX_NAME, NON_UNIQUE, COLUMN_NAME, INDEX_TYPE, SUB_PART, COLLATION, ${expression}
        FROM information_schema.STATISTICS WHERE ${cf.sql} ORDER BY s, t, INDEX_NAME, SEQ_IN_INDEX`,
     cf.params,
   ));
@@ -165,25 +202,24 @@ export async function readMysqlSchema(session: Session, options: ReadSchemaOptio
   const foreignKeys = withKeys.length === 0 ? new Map<string, ForeignKeyRow[]>() : await readForeignKeys(session, schemas, withKeys);
   const cq = checkSql(server, withChecks, schemas);
   const checks = withChecks.length === 0 ? new Map<string, CheckRow[]>() : byTable(await session.query<Owned & CheckRow>(cq.sql, cq.params));
+  const charsets = await readCharsetCollations(session);
 
   const tables: TableSpec[] = kept.map((row) => {
     const k = key(row.s, row.t);
-    const spec = mapMysqlTable({
+    const rows = {
       name: row.t,
       ...(modelSchema(row.s) === undefined ? {} : { schema: row.s }),
       db: row.s,
       server,
-      info: {
-        engine: row.engine !== null && row.engine.toLowerCase() === env?.engine?.toLowerCase() ? null : row.engine,
-        collation: row.collation === row.defaultCollation ? null : row.collation,
-        comment: row.comment,
-      },
+      info: row,
       columns: columns.get(k) ?? [],
       indexes: indexes.get(k) ?? [],
       foreignKeys: foreignKeys.get(k) ?? [],
       checks: checks.get(k) ?? [],
-    });
-    return spec;
+      charsets,
+    };
+    unmodelled.push(...tableLeftovers(rows));
+    return mapMysqlTable(rows);
   });
-  return Object.freeze({ tables: Object.freeze(tables), enums: Object.freeze([]), unmodelled });
+  return Object.freeze({ tables: Object.freeze(tables), enums: Object.freeze([]), unmodelled: Object.freeze(unmodelled) });
 }
