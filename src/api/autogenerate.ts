@@ -121,6 +121,7 @@ export async function compare(project: Project, options: CompareOptions = {}): P
       expressionsEqual: (a, b) => autogen.expressionsEqual(a, b),
       namedEnums: dialect.capabilities.namedEnums,
       comments: dialect.capabilities.comments,
+      dropColumnDropsForeignKeys: dialect.capabilities.dropColumnDropsForeignKeys,
       ...(project.target.dbSchema === undefined ? {} : { defaultSchema: project.target.dbSchema }),
       ...(renames === undefined ? {} : { renames }),
       ...(project.target.autogenerate.rewrite === undefined ? {} : { rewrite: project.target.autogenerate.rewrite }),

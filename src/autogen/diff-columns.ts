@@ -90,11 +90,16 @@ export function existingOf(spec: ColumnSpec): Partial<ColumnSpec> {
   });
 }
 
-/** A column as added by addColumn: keys travel as constraints, except inline unique / references. */
-function addable(column: NamedColumn): NamedColumn {
+/**
+ * A column as added by addColumn: keys travel as constraints of their own (a foreign key is added
+ * after the column and dropped before it: see diffConstraints), except an inline unique.
+ */
+function addable(column: NamedColumn, ctx: DiffContext): NamedColumn {
   const bare = bareColumn(column);
-  if (!bare.spec.primaryKey) return bare;
-  return { name: bare.name, spec: Object.freeze({ ...bare.spec, primaryKey: false }) };
+  const keepKey = ctx.dropColumnDropsForeignKeys || bare.spec.references === undefined;
+  if (!bare.spec.primaryKey && keepKey) return bare;
+  const { references, ...spec } = bare.spec;
+  return { name: bare.name, spec: Object.freeze({ ...spec, primaryKey: false, ...(keepKey && references !== undefined ? { references } : {}) }) };
 }
 
 /** Record column renames (phase renameColumns) and changes (phase columns) of one table. */
@@ -131,7 +136,7 @@ export function diffColumns(to: TableSpec, match: ColumnMatch, ctx: DiffContext,
       warnings.push({ code: 'notNullAdded', table, column: column.name,
         message: `adds NOT NULL column '${table}.${column.name}' without a default: fails if the table has rows` });
     }
-    plan.add('columns', { kind: 'addColumn', table, ...where, column: addable(column) },
+    plan.add('columns', { kind: 'addColumn', table, ...where, column: addable(column, ctx) },
       { kind: 'dropColumn', table, ...where, column: column.name }, { up: warnings });
   }
   for (const [old, next] of match.pairs) {
@@ -153,7 +158,7 @@ export function diffColumns(to: TableSpec, match: ColumnMatch, ctx: DiffContext,
   }
   for (const column of match.dropped) {
     plan.add('columns', { kind: 'dropColumn', table, ...where, column: column.name },
-      { kind: 'addColumn', table, ...where, column: addable(column) }, {
+      { kind: 'addColumn', table, ...where, column: addable(column, ctx) }, {
         up: [...renameWarning(column.name),
           { code: 'dropColumn', table, column: column.name, message: `drops column '${table}.${column.name}' and its data` }],
       });

@@ -73,9 +73,14 @@ export function diffConstraints(from: TableSpec, to: TableSpec, match: ColumnMat
       guessed: fromName && spec.name === undefined,
     };
   };
-  // Inline unique / references of a column being added or dropped travel with the column.
+  // What a column declares inline may travel with its addColumn / dropColumn only where dropping
+  // the column takes it along: a unique everywhere; a foreign key where the dialect says so. On
+  // MySQL, which refuses to drop a column (or an index) a key needs, the key is a step of its own,
+  // added after the column and dropped before it in both directions (issue 10, defect 1). Checks
+  // and indexes are always steps of their own, in phases that run before drops and after adds.
   const carried = (c: TableConstraint, columns: ReadonlySet<string>) =>
-    c.spec.kind !== 'primaryKey' && c.origin !== undefined && columns.has(c.origin);
+    (c.spec.kind === 'unique' || (c.spec.kind === 'foreignKey' && ctx.dropColumnDropsForeignKeys)) &&
+    c.origin !== undefined && columns.has(c.origin);
   const drop = (spec: ConstraintSpec) => {
     const o = ops(spec, true);
     plan.add(phaseOf(spec, false), o.drop, o.add, o.guessed ? { up: [unnamedWarning(to.name)] } : {});

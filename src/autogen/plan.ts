@@ -52,6 +52,7 @@ export interface DiffContext {
   readonly isNarrowing: (from: ColumnType, to: ColumnType) => boolean;
   readonly namedEnums: boolean;
   readonly comments: boolean;
+  readonly dropColumnDropsForeignKeys: boolean;
   readonly renames: readonly RenameDecision[];
   readonly candidates: RenameCandidate[];
   /**
@@ -78,6 +79,7 @@ export function diffContext(options: DiffOptions): DiffContext {
     isNarrowing: options.isNarrowing ?? neutralIsNarrowing,
     namedEnums,
     comments: options.comments ?? true,
+    dropColumnDropsForeignKeys: options.dropColumnDropsForeignKeys ?? false,
     renames: options.renames ?? [],
     candidates: [],
     renamedTables: new Map(),

@@ -63,6 +63,12 @@ export interface DiffOptions {
   readonly renames?: readonly RenameDecision[];
   /** The dialect has named enum types (create, add value); otherwise enums are column types. Default true. */
   readonly namedEnums?: boolean;
+  /**
+   * Dropping a column takes its foreign keys along on this dialect, so a key declared on an added
+   * column may be added with it (a cheap ADD COLUMN on SQLite, no table rebuild). Default false:
+   * the key is then a step of its own, after the column's add and before its drop.
+   */
+  readonly dropColumnDropsForeignKeys?: boolean;
   /** The dialect keeps comments; otherwise comments are not compared. Default true. */
   readonly comments?: boolean;
   /** The configured default namespace: a table in it compares equal to one with no schema. */

@@ -24,6 +24,11 @@ export interface DialectCapabilities {
   readonly partialIndexes: boolean;
   /** Column and table comments. */
   readonly comments: boolean;
+  /**
+   * Dropping a column drops the foreign keys on it (PostgreSQL, SQLite's rebuild); MySQL refuses
+   * to drop a column or index a key needs, so the key must be dropped first.
+   */
+  readonly dropColumnDropsForeignKeys: boolean;
 }
 
 /** A parsed connection URL. `password` is kept only to connect and to redact; never print it. */

@@ -295,6 +295,7 @@ describe('PostgreSQL compiler', () => {
       concurrentIndexes: true,
       partialIndexes: true,
       comments: true,
+      dropColumnDropsForeignKeys: true,
     });
   });
 });

@@ -56,12 +56,26 @@ describe('diffSchemas: constraints', () => {
     expect(outline(diff.upgrade)).toEqual(['dropConstraint books books_author_id_fkey', 'addConstraint books fk_books_author_id_authors']);
   });
 
-  it('carries inline keys with the column that is added or dropped', () => {
+  it('carries inline keys with the column that is added or dropped, where dropping the column drops its keys', () => {
+    const books = table('books', { id: integer().primaryKey() });
+    const withAuthor = table('books', { id: integer().primaryKey(), author_id: integer().references('authors.id').unique() });
+    const diff = roundTrip(model(authors, books), model(authors, withAuthor), { dropColumnDropsForeignKeys: true });
+    expect(outline(diff.upgrade)).toEqual(['addColumn books']);
+    expect(outline(diff.downgrade)).toEqual(['dropColumn books']);
+  });
+
+  it('adds a foreign key after its column and drops it before, elsewhere (MySQL): defect 1 of issue 10', () => {
     const books = table('books', { id: integer().primaryKey() });
     const withAuthor = table('books', { id: integer().primaryKey(), author_id: integer().references('authors.id').unique() });
     const diff = roundTrip(model(authors, books), model(authors, withAuthor));
-    expect(outline(diff.upgrade)).toEqual(['addColumn books']);
-    expect(outline(diff.downgrade)).toEqual(['dropColumn books']);
+    expect(outline(diff.upgrade)).toEqual(['addColumn books', 'addConstraint books fk_books_author_id_authors']);
+    expect(outline(diff.downgrade)).toEqual(['dropConstraint books fk_books_author_id_authors', 'dropColumn books']);
+    expect(diff.upgrade[0]).toMatchObject({ column: { name: 'author_id', spec: { unique: true } } });
+    expect(diff.upgrade[0]).not.toHaveProperty('column.spec.references');
+    // And the mirror: the column dropped, its key first; the downgrade adds it back after the column.
+    const back = roundTrip(model(authors, withAuthor), model(authors, books));
+    expect(outline(back.upgrade)).toEqual(['dropConstraint books fk_books_author_id_authors', 'dropColumn books']);
+    expect(outline(back.downgrade)).toEqual(['addColumn books', 'addConstraint books fk_books_author_id_authors']);
   });
 
   it('changes the primary key: drop the old, add the new', () => {

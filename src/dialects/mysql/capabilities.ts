@@ -22,5 +22,6 @@ export const mysqlCapabilities: DialectCapabilities = Object.freeze({
   // InnoDB builds indexes online by default; there is no CONCURRENTLY keyword.
   concurrentIndexes: false,
   partialIndexes: false,
+  dropColumnDropsForeignKeys: false,
   comments: true,
 });

@@ -13,6 +13,7 @@ export const postgresCapabilities: DialectCapabilities = Object.freeze({
   alterColumnInPlace: true,
   concurrentIndexes: true,
   partialIndexes: true,
+  dropColumnDropsForeignKeys: true,
   comments: true,
 });
 

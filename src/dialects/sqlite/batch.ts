@@ -14,7 +14,7 @@ import type { CreateIndexOp, CreateTableOp, Operation } from '../../ops/operatio
 import type { ColumnSpec, ConstraintSpec, IndexSpec, NamedColumn, TableSpec } from '../../schema/model.js';
 import { constraintColumns, elementColumn, elementExpression, renameConstraintColumns, renameElement } from '../../schema/elements.js';
 import { columnSpec } from '../../schema/model.js';
-import { indexOf } from '../../autogen/normalize.js';
+import { conventionalName, indexOf } from '../../autogen/normalize.js';
 import { tableExtras } from './introspect.js';
 import { mentionsIdentifier, renameIdentifier } from './sql-text.js';
 
@@ -137,7 +137,9 @@ export function planRebuild(before: TableSpec, operations: readonly Operation[])
         constraints.push(op.constraint);
         break;
       case 'dropConstraint': {
-        const found = constraints.find((c) => c.name !== undefined && same(c.name, op.name));
+        // A constraint SQLite keeps without a name is found by the name autogenerate gives it.
+        const found = constraints.find((c) => c.name !== undefined && same(c.name, op.name)) ??
+          constraints.find((c) => c.name === undefined && same(conventionalName(before.name, c), op.name));
         if (found === undefined) {
           const named = constraints.flatMap((c) => (c.name === undefined ? [] : [c.name]));
           throw failure(before.name, `Table "${before.name}" has no constraint named "${op.name}".`,

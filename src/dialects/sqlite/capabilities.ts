@@ -14,5 +14,6 @@ export const sqliteCapabilities: DialectCapabilities = Object.freeze({
   alterColumnInPlace: false,
   concurrentIndexes: false,
   partialIndexes: true,
+  dropColumnDropsForeignKeys: true,
   comments: false,
 });
