@@ -136,31 +136,43 @@ export function diffColumns(to: TableSpec, match: ColumnMatch, ctx: DiffContext,
       warnings.push({ code: 'notNullAdded', table, column: column.name,
         message: `adds NOT NULL column '${table}.${column.name}' without a default: fails if the table has rows` });
     }
+    // The downgrade of an added column drops it, with whatever was written into it since.
     plan.add('columns', { kind: 'addColumn', table, ...where, column: addable(column, ctx) },
-      { kind: 'dropColumn', table, ...where, column: column.name }, { up: warnings });
+      { kind: 'dropColumn', table, ...where, column: column.name }, { up: warnings, down: [dropColumnWarning(table, column.name)] });
   }
   for (const [old, next] of match.pairs) {
     const changes = changesBetween(old.spec, next.spec, ctx);
     if (Object.keys(changes).length === 0) continue;
-    const warnings: PendingWarning[] = [];
-    if (changes.type !== undefined && ctx.isNarrowing(old.spec.type, next.spec.type)) {
-      warnings.push({ code: 'narrowingType', table, column: next.name,
-        message: `changes the type of '${table}.${next.name}' in a way that may lose data` });
-    }
-    if (changes.nullable === false) {
-      warnings.push({ code: 'notNullAdded', table, column: next.name,
-        message: `makes '${table}.${next.name}' NOT NULL: fails if the column holds NULLs` });
-    }
+    const back = changesBetween(next.spec, old.spec, ctx);
     plan.add('columns',
       { kind: 'alterColumn', table, ...where, column: next.name, changes, existing: existingOf(old.spec) },
-      { kind: 'alterColumn', table, ...where, column: next.name, changes: changesBetween(next.spec, old.spec, ctx), existing: existingOf(next.spec) },
-      { up: warnings });
+      { kind: 'alterColumn', table, ...where, column: next.name, changes: back, existing: existingOf(next.spec) },
+      { up: alterWarnings(table, next.name, old.spec, next.spec, changes, ctx), down: alterWarnings(table, next.name, next.spec, old.spec, back, ctx) });
   }
   for (const column of match.dropped) {
     plan.add('columns', { kind: 'dropColumn', table, ...where, column: column.name },
       { kind: 'addColumn', table, ...where, column: addable(column, ctx) }, {
-        up: [...renameWarning(column.name),
-          { code: 'dropColumn', table, column: column.name, message: `drops column '${table}.${column.name}' and its data` }],
+        up: [...renameWarning(column.name), dropColumnWarning(table, column.name)],
       });
   }
+}
+
+function dropColumnWarning(table: string, column: string): PendingWarning {
+  return { code: 'dropColumn', table, column, message: `drops column '${table}.${column}' and its data` };
+}
+
+/** What may lose data or fail in an alterColumn from `from` to `to` (either direction of a diff). */
+function alterWarnings(table: string, column: string, from: ColumnSpec, to: ColumnSpec, changes: ColumnChanges, ctx: DiffContext): PendingWarning[] {
+  const warnings: PendingWarning[] = [];
+  if (changes.type !== undefined && ctx.isNarrowing(from.type, to.type)) {
+    warnings.push({ code: 'narrowingType', table, column, message: `changes the type of '${table}.${column}' in a way that may lose data` });
+  }
+  if (changes.charset !== undefined) {
+    warnings.push({ code: 'narrowingType', table, column,
+      message: `converts '${table}.${column}' to another character set: characters it cannot hold are lost` });
+  }
+  if (changes.nullable === false) {
+    warnings.push({ code: 'notNullAdded', table, column, message: `makes '${table}.${column}' NOT NULL: fails if the column holds NULLs` });
+  }
+  return warnings;
 }

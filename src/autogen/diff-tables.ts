@@ -137,7 +137,10 @@ export function createTables(tables: readonly TableSpec[], plan: Plan): void {
   const { order, deferred } = creationOrder(tables);
   for (const table of order) {
     const { create, later } = splitCreate(table, deferred.get(table.name) ?? new Set());
-    plan.add('createTables', create, { kind: 'dropTable', table: table.name, ...schemaPart(table.schema) });
+    // The downgrade drops the new table, and whatever rows it holds by then.
+    plan.add('createTables', create, { kind: 'dropTable', table: table.name, ...schemaPart(table.schema) }, {
+      down: [{ code: 'dropTable', table: table.name, message: `drops table '${table.name}' and all its rows` }],
+    });
     // DROP TABLE takes its indexes with it; dropping one first fails on MySQL when a foreign key needs it.
     for (const ix of indexOps(table)) plan.add('createTables', ix.create, undefined);
     for (const fk of later) {

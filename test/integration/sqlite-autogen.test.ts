@@ -190,15 +190,18 @@ describe('sqlite autogenerate round trip', () => {
 });
 
 describe('what sqlite readSchema leaves out', () => {
-  it('skips views, triggers, virtual tables with their shadow tables, and generated columns', async () => {
+  it('skips views, triggers, virtual tables with their shadow tables; reads generated columns', async () => {
     await rawQuery(db, 'CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT, size INTEGER GENERATED ALWAYS AS (length(body)) VIRTUAL)');
     await rawQuery(db, 'CREATE VIEW long_notes AS SELECT id FROM notes WHERE size > 10');
     await rawQuery(db, "CREATE TRIGGER notes_touch AFTER INSERT ON notes BEGIN UPDATE notes SET body = body || '' WHERE id = NEW.id; END");
     await rawQuery(db, 'CREATE VIRTUAL TABLE notes_fts USING fts5(body)');
     const read = await live();
     expect(read.tables.map((t) => t.name)).toEqual(['notes']);
-    expect(read.tables[0]?.columns.map((c) => c.name)).toEqual(['id', 'body']);
-    const declared = defineSchema({ notes: table('notes', { id: integer().primaryKey(), body: text() }) }).model;
+    expect(read.tables[0]?.columns.map((c) => c.name)).toEqual(['id', 'body', 'size']);
+    expect(read.tables[0]?.columns[2]?.spec.generated).toEqual({ expression: 'length(body)', stored: false });
+    const declared = defineSchema({ notes: table('notes', {
+      id: integer().primaryKey(), body: text(), size: integer().generatedAlwaysAs('LENGTH("body")'),
+    }) }).model;
     expect(diff(read, declared).upgrade).toEqual([]);
     await rawQuery(db, 'DROP TABLE notes_fts');
     await rawQuery(db, 'DROP VIEW long_notes');

@@ -42,7 +42,7 @@ describe('renderRevisionBody', () => {
       '    created_at: timestamp(),',
       '  });',
     ].join('\n'));
-    expect(out.downgrade).toBe("  await op.dropTable('books');");
+    expect(out.downgrade).toBe("  // WARNING: drops table 'books' and all its rows\n  await op.dropTable('books');");
     expect(out.imports).toEqual(['bigint', 'text', 'timestamp', 'varchar']);
   });
 

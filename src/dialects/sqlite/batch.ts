@@ -16,6 +16,7 @@ import { constraintColumns, elementColumn, elementExpression, renameConstraintCo
 import { columnSpec } from '../../schema/model.js';
 import { conventionalName, indexOf } from '../../autogen/normalize.js';
 import { tableExtras } from './introspect.js';
+import type { SqliteTableExtras } from './introspect.js';
 import { mentionsIdentifier, renameIdentifier } from './sql-text.js';
 
 /** The prefix of the temporary table a rebuild copies into. */
@@ -101,6 +102,8 @@ export function planRebuild(before: TableSpec, operations: readonly Operation[])
         if (changes.default !== undefined) Object.assign(spec, { default: changes.default ?? undefined });
         if (changes.autoIncrement !== undefined) Object.assign(spec, { autoIncrement: changes.autoIncrement });
         if (changes.comment !== undefined) Object.assign(spec, { comment: changes.comment ?? undefined });
+        if (changes.collation !== undefined) Object.assign(spec, { collation: changes.collation ?? undefined });
+        if (changes.generated !== undefined) Object.assign(spec, { generated: changes.generated ?? undefined });
         const next = changes.newName ?? column.name;
         setSpec(column.name, columnSpec(spec.type ?? column.spec.type, spec), next);
         if (next !== column.name) {
@@ -168,28 +171,36 @@ export function planRebuild(before: TableSpec, operations: readonly Operation[])
   return { after, sources, retyped };
 }
 
+/**
+ * A column the rebuild does not retype keeps its declared type name exactly as written (SQLite
+ * keeps it verbatim and derives the column's affinity from it): `INT` stays `INT`, not `INTEGER`,
+ * which would make an `INT PRIMARY KEY` a rowid alias. An enum keeps its model type, which also
+ * writes its CHECK.
+ */
+function asDeclared(column: NamedColumn, plan: RebuildPlan, extras: SqliteTableExtras | undefined): NamedColumn {
+  const source = plan.sources.get(column.name);
+  const declared = source === undefined ? undefined : extras?.declaredTypes.get(source);
+  if (declared === undefined || declared === '' || plan.retyped.has(column.name) || column.spec.type.kind === 'enum') return column;
+  return { name: column.name, spec: columnSpec({ kind: 'raw', sql: declared }, { ...column.spec, type: { kind: 'raw', sql: declared } }) };
+}
+
 /** The statements of the rebuild of `before` into `plan.after`. */
 export async function rebuildStatements(before: TableSpec, plan: RebuildPlan, renderer: RebuildRenderer): Promise<string[]> {
   const extras = tableExtras.get(before);
-  if (extras !== undefined && extras.generatedColumns.length > 0) {
-    throw new RetortError('UnsupportedOperation', `Table "${before.name}" has generated columns (${extras.generatedColumns.join(', ')}), which retort cannot rebuild.`, {
-      fields: { table: before.name, columns: [...extras.generatedColumns] },
-      hint: 'Write the rebuild by hand with op.execute, following https://www.sqlite.org/lang_altertable.html#otheralter.',
-    });
-  }
   const q = (n: string): string => renderer.quoteIdentifier(n);
   const { after } = plan;
   const temporary = `${REBUILD_PREFIX}${before.name}`;
   const [create, ...rest] = await renderer.createTable({
     kind: 'createTable',
     table: temporary,
-    columns: after.columns,
+    columns: after.columns.map((c) => asDeclared(c, plan, extras)),
     constraints: after.constraints,
     options: {},
   });
   const out = [`${create}${extras?.withoutRowid ? ' WITHOUT ROWID' : ''}`, ...rest];
 
-  const copied = after.columns.filter((c) => plan.sources.has(c.name));
+  // A generated column takes no value: the new table computes it.
+  const copied = after.columns.filter((c) => plan.sources.has(c.name) && c.spec.generated === undefined);
   if (copied.length > 0) {
     const select = copied.map((c) => {
       const from = q(plan.sources.get(c.name) as string);

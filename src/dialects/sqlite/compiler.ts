@@ -237,11 +237,12 @@ function describe(operations: readonly Operation[]): string {
 }
 
 /**
- * SQLite's ADD COLUMN refuses PRIMARY KEY and UNIQUE columns, NOT NULL without a non-null
- * default, and defaults that are expressions or CURRENT_*.
+ * SQLite's ADD COLUMN refuses PRIMARY KEY and UNIQUE columns, STORED generated columns, NOT NULL
+ * without a non-null default, and defaults that are expressions or CURRENT_*.
  */
 function canAddInPlace(spec: ColumnSpec): boolean {
-  if (spec.primaryKey || spec.unique) return false;
+  // ADD COLUMN takes a VIRTUAL generated column, not a STORED one (it would have to fill it).
+  if (spec.primaryKey || spec.unique || spec.generated?.stored) return false;
   const value = spec.default;
   const constant = value === undefined || value.kind === 'literal' || (isBareDefault(value.sql) && !/^CURRENT_/i.test(value.sql.trim()));
   if (!constant) return false;

@@ -16,8 +16,11 @@ export interface SqliteTableExtras {
   /** The `CREATE TRIGGER` statements on the table (DROP TABLE drops them; the rebuild re-runs them). */
   readonly triggers: readonly string[];
   readonly withoutRowid: boolean;
-  /** Generated columns, which the neutral model cannot carry (the rebuild refuses them). */
-  readonly generatedColumns: readonly string[];
+  /**
+   * Each column's declared type name, exactly as written (`INT`, `DECIMAL(10,2)`, `NVARCHAR(40)`):
+   * the rebuild writes it back for every column it does not change (issue 10, defect 8).
+   */
+  readonly declaredTypes: ReadonlyMap<string, string>;
 }
 
 /** Extras of tables mapped by {@link mapSqliteTable}, keyed by the returned (frozen) spec. */
@@ -74,20 +77,24 @@ export function mapSqliteTable(input: SqliteTableRows): TableSpec {
     else constraints.push({ kind: 'check', ...nameOf(check), condition: check.condition ?? '' });
   }
 
+  // hidden: 0 a plain column, 2 / 3 a VIRTUAL / STORED generated one (1 is a virtual table's hidden column).
   const columns: NamedColumn[] = rows
-    .filter((r) => r.hidden === 0)
+    .filter((r) => r.hidden === 0 || r.hidden === 2 || r.hidden === 3)
     .map((r) => {
       let type = parseSqliteType(r.type);
       const enumType = enumChecks.get(r.name.toLowerCase());
       if (enumType !== undefined && type.kind === 'text') type = enumType;
       else if (enumType !== undefined) constraints.push({ kind: 'check', condition: renderEnumCondition(r.name, enumType) });
-      const spec: Partial<ColumnSpec> = {
+      const spec: { -readonly [K in keyof ColumnSpec]?: ColumnSpec[K] } = {
         nullable: r.notnull === 0 && r.pk === 0,
         primaryKey: r.pk > 0,
         autoIncrement: keyRows.length === 1 && r.pk > 0 && keyConstraint?.autoIncrement === true,
         unique: uniques.singleColumn.has(r.name),
       };
       const def = parseDefault(r.dflt_value, type);
+      const written = parsed.columns.get(r.name.toLowerCase());
+      if (written?.collation !== undefined) spec.collation = written.collation.toUpperCase();
+      if (written?.generated !== undefined && r.hidden !== 0) spec.generated = written.generated;
       return { name: r.name, spec: columnSpec(type, def === undefined ? spec : { ...spec, default: def }) };
     });
   constraints.push(...uniques.constraints, ...mapForeignKeys(input.foreignKeys, parsed.constraints, input.parentKeys));
@@ -96,7 +103,7 @@ export function mapSqliteTable(input: SqliteTableRows): TableSpec {
   tableExtras.set(spec, {
     triggers: input.triggers,
     withoutRowid: parsed.withoutRowid,
-    generatedColumns: rows.filter((r) => r.hidden === 2 || r.hidden === 3).map((r) => r.name),
+    declaredTypes: new Map(rows.map((r) => [r.name, r.type])),
   });
   return spec;
 }

@@ -21,10 +21,20 @@ export interface ParsedConstraint {
   readonly autoIncrement?: boolean;
 }
 
+/** What a column definition says beyond the pragmas: its collation and its generation expression. */
+export interface ParsedColumn {
+  /** `COLLATE name`, as written. */
+  readonly collation?: string;
+  /** `[GENERATED ALWAYS] AS (expr) [VIRTUAL | STORED]` (VIRTUAL when neither is said). */
+  readonly generated?: { readonly expression: string; readonly stored: boolean };
+}
+
 /** What parseCreateTable finds. */
 export interface ParsedTable {
   readonly constraints: readonly ParsedConstraint[];
   readonly withoutRowid: boolean;
+  /** Column facts by lower-cased column name (only columns that have some). */
+  readonly columns: ReadonlyMap<string, ParsedColumn>;
 }
 
 const TABLE_CONSTRAINT_STARTS = new Set(['CONSTRAINT', 'PRIMARY', 'UNIQUE', 'CHECK', 'FOREIGN']);
@@ -33,20 +43,43 @@ const TABLE_CONSTRAINT_STARTS = new Set(['CONSTRAINT', 'PRIMARY', 'UNIQUE', 'CHE
 export function parseCreateTable(sql: string): ParsedTable {
   const tokens = tokenize(sql);
   const open = tokens.findIndex((t) => t.kind === 'punct' && t.value === '(');
-  if (open < 0) return { constraints: [], withoutRowid: false };
+  if (open < 0) return { constraints: [], withoutRowid: false, columns: new Map() };
   const close = matchingParen(tokens, open);
   const constraints: ParsedConstraint[] = [];
+  const columns = new Map<string, ParsedColumn>();
   for (const [start, end] of splitTopLevel(tokens, open + 1, close)) {
     const first = tokens[start];
     if (first?.kind === 'word' && TABLE_CONSTRAINT_STARTS.has(first.value.toUpperCase())) {
       constraints.push(...readConstraints(sql, tokens, start, end, undefined));
     } else if (isName(first)) {
       constraints.push(...readConstraints(sql, tokens, start + 1, end, first.value));
+      const column = readColumn(sql, tokens, start + 1, end);
+      if (column.collation !== undefined || column.generated !== undefined) columns.set(first.value.toLowerCase(), column);
     }
   }
   const tail = tokens.slice(close + 1);
   const withoutRowid = tail.some((t, i) => isKeyword(t, 'WITHOUT') && isKeyword(tail[i + 1], 'ROWID'));
-  return { constraints, withoutRowid };
+  return { constraints, withoutRowid, columns };
+}
+
+/** The collation and generation expression of the column definition in tokens `[from, to)`. */
+function readColumn(sql: string, tokens: readonly Token[], from: number, to: number): ParsedColumn {
+  let collation: string | undefined;
+  let generated: ParsedColumn['generated'];
+  for (let i = from; i < to; i++) {
+    const t = tokens[i] as Token;
+    if (t.kind === 'punct' && t.value === '(') {
+      i = matchingParen(tokens, i);
+    } else if (isKeyword(t, 'COLLATE') && isName(tokens[i + 1])) {
+      collation = (tokens[i + 1] as Token).value;
+      i++;
+    } else if (isKeyword(t, 'AS') && tokens[i + 1]?.kind === 'punct' && tokens[i + 1]?.value === '(') {
+      const closeAt = matchingParen(tokens, i + 1);
+      generated = { expression: sourceOf(sql, tokens, i + 2, closeAt), stored: isKeyword(tokens[closeAt + 1], 'STORED') };
+      i = closeAt;
+    }
+  }
+  return { ...(collation === undefined ? {} : { collation }), ...(generated === undefined ? {} : { generated }) };
 }
 
 /**

@@ -14,9 +14,11 @@ function normalizeColumn(column: NamedColumn, enumChecks: ReadonlyMap<string, re
   const { spec: declared } = column;
   const widerKey = declared.primaryKey && declared.autoIncrement && declared.type.kind !== 'integer' && INTEGERS.has(declared.type.kind);
   // Most columns are already as SQLite stores them: keep them as they are (this runs per column per check).
-  if (declared.comment === undefined && !declared.unsigned && !widerKey && declared.type.kind !== 'enum' && enumChecks.size === 0) return column;
-  const { comment: _comment, type: _type, ...rest } = declared;
-  const spec: Partial<ColumnSpec> = { ...rest, unsigned: false };
+  if (declared.comment === undefined && !declared.unsigned && !widerKey && declared.type.kind !== 'enum' && enumChecks.size === 0 &&
+    declared.collation === undefined) return column;
+  const { comment: _comment, type: _type, collation, ...rest } = declared;
+  // SQLite's collation names are case-insensitive: read back upper-cased.
+  const spec: Partial<ColumnSpec> = { ...rest, unsigned: false, ...(collation === undefined ? {} : { collation: collation.toUpperCase() }) };
   let type = column.spec.type;
   // The compiler writes INTEGER for any auto-increment key (BIGINT PRIMARY KEY AUTOINCREMENT is an error).
   if (spec.primaryKey && spec.autoIncrement && INTEGERS.has(type.kind)) type = { kind: 'integer' };
