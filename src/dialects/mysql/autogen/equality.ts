@@ -128,7 +128,7 @@ export function normalizeMysqlExpression(sql: string): string {
     const literal = literalValue(piece);
     if (literal !== undefined) parts.push(quote(literal));
     else if (piece.startsWith('`')) parts.push(piece.slice(1, -1).replaceAll('``', '`').toLowerCase());
-    else parts.push(piece.toLowerCase().replace(/\s+/g, ' ').replace(/!=/g, '<>'));
+    else parts.push(sameFunctions(piece.toLowerCase().replace(/\s+/g, ' ').replace(/!=/g, '<>')));
   }
   // Spaces next to punctuation are the server's taste, not meaning; outside literals only.
   let text = parts
@@ -137,6 +137,20 @@ export function normalizeMysqlExpression(sql: string): string {
     .trim();
   while (text.startsWith('(') && text.endsWith(')') && balanced(text.slice(1, -1))) text = text.slice(1, -1).trim();
   return text;
+}
+
+/**
+ * MariaDB prints some functions under another of their names (`length` as `octet_length`,
+ * `lower` as `lcase`, `now()` as `current_timestamp()`...): each family is spelled one way.
+ */
+const FUNCTION_NAMES: Readonly<Record<string, string>> = {
+  lcase: 'lower', ucase: 'upper', octet_length: 'length', mid: 'substr', substring: 'substr',
+  character_length: 'char_length', now: 'current_timestamp', localtimestamp: 'current_timestamp',
+};
+
+function sameFunctions(text: string): string {
+  return text.replace(/\b(lcase|ucase|octet_length|mid|substring|character_length|now|localtimestamp)\s*\(/g,
+    (_, name: string) => `${FUNCTION_NAMES[name] as string}(`);
 }
 
 function balanced(s: string): boolean {
