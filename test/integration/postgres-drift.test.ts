@@ -9,7 +9,7 @@
  * edit the module, autogenerate, upgrade, check clean, downgrade, the catalog equals the
  * original exactly, upgrade again.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { retort as cli } from '../support/cli.js';
@@ -266,6 +266,70 @@ describe('PostgreSQL drift: check fails and names what changed behind its back',
       await sql(drift.undo);
     }
     expect(cli(project.dir, ['check']).code).toBe(0);
+  });
+});
+
+/** One edit of the schema module: the table entries it replaces or adds. */
+interface Edit {
+  readonly what: string;
+  readonly tables: Readonly<Record<string, string>>;
+}
+
+const edit = (key: keyof typeof TABLES, from: string, to: string): Record<string, string> => {
+  if (!TABLES[key].includes(from)) throw new Error(`edit: '${from}' is not in ${key}`);
+  return { [key]: TABLES[key].replace(from, to) };
+};
+
+const EDITS: readonly Edit[] = [
+  { what: 'an index method and a new INCLUDE / NULLS NOT DISTINCT index',
+    tables: edit('rooms', "index('ix_rooms_search').on(t.search).using('gin'),",
+      "index('ix_rooms_search').on(t.search).using('gist'),\n  index('ix_rooms_new').on(t.rating, t.code).unique().nullsNotDistinct().include(t.label),") },
+  { what: 'operator class, element order and collation', tables: edit('rooms',
+    "index('ix_rooms_code_pattern').on(element(t.code, { opclass: 'varchar_pattern_ops' })),",
+    "index('ix_rooms_code_pattern').on(element(t.code, { order: 'desc', nulls: 'first', collation: 'POSIX' })),") },
+  { what: 'a CHECK widened under the same name', tables: edit('rooms', "'rating BETWEEN 1 AND 5'", "'rating BETWEEN 1 AND 10'") },
+  { what: 'DEFERRABLE and MATCH of a foreign key', tables: edit('bookings', "{ match: 'full', deferrable: true }", '{ initiallyDeferred: true }') },
+  { what: 'an exclusion constraint added', tables: edit('bookings', "check('ck_bookings_nonempty'",
+    "exclude('ex_bookings_room', { using: 'gist', where: 'room_id > 0' }).on([t.during, '&&']),\n  check('ck_bookings_nonempty'") },
+  { what: 'a generation expression', tables: edit('rooms', 'sql`upper(name)`', 'sql`lower(name)`') },
+  { what: 'the identity kind', tables: edit('rooms', "integer().primaryKey().identity('always')", 'integer().primaryKey().autoIncrement()') },
+  { what: 'a column collation', tables: edit('rooms', "label: text().collate('C')", "label: text().collate('POSIX')") },
+  { what: 'a numeric default scale', tables: edit('rooms', "default('0.00')", "default('1.50')") },
+  { what: 'UNLOGGED and storage parameters', tables: {
+    ...edit('cache', '{ unlogged: true }', "{ with: { fillfactor: '60' } }"),
+    ...edit('rooms', "{ with: { fillfactor: '80' } }", "{ with: { fillfactor: '90', autovacuum_enabled: 'false' } }") } },
+  { what: 'partitions: a bound changed, a partition and a sub-partitioned one added', tables: {
+    events: `${TABLES.events.replace("TO ('2025-01-01')", "TO ('2024-07-01')")}
+export const events_2024b = partition('events_2024b', events, "FOR VALUES FROM ('2024-07-01') TO ('2025-01-01')", { partitionBy: 'HASH (id)' });
+export const events_2024b_0 = partition('events_2024b_0', events_2024b, 'FOR VALUES WITH (modulus 1, remainder 0)', (t) => [index('ix_b0_kind').on(t.kind)]);` } },
+  { what: 'a new partitioned table with partitions, and a new inheriting table', tables: {
+    audit: `${TABLES.audit}\nexport const audit_2025 = table('audit_2025', { other: integer() }, { inherits: [audit] });\n` +
+      "export const metrics = table('metrics', { id: bigint().notNull(), region: text().notNull() }, (t) => [unique('uq_metrics').on(t.id, t.region)], { partitionBy: 'LIST (region)' });\n" +
+      "export const metrics_eu = partition('metrics_eu', metrics, \"FOR VALUES IN ('eu')\");" } },
+];
+
+describe('PostgreSQL edit cycles: autogenerate, upgrade, check, downgrade to the very same catalog, upgrade again', () => {
+  const schemaFile = () => join(project.dir, 'src/schema.ts');
+
+  it.each(EDITS)('$what', async (e) => {
+    const before = await catalogSnapshot(db.url);
+    writeFileSync(schemaFile(), moduleSource({ ...TABLES, ...e.tables }));
+    const generated = await project.retort.autogenerate({ message: e.what });
+    try {
+      expect(generated.empty).toBe(false);
+      await project.retort.upgrade('head');
+      const after = await project.retort.check();
+      expect(after.rendered, 'the upgrade did not reach the edited schema').toBe('');
+      await project.retort.downgrade('-1');
+      expect(differenceLines(compareSnapshots(before, await catalogSnapshot(db.url)), before, before)).toEqual([]);
+      await project.retort.upgrade('head');
+      expect((await project.retort.check()).ok).toBe(true);
+      await project.retort.downgrade('-1');
+    } finally {
+      rmSync(generated.path);
+      writeFileSync(schemaFile(), moduleSource(TABLES));
+    }
+    expect((await project.retort.check()).ok).toBe(true);
   });
 });
 
