@@ -10,6 +10,7 @@ const benches = {
   mysql: async (log) => (await import('./upgrade.mjs')).benchUpgrade({ log, dialect: 'mysql' }),
   check: async (log) => (await import('./check.mjs')).benchCheck({ log }),
   fleet: async (log) => (await import('./fleet.mjs')).benchFleet({ log }),
+  gitlab: async (log) => (await import('./gitlab.mjs')).benchGitlab({ log }),
 };
 
 const wanted = process.argv.slice(2);
