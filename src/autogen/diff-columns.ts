@@ -174,5 +174,8 @@ function alterWarnings(table: string, column: string, from: ColumnSpec, to: Colu
   if (changes.nullable === false) {
     warnings.push({ code: 'notNullAdded', table, column, message: `makes '${table}.${column}' NOT NULL: fails if the column holds NULLs` });
   }
+  if (changes.generated !== undefined && changes.generated !== null && from.generated === undefined) {
+    warnings.push({ code: 'valuesReplaced', table, column, message: `makes '${table}.${column}' a generated column: its values are replaced by computed ones` });
+  }
   return warnings;
 }

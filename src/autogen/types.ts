@@ -28,6 +28,7 @@ export type DiffWarningCode =
   | 'dropColumn'
   | 'narrowingType'
   | 'notNullAdded'
+  | 'valuesReplaced'
   | 'possibleRename'
   | 'enumValuesChanged'
   | 'enumValueNotRemovable'

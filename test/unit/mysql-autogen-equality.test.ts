@@ -83,6 +83,14 @@ describe('mysql expressionsEqual', () => {
     expect(autogen.expressionsEqual("s IN ('A')", "`s` in ('a')")).toBe(false);
     expect(autogen.expressionsEqual('a > 0', 'a >= 0')).toBe(false);
   });
+
+  it('reads a function under the name MariaDB prints it with', () => {
+    expect(autogen.expressionsEqual('upper(login)', 'ucase(`login`)')).toBe(true);
+    expect(autogen.expressionsEqual('LENGTH(s) + power(a, 2)', 'octet_length(`s`) + pow(`a`,2)')).toBe(true);
+    expect(autogen.expressionsEqual('substring(s, 1, 2)', 'substr(`s`,1,2)')).toBe(true);
+    expect(autogen.expressionsEqual('upper(login)', 'lcase(`login`)')).toBe(false);
+    expect(autogen.expressionsEqual("'upper(x)'", "'ucase(x)'")).toBe(false);
+  });
 });
 
 describe('mysql normalizeDeclared', () => {

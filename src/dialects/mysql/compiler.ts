@@ -14,11 +14,13 @@ import type {
   DropIndexOp,
   RenameTableOp,
 } from '../../ops/operations.js';
-import type { ColumnSpec, ColumnType, DefaultValue, GeneratedColumn, NamedColumn, TableOptions } from '../../schema/model.js';
+import { elementColumn, elementExpression, elementOptions } from '../../schema/elements.js';
+import type { ColumnSpec, ColumnType, DefaultValue, GeneratedColumn, IndexElement, IndexSpec, NamedColumn, TableOptions } from '../../schema/model.js';
 import { SqlCompiler } from '../common/index.js';
 import type { ColumnDefinitionOptions, Statements, TableRef } from '../common/index.js';
 import type { CompileContext } from '../dialect.js';
 import { needsFullDefinition, resolveAlteredColumn } from './alter-column.js';
+import { changesGeneratedKind, liveTableFor, regenerateColumn } from './regenerate.js';
 import { quoteMysqlIdentifier, quoteMysqlString } from './quoting.js';
 import { atLeast, serverOf } from './server.js';
 import { renderMysqlType } from './types.js';
@@ -204,6 +206,17 @@ export class MysqlCompiler extends SqlCompiler {
     const table = this.tableRef(op.table, op.schema, ctx);
     const { changes } = op;
     const rename = changes.newName !== undefined && changes.newName !== op.column ? changes.newName : undefined;
+    if (changes.generated !== undefined) {
+      const live = ctx.readTable === undefined ? undefined : await ctx.readTable(op.table, op.schema);
+      if (changesGeneratedKind(live?.columns.find((c) => c.name === op.column)?.spec ?? op.existing ?? {}, op)) {
+        return regenerateColumn(op, live ?? (await liveTableFor(op, ctx)), rename ?? op.column, await resolveAlteredColumn(op, ctx), {
+          table: this.tableName(table),
+          quoteIdentifier: (name) => this.quoteIdentifier(name),
+          columnDefinition: (column) => this.renderColumnDefinition(table, column, { inlinePrimaryKey: false, inlineReference: false }),
+          addIndex: (ix) => this.addIndexClause(ix),
+        });
+      }
+    }
     if (needsFullDefinition(op)) {
       const spec = await resolveAlteredColumn(op, ctx);
       const definition = this.renderColumnDefinition(table, { name: rename ?? op.column, spec }, { inlinePrimaryKey: false, inlineReference: false });
@@ -231,15 +244,55 @@ export class MysqlCompiler extends SqlCompiler {
 
   // ---------------------------------------------------------------- indexes
 
-  /** MySQL has no partial indexes; refuse rather than build an index over every row. */
+  /**
+   * `CREATE [UNIQUE | FULLTEXT | SPATIAL] INDEX i ON t (parts) [USING BTREE | HASH]`. What MySQL
+   * has no place for (a partial index, INCLUDE, storage parameters, NULLS NOT DISTINCT) is
+   * refused rather than silently left out.
+   */
   protected override compileCreateIndex(op: CreateIndexOp, ctx: CompileContext): Statements {
-    if (op.where !== undefined) {
-      throw new RetortError('UnsupportedOperation', `MySQL has no partial indexes, so index '${op.name}' cannot have a WHERE clause.`, {
+    const unsupported = op.where !== undefined ? 'a WHERE clause (MySQL has no partial indexes)'
+      : op.include !== undefined && op.include.length > 0 ? 'INCLUDE columns'
+        : op.nullsNotDistinct ? 'NULLS NOT DISTINCT'
+          : Object.keys(op.with ?? {}).length > 0 ? 'storage parameters' : undefined;
+    if (unsupported !== undefined) {
+      throw new RetortError('UnsupportedOperation', `MySQL indexes have no ${unsupported}, so index '${op.name}' cannot be made as declared.`, {
         fields: { index: op.name, table: op.table },
-        hint: 'Drop the `where` option for MySQL, or index a generated column that holds the condition.',
+        hint: 'Drop that option for MySQL (a partial index can index a generated column that holds the condition).',
       });
     }
-    return super.compileCreateIndex(op, ctx);
+    const ifNotExists = op.ifNotExists ? 'IF NOT EXISTS ' : '';
+    const table = this.tableName(this.tableRef(op.table, op.schema, ctx));
+    return [`CREATE ${this.indexKind(op)}INDEX ${ifNotExists}${this.quoteIdentifier(op.name)} ON ${table} ${this.indexBody(op)}`];
+  }
+
+  /** `UNIQUE `, `FULLTEXT `, `SPATIAL ` or ''. */
+  private indexKind(ix: Pick<IndexSpec, 'unique' | 'fulltext' | 'spatial'>): string {
+    return ix.unique ? 'UNIQUE ' : ix.fulltext ? 'FULLTEXT ' : ix.spatial ? 'SPATIAL ' : '';
+  }
+
+  /** `(parts) [USING x]`. */
+  private indexBody(ix: Pick<IndexSpec, 'columns' | 'using'>): string {
+    const using = ix.using === undefined ? '' : ` USING ${this.optionWord(ix.using, 'using').toUpperCase()}`;
+    return `(${ix.columns.map((e) => this.renderIndexElement(e)).join(', ')})${using}`;
+  }
+
+  /** The `ALTER TABLE` clause that adds `ix`. */
+  private addIndexClause(ix: IndexSpec): string {
+    return `ADD ${this.indexKind(ix)}INDEX ${this.quoteIdentifier(ix.name)} ${this.indexBody(ix)}`;
+  }
+
+  /** A key part: `` `col`(10) DESC `` or `(expr) DESC`; MySQL has no per-part collation, operator class or NULLS. */
+  protected override renderIndexElement(element: IndexElement): string {
+    const o = elementOptions(element);
+    if (o.collation !== undefined || o.opclass !== undefined || o.nulls !== undefined) {
+      throw new RetortError('UnsupportedOperation', 'MySQL index parts have no COLLATE, operator class or NULLS placement.', {
+        fields: { element: JSON.stringify(element) },
+        hint: 'Leave those options out of the index for MySQL.',
+      });
+    }
+    const column = elementColumn(element);
+    const base = column !== undefined ? this.quoteIdentifier(column) : `(${elementExpression(element) ?? ''})`;
+    return `${base}${o.length === undefined ? '' : `(${o.length})`}${o.order === 'desc' ? ' DESC' : ''}`;
   }
 
   /** No CONCURRENTLY: InnoDB builds indexes without blocking writes already. */

@@ -9,15 +9,19 @@
  * - the primary key is a `primaryKey` constraint without a name (MySQL always calls it PRIMARY),
  *   and its columns have `primaryKey: true`;
  * - the index MySQL creates by itself for a foreign key (same name and columns) is left out;
- * - FULLTEXT and SPATIAL indexes are left out: the model has no index method, and re-creating
- *   them as plain B-tree indexes would be wrong (see docs/autogenerate-mysql.md);
+ * - FULLTEXT and SPATIAL indexes carry `fulltext` / `spatial`; a HASH index `using: 'hash'` (a
+ *   B-tree, the default, says nothing); key parts carry their prefix `length` and `order: 'desc'`;
+ * - a column carries `charset` / `collation` only where they differ from its table's (see
+ *   charsets.ts), `onUpdate` from EXTRA, `generated` from GENERATION_EXPRESSION;
  * - MariaDB's JSON (LONGTEXT plus a `json_valid` CHECK named after the column) reads as `json`,
  *   without that CHECK;
  * - an ENUM column's type is named `<table>_<column>`: MySQL enums have no name of their own,
  *   and a name unique per table keeps two columns with different values apart in a pulled module;
- * - `options` carries the engine, charset, collation and comment as the server reports them.
+ * - `options` carries the engine, charset, collation, explicit row format and comment as the
+ *   server reports them.
  */
 import type { ConstraintSpec, IndexElement, IndexSpec, NamedColumn, ReferentialAction, TableSpec, UnmodelledObject } from '../../schema/model.js';
+import { plainElement } from '../../schema/elements.js';
 import { columnSpec } from '../../schema/model.js';
 import type { CharsetCollations } from './charsets.js';
 import { canonicalCharset, canonicalCollation, charsetOfCollation, relativeTo } from './charsets.js';
@@ -189,17 +193,24 @@ export function isForeignKeyIndex(
 
 /** STATISTICS rows (one per index column) as indexes, in key order. */
 function groupIndexes(rows: readonly IndexRow[]): IndexSpec[] {
-  const byName = new Map<string, { unique: boolean; columns: IndexElement[]; fulltext?: true; spatial?: true }>();
+  const byName = new Map<string, { unique: boolean; columns: IndexElement[]; fulltext?: true; spatial?: true; using?: string }>();
   for (const row of rows) {
     const name = String(row['INDEX_NAME']);
     const kind = String(row['INDEX_TYPE'] ?? '').toLowerCase();
+    // B-tree is the default (InnoDB builds nothing else, whatever USING says); HASH is MEMORY's.
     const entry = byName.get(name) ?? {
       unique: Number(row['NON_UNIQUE']) === 0, columns: [],
       ...(kind === 'fulltext' ? { fulltext: true as const } : {}), ...(kind === 'spatial' ? { spatial: true as const } : {}),
+      ...(['', 'btree', 'fulltext', 'spatial'].includes(kind) ? {} : { using: kind }),
     };
     const column = row['COLUMN_NAME'];
-    const expression = row['EXPRESSION'];
-    entry.columns.push(typeof column === 'string' ? column : { expression: String(expression ?? '') });
+    // A SPATIAL index reports a SUB_PART (32) no one declares.
+    const length = kind === 'spatial' ? null : row['SUB_PART'];
+    entry.columns.push(plainElement({
+      ...(typeof column === 'string' ? { column } : { expression: String(row['EXPRESSION'] ?? '') }),
+      ...(length === null || length === undefined ? {} : { length: Number(length) }),
+      ...(row['COLLATION'] === 'D' ? { order: 'desc' as const } : {}),
+    }));
     byName.set(name, entry);
   }
   return [...byName].map(([name, e]) => ({ name, ...e }));
@@ -230,10 +241,9 @@ function groupForeignKeys(rows: readonly ForeignKeyRow[], db: string): Array<Con
 const MODELLED_CREATE_OPTIONS = /^row_format=/i;
 
 /**
- * What a table has that the model cannot describe yet: index prefix lengths and descending parts,
- * non-B-tree index methods, and table options beyond engine, character set, collation and row
- * format (partitioning, compression...). Listed in the read's `unmodelled`, so `pull`,
- * autogenerate and `check` say what they leave out.
+ * What a table has that the model cannot describe yet: table options beyond engine, character
+ * set, collation and row format (partitioning, compression, statistics...). Listed in the read's
+ * `unmodelled`, so `pull`, autogenerate and `check` say what they leave out.
  */
 export function tableLeftovers(rows: TableRows): UnmodelledObject[] {
   const where = { schema: rows.db, table: rows.name };
@@ -244,13 +254,6 @@ export function tableLeftovers(rows: TableRows): UnmodelledObject[] {
     seen.add(`${kind}\u0000${name}`);
     out.push(Object.freeze({ kind, ...where, name, detail }));
   };
-  for (const row of rows.indexes) {
-    const name = String(row['INDEX_NAME']);
-    const type = String(row['INDEX_TYPE'] ?? '').toLowerCase();
-    if (row['SUB_PART'] !== null && row['SUB_PART'] !== undefined) add('index prefix length', name, `${String(row['COLUMN_NAME'])}(${String(row['SUB_PART'])})`);
-    if (row['COLLATION'] === 'D') add('descending index part', name, String(row['COLUMN_NAME']));
-    if (type !== '' && !['btree', 'fulltext', 'spatial'].includes(type)) add('index method', name, type);
-  }
   for (const option of (rows.info.createOptions ?? '').split(/\s+/).filter((o) => o !== '' && !MODELLED_CREATE_OPTIONS.test(o))) {
     add('table option', rows.name, option);
   }

@@ -145,7 +145,7 @@ export function normalizeMysqlExpression(sql: string): string {
  */
 const FUNCTION_NAMES: Readonly<Record<string, string>> = {
   lcase: 'lower', ucase: 'upper', octet_length: 'length', mid: 'substr', substring: 'substr',
-  character_length: 'char_length', now: 'current_timestamp', localtimestamp: 'current_timestamp',
+  character_length: 'char_length', now: 'current_timestamp', localtimestamp: 'current_timestamp', pow: 'power',
 };
 
 function sameFunctions(text: string): string {

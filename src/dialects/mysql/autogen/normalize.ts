@@ -65,7 +65,10 @@ function normalizeTable(table: TableSpec, defaults: ServerDefaults | undefined):
     if (ref !== undefined) foreignKeys.push({ kind: 'foreignKey', ...(ref.name === undefined ? {} : { name: ref.name }), columns: [c.name], refTable: ref.table, refColumns: [ref.column] });
   }
   const indexes: IndexSpec[] = [];
-  for (const ix of table.indexes) {
+  for (const declared of table.indexes) {
+    // A B-tree is the default and the catalog says nothing of it; other methods read back lower-case.
+    const { using, ...rest } = declared;
+    const ix: IndexSpec = using === undefined || using.toLowerCase() === 'btree' ? rest : { ...rest, using: using.toLowerCase() };
     const names = ix.columns.filter((c): c is string => typeof c === 'string');
     if (ix.unique && ix.where === undefined && names.length === ix.columns.length) {
       // A unique index IS MySQL's unique constraint: the catalog reports it as one.
