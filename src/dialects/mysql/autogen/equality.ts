@@ -149,7 +149,7 @@ const FUNCTION_NAMES: Readonly<Record<string, string>> = {
 };
 
 function sameFunctions(text: string): string {
-  return text.replace(/\b(lcase|ucase|octet_length|mid|substring|character_length|now|localtimestamp)\s*\(/g,
+  return text.replace(/\b(lcase|ucase|octet_length|mid|substring|character_length|now|localtimestamp|pow)\s*\(/g,
     (_, name: string) => `${FUNCTION_NAMES[name] as string}(`);
 }
 
