@@ -149,7 +149,8 @@ export function mapMysqlTable(rows: TableRows): TableSpec {
   }
   constraints.push(...foreignKeys, ...checks);
 
-  const rowFormat = /\brow_format=(\w+)/i.exec(info.createOptions ?? '')?.[1];
+  const explicit = /\brow_format=(\w+)/i.exec(info.createOptions ?? '')?.[1];
+  const rowFormat = explicit === undefined || explicit.toUpperCase() === 'DEFAULT' ? undefined : explicit;
   return Object.freeze({
     name: table,
     ...(schema === undefined ? {} : { schema }),

@@ -1,0 +1,231 @@
+/**
+ * Drift on MariaDB and SQLite: one attribute is changed behind retort's back, `retort check`
+ * must exit 3 and name it (the one operation that would put it back), and once it is undone
+ * `check` is clean again. A table of drifts over what issue 10 added: collations, character
+ * sets, ON UPDATE, generated columns, FULLTEXT / prefix / descending indexes, table engine,
+ * collation and row format, auto-increment; SQLite's generated columns and collations.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { retort } from '../support/cli.js';
+import { createTestDatabase, rawQuery } from '../support/databases.js';
+import type { TestDatabase } from '../support/databases.js';
+import { schemaModule } from '../support/edit-cycle.js';
+import { createTestProject } from '../support/project.js';
+import type { TestProject } from '../support/project.js';
+
+interface Drift {
+  readonly name: string;
+  /** Statements that change the database behind retort's back. */
+  readonly apply: readonly string[];
+  /** Statements that put it back. */
+  readonly undo: readonly string[];
+  /** The operations `check --json` must report, and only these. */
+  readonly expected: readonly Record<string, unknown>[];
+}
+
+/** A project on a fresh database whose schema module `module` has been generated and applied. */
+async function setUp(dialect: 'mysql' | 'sqlite', module: string): Promise<{ db: TestDatabase; project: TestProject }> {
+  const db = await createTestDatabase(dialect, 'retort_drift');
+  const project = createTestProject({ url: db.url, schema: './schema.ts' });
+  writeFileSync(join(project.dir, 'schema.ts'), module);
+  await project.retort.autogenerate({ message: 'schema' });
+  await project.retort.upgrade('head');
+  return { db, project };
+}
+
+async function run(db: TestDatabase, statements: readonly string[]): Promise<void> {
+  for (const statement of statements) await rawQuery(db, statement);
+}
+
+/** Apply the drift; `check` exits 3 naming it; undo it; `check` is clean. */
+async function assertDrift(db: TestDatabase, project: TestProject, drift: Drift): Promise<void> {
+  await run(db, drift.apply);
+  try {
+    const out = retort(project.dir, ['check', '--json']);
+    expect(out.code, out.stderr).toBe(3);
+    expect(out.json<{ operations: unknown[] }>().operations).toMatchObject(drift.expected);
+  } finally {
+    await run(db, drift.undo);
+  }
+  expect((await project.retort.check()).operations).toEqual([]);
+}
+
+const imports = ['bigint', 'element', 'index', 'integer', 'numeric', 'sql', 'text', 'timestamptz', 'varchar'];
+
+const MYSQL_SCHEMA = schemaModule(imports, `export const users = table('users', {
+  id: bigint().unsigned().primaryKey().autoIncrement(),
+  login: varchar(40).notNull(),
+  password: varchar(64).notNull().collate('utf8mb4_bin'),
+  legacy: varchar(20).charset('latin1'),
+  updated: timestamptz().notNull().default(sql\`CURRENT_TIMESTAMP\`).onUpdate(sql\`CURRENT_TIMESTAMP\`),
+  price: numeric(10, 2).notNull().default(0),
+  total: numeric(12, 2).generatedAlwaysAs(sql\`price * 2\`),
+  label: varchar(40).generatedAlwaysAs(sql\`upper(login)\`, { stored: true }),
+  bio: text(),
+}, (t) => [
+  index('ft_bio').on(t.bio).fulltext(),
+  index('ix_login_prefix').on(element(t.login, { length: 10 })),
+  index('ix_login_desc').on(element(t.login, { order: 'desc' }), t.id),
+]);
+export const settings = table('settings', { k: varchar(40).primaryKey(), secret: varchar(20).collate('utf8mb4_bin') });
+export const cache = table('cache', { k: varchar(40).primaryKey() });`, ['users', 'settings', 'cache']);
+
+const MYSQL_DRIFTS: readonly Drift[] = [
+  {
+    name: 'a _bin column made case-insensitive',
+    apply: ['ALTER TABLE users MODIFY password VARCHAR(64) NOT NULL'],
+    undo: ['ALTER TABLE users MODIFY password VARCHAR(64) COLLATE utf8mb4_bin NOT NULL'],
+    expected: [{ kind: 'alterColumn', table: 'users', column: 'password', changes: { collation: 'utf8mb4_bin' } }],
+  },
+  {
+    name: 'a latin1 column converted to utf8mb4',
+    apply: ['ALTER TABLE users MODIFY legacy VARCHAR(20) CHARACTER SET utf8mb4 NULL'],
+    undo: ['ALTER TABLE users MODIFY legacy VARCHAR(20) CHARACTER SET latin1 NULL'],
+    expected: [{ kind: 'alterColumn', column: 'legacy', changes: { charset: 'latin1' } }],
+  },
+  {
+    name: 'ON UPDATE CURRENT_TIMESTAMP dropped',
+    apply: ['ALTER TABLE users MODIFY updated TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP'],
+    undo: ['ALTER TABLE users MODIFY updated TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP'],
+    expected: [{ kind: 'alterColumn', column: 'updated', changes: { onUpdate: { kind: 'sql', sql: 'CURRENT_TIMESTAMP' } } }],
+  },
+  {
+    name: 'a generated expression changed',
+    apply: ['ALTER TABLE users MODIFY total DECIMAL(12,2) AS (price * 3) VIRTUAL'],
+    undo: ['ALTER TABLE users MODIFY total DECIMAL(12,2) AS (price * 2) VIRTUAL'],
+    expected: [{ kind: 'alterColumn', column: 'total', changes: { generated: { expression: 'price * 2', stored: false } } }],
+  },
+  {
+    name: 'a STORED generated column made VIRTUAL',
+    apply: ['ALTER TABLE users DROP COLUMN label, ADD COLUMN label VARCHAR(40) AS (upper(login)) VIRTUAL AFTER total'],
+    undo: ['ALTER TABLE users DROP COLUMN label, ADD COLUMN label VARCHAR(40) AS (upper(login)) STORED AFTER total'],
+    expected: [{ kind: 'alterColumn', column: 'label', changes: { generated: { stored: true } } }],
+  },
+  {
+    name: 'AUTO_INCREMENT dropped',
+    apply: ['ALTER TABLE users MODIFY id BIGINT UNSIGNED NOT NULL'],
+    undo: ['ALTER TABLE users MODIFY id BIGINT UNSIGNED NOT NULL AUTO_INCREMENT'],
+    expected: [{ kind: 'alterColumn', column: 'id', changes: { autoIncrement: true } }],
+  },
+  {
+    name: 'a FULLTEXT index made a plain prefix index',
+    apply: ['DROP INDEX ft_bio ON users', 'CREATE INDEX ft_bio ON users (bio(20))'],
+    undo: ['DROP INDEX ft_bio ON users', 'CREATE FULLTEXT INDEX ft_bio ON users (bio)'],
+    expected: [{ kind: 'dropIndex', name: 'ft_bio' }, { kind: 'createIndex', name: 'ft_bio', columns: ['bio'], fulltext: true }],
+  },
+  {
+    name: 'an index prefix lengthened',
+    apply: ['DROP INDEX ix_login_prefix ON users', 'CREATE INDEX ix_login_prefix ON users (login(20))'],
+    undo: ['DROP INDEX ix_login_prefix ON users', 'CREATE INDEX ix_login_prefix ON users (login(10))'],
+    expected: [{ kind: 'dropIndex', name: 'ix_login_prefix' }, { kind: 'createIndex', name: 'ix_login_prefix', columns: [{ column: 'login', length: 10 }] }],
+  },
+  {
+    name: 'a descending index part made ascending',
+    apply: ['DROP INDEX ix_login_desc ON users', 'CREATE INDEX ix_login_desc ON users (login, id)'],
+    undo: ['DROP INDEX ix_login_desc ON users', 'CREATE INDEX ix_login_desc ON users (login DESC, id)'],
+    expected: [{ kind: 'dropIndex', name: 'ix_login_desc' }, { kind: 'createIndex', name: 'ix_login_desc', columns: [{ column: 'login', order: 'desc' }, 'id'] }],
+  },
+  {
+    name: 'the engine changed',
+    apply: ['ALTER TABLE cache ENGINE=MyISAM'],
+    undo: ['ALTER TABLE cache ENGINE=InnoDB'],
+    expected: [{ kind: 'alterTableOptions', table: 'cache', options: { engine: 'InnoDB' } }],
+  },
+  {
+    name: 'the row format set',
+    apply: ['ALTER TABLE cache ROW_FORMAT=COMPACT'],
+    undo: ['ALTER TABLE cache ROW_FORMAT=DEFAULT'],
+    expected: [{ kind: 'alterTableOptions', table: 'cache', options: { rowFormat: null } }],
+  },
+  {
+    name: "the table's default collation changed",
+    apply: ['ALTER TABLE cache DEFAULT COLLATE utf8mb4_unicode_ci'],
+    undo: ['ALTER TABLE cache DEFAULT COLLATE utf8mb4_general_ci'],
+    // The column keeps the collation it had, now its own: putting the table back puts it back too.
+    expected: [{ kind: 'alterTableOptions', table: 'cache', options: { collate: 'utf8mb4_general_ci' } }, { kind: 'alterColumn', column: 'k', changes: { collation: null } }],
+  },
+];
+
+describe('drift on MariaDB: check exits 3 and names it', () => {
+  let db: TestDatabase;
+  let project: TestProject;
+  beforeAll(async () => {
+    ({ db, project } = await setUp('mysql', MYSQL_SCHEMA));
+  });
+  afterAll(async () => {
+    project?.cleanup();
+    await db?.drop();
+  });
+
+  it.each(MYSQL_DRIFTS)('$name', async (drift) => assertDrift(db, project, drift));
+});
+
+const SQLITE_SCHEMA = schemaModule(imports, `export const notes = table('notes', {
+  id: integer().primaryKey(),
+  body: text(),
+  size: integer().generatedAlwaysAs(sql\`length(body)\`),
+  title: varchar(40).collate('NOCASE'),
+  words: integer().generatedAlwaysAs(sql\`length(body) + 1\`, { stored: true }),
+});`, ['notes']);
+
+/** The notes table as `CREATE TABLE` text, with one part replaced (SQLite changes a table by re-creating it). */
+function notes(replace: Record<string, string> = {}): string[] {
+  let text = `CREATE TABLE notes (
+  id INTEGER NOT NULL PRIMARY KEY,
+  body TEXT,
+  size INTEGER GENERATED ALWAYS AS (length(body)) VIRTUAL,
+  title VARCHAR(40) COLLATE NOCASE,
+  words INTEGER GENERATED ALWAYS AS (length(body) + 1) STORED
+)`;
+  for (const [from, to] of Object.entries(replace)) text = text.replace(from, to);
+  return ['DROP TABLE notes', text];
+}
+
+const SQLITE_DRIFTS: readonly Drift[] = [
+  {
+    name: 'a generated expression changed',
+    apply: notes({ 'AS (length(body)) VIRTUAL': 'AS (length(body) * 2) VIRTUAL' }),
+    undo: notes(),
+    expected: [{ kind: 'alterColumn', table: 'notes', column: 'size', changes: { generated: { expression: 'length(body)', stored: false } } }],
+  },
+  {
+    name: 'a STORED generated column made VIRTUAL',
+    apply: notes({ '+ 1) STORED': '+ 1) VIRTUAL' }),
+    undo: notes(),
+    expected: [{ kind: 'alterColumn', column: 'words', changes: { generated: { stored: true } } }],
+  },
+  {
+    name: 'a generated column made plain',
+    apply: notes({ 'INTEGER GENERATED ALWAYS AS (length(body)) VIRTUAL': 'INTEGER' }),
+    undo: notes(),
+    expected: [{ kind: 'alterColumn', column: 'size', changes: { generated: { expression: 'length(body)' } } }],
+  },
+  {
+    name: 'a collation dropped',
+    apply: notes({ ' COLLATE NOCASE': '' }),
+    undo: notes(),
+    expected: [{ kind: 'alterColumn', column: 'title', changes: { collation: 'NOCASE' } }],
+  },
+  {
+    name: 'a collation changed',
+    apply: notes({ 'COLLATE NOCASE': 'COLLATE RTRIM' }),
+    undo: notes(),
+    expected: [{ kind: 'alterColumn', column: 'title', changes: { collation: 'NOCASE' } }],
+  },
+];
+
+describe('drift on SQLite: check exits 3 and names it', () => {
+  let db: TestDatabase;
+  let project: TestProject;
+  beforeAll(async () => {
+    ({ db, project } = await setUp('sqlite', SQLITE_SCHEMA));
+  });
+  afterAll(async () => {
+    project?.cleanup();
+    await db?.drop();
+  });
+
+  it.each(SQLITE_DRIFTS)('$name', async (drift) => assertDrift(db, project, drift));
+});
