@@ -63,6 +63,8 @@ export const ERROR_CODES = {
   MissingAwait: 'migration',
   VersionTableMismatch: 'migration',
   Interrupted: 'migration',
+  // the run lock was lost during a run (its connection died, or a lease was taken over): exit 1
+  LockLost: 'migration',
   // check found a difference
   CheckFailed: 'check',
   // lock

@@ -5,7 +5,7 @@
 import { parseUrl } from '../config/url.js';
 import type { CompileContext, Dialect, Session } from '../dialects/dialect.js';
 import { dialectFor } from '../dialects/registry.js';
-import { acquireRunLock, type LockRequest } from '../runtime/lock.js';
+import { acquireRunLock, type HeldLock, type LockRequest } from '../runtime/lock.js';
 import type { ResolvedTarget } from '../config/index.js';
 import { RetortError } from '../errors.js';
 
@@ -14,6 +14,11 @@ export interface OpenDatabase {
   readonly dialect: Dialect;
   readonly session: Session;
   readonly compileContext: CompileContext;
+  /**
+   * Throws `LockLost` once the run lock is gone (see {@link HeldLock.ensureHeld}); resolves at once
+   * for a run that took no lock. The online channel calls it before every statement.
+   */
+  readonly ensureHeld: () => Promise<void>;
 }
 
 /** The dialect of a target, without connecting (for offline mode). */
@@ -37,7 +42,9 @@ export interface WithDatabaseOptions {
    * Take the run lock first (runs that change the database). It is taken before `fn` reads
    * anything, and released after the session's last statement, whatever happens.
    */
-  readonly lock?: Omit<LockRequest, 'scope' | 'target'>;
+  readonly lock?: Omit<LockRequest, 'scope' | 'target' | 'leaseSeconds'>;
+  /** Told the connection's notices once connected (runs that change the database pass it). */
+  readonly onNotice?: (message: string) => void;
 }
 
 /**
@@ -66,11 +73,12 @@ export async function withDatabase<T>(target: ResolvedTarget, fn: (db: OpenDatab
   const url = parseUrl(target.url);
   const dialect = await dialectFor(url);
   const connection = await dialect.connect(url);
-  let release: (() => Promise<void>) | undefined;
+  let lock: HeldLock | undefined;
   try {
+    for (const notice of connection.notices ?? []) options.onNotice?.(notice);
     if (options.lock !== undefined) {
       const scope = { versionTable: target.versionTable, ...(target.dbSchema === undefined ? {} : { schema: target.dbSchema }) };
-      release = await acquireRunLock(connection, { ...options.lock, scope, target: target.name });
+      lock = await acquireRunLock(connection, { ...options.lock, scope, target: target.name, leaseSeconds: target.lockLeaseSeconds });
     }
     return await connection.withSession(async (session) => {
       // Session hooks run outside any transaction (SQLite ignores its foreign_keys pragma inside one).
@@ -78,14 +86,15 @@ export async function withDatabase<T>(target: ResolvedTarget, fn: (db: OpenDatab
       // A run that writes creates its tables in dbSchema: a missing one is said plainly (or made).
       if (options.lock !== undefined) await ensureDbSchema(dialect, session, target);
       try {
-        return await fn({ dialect, session, compileContext: compileContextFor(target, dialect, session) });
+        const ensureHeld = lock === undefined ? async () => undefined : () => lock!.ensureHeld();
+        return await fn({ dialect, session, compileContext: compileContextFor(target, dialect, session), ensureHeld });
       } finally {
         for (const sql of dialect.hooks.sessionEnd ?? []) await session.execute(sql).catch(() => undefined);
       }
     });
   } finally {
     // Unlock before closing: the session's work is committed or rolled back by now.
-    await release?.();
+    await lock?.release();
     await connection.close();
   }
 }

@@ -79,8 +79,8 @@ export async function accept(project: Project, spec: string, run: RetortOptions 
   const graph = await project.graph();
   const revision = graph.resolve(spec);
   const checksum = await fileChecksum(revision.path);
-  return withDatabase(project.target, async ({ dialect, session, compileContext }) => {
-    const channel = onlineChannel(session);
+  return withDatabase(project.target, async ({ dialect, session, compileContext, ensureHeld }) => {
+    const channel = onlineChannel(session, { ensureHeld });
     await emitHistoryTableDdl(dialect, channel, project.target, compileContext);
     const heads = await readHeads(dialect, session, { name: project.target.versionTable, ...(project.target.dbSchema === undefined ? {} : { schema: project.target.dbSchema }) });
     if (!appliedRevisions(graph, heads).has(revision.revision)) {
@@ -105,8 +105,8 @@ export async function resolve(project: Project, spec: string, resolution: 'appli
   const graph = await project.graph();
   const revision = graph.resolve(spec);
   const versionTable = { name: project.target.versionTable, ...(project.target.dbSchema === undefined ? {} : { schema: project.target.dbSchema }) };
-  return withDatabase(project.target, async ({ dialect, session, compileContext }) => {
-    const channel = onlineChannel(session);
+  return withDatabase(project.target, async ({ dialect, session, compileContext, ensureHeld }) => {
+    const channel = onlineChannel(session, { ensureHeld });
     await emitHistoryTableDdl(dialect, channel, project.target, compileContext);
     const rows = await failStaleRunning(dialect, channel, historyTableOf(project.target), await readHistory(dialect, session, historyTableOf(project.target)));
     const last = latestRows(rows).get(revision.revision);

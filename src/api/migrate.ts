@@ -19,7 +19,7 @@ import type { MigrationStep, RevisionGraph } from '../script/graph/index.js';
 import { loadScriptOnce, prepareScripts } from '../script/script-loader.js';
 import type { ResolvedTarget } from '../config/index.js';
 import { assertKnownHeads } from './known-heads.js';
-import { compileContextFor, dialectOf, withDatabase } from './database.js';
+import { compileContextFor, dialectOf, withDatabase, type WithDatabaseOptions } from './database.js';
 import { checkBeforeRun, emitHistoryTableDdl, recorderFor, stampHistorySql } from './history-run.js';
 import type { RetortOptions } from './options.js';
 import type { Project } from './project.js';
@@ -90,8 +90,8 @@ async function migrate(project: Project, target: string, direction: 'up' | 'down
     });
     return { target: project.target.name, steps: outcome.results, current: outcome.heads, sql: channel.text(), statements: channel.statements };
   }
-  return withDatabase(project.target, async ({ dialect, session, compileContext }) => {
-    const channel = onlineChannel(session, statementObserver(project, run));
+  return withDatabase(project.target, async ({ dialect, session, compileContext, ensureHeld }) => {
+    const channel = onlineChannel(session, { observe: statementObserver(project, run), ensureHeld });
     await emitSchemaScope(dialect, channel, project.target);
     if (direction === 'up') await emitVersionTableDdl(dialect, channel, project, compileContext);
     await emitHistoryTableDdl(dialect, channel, project.target, compileContext);
@@ -108,7 +108,7 @@ async function migrate(project: Project, target: string, direction: 'up' | 'down
       ...(run.signal === undefined ? {} : { signal: run.signal }),
     });
     return { target: project.target.name, steps: outcome.results, current: outcome.heads, ...(note === undefined ? {} : { note }) };
-  }, { lock: lockOptions(project, options, run) });
+  }, runOptions(project, options, run));
 }
 
 /**
@@ -123,14 +123,19 @@ function olderTargetNote(graph: RevisionGraph, heads: readonly string[], target:
 
 /**
  * The run lock of an online upgrade, downgrade or stamp (offline runs take none): taken before
- * the version table is read, so a run that waited sees what the previous holder applied.
+ * the version table is read, so a run that waited sees what the previous holder applied. The
+ * server's notices (a setting retort overrides for its session) are printed first.
  */
-function lockOptions(project: Project, options: { readonly lockTimeout?: number }, run: RetortOptions) {
+function runOptions(project: Project, options: { readonly lockTimeout?: number }, run: RetortOptions): WithDatabaseOptions {
   const target = project.target.name;
+  const info = (message: string) => run.onEvent?.({ type: 'info', target, message });
   return {
-    timeoutSeconds: options.lockTimeout ?? run.lockTimeout ?? project.target.lockTimeoutSeconds,
-    onWait: (holder: LockHolder | undefined, lockName: string) =>
-      run.onEvent?.({ type: 'info', target, message: `Waiting for the run lock (${lockName}${holder === undefined ? '' : `, held by ${holder.description}`})...` }),
+    lock: {
+      timeoutSeconds: options.lockTimeout ?? run.lockTimeout ?? project.target.lockTimeoutSeconds,
+      onWait: (holder: LockHolder | undefined, lockName: string) =>
+        info(`Waiting for the run lock (${lockName}${holder === undefined ? '' : `, held by ${holder.description}`})...`),
+    },
+    onNotice: info,
   };
 }
 
@@ -202,8 +207,8 @@ export async function stamp(project: Project, revisions: readonly string[], opti
     const result = await apply(dialect, channel, []);
     return { ...result, sql: channel.text(), statements: channel.statements };
   }
-  return withDatabase(project.target, async ({ dialect, session, compileContext }) => {
-    const channel = onlineChannel(session, statementObserver(project, run));
+  return withDatabase(project.target, async ({ dialect, session, compileContext, ensureHeld }) => {
+    const channel = onlineChannel(session, { observe: statementObserver(project, run), ensureHeld });
     // `stamp base` on a fresh database only creates the table (sqlalchemy-migrate's version_control): say so.
     const created = (await dialect.readTable(session, table.name, table.schema)) === undefined;
     await emitVersionTableDdl(dialect, channel, project, compileContext);
@@ -220,5 +225,5 @@ export async function stamp(project: Project, revisions: readonly string[], opti
       if (dialect.capabilities.transactionalDdl) await channel.run(dialect.rollbackSql).catch(() => undefined);
       throw error;
     }
-  }, { lock: lockOptions(project, options, run) });
+  }, runOptions(project, options, run));
 }

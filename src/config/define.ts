@@ -40,6 +40,11 @@ export interface TargetConfig {
   /** Seconds to wait for the migration lock before giving up (exit code 4). Default 60. */
   lockTimeout?: number | undefined;
   /**
+   * Seconds a Galera cluster's run lease lasts without a renewal (the live holder renews it every
+   * quarter of this): how long a killed run keeps the others waiting. Default 10.
+   */
+  lockLease?: number | undefined;
+  /**
    * File name pattern for new revisions, without the `.ts`. Tokens: `{rev}`, `{slug}`, `{year}`,
    * `{month}`, `{day}`, `{hour}`, `{minute}`, `{second}`, `{epoch}` (UTC). Default `{rev}_{slug}`.
    */

@@ -17,6 +17,7 @@ export const CONFIG_DEFAULTS = Object.freeze({
   transaction: 'per-migration' as TransactionMode,
   revisionIds: 'random' as RevisionIdStyle,
   lockTimeoutSeconds: 60,
+  lockLeaseSeconds: 10,
   fileTemplate: '{rev}_{slug}',
 });
 
@@ -49,6 +50,8 @@ export interface ResolvedTarget {
   readonly revisionIds: RevisionIdStyle;
   /** Seconds to wait for the migration lock. */
   readonly lockTimeoutSeconds: number;
+  /** Seconds a lease-based run lock (Galera) lasts without renewal. */
+  readonly lockLeaseSeconds: number;
   /** File name pattern for new revisions (see {@link TargetConfig.fileTemplate}). */
   readonly fileTemplate: string;
   /** Absolute path of the config file this target comes from. */
@@ -97,6 +100,7 @@ export function resolveTarget(defaults: TargetConfig, own: TargetConfig, name: s
     transaction: pick('transaction') ?? CONFIG_DEFAULTS.transaction,
     revisionIds: pick('revisionIds') ?? CONFIG_DEFAULTS.revisionIds,
     lockTimeoutSeconds: pick('lockTimeout') ?? CONFIG_DEFAULTS.lockTimeoutSeconds,
+    lockLeaseSeconds: pick('lockLease') ?? CONFIG_DEFAULTS.lockLeaseSeconds,
     fileTemplate: pick('fileTemplate') ?? CONFIG_DEFAULTS.fileTemplate,
     configPath: ctx.source.file,
     autogenerate: resolveAutogenerate(pick('autogenerate')),

@@ -51,6 +51,8 @@ const TARGET_CHECKS: Readonly<Record<keyof TargetConfig, Check>> = {
   revisionIds: oneOf('revisionIds'),
   lockTimeout: (v) =>
     typeof v === 'number' && Number.isFinite(v) && v >= 0 ? undefined : 'a number of seconds (0 or more)',
+  lockLease: (v) =>
+    typeof v === 'number' && Number.isFinite(v) && v >= 1 && v <= 3600 ? undefined : 'a number of seconds from 1 to 3600',
   fileTemplate: (v) => {
     const allowed = `a file name pattern using ${FILE_TEMPLATE_TOKENS.map((t) => `{${t}}`).join(', ')}`;
     if (typeof v !== 'string' || v.trim() === '' || /[\\/]/.test(v)) return `${allowed} (no folders)`;

@@ -125,6 +125,15 @@ export interface LockScope {
   readonly schema?: string;
 }
 
+/** How a run lock is held, where that is a choice. */
+export interface LockOptions {
+  /**
+   * The length of a lease, for a lock that is a lease row rather than bound to a connection (a
+   * Galera cluster): a killed holder's lease frees after this long; a live holder renews it.
+   */
+  readonly leaseSeconds: number;
+}
+
 /** Who holds a run lock, as far as the server can tell. */
 export interface LockHolder {
   /** One line for the error message, e.g. `pid 4242 (postgres@127.0.0.1, application retort, since ...)`. */
@@ -146,6 +155,14 @@ export interface RunLock {
   tryAcquire(): Promise<boolean>;
   /** Who holds the lock now, when the server can tell. */
   holder(): Promise<LockHolder | undefined>;
+  /**
+   * Resolves when this handle still holds the lock; throws RetortError `LockLost` (exit 1) when
+   * its connection died, the lease was taken over, or it cannot be confirmed. Called by the runner
+   * before every statement of a run, so it must be cheap: no round trip in the common case (state
+   * kept by connection events and a background heartbeat that also keeps the idle lock connection
+   * alive past idle_session_timeout / wait_timeout).
+   */
+  ensureHeld(): Promise<void>;
   /** Release the lock (if held) and close the dedicated connection. Never throws. */
   release(): Promise<void>;
 }
@@ -158,7 +175,12 @@ export interface Connection {
    * Open the run lock for `scope` on a dedicated connection (not yet taken). Resolves to
    * undefined when no other process can reach the database (SQLite `:memory:`).
    */
-  openLock?(scope: LockScope): Promise<RunLock | undefined>;
+  openLock?(scope: LockScope, options: LockOptions): Promise<RunLock | undefined>;
+  /**
+   * What the user should know about this server before a run changes it (e.g. a server setting
+   * that retort overrides for its session, and why). Runs print these once.
+   */
+  readonly notices?: readonly string[];
   /** Close the pool / file. */
   close(): Promise<void>;
 }

@@ -11,21 +11,45 @@ export interface Channel {
   readonly offline: boolean;
   /** The session of an online run (undefined offline). */
   readonly session: Session | undefined;
-  /** Execute (or print) one statement. */
+  /**
+   * Execute (or print) one statement. Online, only while the run lock is held: the lock is
+   * checked before each statement, and once it is lost nothing more is written.
+   */
   run(sql: string): Promise<void>;
+  /** Execute (or print) a statement that only undoes (ROLLBACK): sent even after the lock was lost. */
+  runUnguarded(sql: string): Promise<void>;
   /** A comment for the offline script (ignored online). */
   comment(text: string): void;
 }
 
-/** A channel that executes on `session`, telling `observe` each statement before it runs. */
-export function onlineChannel(session: Session, observe?: (sql: string) => void): Channel {
+/** What an online channel does around each statement. */
+export interface OnlineChannelOptions {
+  /** Told each statement before it runs (the CLI's `-v`). */
+  readonly observe?: (sql: string) => void;
+  /** Throws `LockLost` once the run lock is gone (the run lock's `ensureHeld`); awaited before each statement. */
+  readonly ensureHeld?: () => Promise<void>;
+}
+
+/**
+ * A channel that executes on `session`. Every statement, the script's and retort's own history
+ * and version-table writes alike, passes the run lock's check first, so a run that lost its lock
+ * (a dead lock connection, a Galera lease taken over after this process was paused) stops before
+ * it writes anything more.
+ */
+export function onlineChannel(session: Session, options: OnlineChannelOptions = {}): Channel {
+  const { observe, ensureHeld } = options;
+  const execute = (sql: string) => {
+    observe?.(sql);
+    return session.execute(sql);
+  };
   return {
     offline: false,
     session,
-    run: (sql) => {
-      observe?.(sql);
-      return session.execute(sql);
+    run: async (sql) => {
+      await ensureHeld?.();
+      return execute(sql);
     },
+    runUnguarded: execute,
     comment: () => {},
   };
 }
@@ -49,6 +73,9 @@ export function offlineChannel(): OfflineChannel {
     async run(sql) {
       statements.push(sql);
       lines.push(`${sql};\n`);
+    },
+    runUnguarded(sql) {
+      return this.run(sql);
     },
     comment(text) {
       lines.push(`-- ${text}\n`);
@@ -100,7 +127,7 @@ export class Transactions {
     if (!this.open) return;
     this.open = false;
     try {
-      await this.channel.run(this.dialect.rollbackSql);
+      await this.channel.runUnguarded(this.dialect.rollbackSql);
     } catch {
       // The connection may be gone; the server rolls back an abandoned transaction itself.
     }

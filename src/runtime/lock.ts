@@ -5,7 +5,7 @@
  * can tell. It is taken before the version table is read, so a run that waited reads what the
  * previous holder wrote and finds nothing left to do.
  */
-import type { Connection, LockHolder, LockScope, RunLock } from '../dialects/dialect.js';
+import type { Connection, LockHolder, LockOptions, LockScope, RunLock } from '../dialects/dialect.js';
 import { RetortError } from '../errors.js';
 
 /** First and longest pause between two attempts: quick to notice a short run, light on a long one. */
@@ -13,7 +13,7 @@ const FIRST_DELAY_MS = 50;
 const MAX_DELAY_MS = 500;
 
 /** How to take the lock. */
-export interface LockRequest {
+export interface LockRequest extends LockOptions {
   readonly scope: LockScope;
   /** Seconds to wait before giving up; 0 tries once. */
   readonly timeoutSeconds: number;
@@ -23,8 +23,16 @@ export interface LockRequest {
   readonly onWait?: (holder: LockHolder | undefined, lockName: string) => void;
 }
 
-/** Releases the lock and closes its connection; never throws. */
-export type ReleaseLock = () => Promise<void>;
+/** A run lock this process holds. */
+export interface HeldLock {
+  /** {@link RunLock.ensureHeld}: throws `LockLost` once the lock is gone. Resolves at once where no lock is needed. */
+  ensureHeld(): Promise<void>;
+  /** Releases the lock and closes its connection; never throws. */
+  release(): Promise<void>;
+}
+
+/** Where the dialect needs no lock (SQLite `:memory:`: no other process can reach the database). */
+const NO_LOCK: HeldLock = Object.freeze({ ensureHeld: async () => undefined, release: async () => undefined });
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -34,16 +42,16 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  * @throws RetortError `LockTimeout` when another run still holds it at the deadline (nothing has
  * been executed by then).
  */
-export async function acquireRunLock(connection: Connection, request: LockRequest): Promise<ReleaseLock> {
-  const lock = await connection.openLock?.(request.scope);
-  if (lock === undefined) return async () => undefined;
+export async function acquireRunLock(connection: Connection, request: LockRequest): Promise<HeldLock> {
+  const lock = await connection.openLock?.(request.scope, { leaseSeconds: request.leaseSeconds });
+  if (lock === undefined) return NO_LOCK;
   try {
     await poll(lock, request);
   } catch (error) {
     await lock.release();
     throw error;
   }
-  return () => lock.release();
+  return { ensureHeld: () => lock.ensureHeld(), release: () => lock.release() };
 }
 
 async function poll(lock: RunLock, request: LockRequest): Promise<void> {

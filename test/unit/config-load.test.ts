@@ -114,6 +114,7 @@ describe('loadConfig: resolution', () => {
       transaction: 'per-migration',
       revisionIds: 'random',
       lockTimeoutSeconds: 60,
+      lockLeaseSeconds: 10,
       fileTemplate: '{rev}_{slug}',
       configPath: join(dir, 'retort.config.json'),
       autogenerate: { includes: expect.any(Function), schemas: undefined, rewrite: undefined },

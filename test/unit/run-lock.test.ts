@@ -14,6 +14,7 @@ function memoryLock(busyAttempts: number, holder?: LockHolder) {
     name: 'memory lock',
     tryAcquire: async () => (log.attempts.push(Date.now()), log.attempts.length > busyAttempts),
     holder: async () => holder,
+    ensureHeld: async () => undefined,
     release: async () => void log.released++,
   };
   const connection = { withSession: async () => undefined, close: async () => undefined, openLock: async () => lock } as unknown as Connection;
@@ -23,12 +24,13 @@ function memoryLock(busyAttempts: number, holder?: LockHolder) {
 const scope = { versionTable: 'retort_version' };
 
 describe('acquireRunLock', () => {
-  it('takes a free lock at once and releases it through the returned function', async () => {
+  it('takes a free lock at once and releases it through the returned handle', async () => {
     const { connection, log } = memoryLock(0);
-    const release = await acquireRunLock(connection, { scope, target: 't', timeoutSeconds: 5 });
+    const held = await acquireRunLock(connection, { scope, target: 't', timeoutSeconds: 5, leaseSeconds: 10 });
     expect(log.attempts).toHaveLength(1);
     expect(log.released).toBe(0);
-    await release();
+    await held.ensureHeld();
+    await held.release();
     expect(log.released).toBe(1);
   });
 
@@ -39,7 +41,7 @@ describe('acquireRunLock', () => {
     const timers = vi.spyOn(globalThis, 'setTimeout');
     let pauses: unknown[];
     try {
-      await acquireRunLock(connection, { scope, target: 't', timeoutSeconds: 10, onWait: (h, name) => waits.push(`${name}: ${h?.description}`) });
+      await acquireRunLock(connection, { scope, target: 't', timeoutSeconds: 10, leaseSeconds: 10, onWait: (h, name) => waits.push(`${name}: ${h?.description}`) });
     } finally {
       pauses = timers.mock.calls.map((call) => call[1]);
       timers.mockRestore();
@@ -52,7 +54,7 @@ describe('acquireRunLock', () => {
   it('fails with LockTimeout (exit 4) at the deadline, naming the holder, and releases the connection', async () => {
     const { connection, log } = memoryLock(Infinity, { description: 'PostgreSQL backend pid 42 (app@10.0.0.1)', fields: { pid: 42 } });
     const started = Date.now();
-    const error = await acquireRunLock(connection, { scope, target: 'main', timeoutSeconds: 0.4 }).catch((e: unknown) => e);
+    const error = await acquireRunLock(connection, { scope, target: 'main', timeoutSeconds: 0.4, leaseSeconds: 10 }).catch((e: unknown) => e);
     expect(Date.now() - started).toBeGreaterThanOrEqual(400);
     expect(Date.now() - started).toBeLessThan(3000);
     expect(error).toMatchObject({
@@ -68,13 +70,14 @@ describe('acquireRunLock', () => {
 
   it('tries exactly once with a timeout of 0', async () => {
     const { connection, log } = memoryLock(Infinity);
-    await expect(acquireRunLock(connection, { scope, target: 't', timeoutSeconds: 0 })).rejects.toMatchObject({ code: 'LockTimeout', fields: { holder: null } });
+    await expect(acquireRunLock(connection, { scope, target: 't', timeoutSeconds: 0, leaseSeconds: 10 })).rejects.toMatchObject({ code: 'LockTimeout', fields: { holder: null } });
     expect(log.attempts).toHaveLength(1);
   });
 
   it('needs no lock where the dialect opens none (SQLite :memory:)', async () => {
     const connection = { openLock: async () => undefined } as unknown as Connection;
-    const release = await acquireRunLock(connection, { scope, target: 't', timeoutSeconds: 0 });
-    await expect(release()).resolves.toBeUndefined();
+    const held = await acquireRunLock(connection, { scope, target: 't', timeoutSeconds: 0, leaseSeconds: 10 });
+    await expect(held.ensureHeld()).resolves.toBeUndefined();
+    await expect(held.release()).resolves.toBeUndefined();
   });
 });

@@ -1,35 +1,52 @@
 /**
  * Connections to MySQL / MariaDB: Kysely's MysqlDialect over a mysql2 pool. A run pins ONE pooled
- * connection for its whole length: `GET_LOCK` belongs to the connection that took it, and
- * BEGIN/COMMIT issued as text only bind statements on the same connection.
+ * connection for its whole length: BEGIN/COMMIT issued as text only bind statements on the same
+ * connection. On a Galera node (detected at connect, see galera.ts) the run lock is a lease row and
+ * every session reads causally and replicates its DDL in total order.
  */
 import { CompiledQuery, Kysely, MysqlDialect } from 'kysely';
 import { createPool } from 'mysql2';
 import type { Pool, PoolConnection } from 'mysql2';
-import type { Connection, ConnectionUrl, LockScope, RunLock, Session } from '../dialect.js';
+import type { Connection, ConnectionUrl, LockOptions, LockScope, RunLock, Session } from '../dialect.js';
 import { connectError, endpointOf } from './errors.js';
+import { GALERA_SESSION_SQL, osuNotice, parseProfile, PROFILE_SQL, type ServerProfile } from './galera.js';
+import { openGaleraLease } from './lease.js';
 import { openMysqlLock } from './lock.js';
 
 /** A connection pool plus the server version read when it was opened. */
 class MysqlConnection implements Connection {
+  /** `VERSION()`, read once at connect; the compiler picks spellings by it. */
+  readonly serverVersion: string;
+  readonly notices: readonly string[];
+
   constructor(
     private readonly kysely: Kysely<any>,
-    /** `SELECT VERSION()`, read once at connect; the compiler picks spellings by it. */
-    readonly serverVersion: string,
+    /** The version and Galera settings, read once at connect. */
+    private readonly profile: ServerProfile,
     /** The URL, for the run lock's own connection. */
     private readonly url: ConnectionUrl,
     /** The pool under `kysely`, ended by close() even when Kysely never used it. */
     private readonly pool: Pool,
-  ) {}
+  ) {
+    this.serverVersion = profile.version;
+    const notice = profile.galera && osuNotice(profile.galera);
+    this.notices = notice === undefined ? [] : [notice];
+  }
 
-  /** The run lock, on a connection of its own outside the pool (see lock.ts). */
-  openLock(scope: LockScope): Promise<RunLock> {
-    return openMysqlLock(this.url, scope);
+  /**
+   * The run lock, on a connection of its own outside the pool: `GET_LOCK` (lock.ts), or on a
+   * Galera node, where `GET_LOCK` locks that node only, a lease row (lease.ts).
+   */
+  openLock(scope: LockScope, options: LockOptions): Promise<RunLock> {
+    const galera = this.profile.galera;
+    return galera === undefined ? openMysqlLock(this.url, scope) : openGaleraLease(this.url, scope, galera, options.leaseSeconds);
   }
 
   async withSession<T>(fn: (session: Session) => Promise<T>): Promise<T> {
     // Kysely's connection() holds one pooled connection until the callback settles.
     return this.kysely.connection().execute(async (db) => {
+      // Before anything is read: causal reads, and DDL in total order (see galera.ts).
+      if (this.profile.galera !== undefined) await db.executeQuery(CompiledQuery.raw(GALERA_SESSION_SQL, []));
       const session: Session = {
         db,
         serverVersion: this.serverVersion,
@@ -59,13 +76,12 @@ function acquire(pool: Pool): Promise<PoolConnection> {
   return new Promise((resolve, reject) => pool.getConnection((error, conn) => (error ? reject(error) : resolve(conn))));
 }
 
-/** `SELECT VERSION()` on one connection. */
-function readVersion(conn: PoolConnection): Promise<string> {
+/** The server's version and Galera settings, in one query on one connection. */
+function readProfile(conn: PoolConnection): Promise<ServerProfile> {
   return new Promise((resolve, reject) =>
-    conn.query('SELECT VERSION() AS version', (error, rows) => {
+    conn.query(PROFILE_SQL, (error, rows) => {
       if (error) return reject(error);
-      const first = (rows as Array<{ version?: unknown }>)[0];
-      resolve(String(first?.version ?? ''));
+      resolve(parseProfile(rows as Array<{ Variable_name: string; Value: string | null }>));
     }),
   );
 }
@@ -94,11 +110,11 @@ export async function connectMysql(url: ConnectionUrl): Promise<Connection> {
     connectTimeout: 10_000,
     connectionLimit: 4,
   });
-  let serverVersion: string;
+  let profile: ServerProfile;
   try {
     const conn = await acquire(pool);
     try {
-      serverVersion = await readVersion(conn);
+      profile = await readProfile(conn);
     } finally {
       conn.release();
     }
@@ -107,5 +123,5 @@ export async function connectMysql(url: ConnectionUrl): Promise<Connection> {
     throw connectError(error, url);
   }
   const kysely = new Kysely<any>({ dialect: new MysqlDialect({ pool }) });
-  return new MysqlConnection(kysely, serverVersion, url, pool);
+  return new MysqlConnection(kysely, profile, url, pool);
 }

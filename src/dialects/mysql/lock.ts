@@ -8,9 +8,10 @@
  * timeout, and one waiting process never occupies a server thread in a blocking wait.
  */
 import { createHash } from 'node:crypto';
-import mysql from 'mysql2/promise';
 import type { ConnectionUrl, LockHolder, LockScope, RunLock } from '../dialect.js';
-import { connectError, endpointOf } from './errors.js';
+import { connectError } from './errors.js';
+import { lockLostError } from '../lock-lost.js';
+import { openSideConnection } from './side-connection.js';
 
 /** MySQL limits user-lock names to 64 characters. */
 const MAX_LOCK_NAME = 64;
@@ -42,22 +43,7 @@ function describe(row: ProcessRow): LockHolder {
 
 /** Open the run lock of `scope` on a new connection. */
 export async function openMysqlLock(url: ConnectionUrl, scope: LockScope): Promise<RunLock> {
-  const { host, port } = endpointOf(url);
-  let conn: mysql.Connection;
-  try {
-    conn = await mysql.createConnection({
-      host,
-      port,
-      ...(url.user === undefined ? {} : { user: url.user }),
-      ...(url.password === undefined ? {} : { password: url.password }),
-      ...(url.database === undefined || url.database === '' ? {} : { database: url.database }),
-      connectTimeout: 10_000,
-    });
-  } catch (error) {
-    throw connectError(error, url);
-  }
-  // An idle connection the server drops emits 'error'; the lock died with it.
-  conn.on('error', () => undefined);
+  const conn = await openSideConnection(url);
   let name: string;
   try {
     const [rows] = await conn.query('SELECT DATABASE() AS db');
@@ -68,6 +54,10 @@ export async function openMysqlLock(url: ConnectionUrl, scope: LockScope): Promi
     throw connectError(error, url);
   }
   let held = false;
+  // A user lock dies with its connection: once the connection is gone, so is the lock.
+  let gone: string | undefined;
+  conn.on('error', (error: Error) => (gone ??= error.message));
+  conn.on('end', () => (gone ??= 'the connection closed'));
   return {
     name: `GET_LOCK('${name}')`,
     async tryAcquire() {
@@ -75,6 +65,9 @@ export async function openMysqlLock(url: ConnectionUrl, scope: LockScope): Promi
       const [rows] = await conn.query('SELECT GET_LOCK(?, 0) AS got', [name]);
       held = Number((rows as Array<{ got: unknown }>)[0]?.got) === 1;
       return held;
+    },
+    async ensureHeld() {
+      if (gone !== undefined) throw lockLostError(`GET_LOCK('${name}')`, `its connection ended (${gone}), which frees the lock for another run`);
     },
     async holder() {
       try {

@@ -16,6 +16,7 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
 import type { ConnectionUrl, LockHolder, LockScope, RunLock } from '../dialect.js';
+import { lockLostError } from '../lock-lost.js';
 import { connectionError } from './errors.js';
 
 /**
@@ -64,9 +65,11 @@ function describe(row: HolderRow): LockHolder {
 /** Open the run lock of `scope` on a new client (application_name 'retort', so holders are recognisable). */
 export async function openPostgresLock(url: ConnectionUrl, scope: LockScope): Promise<RunLock> {
   const client = new pg.Client({ connectionString: url.raw, application_name: url.params['application_name'] ?? 'retort' });
-  // A dropped idle connection emits 'error'; the lock is gone with it, and the run's own session
-  // reports the failure if the server went away.
-  client.on('error', () => undefined);
+  // An advisory lock dies with its backend: a dropped connection ('error', 'end') takes it along,
+  // and ensureHeld() says so before the run's next statement.
+  let gone: string | undefined;
+  client.on('error', (error) => (gone ??= error.message));
+  client.on('end', () => (gone ??= 'the connection closed'));
   try {
     await client.connect();
   } catch (error) {
@@ -89,6 +92,9 @@ export async function openPostgresLock(url: ConnectionUrl, scope: LockScope): Pr
       const { rows } = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1::bigint) AS ok', [key]);
       held = rows[0]?.ok === true;
       return held;
+    },
+    async ensureHeld() {
+      if (gone !== undefined) throw lockLostError(`advisory lock ${key}`, `its connection ended (${gone}), which frees the lock for another run`);
     },
     async holder() {
       const { rows } = await client.query<HolderRow>(HOLDER_SQL, [key]).catch(() => ({ rows: [] as HolderRow[] }));

@@ -108,6 +108,9 @@ export async function openSqliteLock(path: string): Promise<RunLock> {
         throw error;
       }
     },
+    async ensureHeld() {
+      // The OS file lock belongs to this process's open handle: it cannot be lost while the run lasts.
+    },
     async holder() {
       return readHolder(lockPath);
     },
