@@ -1,6 +1,6 @@
 /**
  * The three-node MariaDB Galera cluster the tests run on (started by `.ci/run` from
- * `scripts/galera/start-cluster.sh`: client ports 3341-3343, root with an empty password). A
+ * `scripts/galera/ensure-cluster.sh`: client ports 3341-3343, root with an empty password). A
  * cluster that does not answer, or answers with fewer than three synced nodes, fails the test
  * loudly; it never skips.
  */
@@ -23,7 +23,7 @@ export function nodeUrl(index: number, database: string): string {
 export async function nodeConnection(index: number, database?: string): Promise<mysql.Connection> {
   const port = GALERA_PORTS[index % GALERA_PORTS.length];
   const conn = await mysql.createConnection({ host: '127.0.0.1', port, user: 'root', ...(database ? { database } : {}) }).catch((e: Error) => {
-    throw new Error(`Galera node ${index + 1} is not reachable on 127.0.0.1:${port}: ${e.message}. Start the cluster: scripts/galera/start-cluster.sh (see README).`);
+    throw new Error(`Galera node ${index + 1} is not reachable on 127.0.0.1:${port}: ${e.message}. Start the cluster: scripts/galera/ensure-cluster.sh (as root; see README).`);
   });
   await conn.query('SET SESSION wsrep_sync_wait = 1');
   return conn;
