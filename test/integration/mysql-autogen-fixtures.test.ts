@@ -13,6 +13,7 @@ import type { DiffOptions } from '../../src/autogen/types.js';
 import { parseUrl } from '../../src/config/url.js';
 import { mysqlDialect } from '../../src/dialects/mysql/index.js';
 import type { SchemaModel } from '../../src/schema/model.js';
+import { retort } from '../support/cli.js';
 import { createTestDatabase } from '../support/databases.js';
 import type { TestDatabase } from '../support/databases.js';
 import { catalogCounts, catalogDifferences, mysqlCatalog } from '../support/mysql-catalog.js';
@@ -131,6 +132,8 @@ describe.each(FIXTURES)('$name on MariaDB: pull, autogenerate, upgrade, compare,
     expect(await onSource.retort.check()).toMatchObject({ ok: false, operations: [], notAtHead: true });
     await onSource.retort.stamp('head');
     expect(await onSource.retort.check()).toMatchObject({ ok: true, operations: [], notAtHead: false });
+    // And as CI runs it: the command exits 0 on both databases.
+    for (const dir of [b.dir, onSource.dir]) expect(retort(dir, ['check']).code).toBe(0);
 
     // The downgrade of the generated revision empties the second database again.
     await b.retort.downgrade('base');

@@ -12,6 +12,7 @@ import type { DialectAutogen } from '../../src/dialects/dialect.js';
 import { sqliteDialect } from '../../src/dialects/sqlite/index.js';
 import { createRetort } from '../../src/index.js';
 import type { SchemaModel } from '../../src/schema/model.js';
+import { retort } from '../support/cli.js';
 import { createTestDatabase, rawQuery } from '../support/databases.js';
 import type { TestDatabase } from '../support/databases.js';
 import { createTestProject } from '../support/project.js';
@@ -77,6 +78,9 @@ describe('Chinook on SQLite: load, pull, autogenerate into a second database, co
     expect((await onSecond.check()).ok).toBe(true);
     await project.retort.stamp('head');
     expect((await project.retort.check()).ok).toBe(true);
+    // And as CI runs it: the command exits 0 on both databases.
+    expect(retort(project.dir, ['check']).code).toBe(0);
+    expect(retort(project.dir, ['check', '--url', second.url]).code).toBe(0);
 
     const a = await readAll(first);
     const b = await readAll(second);
