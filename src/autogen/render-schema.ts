@@ -92,7 +92,9 @@ type TableRefs = (name: string, schema: string | undefined) => string;
 function renderTable(table: TableSpec, variable: string, imports: Imports, render: RenderSchemaOptions, tableRef: TableRefs): string {
   const { columns, extras } = layout(table, render);
   const body = columns.map((c) => `  ${key(c.name)}: ${columnChain(c.spec, imports)},`).join('\n');
-  const ref = (name: string) => (/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(name) ? `t.${name}` : `t[${str(name)}]`);
+  // A partition of a parent outside the module has no typed `t`: its columns are named as strings.
+  const parentOutside = table.partitionOf !== undefined && tableRef(table.partitionOf.parent, table.partitionOf.parentSchema).startsWith('{');
+  const ref = (name: string) => (parentOutside ? str(name) : /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(name) ? `t.${name}` : `t[${str(name)}]`);
   const items = extras.map((c) => constraintCall(c, imports, ref));
   for (const ix of table.indexes) {
     imports.add('index');

@@ -57,7 +57,8 @@ function invalid(message: string, fields: Record<string, unknown>, hint: string)
   return new RetortError('SchemaInvalid', message, { fields, hint });
 }
 
-function checkColumns(tableName: string, what: string, names: readonly string[], known: ReadonlySet<string>): void {
+function checkColumns(tableName: string, what: string, names: readonly string[], known: ReadonlySet<string> | undefined): void {
+  if (known === undefined) return;
   for (const name of names) {
     if (!known.has(name)) {
       throw invalid(`Table '${tableName}': ${what} names column '${name}', which the table does not have.`,
@@ -66,7 +67,7 @@ function checkColumns(tableName: string, what: string, names: readonly string[],
   }
 }
 
-function splitExtras(tableName: string, extras: readonly TableExtra[], known: ReadonlySet<string>) {
+function splitExtras(tableName: string, extras: readonly TableExtra[], known: ReadonlySet<string> | undefined) {
   const indexes: IndexSpec[] = [];
   const constraints: ConstraintSpec[] = [];
   for (const extra of extras) {
@@ -161,17 +162,21 @@ export type PartitionDefinitionOptions = Pick<TableDefinitionOptions, 'schema' |
  */
 export function partition<Name extends string, C extends ColumnMap, const S extends string | undefined = undefined>(
   name: Name,
-  parent: TableDefinition<string, C>,
+  parent: TableDefinition<string, C> | TableName,
   bound: string | RawSql,
   extras?: TableExtras<C> | (PartitionDefinitionOptions & { readonly schema?: S }),
   options: PartitionDefinitionOptions & { readonly schema?: S } = {},
 ): TableDefinition<Name, C, S> {
   const extrasFn = typeof extras === 'function' ? extras : undefined;
   const opts = typeof extras === 'object' && extras !== null ? extras : options;
-  const names = Object.keys(parent.columns);
+  // A parent outside the module (a schema not pulled) is named, not declared: its columns are unknown here.
+  const declared = 'spec' in parent ? parent : undefined;
+  const names = declared === undefined ? [] : Object.keys(declared.columns);
   const refs = Object.freeze(Object.fromEntries(names.map((n) => [n, n]))) as ColumnRefs<C>;
-  const { indexes, constraints } = splitExtras(name, extrasFn ? extrasFn(refs) : [], new Set(names));
-  const parentSchema = parent.spec.schema;
+  const known = declared === undefined ? undefined : new Set(names);
+  const { indexes, constraints } = splitExtras(name, extrasFn ? extrasFn(refs) : [], known);
+  const parentName = declared === undefined ? (parent as TableName).name : declared.spec.name;
+  const parentSchema = declared === undefined ? (parent as TableName).schema : declared.spec.schema;
   const spec: TableSpec = Object.freeze({
     name,
     ...(opts.schema === undefined ? {} : { schema: opts.schema }),
@@ -180,10 +185,10 @@ export function partition<Name extends string, C extends ColumnMap, const S exte
     indexes: Object.freeze(indexes),
     options: tableOptionsOf(opts),
     partitionOf: Object.freeze({
-      parent: parent.spec.name,
+      parent: parentName,
       ...(parentSchema === undefined ? {} : { parentSchema }),
       bound: typeof bound === 'string' ? bound : bound.sql,
     }),
   });
-  return Object.freeze({ name, columns: parent.columns, spec });
+  return Object.freeze({ name, columns: (declared?.columns ?? {}) as C, spec });
 }
