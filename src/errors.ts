@@ -57,6 +57,10 @@ export const ERROR_CODES = {
   EmptySchemaModule: 'input',
   // the database or a migration failed
   ConnectionFailed: 'migration',
+  /** The server did not complete the connect (TCP, TLS, authentication) within `connectTimeout`. */
+  ConnectTimeout: 'migration',
+  /** An open connection died: cut, reset, server stopped, backend killed, or a dead peer detected. */
+  ConnectionLost: 'migration',
   DatabaseNotFound: 'migration',
   MigrationFailed: 'migration',
   ScriptError: 'migration',

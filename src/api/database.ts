@@ -72,7 +72,7 @@ async function ensureDbSchema(dialect: Dialect, session: Session, target: Resolv
 export async function withDatabase<T>(target: ResolvedTarget, fn: (db: OpenDatabase) => Promise<T>, options: WithDatabaseOptions = {}): Promise<T> {
   const url = parseUrl(target.url);
   const dialect = await dialectFor(url);
-  const connection = await dialect.connect(url);
+  const connection = await dialect.connect(url, { target: target.name, timeouts: target.timeouts });
   let lock: HeldLock | undefined;
   try {
     for (const notice of connection.notices ?? []) options.onNotice?.(notice);

@@ -45,6 +45,24 @@ export interface TargetConfig {
    */
   lockLease?: number | undefined;
   /**
+   * Seconds a connect may take (TCP, TLS, authentication) before it fails with `ConnectTimeout`;
+   * 0 waits forever. Default 10. A URL's `connect_timeout` parameter wins.
+   */
+  connectTimeout?: number | undefined;
+  /**
+   * Seconds of idleness before TCP keepalive probes start on every connection (so a dead peer or
+   * a NAT that dropped the flow is noticed by the OS); 0 turns keepalive off. Default 30. A URL's
+   * `keepalives=0` / `keepalives_idle` parameters win.
+   */
+  keepalive?: number | undefined;
+  /**
+   * Seconds without a byte from the server while a statement runs, after which retort asks the
+   * server on a separate connection whether the statement is still running: one that is (a long
+   * DDL, a lock wait) is waited for; otherwise the connection is declared lost (`ConnectionLost`)
+   * and its server session ended. 0 never asks. Default 30.
+   */
+  statementIdleTimeout?: number | undefined;
+  /**
    * File name pattern for new revisions, without the `.ts`. Tokens: `{rev}`, `{slug}`, `{year}`,
    * `{month}`, `{day}`, `{hour}`, `{minute}`, `{second}`, `{epoch}` (UTC). Default `{rev}_{slug}`.
    */

@@ -8,6 +8,7 @@ import type { NamedTargetConfig, RetortConfig, RevisionIdStyle, TargetConfig, Tr
 import { parseUrl, SQLITE_MEMORY, familyOf } from './url.js';
 import type { ConfigSource } from './validate.js';
 import { resolveAutogenerate, type ResolvedAutogenerate } from './autogenerate.js';
+import type { ConnectionTimeouts } from '../dialects/dialect.js';
 
 /** Defaults applied to every target. */
 export const CONFIG_DEFAULTS = Object.freeze({
@@ -18,6 +19,9 @@ export const CONFIG_DEFAULTS = Object.freeze({
   revisionIds: 'random' as RevisionIdStyle,
   lockTimeoutSeconds: 60,
   lockLeaseSeconds: 10,
+  connectTimeoutSeconds: 10,
+  keepaliveSeconds: 30,
+  statementIdleTimeoutSeconds: 30,
   fileTemplate: '{rev}_{slug}',
 });
 
@@ -52,6 +56,8 @@ export interface ResolvedTarget {
   readonly lockTimeoutSeconds: number;
   /** Seconds a lease-based run lock (Galera) lasts without renewal. */
   readonly lockLeaseSeconds: number;
+  /** The connections' timeouts from the config (a URL's own parameters win at connect time). */
+  readonly timeouts: ConnectionTimeouts;
   /** File name pattern for new revisions (see {@link TargetConfig.fileTemplate}). */
   readonly fileTemplate: string;
   /** Absolute path of the config file this target comes from. */
@@ -101,6 +107,11 @@ export function resolveTarget(defaults: TargetConfig, own: TargetConfig, name: s
     revisionIds: pick('revisionIds') ?? CONFIG_DEFAULTS.revisionIds,
     lockTimeoutSeconds: pick('lockTimeout') ?? CONFIG_DEFAULTS.lockTimeoutSeconds,
     lockLeaseSeconds: pick('lockLease') ?? CONFIG_DEFAULTS.lockLeaseSeconds,
+    timeouts: Object.freeze({
+      connectMs: (pick('connectTimeout') ?? CONFIG_DEFAULTS.connectTimeoutSeconds) * 1000,
+      keepaliveMs: (pick('keepalive') ?? CONFIG_DEFAULTS.keepaliveSeconds) * 1000,
+      statementIdleMs: (pick('statementIdleTimeout') ?? CONFIG_DEFAULTS.statementIdleTimeoutSeconds) * 1000,
+    }),
     fileTemplate: pick('fileTemplate') ?? CONFIG_DEFAULTS.fileTemplate,
     configPath: ctx.source.file,
     autogenerate: resolveAutogenerate(pick('autogenerate')),

@@ -35,6 +35,11 @@ const ENUM_VALUES: Readonly<Record<string, readonly string[]>> = {
   revisionIds: ['random', 'sequential', 'date'],
 };
 
+/** A duration in seconds: a finite number, 0 or more. */
+function seconds(v: unknown): string | undefined {
+  return typeof v === 'number' && Number.isFinite(v) && v >= 0 ? undefined : 'a number of seconds (0 or more)';
+}
+
 const TARGET_CHECKS: Readonly<Record<keyof TargetConfig, Check>> = {
   url: nonEmptyString,
   migrations: (v) =>
@@ -49,10 +54,12 @@ const TARGET_CHECKS: Readonly<Record<keyof TargetConfig, Check>> = {
   historyTable: nonEmptyString,
   transaction: oneOf('transaction'),
   revisionIds: oneOf('revisionIds'),
-  lockTimeout: (v) =>
-    typeof v === 'number' && Number.isFinite(v) && v >= 0 ? undefined : 'a number of seconds (0 or more)',
+  lockTimeout: seconds,
   lockLease: (v) =>
     typeof v === 'number' && Number.isFinite(v) && v >= 1 && v <= 3600 ? undefined : 'a number of seconds from 1 to 3600',
+  connectTimeout: seconds,
+  keepalive: seconds,
+  statementIdleTimeout: seconds,
   fileTemplate: (v) => {
     const allowed = `a file name pattern using ${FILE_TEMPLATE_TOKENS.map((t) => `{${t}}`).join(', ')}`;
     if (typeof v !== 'string' || v.trim() === '' || /[\\/]/.test(v)) return `${allowed} (no folders)`;

@@ -47,6 +47,27 @@ export interface ConnectionUrl {
   readonly params: Readonly<Record<string, string>>;
 }
 
+/** The timeouts of every network connection retort opens, in ms (0: none / off). */
+export interface ConnectionTimeouts {
+  /** TCP connect, TLS and authentication together (`ConnectTimeout` past it). */
+  readonly connectMs: number;
+  /** Idle time before TCP keepalive probes start; 0 turns keepalive off. */
+  readonly keepaliveMs: number;
+  /**
+   * Silence from the server during a statement before retort asks the server, on a separate
+   * connection, whether the statement still runs (`ConnectionLost` when it does not); 0 never asks.
+   */
+  readonly statementIdleMs: number;
+}
+
+/** Options of {@link Dialect.connect}. */
+export interface ConnectOptions {
+  /** The target's name, for errors (`ConnectionLost` names it). */
+  readonly target?: string;
+  /** The target's timeouts (the URL's own parameters win); absent: the defaults. */
+  readonly timeouts?: ConnectionTimeouts;
+}
+
 /**
  * A pinned connection for one run. Everything a run does (lock, transactions, DDL, version table,
  * the scripts' `db`) goes through this one connection, so that BEGIN/COMMIT issued as SQL text
@@ -132,6 +153,11 @@ export interface LockOptions {
    * Galera cluster): a killed holder's lease frees after this long; a live holder renews it.
    */
   readonly leaseSeconds: number;
+  /**
+   * At most this long (ms) for the lock connection's connect and handshake: what is left of the
+   * lock timeout. A server that does not answer in time fails with `ConnectTimeout`.
+   */
+  readonly connectMs?: number;
 }
 
 /** Who holds a run lock, as far as the server can tell. */
@@ -269,10 +295,11 @@ export interface Dialect {
   readonly commitSql: string;
   readonly rollbackSql: string;
   /**
-   * Open a connection (verifying it answers). Failures are RetortErrors `ConnectionFailed` /
-   * `DatabaseNotFound` naming host and port, never the password.
+   * Open a connection (verifying it answers). Failures are RetortErrors `ConnectionFailed`,
+   * `ConnectTimeout` or `DatabaseNotFound` naming host and port, never the password. A connection
+   * lost later fails its statements with `ConnectionLost`, never with an unhandled event.
    */
-  connect(url: ConnectionUrl): Promise<Connection>;
+  connect(url: ConnectionUrl, options?: ConnectOptions): Promise<Connection>;
   /** Reads one table's definition from the live database (used by compile and later by autogenerate). */
   readTable(session: Session, table: string, schema?: string): Promise<TableSpec | undefined>;
   /** Autogenerate support (bulk introspection and equality hooks). */

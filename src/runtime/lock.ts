@@ -6,11 +6,14 @@
  * previous holder wrote and finds nothing left to do.
  */
 import type { Connection, LockHolder, LockOptions, LockScope, RunLock } from '../dialects/dialect.js';
-import { RetortError } from '../errors.js';
+import { isRetortError, RetortError } from '../errors.js';
+import { within } from '../util/within.js';
 
 /** First and longest pause between two attempts: quick to notice a short run, light on a long one. */
 const FIRST_DELAY_MS = 50;
 const MAX_DELAY_MS = 500;
+/** How long naming the holder may take once the timeout has passed. */
+const HOLDER_LOOKUP_MS = 2_000;
 
 /** How to take the lock. */
 export interface LockRequest extends LockOptions {
@@ -43,26 +46,54 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  * been executed by then).
  */
 export async function acquireRunLock(connection: Connection, request: LockRequest): Promise<HeldLock> {
-  const lock = await connection.openLock?.(request.scope, { leaseSeconds: request.leaseSeconds });
+  const deadline = Date.now() + Math.max(0, request.timeoutSeconds) * 1000;
+  let lock: RunLock | undefined;
+  try {
+    // The lock connection's connect and handshake count against the lock timeout: a server that
+    // never completes them must not hold the run past --lock-timeout (0: one attempt, bounded by
+    // the connect timeout alone).
+    const connectMs = request.timeoutSeconds > 0 ? { connectMs: deadline - Date.now() } : {};
+    lock = await connection.openLock?.(request.scope, { leaseSeconds: request.leaseSeconds, ...connectMs });
+  } catch (error) {
+    if (isRetortError(error) && error.code === 'ConnectTimeout' && request.timeoutSeconds > 0 && Date.now() >= deadline) {
+      throw silentServerError(request, `its connection did not complete the handshake (${error.message})`, error);
+    }
+    throw error;
+  }
   if (lock === undefined) return NO_LOCK;
   try {
-    await poll(lock, request);
+    await poll(lock, request, deadline);
   } catch (error) {
     await lock.release();
     throw error;
   }
-  return { ensureHeld: () => lock.ensureHeld(), release: () => lock.release() };
+  const held = lock;
+  return { ensureHeld: () => held.ensureHeld(), release: () => held.release() };
 }
 
-async function poll(lock: RunLock, request: LockRequest): Promise<void> {
-  const deadline = Date.now() + Math.max(0, request.timeoutSeconds) * 1000;
+/** What a lock query that got no answer in time yields. */
+const SILENT = Symbol('no answer');
+
+/** `answer`, or {@link SILENT} when the lock's connection gives none before `deadline` (at least `floorMs` from now). */
+async function beforeDeadline<T>(answer: Promise<T>, deadline: number, floorMs = 0): Promise<T | typeof SILENT> {
+  const left = Math.max(deadline - Date.now(), floorMs);
+  const late = await within(answer.then((value) => ({ value })), left);
+  return late === undefined ? SILENT : late.value;
+}
+
+async function poll(lock: RunLock, request: LockRequest, deadline: number): Promise<void> {
   let delay = FIRST_DELAY_MS;
   let waited = false;
   for (;;) {
-    if (await lock.tryAcquire()) return;
+    // A try-lock is instant on a live server; one that hangs past the deadline means the server
+    // (or the network) stopped answering the lock's connection.
+    const got = await beforeDeadline(lock.tryAcquire(), deadline, FIRST_DELAY_MS);
+    if (got === SILENT) throw silentServerError(request, `the server did not answer the lock's connection (${lock.name})`);
+    if (got) return;
     if (!waited) {
       waited = true;
-      request.onWait?.(await lock.holder(), lock.name);
+      const holder = await beforeDeadline(lock.holder(), deadline, FIRST_DELAY_MS);
+      request.onWait?.(holder === SILENT ? undefined : holder, lock.name);
     }
     const left = deadline - Date.now();
     if (left <= 0) throw await timeoutError(lock, request);
@@ -71,8 +102,22 @@ async function poll(lock: RunLock, request: LockRequest): Promise<void> {
   }
 }
 
+/** `LockTimeout` for a lock the server never answered about (nobody can be named as its holder). */
+function silentServerError(request: LockRequest, what: string, cause?: unknown): RetortError {
+  return new RetortError(
+    'LockTimeout',
+    `Could not take the run lock of target '${request.target}' within ${request.timeoutSeconds} s: the server did not answer: ${what}. Nothing was executed.`,
+    {
+      fields: { target: request.target, lockTimeoutSeconds: request.timeoutSeconds, holder: null, serverAnswered: false },
+      hint: 'Check the server and the network between them (a stalled proxy or pooler, an overloaded server), then run again; --lock-timeout bounds this wait.',
+      cause,
+    },
+  );
+}
+
 async function timeoutError(lock: RunLock, request: LockRequest): Promise<RetortError> {
-  const holder = await lock.holder();
+  const found = await beforeDeadline(lock.holder(), Date.now(), HOLDER_LOOKUP_MS);
+  const holder = found === SILENT ? undefined : found;
   const who = holder === undefined ? 'another run holds it' : `it is held by ${holder.description}`;
   return new RetortError(
     'LockTimeout',

@@ -19,6 +19,8 @@ export interface RevisionSpec {
   readonly downgrade?: string;
   /** Extra names to import from 'retort-migrate'. */
   readonly imports?: readonly string[];
+  /** Other module-level lines after the imports (e.g. `import { existsSync } from 'node:fs';`). */
+  readonly preamble?: string;
   /** Sub-folder of the project (for several version directories). */
   readonly dir?: string;
 }
@@ -41,7 +43,7 @@ function literal(value: string | readonly string[] | null | undefined): string {
 
 /** The text of a revision file as users write it. */
 export function revisionSource(spec: RevisionSpec): string {
-  const imports = spec.imports && spec.imports.length > 0 ? `import { ${spec.imports.join(', ')} } from 'retort-migrate';\n` : '';
+  const imports = (spec.imports && spec.imports.length > 0 ? `import { ${spec.imports.join(', ')} } from 'retort-migrate';\n` : '') + (spec.preamble ? `${spec.preamble}\n` : '');
   return `/** ${spec.message ?? `revision ${spec.id}`} */
 import type { MigrationContext } from 'retort-migrate';
 ${imports}

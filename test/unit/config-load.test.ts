@@ -115,6 +115,7 @@ describe('loadConfig: resolution', () => {
       revisionIds: 'random',
       lockTimeoutSeconds: 60,
       lockLeaseSeconds: 10,
+      timeouts: { connectMs: 10_000, keepaliveMs: 30_000, statementIdleMs: 30_000 },
       fileTemplate: '{rev}_{slug}',
       configPath: join(dir, 'retort.config.json'),
       autogenerate: { includes: expect.any(Function), schemas: undefined, rewrite: undefined },

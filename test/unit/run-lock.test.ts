@@ -5,6 +5,7 @@
  */
 import { describe, expect, it, vi } from 'vitest';
 import type { Connection, LockHolder, RunLock } from '../../src/dialects/dialect.js';
+import { RetortError } from '../../src/errors.js';
 import { acquireRunLock } from '../../src/runtime/lock.js';
 
 /** A lock that is free after `busyAttempts` failed attempts; records what was done to it. */
@@ -37,13 +38,14 @@ describe('acquireRunLock', () => {
   it('polls with a growing pause (50 ms doubling, at most 500 ms) and reports the wait once', async () => {
     const { connection, log } = memoryLock(5, { description: 'pid 7', fields: { pid: 7 } });
     const waits: string[] = [];
-    // The pauses asked for, read from setTimeout (the clock itself is late on a loaded machine).
+    // The pauses asked for, read from setTimeout (the clock itself is late on a loaded machine);
+    // the longer timers are each try-lock's deadline guard.
     const timers = vi.spyOn(globalThis, 'setTimeout');
     let pauses: unknown[];
     try {
       await acquireRunLock(connection, { scope, target: 't', timeoutSeconds: 10, leaseSeconds: 10, onWait: (h, name) => waits.push(`${name}: ${h?.description}`) });
     } finally {
-      pauses = timers.mock.calls.map((call) => call[1]);
+      pauses = timers.mock.calls.map((call) => call[1]).filter((ms) => Number(ms) <= 500);
       timers.mockRestore();
     }
     expect(log.attempts).toHaveLength(6);
@@ -72,6 +74,36 @@ describe('acquireRunLock', () => {
     const { connection, log } = memoryLock(Infinity);
     await expect(acquireRunLock(connection, { scope, target: 't', timeoutSeconds: 0, leaseSeconds: 10 })).rejects.toMatchObject({ code: 'LockTimeout', fields: { holder: null } });
     expect(log.attempts).toHaveLength(1);
+  });
+
+  it('a try-lock the server never answers: LockTimeout at the deadline, saying so, and the connection released', async () => {
+    const log = { released: 0 };
+    const lock: RunLock = { name: 'silent lock', tryAcquire: () => new Promise(() => undefined), ensureHeld: async () => undefined, holder: async () => undefined, release: async () => void log.released++ };
+    const connection = { openLock: async () => lock } as unknown as Connection;
+    const error = await acquireRunLock(connection, { scope, target: 'main', timeoutSeconds: 0.3, leaseSeconds: 10 }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'LockTimeout', exitCode: 4, fields: { target: 'main', serverAnswered: false, holder: null } });
+    expect((error as Error).message).toMatch(/the server did not answer/);
+    expect(log.released).toBe(1);
+  });
+
+  it('passes what is left of the lock timeout as the lock connection\'s connect budget, and a connect that runs out of it is a LockTimeout', async () => {
+    const budgets: (number | undefined)[] = [];
+    const connection = {
+      openLock: async (_scope: unknown, options?: { connectMs?: number }) => {
+        budgets.push(options?.connectMs);
+        await new Promise((resolve) => setTimeout(resolve, options?.connectMs ?? 0));
+        throw new RetortError('ConnectTimeout', 'PostgreSQL at h:1 did not complete the connect within 0.2 s.');
+      },
+    } as unknown as Connection;
+    const error = await acquireRunLock(connection, { scope, target: 'main', timeoutSeconds: 0.2, leaseSeconds: 10 }).catch((e: unknown) => e);
+    expect(budgets[0]).toBeGreaterThan(150);
+    expect(budgets[0]).toBeLessThanOrEqual(200);
+    expect(error).toMatchObject({ code: 'LockTimeout', fields: { serverAnswered: false } });
+    // With 0 (one attempt) the connect timeout alone bounds the connect, and its error stays.
+    budgets.length = 0;
+    const once = await acquireRunLock(connection, { scope, target: 'main', timeoutSeconds: 0, leaseSeconds: 10 }).catch((e: unknown) => e);
+    expect(budgets).toEqual([undefined]);
+    expect(once).toMatchObject({ code: 'ConnectTimeout' });
   });
 
   it('needs no lock where the dialect opens none (SQLite :memory:)', async () => {

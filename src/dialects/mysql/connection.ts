@@ -7,8 +7,11 @@
 import { CompiledQuery, Kysely, MysqlDialect } from 'kysely';
 import { createPool } from 'mysql2';
 import type { Pool, PoolConnection } from 'mysql2';
-import type { Connection, ConnectionUrl, LockOptions, LockScope, RunLock, Session } from '../dialect.js';
-import { connectError, endpointOf } from './errors.js';
+import type { Connection, ConnectOptions, ConnectionUrl, LockOptions, LockScope, RunLock, Session } from '../dialect.js';
+import { DEFAULT_TIMEOUTS, TEARDOWN_MS, timeoutsFor } from '../net/timeouts.js';
+import { settleWithin } from '../../util/within.js';
+import { guardedMysqlPool, mysqlOptions, type MysqlClientSettings } from './client.js';
+import { connectError } from './errors.js';
 import { GALERA_SESSION_SQL, osuNotice, parseProfile, PROFILE_SQL, type ServerProfile } from './galera.js';
 import { openGaleraLease } from './lease.js';
 import { openMysqlLock } from './lock.js';
@@ -23,10 +26,12 @@ class MysqlConnection implements Connection {
     private readonly kysely: Kysely<any>,
     /** The version and Galera settings, read once at connect. */
     private readonly profile: ServerProfile,
-    /** The URL, for the run lock's own connection. */
-    private readonly url: ConnectionUrl,
+    /** The URL and timeouts, for the run lock's own connection. */
+    private readonly settings: MysqlClientSettings,
     /** The pool under `kysely`, ended by close() even when Kysely never used it. */
     private readonly pool: Pool,
+    /** Its open connections, destroyed after a bounded polite end. */
+    private readonly connections: ReadonlySet<PoolConnection>,
   ) {
     this.serverVersion = profile.version;
     const notice = profile.galera && osuNotice(profile.galera);
@@ -39,7 +44,9 @@ class MysqlConnection implements Connection {
    */
   openLock(scope: LockScope, options: LockOptions): Promise<RunLock> {
     const galera = this.profile.galera;
-    return galera === undefined ? openMysqlLock(this.url, scope) : openGaleraLease(this.url, scope, galera, options.leaseSeconds);
+    return galera === undefined
+      ? openMysqlLock(this.settings, scope, options)
+      : openGaleraLease(this.settings, scope, galera, options.leaseSeconds, options.connectMs);
   }
 
   async withSession<T>(fn: (session: Session) => Promise<T>): Promise<T> {
@@ -63,11 +70,13 @@ class MysqlConnection implements Connection {
   }
 
   async close(): Promise<void> {
-    await this.kysely.destroy();
+    // A peer that stopped answering never acknowledges the goodbye: bounded, then destroyed.
+    await settleWithin(this.kysely.destroy(), TEARDOWN_MS);
     // Kysely ends the pool only if a query went through it; a run that failed before its first
     // query (a lock timeout) would otherwise leave the connect-time connection open and the
     // process alive. Ending an ended pool is harmless here (errors ignored).
-    await endQuietly(this.pool);
+    await settleWithin(endQuietly(this.pool), TEARDOWN_MS);
+    for (const conn of this.connections) conn.destroy();
   }
 }
 
@@ -97,19 +106,14 @@ function endQuietly(pool: Pool): Promise<void> {
  * @throws RetortError `ConnectionFailed` (server down, wrong host or port, authentication) or
  * `DatabaseNotFound` (the URL's database does not exist); never containing the password.
  */
-export async function connectMysql(url: ConnectionUrl): Promise<Connection> {
-  const { host, port } = endpointOf(url);
-  const pool = createPool({
-    host,
-    port,
-    ...(url.user === undefined ? {} : { user: url.user }),
-    ...(url.password === undefined ? {} : { password: url.password }),
-    ...(url.database === undefined || url.database === '' ? {} : { database: url.database }),
-    // One statement per call: the runtime counts statements, and a script's text cannot smuggle more.
-    multipleStatements: false,
-    connectTimeout: 10_000,
-    connectionLimit: 4,
-  });
+export async function connectMysql(url: ConnectionUrl, options: ConnectOptions = {}): Promise<Connection> {
+  const settings: MysqlClientSettings = {
+    url,
+    timeouts: timeoutsFor(url, options.timeouts ?? DEFAULT_TIMEOUTS),
+    ...(options.target === undefined ? {} : { target: options.target }),
+  };
+  const pool = createPool({ ...mysqlOptions(settings), connectionLimit: 4 });
+  const { kyselyPool, connections } = guardedMysqlPool(pool, settings);
   let profile: ServerProfile;
   try {
     const conn = await acquire(pool);
@@ -119,9 +123,10 @@ export async function connectMysql(url: ConnectionUrl): Promise<Connection> {
       conn.release();
     }
   } catch (error) {
-    await endQuietly(pool);
-    throw connectError(error, url);
+    await settleWithin(endQuietly(pool), TEARDOWN_MS);
+    for (const conn of connections) conn.destroy();
+    throw connectError(error, url, settings.timeouts.connectMs);
   }
-  const kysely = new Kysely<any>({ dialect: new MysqlDialect({ pool }) });
-  return new MysqlConnection(kysely, profile, url, pool);
+  const kysely = new Kysely<any>({ dialect: new MysqlDialect({ pool: kyselyPool }) });
+  return new MysqlConnection(kysely, profile, settings, pool, connections);
 }

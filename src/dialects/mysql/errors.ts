@@ -2,7 +2,7 @@
  * Driver errors at connect time, as RetortErrors that name host, port, user and database, and
  * never the password (the driver's own text passes through redaction before it is kept).
  */
-import { RetortError } from '../../errors.js';
+import { isRetortError, RetortError } from '../../errors.js';
 import { redactSecrets } from '../../util/redact.js';
 import type { ConnectionUrl } from '../dialect.js';
 
@@ -25,7 +25,8 @@ export function endpointOf(url: ConnectionUrl): { host: string; port: number } {
 }
 
 /** A connect-time failure as `ConnectionFailed` or `DatabaseNotFound`. */
-export function connectError(error: unknown, url: ConnectionUrl): RetortError {
+export function connectError(error: unknown, url: ConnectionUrl, connectMs?: number): RetortError {
+  if (isRetortError(error)) return error;
   const driver = (error ?? {}) as DriverError;
   const { host, port } = endpointOf(url);
   const user = url.user ?? 'root';
@@ -55,6 +56,20 @@ export function connectError(error: unknown, url: ConnectionUrl): RetortError {
     return new RetortError('ConnectionFailed', `User '${user}' may not use database '${database}' on the MySQL server at ${host}:${port}.`, {
       fields,
       hint: `Check that the database exists, and grant the user access to it (GRANT ALL ON \`${database.replaceAll('`', '``')}\`.* TO ...).`,
+      cause,
+    });
+  }
+  if (driver.code === 'ETIMEDOUT' && connectMs !== undefined && connectMs > 0) {
+    return new RetortError('ConnectTimeout', `The MySQL server at ${host}:${port} did not complete the connect (TCP, TLS, authentication) within ${connectMs / 1000} s.`, {
+      fields,
+      hint: 'Check that the server is up and reachable (a firewall that drops packets, an overloaded server or proxy), or raise `connectTimeout` in the config (or `connect_timeout` in the URL).',
+      cause,
+    });
+  }
+  if (driver.code === 'HANDSHAKE_NO_SSL_SUPPORT' || /does not support secure connection/i.test(detail)) {
+    return new RetortError('ConnectionFailed', `The MySQL server at ${host}:${port} does not offer TLS, and the URL requires it.`, {
+      fields,
+      hint: 'Enable TLS on the server (ssl_cert, ssl_key), or remove the TLS parameters from the URL if plain text is acceptable on this network.',
       cause,
     });
   }

@@ -27,8 +27,10 @@ import { performance } from 'node:perf_hooks';
 import type mysql from 'mysql2/promise';
 import { RetortError } from '../../errors.js';
 import { clientIdentity } from '../../util/client.js';
-import type { ConnectionUrl, LockHolder, LockScope, RunLock } from '../dialect.js';
+import type { LockHolder, LockScope, RunLock } from '../dialect.js';
 import { lockLostError } from '../lock-lost.js';
+import { lockConnectMs } from '../net/timeouts.js';
+import type { MysqlClientSettings } from './client.js';
 import { connectError } from './errors.js';
 import type { GaleraNode } from './galera.js';
 import { createLeaseTableSql, insertLeaseSql, LEASE_TABLE, readLeaseSql, releaseSql, renewSql, takeOverSql, type LeaseClaim } from './lease-sql.js';
@@ -77,8 +79,9 @@ interface LeaseRow {
 }
 
 /** Open the lease of `scope` on a connection of its own (not yet taken). */
-export async function openGaleraLease(url: ConnectionUrl, scope: LockScope, node: GaleraNode, leaseSeconds: number): Promise<RunLock> {
-  const conn = await openSideConnection(url);
+export async function openGaleraLease(settings: MysqlClientSettings, scope: LockScope, node: GaleraNode, leaseSeconds: number, connectMs?: number): Promise<RunLock> {
+  const { url } = settings;
+  const conn = await openSideConnection(settings, lockConnectMs(settings.timeouts.connectMs, connectMs));
   let database: string;
   try {
     const [rows] = await conn.query('SELECT DATABASE() AS db');
@@ -94,7 +97,7 @@ export async function openGaleraLease(url: ConnectionUrl, scope: LockScope, node
       hint: 'Put the database in the URL (mysql://user@host/DATABASE) or set dbSchema.',
     });
   }
-  return new GaleraLease(url, conn, database, scope.versionTable, node, timing(leaseSeconds));
+  return new GaleraLease(settings, conn, database, scope.versionTable, node, timing(leaseSeconds));
 }
 
 /** The lease of one version table, from one run. */
@@ -117,7 +120,7 @@ class GaleraLease implements RunLock {
   private opening: Promise<mysql.Connection> | undefined;
 
   constructor(
-    private readonly url: ConnectionUrl,
+    private readonly settings: MysqlClientSettings,
     private conn: mysql.Connection | undefined,
     private readonly database: string,
     private readonly key: string,
@@ -161,7 +164,7 @@ class GaleraLease implements RunLock {
       }
       if (errno === ER_DUP_ENTRY) this.rowSeen = true;
       if (errno === ER_DUP_ENTRY || errno === ER_LOCK_DEADLOCK) return undefined;
-      throw connectError(error, this.url);
+      throw connectError(error, this.settings.url);
     }
   }
 
@@ -272,7 +275,7 @@ class GaleraLease implements RunLock {
   /** The lock connection, reopened after one was dropped (one opening at a time). */
   private async connection(): Promise<mysql.Connection> {
     if (this.conn !== undefined) return this.conn;
-    this.opening ??= openSideConnection(this.url).finally(() => (this.opening = undefined));
+    this.opening ??= openSideConnection(this.settings).finally(() => (this.opening = undefined));
     this.conn = await this.opening;
     return this.conn;
   }

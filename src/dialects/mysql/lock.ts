@@ -8,9 +8,13 @@
  * timeout, and one waiting process never occupies a server thread in a blocking wait.
  */
 import { createHash } from 'node:crypto';
-import type { ConnectionUrl, LockHolder, LockScope, RunLock } from '../dialect.js';
-import { connectError } from './errors.js';
+import type { Connection as CallbackConnection } from 'mysql2';
+import type { LockHolder, LockOptions, LockScope, RunLock } from '../dialect.js';
 import { lockLostError } from '../lock-lost.js';
+import { lockConnectMs, TEARDOWN_MS } from '../net/timeouts.js';
+import { settleWithin } from '../../util/within.js';
+import { guardMysqlConnection, type MysqlClientSettings } from './client.js';
+import { connectError } from './errors.js';
 import { openSideConnection } from './side-connection.js';
 
 /** MySQL limits user-lock names to 64 characters. */
@@ -41,12 +45,23 @@ function describe(row: ProcessRow): LockHolder {
   };
 }
 
-/** Open the run lock of `scope` on a new connection. */
-export async function openMysqlLock(url: ConnectionUrl, scope: LockScope): Promise<RunLock> {
-  const conn = await openSideConnection(url);
+/**
+ * Open the run lock of `scope` on a new connection. Its connect and handshake take at most
+ * `options.connectMs` (the part of `--lock-timeout` left), or the connect timeout when shorter.
+ */
+export async function openMysqlLock(settings: MysqlClientSettings, scope: LockScope, options: LockOptions): Promise<RunLock> {
+  const { url } = settings;
+  const conn = await openSideConnection(settings, lockConnectMs(settings.timeouts.connectMs, options.connectMs));
+  // Its queries fail with ConnectionLost, not a driver error, and never wait on a silent server
+  // (the guard watches the callback connection under the promise wrapper).
+  const guard = guardMysqlConnection((conn as unknown as { connection: CallbackConnection }).connection, settings, "run lock's connection");
+  const query = async (text: string, params: readonly unknown[] = []): Promise<unknown[]> => {
+    const [rows] = await guard.run(text, () => conn.query(text, [...params]));
+    return rows as unknown[];
+  };
   let name: string;
   try {
-    const [rows] = await conn.query('SELECT DATABASE() AS db');
+    const rows = await query('SELECT DATABASE() AS db');
     const database = scope.schema ?? String((rows as Array<{ db: unknown }>)[0]?.db ?? '');
     name = mysqlLockName(database, scope.versionTable);
   } catch (error) {
@@ -62,19 +77,20 @@ export async function openMysqlLock(url: ConnectionUrl, scope: LockScope): Promi
     name: `GET_LOCK('${name}')`,
     async tryAcquire() {
       // 1: taken; 0: held by another connection; NULL: an error (treated as not taken).
-      const [rows] = await conn.query('SELECT GET_LOCK(?, 0) AS got', [name]);
+      const rows = await query('SELECT GET_LOCK(?, 0) AS got', [name]);
       held = Number((rows as Array<{ got: unknown }>)[0]?.got) === 1;
       return held;
     },
     async ensureHeld() {
-      if (gone !== undefined) throw lockLostError(`GET_LOCK('${name}')`, `its connection ended (${gone}), which frees the lock for another run`);
+      const why = guard.lost?.reason ?? gone;
+      if (why !== undefined) throw lockLostError(`GET_LOCK('${name}')`, `its connection ended (${why}), which frees the lock for another run`);
     },
     async holder() {
       try {
-        const [used] = await conn.query('SELECT IS_USED_LOCK(?) AS id', [name]);
+        const used = await query('SELECT IS_USED_LOCK(?) AS id', [name]);
         const id = (used as Array<{ id: unknown }>)[0]?.id;
         if (id === null || id === undefined) return undefined;
-        const [rows] = await conn.query('SELECT ID, USER, HOST, DB, TIME FROM information_schema.PROCESSLIST WHERE ID = ?', [id]);
+        const rows = await query('SELECT ID, USER, HOST, DB, TIME FROM information_schema.PROCESSLIST WHERE ID = ?', [id]);
         const row = (rows as ProcessRow[])[0];
         // PROCESSLIST shows only the user's own connections without the PROCESS privilege.
         return row === undefined ? { description: `MySQL connection ${String(id)}`, fields: { connectionId: Number(id) } } : describe(row);
@@ -83,9 +99,12 @@ export async function openMysqlLock(url: ConnectionUrl, scope: LockScope): Promi
       }
     },
     async release() {
-      if (held) await conn.query('DO RELEASE_LOCK(?)', [name]).catch(() => undefined);
+      // A peer that stopped answering gets no goodbye: the socket is destroyed after a short
+      // wait (the server frees the lock when it notices the connection gone).
+      if (held && guard.lost === undefined) await settleWithin(conn.query('DO RELEASE_LOCK(?)', [name]), TEARDOWN_MS);
       held = false;
-      await conn.end().catch(() => conn.destroy());
+      if (guard.lost === undefined) await settleWithin(conn.end(), TEARDOWN_MS);
+      conn.destroy();
     },
   };
 }

@@ -1,15 +1,17 @@
 /**
  * Connections to PostgreSQL: Kysely's PostgresDialect over a `pg` Pool, with every run pinned to
- * one pooled client.
+ * one pooled client. Every client is guarded (see client.ts): a connection that dies or goes
+ * silent under a run ends it with `ConnectionLost`, never with an unhandled 'error' event.
  */
-import { CompiledQuery, Kysely, PostgresDialect, sql } from 'kysely';
+import { CompiledQuery, Kysely, PostgresDialect, sql, type PostgresPool, type PostgresPoolClient } from 'kysely';
 import pg from 'pg';
-import type { Connection, ConnectionUrl, LockScope, Session } from '../dialect.js';
+import type { Connection, ConnectOptions, ConnectionUrl, LockOptions, LockScope, Session } from '../dialect.js';
+import type { ConnectionGuard } from '../net/guard.js';
+import { DEFAULT_TIMEOUTS, TEARDOWN_MS, timeoutsFor } from '../net/timeouts.js';
+import { settleWithin } from '../../util/within.js';
+import { guardPgClient, pgConfig, type PgClientSettings } from './client.js';
 import { connectionError } from './errors.js';
 import { openPostgresLock } from './lock.js';
-
-/** How long a connect may take before it fails, unless the URL says `connect_timeout` (seconds). */
-const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 
 /** The Session over one Kysely instance bound to a single client. */
 function sessionOf(db: Kysely<any>): Session {
@@ -25,41 +27,77 @@ function sessionOf(db: Kysely<any>): Session {
   };
 }
 
-/** A pool for `url`; `pg` reads the URL itself, so libpq parameters (sslmode, ...) keep working. */
-function poolFor(url: ConnectionUrl): pg.Pool {
-  const timeoutSeconds = Number(url.params['connect_timeout']);
+/**
+ * A pg Pool whose clients are all guarded, and the pool Kysely sees: it hands out each client
+ * wrapped so that every query (the runner's, the scripts' `db`, the catalog reads) goes through
+ * the client's guard.
+ */
+function guardedPool(settings: PgClientSettings): { pool: pg.Pool; kyselyPool: PostgresPool; clients: Set<pg.Client> } {
   const pool = new pg.Pool({
-    connectionString: url.raw,
-    application_name: url.params['application_name'] ?? 'retort',
-    connectionTimeoutMillis: Number.isFinite(timeoutSeconds) && timeoutSeconds > 0 ? timeoutSeconds * 1000 : DEFAULT_CONNECT_TIMEOUT_MS,
+    ...pgConfig(settings),
     // A run pins one client; a second is headroom for a script that opens its own.
     max: 2,
   });
-  // An idle client that the server drops emits 'error' on the pool; without a listener Node
-  // would crash the process. The next query on that client fails anyway and is reported there.
+  const guards = new WeakMap<pg.Client, ConnectionGuard>();
+  const clients = new Set<pg.Client>();
+  // An idle client that the server drops emits 'error' on the pool too; its guard has recorded it.
   pool.on('error', () => undefined);
-  // A run killed mid-statement (SIGKILL during a long revision) leaves its backend running the
-  // statement, with the revision's transaction and its locks open, until the statement ends. A
-  // check interval makes the server notice the closed socket within a second, cancel, and roll
-  // back, so the next run is not blocked on the dead one's locks. PostgreSQL 14+; older servers
-  // reject the setting, which is then simply not set (the SET runs before any other query).
   pool.on('connect', (client) => {
+    guards.set(client, guardPgClient(client, settings));
+    clients.add(client);
+    client.once('end', () => clients.delete(client));
+    // A run killed mid-statement (SIGKILL during a long revision) leaves its backend running the
+    // statement, with the revision's transaction and its locks open, until the statement ends. A
+    // check interval makes the server notice the closed socket within a second, cancel, and roll
+    // back, so the next run is not blocked on the dead one's locks. PostgreSQL 14+; older servers
+    // reject the setting, which is then simply not set (the SET runs before any other query).
     client.query('SET client_connection_check_interval = 1000').catch(() => undefined);
   });
-  return pool;
+  const wrapped = new WeakMap<pg.PoolClient, PostgresPoolClient>();
+  const wrap = (client: pg.PoolClient): PostgresPoolClient => {
+    let shown = wrapped.get(client);
+    if (shown === undefined) {
+      const guard = guards.get(client)!;
+      shown = {
+        query: ((text: unknown, params?: unknown[]) =>
+          // Kysely streams through a Cursor object; those go straight to the client.
+          typeof text === 'string' ? guard.run(text, () => client.query(text, params)) : client.query(text as never)) as unknown as PostgresPoolClient['query'],
+        release: () => client.release(),
+      };
+      wrapped.set(client, shown);
+    }
+    return shown;
+  };
+  const kyselyPool: PostgresPool = {
+    connect: async () => wrap(await pool.connect()),
+    end: () => pool.end(),
+  };
+  return { pool, kyselyPool, clients };
 }
 
 /**
- * Opens a pool and checks it answers `SELECT 1`. Failures become `ConnectionFailed` /
- * `DatabaseNotFound` naming host and port, never the password.
+ * Opens a pool and checks it answers `SELECT 1`. Failures become `ConnectionFailed`,
+ * `ConnectTimeout` or `DatabaseNotFound` naming host and port, never the password.
  */
-export async function connectPostgres(url: ConnectionUrl): Promise<Connection> {
-  const db = new Kysely<any>({ dialect: new PostgresDialect({ pool: poolFor(url) }) });
+export async function connectPostgres(url: ConnectionUrl, options: ConnectOptions = {}): Promise<Connection> {
+  const settings: PgClientSettings = {
+    url,
+    timeouts: timeoutsFor(url, options.timeouts ?? DEFAULT_TIMEOUTS),
+    ...(options.target === undefined ? {} : { target: options.target }),
+  };
+  const { pool, kyselyPool, clients } = guardedPool(settings);
+  const db = new Kysely<any>({ dialect: new PostgresDialect({ pool: kyselyPool }) });
+  const close = async (): Promise<void> => {
+    // Ends the pool, closing every client; a session-level advisory lock dies with its client.
+    // A peer that stopped answering never acknowledges the goodbye: its sockets are destroyed.
+    await settleWithin(db.destroy(), TEARDOWN_MS);
+    for (const client of clients) client.connection?.stream.destroy();
+  };
   try {
     await sql`SELECT 1`.execute(db);
   } catch (error) {
-    await db.destroy().catch(() => undefined);
-    throw connectionError(error, url);
+    await close();
+    throw connectionError(error, url, settings.timeouts.connectMs);
   }
   return {
     async withSession<T>(fn: (session: Session) => Promise<T>): Promise<T> {
@@ -72,17 +110,14 @@ export async function connectPostgres(url: ConnectionUrl): Promise<Connection> {
           return await fn(session);
         } catch (error) {
           // The client goes back to the pool: never with a transaction left open (a ROLLBACK
-          // outside a transaction is only a warning, and a broken client is discarded anyway).
+          // outside a transaction is only a warning; on a lost connection it fails at once).
           await session.execute('ROLLBACK').catch(() => undefined);
           throw error;
         }
       });
     },
     // The run lock lives on a client of its own, outside the pool (see lock.ts).
-    openLock: (scope: LockScope) => openPostgresLock(url, scope),
-    async close(): Promise<void> {
-      // Ends the pool, closing every client; a session-level advisory lock dies with its client.
-      await db.destroy();
-    },
+    openLock: (scope: LockScope, lockOptions: LockOptions) => openPostgresLock(settings, scope, lockOptions),
+    close,
   };
 }

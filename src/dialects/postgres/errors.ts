@@ -3,7 +3,7 @@
  * carry a driver's words goes through `redactSecrets` with the password, plain and URL-encoded:
  * a password must never reach the terminal, a log or `--json` output.
  */
-import { RetortError } from '../../errors.js';
+import { isRetortError, RetortError } from '../../errors.js';
 import { redactSecrets, redactUrl } from '../../util/redact.js';
 import type { ConnectionUrl } from '../dialect.js';
 
@@ -59,7 +59,8 @@ function errorMessage(error: unknown): string {
  * `ConnectionFailed` for anything else (server down, wrong password, refused role), each naming
  * host, port, user and database but never the password.
  */
-export function connectionError(error: unknown, url: ConnectionUrl): RetortError {
+export function connectionError(error: unknown, url: ConnectionUrl, connectMs?: number): RetortError {
+  if (isRetortError(error)) return error;
   const target = connectTarget(url);
   const secrets = [url.password];
   const clean = (text: string): string => redactSecrets(text, secrets);
@@ -74,8 +75,17 @@ export function connectionError(error: unknown, url: ConnectionUrl): RetortError
     ...(code === undefined ? {} : { driverCode: code }),
   };
   const detail = clean(errorMessage(error));
-  const fail = (code: 'ConnectionFailed' | 'DatabaseNotFound', message: string, hint: string): RetortError =>
+  const fail = (code: 'ConnectionFailed' | 'DatabaseNotFound' | 'ConnectTimeout', message: string, hint: string): RetortError =>
     new RetortError(code, clean(message), { fields, hint: clean(hint), cause: error });
+
+  // pg's own connect timer ('timeout expired') or the pool's ('timeout exceeded when trying to connect').
+  if (connectMs !== undefined && connectMs > 0 && /timeout expired|timeout exceeded when trying to connect|connection timeout/i.test(detail)) {
+    return fail(
+      'ConnectTimeout',
+      `PostgreSQL at ${where} did not complete the connect (TCP, TLS, authentication) within ${connectMs / 1000} s.`,
+      'Check that the server is up and reachable (a firewall that drops packets, an overloaded server or pooler), or raise `connectTimeout` in the config (or `connect_timeout` in the URL).',
+    );
+  }
 
   if (code === INVALID_CATALOG_NAME) {
     return fail(

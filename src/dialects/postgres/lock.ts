@@ -14,9 +14,12 @@
  * and leaves nothing running between attempts, so CIC never waits on a retort waiter.
  */
 import { createHash } from 'node:crypto';
-import pg from 'pg';
-import type { ConnectionUrl, LockHolder, LockScope, RunLock } from '../dialect.js';
+import type pg from 'pg';
+import type { LockHolder, LockOptions, LockScope, RunLock } from '../dialect.js';
 import { lockLostError } from '../lock-lost.js';
+import { lockConnectMs, TEARDOWN_MS } from '../net/timeouts.js';
+import { settleWithin } from '../../util/within.js';
+import { closePgClient, guardedQuery, guardPgClient, newPgClient, type PgClientSettings } from './client.js';
 import { connectionError } from './errors.js';
 
 /**
@@ -62,9 +65,15 @@ function describe(row: HolderRow): LockHolder {
   };
 }
 
-/** Open the run lock of `scope` on a new client (application_name 'retort', so holders are recognisable). */
-export async function openPostgresLock(url: ConnectionUrl, scope: LockScope): Promise<RunLock> {
-  const client = new pg.Client({ connectionString: url.raw, application_name: url.params['application_name'] ?? 'retort' });
+/**
+ * Open the run lock of `scope` on a new client (application_name 'retort', so holders are
+ * recognisable). Its connect and handshake take at most `options.connectMs` (the part of
+ * `--lock-timeout` left), or the connect timeout when that is shorter.
+ */
+export async function openPostgresLock(settings: PgClientSettings, scope: LockScope, options: LockOptions): Promise<RunLock> {
+  const { url } = settings;
+  const connectMs = lockConnectMs(settings.timeouts.connectMs, options.connectMs);
+  const client = newPgClient(settings, connectMs);
   // An advisory lock dies with its backend: a dropped connection ('error', 'end') takes it along,
   // and ensureHeld() says so before the run's next statement.
   let gone: string | undefined;
@@ -73,39 +82,45 @@ export async function openPostgresLock(url: ConnectionUrl, scope: LockScope): Pr
   try {
     await client.connect();
   } catch (error) {
-    await client.end().catch(() => undefined);
-    throw connectionError(error, url);
+    await closePgClient(client);
+    throw connectionError(error, url, connectMs);
   }
+  // Its queries fail with ConnectionLost, not a driver error, and never wait on a silent server.
+  const guard = guardPgClient(client, settings, "run lock's connection");
+  const query = <R extends pg.QueryResultRow>(text: string, params: readonly unknown[] = []) => guardedQuery<R>(client, guard, text, params);
   let key: string;
   try {
     // Without dbSchema, the version table lives in the connection's current schema.
-    const schema = scope.schema ?? (await client.query<{ s: string }>('SELECT current_schema() AS s')).rows[0]?.s ?? 'public';
+    const schema = scope.schema ?? (await query<{ s: string }>('SELECT current_schema() AS s')).rows[0]?.s ?? 'public';
     key = postgresLockKey(schema, scope.versionTable);
   } catch (error) {
-    await client.end().catch(() => undefined);
+    await closePgClient(client);
     throw connectionError(error, url);
   }
   let held = false;
   return {
     name: `advisory lock ${key}`,
     async tryAcquire() {
-      const { rows } = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1::bigint) AS ok', [key]);
+      const { rows } = await query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1::bigint) AS ok', [key]);
       held = rows[0]?.ok === true;
       return held;
     },
     async ensureHeld() {
-      if (gone !== undefined) throw lockLostError(`advisory lock ${key}`, `its connection ended (${gone}), which frees the lock for another run`);
+      const why = guard.lost?.reason ?? gone;
+      if (why !== undefined) throw lockLostError(`advisory lock ${key}`, `its connection ended (${why}), which frees the lock for another run`);
     },
     async holder() {
-      const { rows } = await client.query<HolderRow>(HOLDER_SQL, [key]).catch(() => ({ rows: [] as HolderRow[] }));
+      const { rows } = await query<HolderRow>(HOLDER_SQL, [key]).catch(() => ({ rows: [] as HolderRow[] }));
       return rows[0] === undefined ? undefined : describe(rows[0]);
     },
     async release() {
       // Unlock explicitly, then close: closing alone would release it too, but an explicit
-      // unlock frees it before the socket teardown completes.
-      if (held) await client.query('SELECT pg_advisory_unlock($1::bigint)', [key]).catch(() => undefined);
+      // unlock frees it before the socket teardown completes. A peer that stopped answering gets
+      // neither: the socket is destroyed after a short wait (the server frees the lock when it
+      // notices the connection gone).
+      if (held && guard.lost === undefined) await settleWithin(client.query('SELECT pg_advisory_unlock($1::bigint)', [key]), TEARDOWN_MS);
       held = false;
-      await client.end().catch(() => undefined);
+      await closePgClient(client);
     },
   };
 }
