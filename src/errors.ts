@@ -55,6 +55,7 @@ export const ERROR_CODES = {
   ForeignVersionTable: 'input',
   SchemaNotFound: 'input',
   EmptySchemaModule: 'input',
+  BadImport: 'input',
   // the database or a migration failed
   ConnectionFailed: 'migration',
   /** The server did not complete the connect (TCP, TLS, authentication) within `connectTimeout`. */

@@ -3,31 +3,20 @@
  * Run by walkthrough.mjs as `node --import tsx app.ts <sqlite file>`.
  */
 import Database from 'better-sqlite3';
-import { Kysely, SqliteDialect, type Generated } from 'kysely';
-
-/** The row of `books` as the two revisions made it (the schema issue derives this type). */
-interface BooksTable {
-  id: Generated<number>;
-  title: string;
-  author: string;
-  created_at: string | null;
-  updated_at: string | null;
-  isbn: number;
-}
-
-interface DB {
-  books: BooksTable;
-}
+import { Kysely, SqliteDialect } from 'kysely';
+// The Kysely type of the tables, derived from the schema module (never written by hand): a
+// column added there is a column here.
+import type { DB } from './project/src/schema.js';
 
 /** Thrown when a book is not there. */
 class BookNotFound extends Error {
-  constructor(id: number) {
+  constructor(id: number | string) {
     super(`Book ${id} was not found.`);
     this.name = 'BookNotFound';
   }
 }
 
-async function updateAuthor(db: Kysely<DB>, id: number, author: string): Promise<void> {
+async function updateAuthor(db: Kysely<DB>, id: number | string, author: string): Promise<void> {
   const result = await db
     .updateTable('books')
     .set({ author, updated_at: new Date().toISOString() })

@@ -1,19 +1,29 @@
 #!/usr/bin/env node
 /**
  * The books walkthrough on embedded SQLite, as a new user would type it: init, two revisions,
- * upgrade, current, history, a typed Kysely program, downgrade to base. Each command is printed
- * with its output. Run with `npm run example` (which builds first).
+ * upgrade, current, history, the schema module and `check`, a typed Kysely program whose types
+ * come from that module, downgrade to base. Each command is printed with its output, each file
+ * written is printed too, and the project stays in examples/books/project/ to read and to play
+ * with (`cd examples/books/project && node ../../../dist/cli/bin.js history`). Run with
+ * `npm run example` (which builds first); each run starts the project afresh.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '../..');
 const bin = join(root, 'dist/cli/bin.js');
-const project = mkdtempSync(join(tmpdir(), 'retort-books-'));
+const project = join(here, 'project');
+rmSync(project, { recursive: true, force: true });
+mkdirSync(project, { recursive: true });
+
+/** Print a file of the project, as `cat` would. */
+function show(path) {
+  console.log(`\n$ cat ${relative(project, path)}`);
+  process.stdout.write(readFileSync(path, 'utf8'));
+}
 
 /** Run `retort ARGS` in the project, echoing the command and its output. */
 function retort(...args) {
@@ -38,10 +48,28 @@ function revision(message, upgrade, downgrade, imports) {
   let text = readFileSync(path, 'utf8');
   text = text.replace(/export async function upgrade\(([^)]*)\)[^{]*\{[\s\S]*?\n\}/, `export async function upgrade($1) {\n${upgrade}\n}`);
   text = text.replace(/export async function downgrade\(([^)]*)\)[^{]*\{[\s\S]*?\n\}/, `export async function downgrade($1) {\n${downgrade}\n}`);
-  text = `import { ${imports.join(', ')} } from 'retort-migrate';\n${text}`;
+  text = text.replace("import type { MigrationContext } from 'retort-migrate';", (line) => `${line}\nimport { ${imports.join(', ')} } from 'retort-migrate';`);
   writeFileSync(path, text);
-  console.log(`(edited ${path.slice(project.length + 1)}: upgrade and downgrade filled in)`);
+  console.log(`(edited ${relative(project, path)}: upgrade and downgrade filled in)`);
+  show(path);
 }
+
+/** The schema module: the tables as the two revisions leave them; `DB` is the Kysely type app.ts uses. */
+const SCHEMA = `import { defineSchema, table, bigint, text, varchar, timestamp } from 'retort-migrate';
+
+export const books = table('books', {
+  id: bigint().unsigned().primaryKey().autoIncrement(),
+  title: text().notNull(),
+  author: varchar(64).notNull(),
+  created_at: timestamp(),
+  updated_at: timestamp(),
+  isbn: bigint().notNull(),
+});
+
+const schema = defineSchema({ books });
+export default schema;
+export type DB = typeof schema.$kysely;
+`;
 
 try {
   console.log(`# The books walkthrough, in ${project}`);
@@ -71,6 +99,12 @@ try {
   retort('current');
   retort('history');
 
+  console.log('\n(src/schema.ts now declares the books table as the revisions made it)');
+  writeFileSync(join(project, 'src/schema.ts'), SCHEMA);
+  show(join(project, 'src/schema.ts'));
+  retort('check');
+
+  show(join(here, 'app.ts'));
   console.log('\n$ node --import tsx examples/books/app.ts app.db');
   execFileSync(process.execPath, ['--import', 'tsx', join(here, 'app.ts'), join(project, 'app.db')], { cwd: root, stdio: 'inherit' });
 
@@ -78,6 +112,8 @@ try {
   const after = retort('current');
   console.log('\nThe walkthrough is done.');
   if (!after.includes('base')) throw new Error('expected the database at base after downgrade base');
-} finally {
-  rmSync(project, { recursive: true, force: true });
+  console.log(`The project is in ${relative(process.cwd(), project) || '.'}: read its files, run retort there.`);
+} catch (error) {
+  console.error(`The walkthrough failed; its project is in ${project}.`);
+  throw error;
 }

@@ -9,7 +9,10 @@ import type { DiffOptions, DiffResult, RenameCandidate, RenameDecision } from '.
 import { renderRevisionBody } from '../autogen/render.js';
 import { renderSchemaModule } from '../autogen/render-schema.js';
 import type { Dialect, DialectAutogen, ServerDefaults } from '../dialects/dialect.js';
-import { RetortError } from '../errors.js';
+import { isRetortError, RetortError } from '../errors.js';
+import { TOOL_TABLES } from '../adopt/tools.js';
+import { explainScriptError } from '../script/import-check.js';
+import { formatLocation, locateError } from '../script/stack-map.js';
 import type { Operation } from '../ops/operations.js';
 import { readHeads } from '../runtime/version-table.js';
 import { isSchemaDefinition } from '../schema/define.js';
@@ -32,6 +35,11 @@ export interface CompareOptions {
    * again from the same catalog, which is not read twice.
    */
   readonly decideRenames?: (candidates: readonly RenameCandidate[]) => Promise<readonly RenameDecision[]>;
+  /**
+   * Autogenerate only: write the revision even when the schema module declares no table and the
+   * database has some (a revision that drops every table). Without it that is refused.
+   */
+  readonly allowEmptySchema?: boolean;
 }
 
 /** The declared schema against the live database. */
@@ -45,6 +53,8 @@ export interface Comparison {
   readonly notAtHead: boolean;
   /** What the database holds that the model has no place for: not compared, reported. */
   readonly unmodelled: readonly UnmodelledObject[];
+  /** How many tables the schema module declares. */
+  readonly declaredTables: number;
 }
 
 function autogenOf(dialect: Dialect): DialectAutogen {
@@ -68,7 +78,9 @@ export async function loadDeclaredSchema(project: Project): Promise<SchemaModel>
       hint: 'Create it (see `retort init`), or write it from the database with `retort pull`.',
     });
   }
-  const module = await loadScript(path);
+  const module = await loadScript(path).catch((error: unknown) => {
+    throw moduleFailed(path, error);
+  });
   const schema = module.default ?? module.schema;
   if (!isSchemaDefinition(schema)) {
     throw new RetortError('NoSchemaModule', `The schema module ${path} does not export a schema made with defineSchema().`, {
@@ -80,13 +92,36 @@ export async function loadDeclaredSchema(project: Project): Promise<SchemaModel>
 }
 
 /**
+ * An error thrown while the schema module ran (a builder misused, a typo): where in the user's
+ * file, with the stack mapped to the lines they wrote for `--verbose`.
+ */
+function moduleFailed(path: string, error: unknown): RetortError {
+  const at = locateError(error);
+  const where = at === undefined ? '' : ` at ${formatLocation(at)}`;
+  const location = at === undefined ? {} : { line: at.line, column: at.column, thrownIn: at.file };
+  if (isRetortError(error)) {
+    if (error.code === 'BadImport' || error.code === 'BadRevisionFile') return error;
+    return new RetortError(error.code, `${error.message}${where === '' ? '' : ` (${where.trim()})`}`, {
+      fields: { file: path, ...location, ...error.fields }, ...(error.hint === undefined ? {} : { hint: error.hint }), cause: error,
+    });
+  }
+  return new RetortError('SchemaInvalid', `The schema module ${path} failed to load${where}: ${explainScriptError(error)}`, {
+    fields: { file: path, ...location },
+    hint: 'Fix the error in the schema module (run with --verbose for the stack).',
+    cause: error,
+  });
+}
+
+/**
  * The tables a comparison looks at: the config's include/exclude filters, never the tables
  * retort keeps for itself. The dialects apply it to the table list before reading any catalog
  * rows of a table, so excluded tables cost nothing.
  */
 function comparedTables(project: Project): (table: string, schema: string | undefined) => boolean {
   const { versionTable, historyTable, autogenerate } = project.target;
-  return (table, schema) => table !== versionTable && table !== historyTable && autogenerate.includes(table, schema);
+  // Other tools' tables stay where adopt left them: `check` never proposes dropping alembic_version.
+  const toolTable = (table: string) => !autogenerate.toolTables && TOOL_TABLES.has(table.toLowerCase());
+  return (table, schema) => table !== versionTable && table !== historyTable && !toolTable(table) && autogenerate.includes(table, schema);
 }
 
 /** The namespaces to read: the config's `autogenerate.schemas`, else `dbSchema`, else the connection's default. */
@@ -134,7 +169,7 @@ export async function compare(project: Project, options: CompareOptions = {}): P
     }
     const heads = [...graph.heads];
     const notAtHead = [...current].sort().join(',') !== [...heads].sort().join(',');
-    return { diff, current, heads, notAtHead, unmodelled: live.unmodelled ?? [] };
+    return { diff, current, heads, notAtHead, unmodelled: live.unmodelled ?? [], declaredTables: declared.tables.length };
   });
 }
 
@@ -157,6 +192,7 @@ export async function autogenerate(project: Project, options: RevisionOptions & 
       hint: 'Run `retort upgrade head` first, then autogenerate again.',
     });
   }
+  refuseDroppingEverything(project, comparison, options.allowEmptySchema === true);
   const empty = comparison.diff.upgrade.length === 0;
   const rendered = renderRevisionBody(comparison.diff);
   const file = await createRevision(project, {
@@ -166,6 +202,21 @@ export async function autogenerate(project: Project, options: RevisionOptions & 
     imports: rendered.imports,
   });
   return { ...file, diff: comparison.diff, empty, unmodelled: comparison.unmodelled };
+}
+
+/**
+ * An untouched schema stub (`retort init`'s) against a database with tables would write a
+ * revision that drops every one of them: almost always a schema module not written yet, or the
+ * wrong `schema` path. Refused unless asked for.
+ */
+function refuseDroppingEverything(project: Project, comparison: Comparison, allowed: boolean): void {
+  const drops = comparison.diff.upgrade.filter((op) => op.kind === 'dropTable');
+  if (allowed || comparison.declaredTables > 0 || drops.length === 0) return;
+  const names = drops.map((op) => (op as { table: string }).table).sort();
+  throw new RetortError('EmptySchemaModule', `The schema module ${project.target.schema ?? ''} declares no table, so autogenerate would drop every table of the database (${names.length}: ${names.slice(0, 5).join(', ')}${names.length > 5 ? ', ...' : ''}). Nothing was written.`, {
+    fields: { file: project.target.schema, tables: names },
+    hint: 'Write the schema from the database with `retort pull --force` (then edit it), point `schema` in the config at your schema module, or pass --allow-empty-schema if dropping everything is what you want.',
+  });
 }
 
 /** The result of `check`. */

@@ -53,6 +53,8 @@ export function typeCall(type: ColumnType, imports: Imports): string {
     case 'timestamp':
     case 'timestamptz':
       return call(type.kind, args(type.precision));
+    case 'set':
+      return call('set', `[${type.values.map(str).join(', ')}]`);
     case 'enum':
       return call('enumOf', `${str(type.name)}, [${type.values.map(str).join(', ')}]`);
     case 'raw':

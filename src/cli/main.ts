@@ -8,6 +8,7 @@ import { Output } from './output.js';
 import { registerCommands } from './commands/index.js';
 import { lockTimeoutOption } from './lock-option.js';
 import { EXIT_CODES } from '../errors.js';
+import { retortVersionSync } from '../util/version.js';
 
 /** Run the CLI with `argv` (without `node` and the script path); resolves to the exit code. */
 export async function runCli(argv: readonly string[]): Promise<number> {
@@ -27,6 +28,9 @@ export async function runCli(argv: readonly string[]): Promise<number> {
     .option('--json', 'machine-readable output on stdout')
     .option('-q, --quiet', 'print only results and errors')
     .option('-v, --verbose', 'print more detail')
+    .version(retortVersionSync(), '-V, --version', "print retort's version")
+    // Each subcommand's --help lists these global options too (they go before or after the command).
+    .configureHelp({ showGlobalOptions: true })
     .showHelpAfterError()
     .exitOverride()
     .configureOutput({

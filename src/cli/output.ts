@@ -13,15 +13,34 @@ export interface OutputOptions {
   readonly verbose: boolean;
 }
 
-/** The CLI's printer. */
+/**
+ * Whether to colour what goes to `stream`: on a terminal, unless `NO_COLOR` is set to anything
+ * (https://no-color.org); `FORCE_COLOR` (not `0`) forces it, for pagers and tests.
+ */
+export function colourFor(stream: NodeJS.WritableStream, env: NodeJS.ProcessEnv = process.env): boolean {
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
+  if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '' && env.FORCE_COLOR !== '0') return true;
+  return (stream as { isTTY?: boolean }).isTTY === true && env.TERM !== 'dumb';
+}
+
+const PAINT = { red: '\u001b[1;31m', yellow: '\u001b[33m', dim: '\u001b[2m', reset: '\u001b[0m' } as const;
+
+/** The CLI's printer. Only stderr's labels are coloured: stdout is for results that scripts read. */
 export class Output {
   private readonly secrets = new Set<string>();
+  private readonly colour: boolean;
 
   constructor(
     readonly options: OutputOptions,
     private readonly stdout: NodeJS.WritableStream = process.stdout,
     private readonly stderr: NodeJS.WritableStream = process.stderr,
-  ) {}
+  ) {
+    this.colour = !options.json && colourFor(stderr);
+  }
+
+  private paint(text: string, colour: keyof typeof PAINT): string {
+    return this.colour ? `${PAINT[colour]}${text}${PAINT.reset}` : text;
+  }
 
   /** Register a secret (a password from a URL) to mask in everything printed. */
   addSecret(secret: string | undefined): void {
@@ -50,7 +69,7 @@ export class Output {
 
   /** A warning on stderr; shown even with `-q`. */
   warn(line: string): void {
-    this.stderr.write(`${this.clean(`WARNING: ${line}`)}\n`);
+    this.stderr.write(`${this.paint('WARNING:', 'yellow')} ${this.clean(line)}\n`);
   }
 
   /** Print an error and return the exit code of the contract. */
@@ -59,8 +78,8 @@ export class Output {
       if (this.options.json) {
         this.stdout.write(`${this.clean(JSON.stringify({ error: error.toJSON() }, null, 2))}\n`);
       } else {
-        this.stderr.write(`${this.clean(`ERROR [${error.code}] ${error.message}`)}\n`);
-        if (error.hint) this.stderr.write(`${this.clean(`  ${error.hint}`)}\n`);
+        this.stderr.write(`${this.paint(`ERROR [${error.code}]`, 'red')} ${this.clean(error.message)}\n`);
+        if (error.hint) this.stderr.write(`${this.paint(this.clean(`  ${error.hint}`), 'dim')}\n`);
         if (this.options.verbose && error.cause instanceof Error && error.cause.stack) {
           this.stderr.write(`${this.clean(error.cause.stack)}\n`);
         }
@@ -72,7 +91,7 @@ export class Output {
     if (this.options.json) {
       this.stdout.write(`${this.clean(JSON.stringify({ error: { code: 'InternalError', message } }, null, 2))}\n`);
     } else {
-      this.stderr.write(`${this.clean(`ERROR ${message}`)}\n`);
+      this.stderr.write(`${this.paint('ERROR', 'red')} ${this.clean(message)}\n`);
     }
     return EXIT_CODES.migration;
   }

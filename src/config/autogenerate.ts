@@ -23,6 +23,13 @@ export interface AutogenerateConfig {
   schemas?: readonly string[] | undefined;
   /** Rewrite the generated operations of each direction (drop some, reorder, add data steps). */
   rewrite?: ((ops: readonly Operation[], direction: 'upgrade' | 'downgrade') => readonly Operation[]) | undefined;
+  /**
+   * Compare other migration tools' bookkeeping tables too (`alembic_version`, `migrate_version`,
+   * `knex_migrations`, `__drizzle_migrations`, `_prisma_migrations`, `flyway_schema_history`).
+   * Default false: they are left out, so a database taken over keeps them without `check` asking
+   * to drop them.
+   */
+  toolTables?: boolean | undefined;
 }
 
 /** The resolved form the autogenerate API consumes. */
@@ -31,9 +38,11 @@ export interface ResolvedAutogenerate {
   readonly includes: (table: string, schema: string | undefined) => boolean;
   readonly schemas: readonly string[] | undefined;
   readonly rewrite: AutogenerateConfig['rewrite'];
+  /** Other tools' bookkeeping tables are compared too. */
+  readonly toolTables: boolean;
 }
 
-const KEYS: ReadonlySet<string> = new Set(['include', 'exclude', 'schemas', 'rewrite']);
+const KEYS: ReadonlySet<string> = new Set(['include', 'exclude', 'schemas', 'rewrite', 'toolTables']);
 
 /** Why `value` is not a valid `autogenerate` setting, or undefined when it is. */
 export function autogenerateProblem(value: unknown): string | undefined {
@@ -45,6 +54,7 @@ export function autogenerateProblem(value: unknown): string | undefined {
     if ((key === 'include' || key === 'exclude') && !isFilter(entry)) return `${allowed}; \`${key}\` must be an array of name patterns or a function`;
     if (key === 'schemas' && !isNameList(entry)) return `${allowed}; \`schemas\` must be an array of non-empty names`;
     if (key === 'rewrite' && typeof entry !== 'function') return `${allowed}; \`rewrite\` must be a function`;
+    if (key === 'toolTables' && typeof entry !== 'boolean') return `${allowed}; \`toolTables\` must be true or false`;
   }
   return undefined;
 }
@@ -65,6 +75,7 @@ export function resolveAutogenerate(config: AutogenerateConfig | undefined): Res
     includes: (table: string, schema: string | undefined) => include(table, schema) && !exclude(table, schema),
     schemas: config?.schemas === undefined ? undefined : Object.freeze([...config.schemas]),
     rewrite: config?.rewrite,
+    toolTables: config?.toolTables === true,
   });
 }
 

@@ -25,7 +25,7 @@ export async function readConfigExport(source: ConfigSource): Promise<unknown> {
   try {
     mod = await (await importModule())(source.file);
   } catch (error) {
-    throw loadFailed(source, error);
+    throw await loadFailed(source, error);
   }
   const exported = mod['default'] !== undefined ? mod['default'] : mod['config'];
   if (exported === undefined) {
@@ -38,7 +38,7 @@ export async function readConfigExport(source: ConfigSource): Promise<unknown> {
   try {
     return await (exported as () => unknown)();
   } catch (error) {
-    throw loadFailed(source, error);
+    throw await loadFailed(source, error);
   }
 }
 
@@ -54,10 +54,13 @@ function readJson(source: ConfigSource): unknown {
   }
 }
 
-function loadFailed(source: ConfigSource, error: unknown): RetortError {
+async function loadFailed(source: ConfigSource, error: unknown): Promise<RetortError> {
   if (isRetortError(error)) return error;
-  return new RetortError('ConfigInvalid', `${source.shownAs} failed to load: ${firstLine(error)}.`, {
-    fields: { file: source.file, key: '' },
+  // The line of the config (or of a module it imports) that threw, as written.
+  const { locateError, formatLocation } = await import('../script/stack-map.js');
+  const at = locateError(error);
+  return new RetortError('ConfigInvalid', `${source.shownAs} failed to load${at === undefined ? '' : ` at ${formatLocation(at)}`}: ${firstLine(error)}.`, {
+    fields: { file: source.file, key: '', ...(at === undefined ? {} : { line: at.line, column: at.column, thrownIn: at.file }) },
     hint: 'Fix the error in the config file (run with --verbose for the stack).',
     cause: error,
   });

@@ -18,6 +18,9 @@ import { interruptedError, throwIfInterrupted } from './interrupt.js';
 import { OperationRunner } from './operation-runner.js';
 import type { VersionTableRef } from './version-table.js';
 import { versionChangeSql } from './version-table.js';
+import { isAbsolute, relative } from 'node:path';
+import { explainScriptError } from '../script/import-check.js';
+import { formatLocation, locateError } from '../script/stack-map.js';
 
 /** The outcome of one step, as printed and as in `--json`. */
 export interface StepResult {
@@ -98,6 +101,7 @@ export async function runSteps(
       const runner = new OperationRunner(dialect, channel, transactions, options.compileContext, step.revision, {
         beforeStatement: () => throwIfInterrupted(signal, () => interruptedError(signal, { step, current, partial: runner.statementsApplied, committed: runner.statementsCommitted })),
         ...(history ? { afterStatement: (n: number) => history.progress(step, n), beforePartialCommit: (n: number) => history.partialCommit(step, n) } : {}),
+        ...(revision?.path === undefined ? {} : { file: revision.path }),
       });
       active.runner = runner;
       const usage = { queried: false };
@@ -168,6 +172,12 @@ function queryTracker(usage: { queried: boolean }): KyselyPlugin {
   };
 }
 
+/** A path relative to the working directory when it is inside it, as a user reads it. */
+function shown(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path;
+}
+
 function stepFailure(error: unknown, step: MigrationStep, runner: OperationRunner, file: string | undefined): RetortError {
   const fields = {
     revision: step.revision,
@@ -178,19 +188,24 @@ function stepFailure(error: unknown, step: MigrationStep, runner: OperationRunne
     statementsCommitted: runner.statementsCommitted,
     ...(runner.failed ? { statement: runner.failed.sql, statementIndex: runner.failed.index } : {}),
   };
+  // The line of the script that threw (or whose operation failed), as the user wrote it.
+  const at = (file === undefined ? undefined : locateError(error, file)) ?? runner.failedAt;
+  const location = at === undefined ? {} : { line: at.line, column: at.column };
   if (isRetortError(error)) {
     // Keep the script's own error code (MissingAwait, OfflineUnsupported...) and add where it happened.
-    return new RetortError(error.code, error.message, { fields: { ...fields, ...error.fields }, hint: error.hint, cause: error });
+    return new RetortError(error.code, error.message, { fields: { ...fields, ...location, ...error.fields }, hint: error.hint, cause: error });
   }
-  const reason = error instanceof Error ? error.message : String(error);
+  const reason = explainScriptError(error);
+  const place = at === undefined ? '' : ` at ${formatLocation({ ...at, file: shown(at.file) })}`;
   const where = runner.failed
-    ? `statement ${runner.failed.index} failed: ${runner.failed.sql}\n  ${reason}`
-    : `the script threw: ${reason}`;
+    ? `statement ${runner.failed.index}${place} failed: ${runner.failed.sql}\n  ${reason}`
+    : `the script threw${place}: ${reason}`;
+  const located = { ...fields, ...location };
   const verb = step.direction === 'up' ? 'Upgrade' : 'Downgrade';
   const committed = runner.statementsCommitted;
   if (committed === 0) {
     return new RetortError('MigrationFailed', `${verb} of revision ${step.revision} failed: ${where}`, {
-      fields,
+      fields: located,
       hint: 'Fix the script or the database, then run the command again. The version table still names the revisions applied before this one.',
       cause: error,
     });
@@ -199,7 +214,7 @@ function stepFailure(error: unknown, step: MigrationStep, runner: OperationRunne
     `${verb} of revision ${step.revision} failed: ${where}
   ${committed} statement(s) of it stay committed (they ran outside a transaction); ` +
     `the version table does not claim ${step.revision} and the history records it as failed.`, {
-      fields,
+      fields: located,
       hint: `Finish or undo the revision by hand, then \`retort resolve ${step.revision} --applied\` or \`retort resolve ${step.revision} --rolled-back\`; until then upgrade and downgrade refuse to run.`,
       cause: error,
     });

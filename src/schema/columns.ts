@@ -173,6 +173,22 @@ function column<T>(type: ColumnType): ColumnBuilder<T> {
   return new ColumnBuilder<T>(columnSpec(Object.freeze(type)));
 }
 
+/** TINYINT (MySQL; SMALLINT elsewhere). `.unsigned()` for 0 to 255 on MySQL. */
+export const tinyint = (): ColumnBuilder<number> => column({ kind: 'tinyint' });
+/** MEDIUMINT (MySQL; INTEGER elsewhere). */
+export const mediumint = (): ColumnBuilder<number> => column({ kind: 'mediumint' });
+/** MEDIUMTEXT, up to 16 MiB (MySQL; TEXT elsewhere). */
+export const mediumtext = (): ColumnBuilder<string> => column({ kind: 'mediumtext' });
+/** LONGTEXT, up to 4 GiB (MySQL; TEXT elsewhere). */
+export const longtext = (): ColumnBuilder<string> => column({ kind: 'longtext' });
+/** YEAR (MySQL; SMALLINT elsewhere). */
+export const year = (): ColumnBuilder<number> => column({ kind: 'year' });
+/**
+ * MySQL's SET of `values`: a value is any subset, read back as one comma-separated string in
+ * the order of `values` (`'read,write'`). TEXT elsewhere.
+ */
+export const set = <const V extends readonly string[]>(values: V): ColumnBuilder<string> =>
+  column({ kind: 'set', values: Object.freeze([...values]) });
 /** SMALLINT. */
 export const smallint = (): ColumnBuilder<number> => column({ kind: 'smallint' });
 /** INTEGER. */

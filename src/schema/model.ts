@@ -8,6 +8,17 @@
 /** A column type, independent of any dialect. Each dialect maps it to its own spelling. */
 export type ColumnType =
   | { readonly kind: 'smallint' }
+  /**
+   * MySQL's own types (h13-adopt): native on MySQL/MariaDB; elsewhere each stands for the
+   * portable kind {@link portableType} gives (TINYINT is SMALLINT on PostgreSQL, SET is TEXT).
+   */
+  | { readonly kind: 'tinyint' }
+  | { readonly kind: 'mediumint' }
+  | { readonly kind: 'mediumtext' }
+  | { readonly kind: 'longtext' }
+  | { readonly kind: 'year' }
+  /** MySQL's SET: any subset of `values`, stored as one comma-separated string. */
+  | { readonly kind: 'set'; readonly values: readonly string[] }
   | { readonly kind: 'integer' }
   | { readonly kind: 'bigint' }
   | { readonly kind: 'varchar'; readonly length?: number }
@@ -316,4 +327,28 @@ export function columnSpec(type: ColumnType, overrides: Partial<ColumnSpec> = {}
     ...overrides,
   };
   return Object.freeze(spec);
+}
+
+/** The kinds only MySQL/MariaDB have natively (see {@link portableType}). */
+export const MYSQL_ONLY_KINDS: ReadonlySet<ColumnTypeKind> = new Set(['tinyint', 'mediumint', 'mediumtext', 'longtext', 'year', 'set']);
+
+/**
+ * The portable kind a MySQL-only type stands for on a dialect without it, as SQLAlchemy's
+ * generic types do: TINYINT and YEAR are SMALLINT, MEDIUMINT is INTEGER, MEDIUMTEXT, LONGTEXT and
+ * SET are TEXT. Other types are returned as they are.
+ */
+export function portableType(type: ColumnType): ColumnType {
+  switch (type.kind) {
+    case 'tinyint':
+    case 'year':
+      return { kind: 'smallint' };
+    case 'mediumint':
+      return { kind: 'integer' };
+    case 'mediumtext':
+    case 'longtext':
+    case 'set':
+      return { kind: 'text' };
+    default:
+      return type;
+  }
 }

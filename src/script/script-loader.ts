@@ -19,6 +19,8 @@ import { Script } from 'node:vm';
 import { retortCacheDir } from '../util/cache-dir.js';
 import { CACHE_LIMITS, pruneCacheDir } from '../util/cache-prune.js';
 import { importModule } from './loader.js';
+import { checkImports, noteRetortExports } from './import-check.js';
+import { noteCompiled } from './stack-map.js';
 
 /** Bump when the compiled form changes, so old cache entries are never used. */
 const FORMAT_VERSION = '2';
@@ -96,7 +98,10 @@ async function compiledCode(path: string, source: string, key = keyOf(path, sour
 
 async function retortItself(): Promise<Exports> {
   // The package's own entry: the same instance the running CLI or library uses.
-  self ??= (await import('../index.js')) as unknown as Exports;
+  if (self === undefined) {
+    self = (await import('../index.js')) as unknown as Exports;
+    noteRetortExports(Object.keys(self));
+  }
   return self;
 }
 
@@ -107,7 +112,9 @@ async function retortItself(): Promise<Exports> {
  * files costs ~30 ms). The cache is made after the module ran, so it holds the functions its top
  * level compiled too; V8 rejects a cache from another V8 version (then it is made again).
  */
-function evaluate(path: string, code: string, retort: Exports, cacheFile: string | undefined): Exports {
+function evaluate(path: string, source: string, code: string, retort: Exports, cacheFile: string | undefined): Exports {
+  checkImports(path, source, code, retort);
+  noteCompiled(path);
   const cachedData = cacheFile === undefined ? undefined : readIfPresent(cacheFile);
   // The wrapper stays on the first line, so line numbers in stack traces are the compiled file's.
   const script = new Script(`(function (exports, require, module, __filename, __dirname) {${code}\n})`, {
@@ -186,8 +193,12 @@ export async function loadScript(path: string): Promise<Exports> {
 /** {@link loadScript} of a file already read, whose cache key is `key`. */
 async function loadSource(path: string, source: string, key: string): Promise<Exports> {
   const code = await compiledCode(path, source, key);
-  if (code === null) return importModule(path);
+  if (code === null) {
+    noteCompiled(path);
+    await retortItself();
+    return importModule(path);
+  }
   const dir = cacheDir();
   const cacheFile = dir === undefined ? undefined : join(dir, `${key}.v8`);
-  return evaluate(path, code, await retortItself(), cacheFile);
+  return evaluate(path, source, code, await retortItself(), cacheFile);
 }

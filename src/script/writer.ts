@@ -10,6 +10,9 @@
  * - `{{imports}}` import lines (the line disappears when there are none)
  * - `{{upgrade}}`, `{{downgrade}}` the bodies, indented like the placeholder
  * - `{{createDate}}` the creation time, ISO 8601 UTC
+ * - `{{upgradeArgs}}`, `{{downgradeArgs}}` the parameter of each function: `{ op }`, `{ op, db }`...
+ *   as the body uses them (`_context` when it uses neither), so a generated file passes
+ *   `tsc --noUnusedLocals --noUnusedParameters`; a stub to be written by hand gets `{ op, db }`.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -52,8 +55,23 @@ export interface WriteRevisionOptions {
 const PLACEHOLDER = /\{\{\s*([A-Za-z]+)\s*\}\}/g;
 const KNOWN_PLACEHOLDERS = [
   'message', 'revision', 'revises', 'downRevision', 'branchLabels', 'dependsOn', 'imports', 'upgrade',
-  'downgrade', 'createDate',
+  'downgrade', 'createDate', 'upgradeArgs', 'downgradeArgs',
 ];
+
+/** The names of the migration context a stub to be written by hand destructures. */
+const STUB_ARGS = '{ op, db }';
+
+/** The destructured parameter a body needs: the context fields it uses, or an unused name. */
+function contextArgs(body: string | undefined): string {
+  if (body === undefined) return STUB_ARGS;
+  // Strings and comments say nothing about use; neither does an object key (`x: integer()`).
+  const code = body
+    .replace(/'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"|`(?:[^`\\]|\\.)*`/g, "''")
+    .replace(/\/\/.*$/gm, '')
+    .replace(/\/\*[\s\S]*?\*\//g, '');
+  const used = ['op', 'db', 'x', 'tag'].filter((name) => new RegExp(`(^|[^.\\w$])${name}\\b(?!\\s*:)`).test(code));
+  return used.length === 0 ? '_context' : `{ ${used.join(', ')} }`;
+}
 
 /**
  * The file-name slug of a message, as Alembic makes it: the words (letters and digits, accents
@@ -162,6 +180,8 @@ export function renderRevision(template: string, options: WriteRevisionOptions, 
     upgrade: dedent(options.upgradeBody ?? '// write the upgrade here'),
     downgrade: dedent(options.downgradeBody ?? '// write the downgrade here'),
     createDate: (options.now ?? new Date()).toISOString(),
+    upgradeArgs: contextArgs(options.upgradeBody),
+    downgradeArgs: contextArgs(options.downgradeBody),
   };
   const out: string[] = [];
   for (const line of template.split(/\r?\n/)) {

@@ -7,4 +7,7 @@ export default defineConfig({
   migrations: './migrations',
   // The schema `retort revision --autogenerate` compares with the database.
   schema: './src/schema.ts',
+  // Revision ids: 'random' (12 hex characters, the default, safe for parallel branches),
+  // 'sequential' (0001, 0002, ... as sqlalchemy-migrate numbers them) or 'date' (20260131120000).
+  // revisionIds: 'sequential',
 });

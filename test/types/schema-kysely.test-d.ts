@@ -1,6 +1,6 @@
 import { Kysely, SqliteDialect } from 'kysely';
 import { describe, expectTypeOf, it } from 'vitest';
-import { bigint, enumOf, integer, sql, text, timestamp, varchar } from '../../src/schema/columns.js';
+import { bigint, enumOf, integer, longtext, mediumint, mediumtext, set, sql, text, timestamp, tinyint, varchar, year } from '../../src/schema/columns.js';
 import { defineSchema } from '../../src/schema/define.js';
 import { index } from '../../src/schema/extras.js';
 import { table } from '../../src/schema/table.js';
@@ -25,7 +25,17 @@ const events = table('events', { id: integer().primaryKey(), kind: text().notNul
 
 const tags = table('tags', { id: integer().primaryKey(), label: text() }, (t) => [index('ix_tags_label').on(t.label)], { schema: 'meta' });
 
-const schema = defineSchema({ userdata, books, events, tags });
+const metrics = table('metrics', {
+  id: integer().primaryKey(),
+  level: tinyint().unsigned().notNull().default(0),
+  views: mediumint().unsigned(),
+  body: mediumtext().notNull(),
+  archive: longtext(),
+  born: year(),
+  perms: set(['read', 'write']),
+});
+
+const schema = defineSchema({ userdata, books, events, tags, metrics });
 type DB = typeof schema.$kysely;
 
 declare const db: Kysely<DB>;
@@ -65,5 +75,15 @@ describe('the Kysely type of a schema', () => {
     await db.selectFrom('meta.tags').select(['id', 'label']).execute();
     // @ts-expect-error the table lives in the audit namespace
     await db.selectFrom('events').selectAll().execute();
+  });
+
+  it('types the MySQL-flavoured builders: numbers for tinyint, mediumint and year, strings for the texts and set', async () => {
+    const row = await db.selectFrom('metrics').selectAll().executeTakeFirstOrThrow();
+    expectTypeOf(row).toEqualTypeOf<{
+      id: number; level: number; views: number | null; body: string; archive: string | null; born: number | null; perms: string | null;
+    }>();
+    await db.insertInto('metrics').values({ id: 1, body: 'x' }).execute();
+    // @ts-expect-error body is NOT NULL without a default
+    await db.insertInto('metrics').values({ id: 2 }).execute();
   });
 });

@@ -280,7 +280,10 @@ describe('MySQL type and default parsing', () => {
     expect(parseColumnType('int(11)', 'n').type).toEqual({ kind: 'integer' });
     expect(parseColumnType('int', 'n').type).toEqual({ kind: 'integer' });
     expect(parseColumnType('tinyint(1)', 'b').type).toEqual({ kind: 'boolean' });
-    expect(parseColumnType('tinyint(4)', 'b').type).toEqual({ kind: 'raw', sql: 'tinyint(4)' });
+    expect(parseColumnType('tinyint(4)', 'b').type).toEqual({ kind: 'tinyint' });
+    expect(parseColumnType('mediumint(8) unsigned', 'b')).toEqual({ type: { kind: 'mediumint' }, unsigned: true });
+    expect(parseColumnType("set('a','b,c')", 's').type).toEqual({ kind: 'set', values: ['a', 'b,c'] });
+    expect(parseColumnType('year(4)', 'y').type).toEqual({ kind: 'year' });
     expect(parseColumnType('varchar(64)', 'v').type).toEqual({ kind: 'varchar', length: 64 });
     expect(parseColumnType('datetime(6)', 'd').type).toEqual({ kind: 'timestamp', precision: 6 });
     expect(parseColumnType('decimal(10,2)', 'd').type).toEqual({ kind: 'numeric', precision: 10, scale: 2 });

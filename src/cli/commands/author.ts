@@ -18,7 +18,7 @@ export async function init(ctx: CommandContext, args: readonly unknown[], option
   const result = initProject(dir, String(options.template ?? 'default'));
   ctx.output.result({ dir, files: result.files }, () => [
     ...result.files.map((file) => `Creating ${relative(process.cwd(), file) || file} ... done`),
-    `Edit ${relative(process.cwd(), resolve(dir, 'retort.config.ts')) || 'retort.config.ts'} to point at your database, then \`retort revision -m "..."\`.`,
+    `Edit ${relative(process.cwd(), resolve(dir, 'retort.config.ts')) || 'retort.config.ts'} to point at your database (and, if you prefer 0001-style or date ids to random ones, set \`revisionIds\` there), then \`retort revision -m "..."\`.`,
   ]);
 }
 
@@ -47,7 +47,7 @@ export async function revision(ctx: CommandContext, _args: readonly unknown[], o
   };
   if (options.autogenerate === true) {
     const { autogenerateRevision } = await import('./autogenerate.js');
-    await autogenerateRevision(ctx, revisionOptions);
+    await autogenerateRevision(ctx, { ...revisionOptions, allowEmptySchema: options.allowEmptySchema === true });
     return;
   }
   printRevision(ctx, await createRetort(ctx.options).revision(revisionOptions));

@@ -27,7 +27,7 @@ async function askRenames(candidates: readonly RenameCandidate[]): Promise<reado
 }
 
 /** `retort revision --autogenerate -m MSG` */
-export async function autogenerateRevision(ctx: CommandContext, revisionOptions: RevisionOptions): Promise<void> {
+export async function autogenerateRevision(ctx: CommandContext, revisionOptions: RevisionOptions & { allowEmptySchema?: boolean }): Promise<void> {
   const retort = createRetort(ctx.options);
   // Only a person at a terminal is asked; otherwise a look-alike drop and add stay as they are,
   // with the warning below, so CI never waits on a prompt.

@@ -49,6 +49,7 @@ export function registerCommands(program: Command, host: CliHost): void {
   program.command('revision').description('write a new revision file')
     .option('-m, --message <msg>', 'what the revision does')
     .option('--autogenerate', 'compare the declared schema with the database and write the operations')
+    .option('--allow-empty-schema', 'with --autogenerate: write the revision even if the schema declares no table (it drops every table)')
     .option('--head <rev>', 'the revision the new one is based on', 'head')
     .option('--splice', 'allow --head to be a revision that is not a head (starts a branch)')
     .option('--branch-label <label>', 'a branch label for the new revision')

@@ -20,6 +20,7 @@ import type {
   StorageParameters,
 } from '../../schema/model.js';
 import { elementColumn, elementExpression, elementOptions } from '../../schema/elements.js';
+import { portableType } from '../../schema/model.js';
 import type { CompileContext } from '../dialect.js';
 
 /** A table name with the namespace it resolved to (undefined when the dialect has none). */
@@ -129,6 +130,14 @@ export class SqlRenderer {
         return `VARCHAR(${Math.max(1, ...type.values.map((v) => v.length))})`;
       case 'raw':
         return type.sql;
+      case 'tinyint':
+      case 'mediumint':
+      case 'mediumtext':
+      case 'longtext':
+      case 'year':
+      case 'set':
+        // MySQL's own types: the portable type they stand for (TINYINT is SMALLINT...).
+        return this.renderType(portableType(type), spec);
     }
   }
 

@@ -9,7 +9,7 @@ import type { ServerInfo } from './server.js';
 import { parseQuotedList } from './quoting.js';
 
 const NUMBER = /^-?\d+(\.\d+)?([eE][-+]?\d+)?$/;
-const NUMERIC_KINDS: ReadonlySet<string> = new Set(['smallint', 'integer', 'bigint', 'numeric', 'real', 'double']);
+const NUMERIC_KINDS: ReadonlySet<string> = new Set(['tinyint', 'smallint', 'mediumint', 'integer', 'bigint', 'year', 'numeric', 'real', 'double']);
 
 /**
  * A literal typed by the column: booleans for BOOL, numbers for numeric columns, else text.

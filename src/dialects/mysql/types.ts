@@ -11,7 +11,7 @@ import type { ColumnType } from '../../schema/model.js';
 import { parseQuotedList, quoteMysqlString } from './quoting.js';
 
 /** Kinds that take UNSIGNED. */
-const NUMERIC_KINDS: ReadonlySet<ColumnType['kind']> = new Set(['smallint', 'integer', 'bigint', 'numeric', 'real', 'double']);
+const NUMERIC_KINDS: ReadonlySet<ColumnType['kind']> = new Set(['tinyint', 'smallint', 'mediumint', 'integer', 'bigint', 'numeric', 'real', 'double']);
 
 /** The MySQL spelling of `type`, with ` UNSIGNED` where asked and meaningful. */
 export function renderMysqlType(type: ColumnType, unsigned: boolean): string {
@@ -76,6 +76,15 @@ function baseType(type: ColumnType): string {
       return `ENUM(${type.values.map((v) => quoteMysqlString(v)).join(', ')})`;
     case 'raw':
       return type.sql;
+    case 'tinyint':
+    case 'mediumint':
+    case 'mediumtext':
+    case 'longtext':
+    case 'year':
+      // MySQL's own types: the kind is the name.
+      return type.kind.toUpperCase();
+    case 'set':
+      return `SET(${type.values.map((v) => quoteMysqlString(v)).join(', ')})`;
   }
 }
 
@@ -86,7 +95,9 @@ export interface ParsedColumnType {
 }
 
 const INTEGER_KINDS: Readonly<Record<string, ColumnType['kind']>> = {
+  tinyint: 'tinyint',
   smallint: 'smallint',
+  mediumint: 'mediumint',
   int: 'integer',
   integer: 'integer',
   bigint: 'bigint',
@@ -104,6 +115,7 @@ export function parseColumnType(columnType: string, column: string): ParsedColum
   if (/^enum\(/i.test(text)) {
     return { type: { kind: 'enum', name: column, values: parseQuotedList(text.slice(5, -1)) }, unsigned: false };
   }
+  if (/^set\(/i.test(text)) return { type: { kind: 'set', values: parseQuotedList(text.slice(4, -1)) }, unsigned: false };
   const lower = text.toLowerCase();
   const unsigned = /\sunsigned\b/.test(lower);
   const bare = lower.replace(/\s+(unsigned|zerofill)\b/g, '').trim();
@@ -123,6 +135,12 @@ export function parseColumnType(columnType: string, column: string): ParsedColum
       return { type: first === undefined ? { kind: 'char' } : { kind: 'char', length: first }, unsigned };
     case 'text':
       return { type: { kind: 'text' }, unsigned };
+    case 'mediumtext':
+    case 'longtext':
+      return { type: { kind: name }, unsigned };
+    case 'year':
+      // YEAR(4) is YEAR (MySQL 8 dropped the width; YEAR(2) is long gone).
+      return { type: { kind: 'year' }, unsigned };
     case 'decimal':
     case 'numeric': {
       const scale = numbers[1];

@@ -26,7 +26,7 @@ import { DEFAULT_PG_SCHEMA } from './capabilities.js';
 const NUMERIC_KINDS: ReadonlySet<ColumnType['kind']> = new Set(['smallint', 'integer', 'bigint', 'numeric', 'real', 'double']);
 
 /** Integer kinds that may carry an identity. */
-const IDENTITY_KINDS: ReadonlySet<ColumnType['kind']> = new Set(['smallint', 'integer', 'bigint']);
+const IDENTITY_KINDS: ReadonlySet<ColumnType['kind']> = new Set(['tinyint', 'smallint', 'mediumint', 'integer', 'bigint']);
 
 /** The PostgreSQL compiler. Stateless; one instance serves every run. */
 export class PostgresCompiler extends SqlCompiler {

@@ -52,6 +52,18 @@ export function sqliteTypeName(type: ColumnType, spec: Pick<ColumnSpec, 'primary
       return 'BLOB';
     case 'raw':
       return type.sql;
+    // SQLite keeps a declared name as written, and these give the right affinity (INT: integer,
+    // TEXT: text, YEAR: numeric), so they read back as the same kinds.
+    case 'tinyint':
+    case 'mediumint':
+      return spec.primaryKey && spec.autoIncrement ? 'INTEGER' : type.kind.toUpperCase();
+    case 'mediumtext':
+    case 'longtext':
+    case 'year':
+      return type.kind.toUpperCase();
+    case 'set':
+      // A type name cannot hold the quoted values: plain TEXT, as SQLAlchemy's generic String.
+      return 'TEXT';
   }
 }
 
@@ -71,6 +83,16 @@ export function parseSqliteType(declared: string): ColumnType {
   switch (name) {
     case 'SMALLINT':
       return { kind: 'smallint' };
+    case 'TINYINT':
+      return { kind: 'tinyint' };
+    case 'MEDIUMINT':
+      return { kind: 'mediumint' };
+    case 'MEDIUMTEXT':
+      return { kind: 'mediumtext' };
+    case 'LONGTEXT':
+      return { kind: 'longtext' };
+    case 'YEAR':
+      return { kind: 'year' };
     case 'INTEGER':
     case 'INT':
       return { kind: 'integer' };

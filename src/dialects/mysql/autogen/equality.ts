@@ -54,6 +54,8 @@ function typeKey(type: ColumnType): string {
   switch (t.kind) {
     case 'enum':
       return `enum:${JSON.stringify(t.values)}`;
+    case 'set':
+      return `set:${JSON.stringify(t.values)}`;
     case 'raw':
       return `raw:${t.sql}`;
     default:

@@ -10,7 +10,7 @@ import { literal } from '../defaults.js';
 import { isForeignKeyIndex } from '../table-rows.js';
 
 /** Kinds that take UNSIGNED (the compiler writes it for no other). */
-const UNSIGNED_KINDS: ReadonlySet<string> = new Set(['smallint', 'integer', 'bigint', 'numeric', 'real', 'double', 'raw']);
+const UNSIGNED_KINDS: ReadonlySet<string> = new Set(['tinyint', 'smallint', 'mediumint', 'integer', 'bigint', 'numeric', 'real', 'double', 'raw']);
 
 /** RESTRICT and NO ACTION are one thing on MySQL, and the default: the catalog reports neither. */
 function actionOf(a: ReferentialAction | undefined): ReferentialAction | undefined {

@@ -3,8 +3,9 @@
  * compare fairly: what the server drops or implies is dropped or implied on the declared side too.
  */
 import type { ColumnSpec, NamedColumn, SchemaModel, TableSpec } from '../../../schema/model.js';
+import { MYSQL_ONLY_KINDS, portableType } from '../../../schema/model.js';
 
-const IDENTITY_KINDS: ReadonlySet<ColumnSpec['type']['kind']> = new Set(['smallint', 'integer', 'bigint']);
+const IDENTITY_KINDS: ReadonlySet<ColumnSpec['type']['kind']> = new Set(['tinyint', 'smallint', 'mediumint', 'integer', 'bigint']);
 
 function normalizeColumn(column: NamedColumn, keyColumns: ReadonlySet<string>): NamedColumn {
   const spec = column.spec;
@@ -16,11 +17,14 @@ function normalizeColumn(column: NamedColumn, keyColumns: ReadonlySet<string>): 
     const { identity: _i, ...rest } = spec;
     return normalizeColumn({ name: column.name, spec: rest as ColumnSpec }, keyColumns);
   }
+  // MySQL's own types are stored as the portable type they stand for (TINYINT is SMALLINT).
+  const mysqlOnly = MYSQL_ONLY_KINDS.has(spec.type.kind);
   // `unsigned` has no meaning here (the compiler ignores it), so the catalog never shows it.
-  if (!spec.unsigned && !emptyComment && (spec.nullable === false || !implicitNotNull)) return column;
+  if (!spec.unsigned && !emptyComment && !mysqlOnly && (spec.nullable === false || !implicitNotNull)) return column;
   const { comment: _comment, ...rest } = spec;
   const next: ColumnSpec = {
     ...(emptyComment ? rest : spec),
+    type: portableType(spec.type),
     unsigned: false,
     nullable: implicitNotNull ? false : spec.nullable,
   };

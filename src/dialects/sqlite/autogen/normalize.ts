@@ -8,14 +8,14 @@ import type { ColumnSpec, ConstraintSpec, NamedColumn, SchemaModel, TableSpec } 
 import { columnSpec } from '../../../schema/model.js';
 import { enumValues } from '../introspect-map.js';
 
-const INTEGERS = new Set(['smallint', 'integer', 'bigint']);
+const INTEGERS = new Set(['tinyint', 'smallint', 'mediumint', 'integer', 'bigint']);
 
 function normalizeColumn(column: NamedColumn, enumChecks: ReadonlyMap<string, readonly string[]>): NamedColumn {
   const { spec: declared } = column;
   const widerKey = declared.primaryKey && declared.autoIncrement && declared.type.kind !== 'integer' && INTEGERS.has(declared.type.kind);
   // Most columns are already as SQLite stores them: keep them as they are (this runs per column per check).
-  if (declared.comment === undefined && !declared.unsigned && !widerKey && declared.type.kind !== 'enum' && enumChecks.size === 0 &&
-    declared.collation === undefined) return column;
+  if (declared.comment === undefined && !declared.unsigned && !widerKey && declared.type.kind !== 'enum' && declared.type.kind !== 'set' &&
+    enumChecks.size === 0 && declared.collation === undefined) return column;
   const { comment: _comment, type: _type, collation, ...rest } = declared;
   // SQLite's collation names are case-insensitive: read back upper-cased.
   const spec: Partial<ColumnSpec> = { ...rest, unsigned: false, ...(collation === undefined ? {} : { collation: collation.toUpperCase() }) };
@@ -26,6 +26,8 @@ function normalizeColumn(column: NamedColumn, enumChecks: ReadonlyMap<string, re
   if (values !== undefined && type.kind === 'text') type = { kind: 'enum', name: column.name, values };
   // SQLite has no named enum: only the values survive, read back under the column's name.
   if (type.kind === 'enum') type = { kind: 'enum', name: column.name, values: type.values };
+  // SET is written as TEXT (see sqliteTypeName).
+  if (type.kind === 'set') type = { kind: 'text' };
   return { name: column.name, spec: columnSpec(type, spec) };
 }
 

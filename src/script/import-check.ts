@@ -1,0 +1,66 @@
+/**
+ * Plain words for the two mistakes every newcomer makes with builders: importing a name that
+ * retort-migrate does not export (`import { tinyint } from 'retort-migrate'` on a version without
+ * it ran until the call, then said `(0 , import_retort_migrate.tinyint) is not a function`), and
+ * using a builder without importing it (`integer is not defined`).
+ */
+import { RetortError } from '../errors.js';
+import { closestMatch } from '../config/suggest.js';
+import { lineOf } from './lexer.js';
+
+/** How esbuild's CommonJS output names what a module imported from 'retort-migrate'. */
+const IMPORTED_NAME = /\bimport_retort_migrate\d*\.([A-Za-z_$][\w$]*)/g;
+
+/** The names retort-migrate exports, once the loader has loaded it (for suggestions). */
+let exportedNames: readonly string[] = [];
+
+/** Called by the loader with the package's own exports. */
+export function noteRetortExports(names: readonly string[]): void {
+  exportedNames = names;
+}
+
+/**
+ * Before a compiled module runs: every name it uses from 'retort-migrate' must exist, or the
+ * module is refused with its file, line and the nearest real name.
+ * @throws RetortError `BadImport`
+ */
+export function checkImports(path: string, source: string, compiled: string, exported: Readonly<Record<string, unknown>>): void {
+  for (const match of compiled.matchAll(IMPORTED_NAME)) {
+    const name = match[1]!;
+    if (name in exported) continue;
+    const line = importLine(source, name);
+    throw new RetortError('BadImport', `${path}${line === undefined ? '' : `:${line}`}: \`${name}\` is imported from 'retort-migrate', which exports no such name.`, {
+      fields: { file: path, ...(line === undefined ? {} : { line }), name },
+      hint: suggestion(name),
+    });
+  }
+}
+
+/** The line of `name` in an `import { ... } from 'retort-migrate'` of `source`. */
+function importLine(source: string, name: string): number | undefined {
+  for (const m of source.matchAll(/import\s+(?:type\s+)?\{([^}]*)\}\s*from\s*['"]retort-migrate['"]/g)) {
+    const inList = new RegExp(`(^|[\\s,])${name.replace(/\$/g, '\\$')}(?=[\\s,]|$)`).exec(m[1]!);
+    if (inList) return lineOf(source, m.index + m[0].indexOf('{') + 1 + inList.index + inList[1]!.length);
+  }
+  return undefined;
+}
+
+function suggestion(name: string): string {
+  const near = closestMatch(name, exportedNames);
+  return `${near === undefined ? '' : `Did you mean \`${near}\`? `}For a column type retort has no builder for, use rawType('...') with the database's own spelling.`;
+}
+
+/**
+ * The message of an error a user's script threw, with these two mistakes said plainly; any
+ * other error's message as it is.
+ */
+export function explainScriptError(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const notFunction = /\(?0\s*,\s*import_retort_migrate\d*\.([A-Za-z_$][\w$]*)\)? is not a function/.exec(message);
+  if (notFunction) return `\`${notFunction[1]}\` is imported from 'retort-migrate', which exports no such name. ${suggestion(notFunction[1]!)}`;
+  const notDefined = error instanceof ReferenceError ? /^([A-Za-z_$][\w$]*) is not defined$/.exec(message) : null;
+  if (notDefined && exportedNames.includes(notDefined[1]!)) {
+    return `\`${notDefined[1]}\` is used but not imported: add it to \`import { ... } from 'retort-migrate'\` at the top of the file.`;
+  }
+  return message;
+}
