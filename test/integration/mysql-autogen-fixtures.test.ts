@@ -86,7 +86,7 @@ const FIXTURES: readonly Fixture[] = [
     counts: { table: 48, column: 288, index: 113, foreignKey: 61, check: 0, view: 0, trigger: 0, routine: 0 },
     pulled: [
       "  action_id: integer().notNull().references('actions.id', { name: 'action_has_params_ibfk_1', onDelete: 'cascade' }),",
-      "  name: rawType('mediumtext').notNull(),",
+      "  name: mediumtext().notNull(),",
       "}, { collate: 'utf8mb4_unicode_ci' });",
       "export const schema_version = table('schema_version', {\n  version: integer().default(0),\n}, { collate: 'utf8mb3_general_ci' });",
     ],
