@@ -55,7 +55,26 @@ export {
 export { defineSchema, type SchemaDefinition, type KyselyDatabase } from './schema/define.js';
 export { partition, table, type TableDefinition } from './schema/table.js';
 export { check, element, exclude, foreignKey, index, primaryKey, unique } from './schema/extras.js';
+export {
+  compositeType,
+  domain,
+  extension,
+  fn,
+  materializedView,
+  policy,
+  procedure,
+  sequence,
+  trigger,
+  view,
+  type FunctionOptions,
+  type PolicyOptions,
+  type SequenceOptions,
+  type SqlText,
+  type TriggerOptions,
+  type ViewOptions,
+} from './schema/object-builders.js';
 export type * from './schema/model.js';
+export type * from './schema/objects.js';
 
-export type { Op, BatchOp, AlterColumnOptions, CreateIndexOptions, CreateTableOptions } from './ops/facade.js';
+export type { Op, BatchOp, AlterColumnOptions, CreateIndexOptions, CreateTableOptions, DropObjectOptions } from './ops/facade.js';
 export type { Operation } from './ops/operations.js';

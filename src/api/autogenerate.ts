@@ -64,6 +64,28 @@ function autogenOf(dialect: Dialect): DialectAutogen {
   return dialect.autogen;
 }
 
+/**
+ * The diff hooks of a dialect: its notions of equality and what it can do. A comparison adds
+ * the run's filters and answers; tests use it to diff as `check` does.
+ */
+export function dialectDiffOptions(dialect: Dialect): DiffOptions {
+  const autogen = autogenOf(dialect);
+  const caps = dialect.capabilities;
+  return {
+    typesEqual: (a, b) => autogen.typesEqual(a, b),
+    defaultsEqual: (a, b) => autogen.defaultsEqual(a, b),
+    expressionsEqual: (a, b) => autogen.expressionsEqual(a, b),
+    namedEnums: caps.namedEnums,
+    comments: caps.comments,
+    dropColumnDropsForeignKeys: caps.dropColumnDropsForeignKeys,
+    objectKinds: caps.objectKinds ?? [],
+    rowLevelSecurity: caps.rowLevelSecurity ?? false,
+    ...(autogen.objectsEqual === undefined ? {} : { objectsEqual: (a, b) => autogen.objectsEqual!(a, b) }),
+    ...(autogen.objectsInPlace === undefined ? {} : { objectsInPlace: (a, b) => autogen.objectsInPlace!(a, b) }),
+    ...(autogen.typeKey === undefined ? {} : { typeKey: (t) => autogen.typeKey!(t) }),
+  };
+}
+
 /** Load the target's schema module (its default export from `defineSchema`). */
 export async function loadDeclaredSchema(project: Project): Promise<SchemaModel> {
   const path = project.target.schema;
@@ -150,13 +172,11 @@ export async function compare(project: Project, options: CompareOptions = {}): P
     const current = await readHeads(dialect, session, versionTable);
     const { live, defaults } = await readLive(project, dialect, session);
     const declaredHere = autogen.normalizeDeclared(declared, defaults);
+    const schemas = namespaces(project);
+    const objects = await autogen.objectComparer?.(session, live, declaredHere, schemas === undefined ? {} : { schemas });
     const diffWith = (renames: readonly RenameDecision[] | undefined) => diffSchemas(live, declaredHere, {
-      typesEqual: (a, b) => autogen.typesEqual(a, b),
-      defaultsEqual: (a, b) => autogen.defaultsEqual(a, b),
-      expressionsEqual: (a, b) => autogen.expressionsEqual(a, b),
-      namedEnums: dialect.capabilities.namedEnums,
-      comments: dialect.capabilities.comments,
-      dropColumnDropsForeignKeys: dialect.capabilities.dropColumnDropsForeignKeys,
+      ...dialectDiffOptions(dialect),
+      ...(objects === undefined ? {} : { objectsEqual: objects.equal, objectsInPlace: objects.inPlace }),
       ...(project.target.dbSchema === undefined ? {} : { defaultSchema: project.target.dbSchema }),
       ...(renames === undefined ? {} : { renames }),
       ...(project.target.autogenerate.rewrite === undefined ? {} : { rewrite: project.target.autogenerate.rewrite }),

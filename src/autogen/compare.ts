@@ -3,13 +3,27 @@
  * (e.g. PostgreSQL's `int4` is `integer`, its check predicates come back rewritten) in DiffOptions.
  */
 import type { ColumnType, DefaultValue } from '../schema/model.js';
+import type { SchemaObject } from '../schema/objects.js';
 
 /** Structural equality of two column types. */
 export function neutralTypesEqual(a: ColumnType, b: ColumnType): boolean {
   return canonicalJson(a) === canonicalJson(b);
 }
 
-function canonicalJson(value: unknown): string {
+/**
+ * Structural equality of two objects beyond tables, SQL texts compared by
+ * {@link normaliseExpression}; a declared `dependsOn` hint is not part of the object.
+ */
+export function neutralObjectsEqual(a: SchemaObject, b: SchemaObject): boolean {
+  const strip = (o: SchemaObject) => {
+    const { dependsOn: _d, ...rest } = o as SchemaObject & { dependsOn?: unknown };
+    return JSON.parse(JSON.stringify(rest, (k, v) => (typeof v === 'string' && k !== 'name' ? normaliseExpression(v) : v))) as unknown;
+  };
+  return canonicalJson(strip(a)) === canonicalJson(strip(b));
+}
+
+/** JSON with sorted keys and without undefined members: equal values give equal text. */
+export function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (value !== null && typeof value === 'object') {
     const entries = Object.entries(value as Record<string, unknown>)

@@ -109,9 +109,11 @@ function splitCreate(table: TableSpec, skipRefs: ReadonlySet<string>): { create:
     later.push(c);
     return false;
   });
+  // Row-level security is switched on by its own operation after the table exists.
+  const { rowLevelSecurity: _rls, ...options } = table.options;
   const create: CreateTableOp = {
     kind: 'createTable', table: table.name, ...schemaPart(table.schema),
-    columns: Object.freeze(columns), constraints: Object.freeze(constraints), options: table.options,
+    columns: Object.freeze(columns), constraints: Object.freeze(constraints), options,
     ...(table.partitionOf === undefined ? {} : { partitionOf: table.partitionOf }),
   };
   return { create, later };

@@ -11,6 +11,7 @@ import { diffConstraints } from './diff-constraints.js';
 import { diffEnums } from './diff-enums.js';
 import { diffTableOptions } from './diff-options.js';
 import { diffPostgresTableOptions } from './diff-partitions.js';
+import { diffObjects } from './diff-objects.js';
 import { createTables, dropTables } from './diff-tables.js';
 import type { DiffContext } from './plan.js';
 import { Plan, diffContext, schemaPart } from './plan.js';
@@ -60,6 +61,19 @@ function diffTable(from: TableSpec, to: TableSpec, match: ColumnMatch, ctx: Diff
       { kind: 'setTableComment', table: to.name, ...schemaPart(to.schema), comment: after },
       { kind: 'setTableComment', table: to.name, ...schemaPart(to.schema), comment: before });
   }
+  const rlsBefore = rowLevelSecurity(from);
+  const rlsAfter = rowLevelSecurity(to);
+  if (ctx.rowLevelSecurity && JSON.stringify(rlsBefore) !== JSON.stringify(rlsAfter)) {
+    plan.add('columns',
+      { kind: 'setRowLevelSecurity', table: to.name, ...schemaPart(to.schema), security: rlsAfter },
+      { kind: 'setRowLevelSecurity', table: to.name, ...schemaPart(to.schema), security: rlsBefore });
+  }
+}
+
+/** A table's row-level security with false fields left out (`{}`: off). */
+function rowLevelSecurity(table: TableSpec): { enabled?: true; forced?: true } {
+  const rls = table.options.rowLevelSecurity;
+  return { ...(rls?.enabled ? { enabled: true } : {}), ...(rls?.forced ? { forced: true } : {}) };
 }
 
 /**
@@ -85,6 +99,20 @@ export function diffSchemas(from: SchemaModel, to: SchemaModel, options: DiffOpt
   });
   pairs.forEach(([old, next], i) => diffTable(old, next, matches[i] as ColumnMatch, ctx, plan));
   createTables(created, plan);
+  for (const t of created) {
+    const security = rowLevelSecurity(t);
+    if (ctx.rowLevelSecurity && Object.keys(security).length > 0) {
+      plan.add('columns', { kind: 'setRowLevelSecurity', table: t.name, ...schemaPart(t.schema), security }, undefined);
+    }
+  }
+  // Dropped tables: their downgrade creates them again, then (these steps, undone after) their row-level security.
+  for (const t of dropped) {
+    const security = rowLevelSecurity(t);
+    if (ctx.rowLevelSecurity && Object.keys(security).length > 0) {
+      plan.add('dropTables', undefined, { kind: 'setRowLevelSecurity', table: t.name, ...schemaPart(t.schema), security });
+    }
+  }
   dropTables(dropped, plan);
+  diffObjects(from, to, ctx, plan);
   return plan.result(options, ctx.candidates);
 }

@@ -8,12 +8,22 @@
 import type { Operation } from '../ops/operations.js';
 import { freezeOp } from '../ops/operations.js';
 import type { ColumnType, DefaultValue } from '../schema/model.js';
-import { neutralDefaultsEqual, neutralExpressionsEqual, neutralIsNarrowing, neutralTypesEqual } from './compare.js';
+import type { ObjectKind, SchemaObject } from '../schema/objects.js';
+import { OBJECT_KINDS } from '../schema/objects.js';
+import { neutralDefaultsEqual, neutralExpressionsEqual, neutralIsNarrowing, neutralObjectsEqual, neutralTypesEqual } from './compare.js';
 import type { DiffOptions, DiffResult, DiffWarning, DiffWarningCode, RenameCandidate, RenameDecision } from './types.js';
 
-/** The phases, in upgrade order. */
+/**
+ * The phases, in upgrade order: what others use comes first (extensions, types, sequences), the
+ * objects that use tables are dropped before the tables change and created after (functions and
+ * views in dependency order, then triggers and policies), and drops run in the reverse order.
+ */
 export const PHASES = [
+  'createExtensions',
   'createEnums',
+  'createTypes',
+  'createSequences',
+  'dropObjects',
   'renameTables',
   'dropForeignKeys',
   'dropConstraints',
@@ -22,8 +32,15 @@ export const PHASES = [
   'columns',
   'addConstraints',
   'addForeignKeys',
+  'ownSequences',
+  'createRoutines',
+  'createTriggers',
+  'createPolicies',
   'dropTables',
+  'dropSequences',
+  'dropTypes',
   'dropEnums',
+  'dropExtensions',
 ] as const;
 
 /** One phase of {@link PHASES}. */
@@ -53,6 +70,11 @@ export interface DiffContext {
   readonly namedEnums: boolean;
   readonly comments: boolean;
   readonly dropColumnDropsForeignKeys: boolean;
+  readonly objectsEqual: (live: SchemaObject, declared: SchemaObject) => boolean;
+  readonly objectsInPlace: (from: SchemaObject, to: SchemaObject) => boolean;
+  readonly objectKinds: ReadonlySet<ObjectKind>;
+  readonly typeKey: (sqlType: string) => string;
+  readonly rowLevelSecurity: boolean;
   readonly renames: readonly RenameDecision[];
   readonly candidates: RenameCandidate[];
   /**
@@ -80,6 +102,11 @@ export function diffContext(options: DiffOptions): DiffContext {
     namedEnums,
     comments: options.comments ?? true,
     dropColumnDropsForeignKeys: options.dropColumnDropsForeignKeys ?? false,
+    objectsEqual: options.objectsEqual ?? neutralObjectsEqual,
+    objectsInPlace: options.objectsInPlace ?? (() => false),
+    objectKinds: new Set(options.objectKinds ?? OBJECT_KINDS),
+    typeKey: options.typeKey ?? ((t) => t.trim().toLowerCase().replace(/\s+/g, ' ')),
+    rowLevelSecurity: options.rowLevelSecurity ?? true,
     renames: options.renames ?? [],
     candidates: [],
     renamedTables: new Map(),

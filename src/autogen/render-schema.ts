@@ -6,18 +6,22 @@
  */
 import type { ConstraintSpec, NamedColumn, SchemaModel, TableOptions, TableSpec } from '../schema/model.js';
 import type { Imports } from './render-parts.js';
-import { columnChain, constraintCall, elementCall, indexChain, key, objectLiteral, storageLiteral, str } from './render-parts.js';
+import { columnChain, constraintCall, key, objectLiteral, storageLiteral, str } from './render-parts.js';
+import type { SchemaObject } from '../schema/objects.js';
+import { OBJECT_KINDS } from '../schema/objects.js';
+import { indexCall, objectCall } from './render-objects.js';
 
 const RESERVED = new Set(('break case catch class const continue debugger default delete do else enum export extends false ' +
   'finally for function if import in instanceof new null return super switch this throw true try typeof var void while ' +
   'with yield let static implements interface package private protected public await schema').split(' '));
 
-/** A unique variable name for each table. */
-function variableNames(tables: readonly TableSpec[]): Map<TableSpec, string> {
+/** A unique variable name for each table and object (an object's name gets its kind: `film_list_view`). */
+function variableNames(entries: readonly (TableSpec | SchemaObject)[]): Map<TableSpec | SchemaObject, string> {
   const used = new Set<string>();
-  const out = new Map<TableSpec, string>();
-  for (const t of tables) {
-    let base = t.name.replace(/[^A-Za-z0-9_$]/g, '_');
+  const out = new Map<TableSpec | SchemaObject, string>();
+  for (const t of entries) {
+    const suffix = 'kind' in t ? `_${t.kind === 'function' ? 'fn' : t.kind}` : '';
+    let base = `${t.name}${suffix}`.replace(/[^A-Za-z0-9_$]/g, '_');
     if (/^[0-9]/.test(base)) base = `_${base}`;
     if (RESERVED.has(base)) base = `${base}Table`;
     let name = base;
@@ -86,6 +90,12 @@ function layout(table: TableSpec, options: RenderSchemaOptions): { columns: Name
   return { columns, extras };
 }
 
+function rowLevelSecurity(options: TableOptions): string | undefined {
+  const rls = options.rowLevelSecurity;
+  if (rls === undefined) return undefined;
+  return objectLiteral([['enabled', rls.enabled ? 'true' : undefined], ['forced', rls.forced ? 'true' : undefined]]) || undefined;
+}
+
 /** How the module refers to another table: its variable, or `{ name, schema }` when it is not in the module. */
 type TableRefs = (name: string, schema: string | undefined) => string;
 
@@ -96,11 +106,7 @@ function renderTable(table: TableSpec, variable: string, imports: Imports, rende
   const parentOutside = table.partitionOf !== undefined && tableRef(table.partitionOf.parent, table.partitionOf.parentSchema).startsWith('{');
   const ref = (name: string) => (parentOutside ? str(name) : /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(name) ? `t.${name}` : `t[${str(name)}]`);
   const items = extras.map((c) => constraintCall(c, imports, ref));
-  for (const ix of table.indexes) {
-    imports.add('index');
-    const elements = ix.columns.map((e) => elementCall(e, imports, ref));
-    items.push(`index(${str(ix.name)}).on(${elements.join(', ')})${indexChain(ix, ref)}`);
-  }
+  for (const ix of table.indexes) items.push(indexCall(ix, imports, ref));
   const extrasFn = items.length === 0 ? '' : `, (t) => [\n${items.map((i) => `  ${i},`).join('\n')}\n]`;
   const o = table.options;
   const defaults = render.defaultTableOptions?.(table.schema) ?? {};
@@ -121,6 +127,7 @@ function renderTable(table: TableSpec, variable: string, imports: Imports, rende
     ['with', storageLiteral(o.with)],
     ['partitionBy', o.partitionBy === undefined ? undefined : str(o.partitionBy)],
     ['inherits', o.inherits === undefined ? undefined : `[${o.inherits.map((p) => tableRef(p.name, p.schema)).join(', ')}]`],
+    ['rowLevelSecurity', rowLevelSecurity(o)],
   ]);
   const tail = `${extrasFn}${options === '' ? '' : `, ${options}`}`;
   if (table.partitionOf !== undefined) {
@@ -159,20 +166,30 @@ function parentsFirst(tables: readonly TableSpec[]): TableSpec[] {
  */
 export function renderSchemaModule(model: SchemaModel, options: RenderSchemaOptions = {}): string {
   const imports: Imports = new Set(['defineSchema']);
+  const byName = (a: { name: string; schema?: string }, b: { name: string; schema?: string }) => {
+    const x = `${a.schema ?? ''}.${a.name}`;
+    const y = `${b.schema ?? ''}.${b.name}`;
+    return x < y ? -1 : x > y ? 1 : 0;
+  };
   const tables = parentsFirst([...model.tables].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)));
-  const names = variableNames(tables);
+  // Objects by kind (types first), then by name: the diff orders them by dependency, not the module.
+  const objects = [...(model.objects ?? [])].sort((a, b) => OBJECT_KINDS.indexOf(a.kind) - OBJECT_KINDS.indexOf(b.kind) || byName(a, b));
+  const names = variableNames([...tables, ...objects]);
   const bySchemaName = new Map(tables.map((t) => [`${t.schema ?? ''}.${t.name}`, names.get(t) as string]));
   const tableRef: TableRefs = (name, schema) =>
     bySchemaName.get(`${schema ?? ''}.${name}`) ?? objectLiteral([['name', str(name)], ['schema', schema === undefined ? undefined : str(schema)]]);
-  const blocks = tables.map((t) => renderTable(t, names.get(t) as string, imports, options, tableRef));
-  const list = tables.map((t) => names.get(t) as string);
+  const blocks = [
+    ...tables.map((t) => renderTable(t, names.get(t) as string, imports, options, tableRef)),
+    ...objects.map((o) => `export const ${names.get(o) as string} = ${objectCall(o, imports)};`),
+  ];
+  const list = [...tables, ...objects].map((t) => names.get(t) as string);
   const importLine = `import { ${[...imports].sort().join(', ')} } from ${str(options.importFrom ?? 'retort-migrate')};`;
   return [
     '/** The database schema, written by `retort pull`. Edit it: it is the target of autogenerate. */',
     importLine,
     '',
     ...blocks.flatMap((b) => [b, '']),
-    `const schema = defineSchema({ ${list.join(', ')} });`,
+    list.length > 12 ? `const schema = defineSchema({\n${list.map((n) => `  ${n},`).join('\n')}\n});` : `const schema = defineSchema({ ${list.join(', ')} });`,
     'export default schema;',
     '/** The Kysely `Database` type of this schema. */',
     'export type DB = typeof schema.$kysely;',

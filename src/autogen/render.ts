@@ -7,6 +7,7 @@ import type { AlterColumnOp, Operation } from '../ops/operations.js';
 import type { ConstraintOptions, IndexElement, KeyIndexOptions } from '../schema/model.js';
 import type { DiffWarning } from './types.js';
 import type { Imports } from './render-parts.js';
+import { objectCall } from './render-objects.js';
 import {
   columnChain, constraintCall, defaultValue, generatedArgs, key, objectLiteral, onUpdateValue, storageLiteral, str, stringList, typeCall,
 } from './render-parts.js';
@@ -220,6 +221,25 @@ export function renderOperation(op: Operation, imports: Imports): string {
     case 'batch':
       // Autogenerate never emits batches; a hand-built one has no faithful one-statement spelling.
       break;
+    case 'createObject':
+      return `await op.${op.orReplace ? 'replace' : 'create'}(${objectCall(op.object, imports)});`;
+    case 'alterObject':
+      return `await op.alter(\n${INDENT}${objectCall(op.from, imports)},\n${INDENT}${objectCall(op.to, imports)},\n);`;
+    case 'dropObject': {
+      const o = op.object;
+      return `await op.drop(${str(o.kind)}, ${str(o.name)}${trailing([
+        schemaOpt(o),
+        ['table', o.table === undefined ? undefined : str(o.table)],
+        ['args', o.args === undefined ? undefined : str(o.args)],
+        ['cascade', op.cascade ? 'true' : undefined],
+        ['ifExists', op.ifExists ? 'true' : undefined],
+      ])});`;
+    }
+    case 'setRowLevelSecurity':
+      return `await op.setRowLevelSecurity(${str(op.table)}, ${objectLiteral([
+        ['enabled', op.security.enabled ? 'true' : undefined],
+        ['forced', op.security.forced ? 'true' : undefined],
+      ]) || '{}'}${trailing([schemaOpt(op)])});`;
   }
   throw new TypeError(`cannot render a '${op.kind}' operation as TypeScript`);
 }

@@ -5,6 +5,7 @@
  */
 import type { Operation } from '../ops/operations.js';
 import type { ColumnType, DefaultValue } from '../schema/model.js';
+import type { ObjectKind, SchemaObject } from '../schema/objects.js';
 
 /** A user's answer to a rename prompt: column `from` of `table` is now called `to`. */
 export interface RenameDecision {
@@ -33,7 +34,9 @@ export type DiffWarningCode =
   | 'enumValuesChanged'
   | 'enumValueNotRemovable'
   | 'unnamedConstraint'
-  | 'unsupportedChange';
+  | 'unsupportedChange'
+  | 'dropObject'
+  | 'objectNotSupported';
 
 /** Something a person should read before running the generated revision. */
 export interface DiffWarning {
@@ -74,6 +77,20 @@ export interface DiffOptions {
   readonly comments?: boolean;
   /** The configured default namespace: a table in it compares equal to one with no schema. */
   readonly defaultSchema?: string;
+  /** True when a live object and a declared one are the same on this dialect. Default: structural. */
+  readonly objectsEqual?: (live: SchemaObject, declared: SchemaObject) => boolean;
+  /**
+   * True when `alterObject(from, to)` and its reverse both change the object in place (CREATE OR
+   * REPLACE, ALTER), so what depends on it survives; otherwise the diff drops and re-creates it,
+   * and its dependents with it. Default: never in place.
+   */
+  readonly objectsInPlace?: (from: SchemaObject, to: SchemaObject) => boolean;
+  /** The object kinds the dialect models; declared objects of other kinds are left out with a warning. Default: all. */
+  readonly objectKinds?: readonly ObjectKind[];
+  /** A type's text in one canonical spelling (a function's argument types identify it). Default: lower case. */
+  readonly typeKey?: (sqlType: string) => string;
+  /** The dialect has row-level security (table option). Default true. */
+  readonly rowLevelSecurity?: boolean;
 }
 
 /** What {@link diffSchemas} found. */

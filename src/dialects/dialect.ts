@@ -7,6 +7,7 @@
 import type { Kysely } from 'kysely';
 import type { Operation } from '../ops/operations.js';
 import type { ColumnType, DefaultValue, SchemaModel, TableOptions, TableSpec } from '../schema/model.js';
+import type { ObjectKind, ObjectRef, SchemaObject } from '../schema/objects.js';
 
 /** What a dialect can do; the core decides by these, never by name. */
 export interface DialectCapabilities {
@@ -29,6 +30,13 @@ export interface DialectCapabilities {
    * to drop a column or index a key needs, so the key must be dropped first.
    */
   readonly dropColumnDropsForeignKeys: boolean;
+  /**
+   * The kinds of objects beyond tables this dialect models (reads, compares, creates). Declared
+   * objects of other kinds are left out of a comparison on this dialect, with a warning.
+   */
+  readonly objectKinds?: readonly ObjectKind[];
+  /** Row-level security on tables (PostgreSQL). */
+  readonly rowLevelSecurity?: boolean;
 }
 
 /** A parsed connection URL. `password` is kept only to connect and to redact; never print it. */
@@ -103,6 +111,22 @@ export interface CompileContext {
    * dialect emits the spelling every supported server version accepts.
    */
   readonly serverVersion?: string;
+}
+
+/**
+ * A dialect's DDL for one kind of object beyond tables. A dialect plugs a kind in by returning
+ * one of these from its compiler's `objectDdl(kind)` (see dialects/postgres/objects/).
+ */
+export interface ObjectDdl {
+  /** `CREATE [OR REPLACE] ...` and the statements that complete it (comments, indexes, ownership). */
+  create(object: SchemaObject, ctx: CompileContext, orReplace: boolean): string[];
+  /** `DROP ...`. */
+  drop(ref: ObjectRef, ctx: CompileContext, options: { readonly ifExists: boolean; readonly cascade: boolean }): string[];
+  /**
+   * The smallest statements that turn `from` into `to` in place; absent, or returning undefined
+   * for a change it cannot make in place: the compiler drops `from` and creates `to`.
+   */
+  alter?(from: SchemaObject, to: SchemaObject, ctx: CompileContext): string[] | undefined;
 }
 
 /** Turns operations into SQL statements: the same text online and offline. */
@@ -211,6 +235,12 @@ export interface Connection {
   close(): Promise<void>;
 }
 
+/** Equality and in-place answers for one comparison (see {@link DialectAutogen.objectComparer}). */
+export interface ObjectComparison {
+  equal(live: SchemaObject, declared: SchemaObject): boolean;
+  inPlace(from: SchemaObject, to: SchemaObject): boolean;
+}
+
 /** What to read of a live database for autogenerate, `check` and `pull`. */
 export interface ReadSchemaOptions {
   /**
@@ -259,6 +289,25 @@ export interface DialectAutogen {
   normalizeDeclared(model: SchemaModel, defaults?: ServerDefaults): SchemaModel;
   /** What the server fills in where a declaration is silent (see {@link ServerDefaults}); absent: nothing. */
   readDefaults?(session: Session, options: ReadSchemaOptions): Promise<ServerDefaults>;
+  /**
+   * True when a live object and a declared one are the same once the server has stored the
+   * declared one (its SQL text reformatted, its defaults filled in). Absent: structural equality.
+   */
+  objectsEqual?(live: SchemaObject, declared: SchemaObject): boolean;
+  /**
+   * True when this dialect changes `from` into `to` in place (CREATE OR REPLACE, ALTER), so what
+   * depends on it survives. Absent: never (the diff drops and creates it, and its dependents).
+   */
+  objectsInPlace?(from: SchemaObject, to: SchemaObject): boolean;
+  /**
+   * For one comparison: equality and in-place answers that may ask the server (PostgreSQL stores
+   * a declared view's query in a temporary view and reads it back when the texts alone differ).
+   * Called once per comparison, outside any transaction; it leaves nothing behind. Absent:
+   * {@link objectsEqual} and {@link objectsInPlace}.
+   */
+  objectComparer?(session: Session, live: SchemaModel, declared: SchemaModel, options: ReadSchemaOptions): Promise<ObjectComparison>;
+  /** A type's text in one spelling (`int4` and `integer`), for a function's identity. */
+  typeKey?(sqlType: string): string;
   /**
    * The name the server gives a primary key declared without one (PostgreSQL `<table>_pkey`),
    * so that `pull` writes only the names a person chose; absent: every name read was chosen.

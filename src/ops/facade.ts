@@ -15,10 +15,13 @@ import type {
   KeyIndexOptions,
   PartitionOf,
   ReferentialAction,
+  RowLevelSecurity,
   StorageParameters,
   TableOptions,
 } from '../schema/model.js';
 import type { ColumnChanges, Operation, TableOptionChanges } from './operations.js';
+import type { ObjectKind, SchemaObject } from '../schema/objects.js';
+import { isSchemaObject } from '../schema/objects.js';
 import { freezeOp } from './operations.js';
 
 /** Receives each operation the script makes, in order. */
@@ -152,6 +155,17 @@ export interface BatchOptions extends SchemaOption {
   readonly recreate?: 'auto' | 'always' | 'never';
 }
 
+/** Options of {@link Op.drop}: what names the object besides its kind and name. */
+export interface DropObjectOptions extends SchemaOption {
+  /** A trigger's or a policy's table. */
+  readonly table?: string;
+  /** A function's argument types, comma-separated (`'integer, text'`): which overload. */
+  readonly args?: string;
+  readonly ifExists?: boolean;
+  /** Drop what depends on it too (PostgreSQL `CASCADE`). */
+  readonly cascade?: boolean;
+}
+
 /** The subset of `op` usable inside `op.batch(table, (batchOp) => ...)`: the table is implied. */
 export interface BatchOp {
   addColumn(name: string, column: AnyColumn): Promise<void>;
@@ -204,6 +218,16 @@ export interface Op {
    * `CREATE INDEX CONCURRENTLY` and `ALTER TYPE ... ADD VALUE` on PostgreSQL.
    */
   noTransaction(body: () => Promise<void>): Promise<void>;
+  /** Create an object made with the schema builders: `op.create(view('v', sql\`SELECT ...\`))`. */
+  create(object: SchemaObject): Promise<void>;
+  /** `CREATE OR REPLACE` an object (views, functions, triggers): its new definition. */
+  replace(object: SchemaObject): Promise<void>;
+  /** Change an object in place (sequence, domain, policy, comment...), from its current definition to the new one. */
+  alter(from: SchemaObject, to: SchemaObject): Promise<void>;
+  /** Drop an object: `op.drop('view', 'v')`, `op.drop('trigger', 't', { table: 'items' })`, `op.drop('function', 'f', { args: 'integer' })`. */
+  drop(kind: ObjectKind, name: string, options?: DropObjectOptions): Promise<void>;
+  /** Enable / force row-level security on a table (absent fields are false: `{}` disables it). */
+  setRowLevelSecurity(table: string, security: RowLevelSecurity, options?: SchemaOption): Promise<void>;
 }
 
 function toDefault(value: DefaultInput | null): DefaultValue | null {
@@ -256,6 +280,13 @@ export function alterColumnParts(changes: AlterColumnOptions): { changes: Column
   if (changes.existingGenerated) existing.generated = toGenerated(changes.existingGenerated);
   if (changes.existingIdentity === 'always') existing.identity = 'always';
   return Object.keys(existing).length > 0 ? { changes: Object.freeze(out), existing: Object.freeze(existing) } : { changes: Object.freeze(out) };
+}
+
+function requireObject(what: string, value: SchemaObject): SchemaObject {
+  if (!isSchemaObject(value)) {
+    throw new RetortError('BadArgument', `${what} takes an object made with view(), fn(), trigger(), sequence(), ... from 'retort-migrate'.`);
+  }
+  return value;
 }
 
 function requireName(what: string, name: unknown): void {
@@ -387,6 +418,21 @@ export function buildOp(sink: OperationSink, noTransaction: (body: () => Promise
       return emit({ kind: 'batch', table, ...schemaOf(options), operations: Object.freeze(operations), recreate: options?.recreate ?? 'auto' });
     },
     noTransaction: (body) => noTransaction(body),
+    create: (object) => emit({ kind: 'createObject', object: requireObject('op.create', object) }),
+    replace: (object) => emit({ kind: 'createObject', object: requireObject('op.replace', object), orReplace: true }),
+    alter(from, to) {
+      requireObject('op.alter', from);
+      requireObject('op.alter', to);
+      if (from.kind !== to.kind) throw new RetortError('BadArgument', `op.alter changes one object: got a ${from.kind} and a ${to.kind}.`);
+      return emit({ kind: 'alterObject', from, to });
+    },
+    drop(kind, name, options = {}) {
+      requireName(`op.drop('${kind}')`, name);
+      const { ifExists, cascade, table, args, schema } = options;
+      const object = { kind, name, ...(schema === undefined ? {} : { schema }), ...(table === undefined ? {} : { table }), ...(args === undefined ? {} : { args }) };
+      return emit({ kind: 'dropObject', object: Object.freeze(object), ...(ifExists ? { ifExists } : {}), ...(cascade ? { cascade } : {}) });
+    },
+    setRowLevelSecurity: (table, security, options) => emit({ kind: 'setRowLevelSecurity', table, ...schemaOf(options), security: Object.freeze({ ...security }) }),
   };
   return Object.freeze(op);
 }

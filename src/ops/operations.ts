@@ -14,9 +14,11 @@ import type {
   NamedColumn,
   PartitionOf,
   ReferentialAction,
+  RowLevelSecurity,
   StorageParameters,
   TableOptions,
 } from '../schema/model.js';
+import type { ObjectRef, SchemaObject } from '../schema/objects.js';
 
 /** Create a table with its columns, constraints and options. */
 export interface CreateTableOp {
@@ -267,6 +269,45 @@ export interface BatchOp {
   readonly recreate: 'auto' | 'always' | 'never';
 }
 
+/**
+ * Create an object beyond tables (a view, a function, a trigger, a sequence, ...). `orReplace`
+ * asks for `CREATE OR REPLACE` where the dialect has it (views, functions, triggers); the
+ * compiler refuses it for a kind that has none.
+ */
+export interface CreateObjectOp {
+  readonly kind: 'createObject';
+  readonly object: SchemaObject;
+  readonly orReplace?: boolean;
+}
+
+/**
+ * Change an object in place, from what it is to what it should be: the dialect emits the
+ * smallest statements it can (`ALTER SEQUENCE`, `ALTER DOMAIN ... ADD CONSTRAINT`, `ALTER POLICY`,
+ * `COMMENT ON`). Its reverse is the same operation with `from` and `to` swapped.
+ */
+export interface AlterObjectOp {
+  readonly kind: 'alterObject';
+  readonly from: SchemaObject;
+  readonly to: SchemaObject;
+}
+
+/** Drop an object beyond tables. */
+export interface DropObjectOp {
+  readonly kind: 'dropObject';
+  readonly object: ObjectRef;
+  readonly ifExists?: boolean;
+  readonly cascade?: boolean;
+}
+
+/** Enable, force or disable row-level security on a table (PostgreSQL). */
+export interface SetRowLevelSecurityOp {
+  readonly kind: 'setRowLevelSecurity';
+  readonly table: string;
+  readonly schema?: string;
+  /** The state to reach; absent fields are false. */
+  readonly security: RowLevelSecurity;
+}
+
 /** Every operation. */
 export type Operation =
   | CreateTableOp
@@ -289,7 +330,11 @@ export type Operation =
   | DetachPartitionOp
   | ExecuteOp
   | BulkInsertOp
-  | BatchOp;
+  | BatchOp
+  | CreateObjectOp
+  | AlterObjectOp
+  | DropObjectOp
+  | SetRowLevelSecurityOp;
 
 /** The `kind` of every operation. */
 export type OperationKind = Operation['kind'];

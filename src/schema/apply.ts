@@ -8,6 +8,28 @@ import type { Operation } from '../ops/operations.js';
 import { conventionalName, indexOf } from '../autogen/normalize.js';
 import type { ColumnSpec, ConstraintSpec, NamedColumn, SchemaModel, TableSpec } from './model.js';
 import { constraintColumns, elementColumn, renameConstraintColumns, renameElement } from './elements.js';
+import type { ObjectRef, SchemaObject } from './objects.js';
+import { describeObject, objectRef } from './objects.js';
+
+const refKey = (r: ObjectRef) => JSON.stringify([r.kind, r.schema ?? '', r.table ?? '', r.name, r.args ?? '']);
+
+/** The model's objects with `ref` replaced by `next` (or removed when `next` is undefined). */
+function withObject(model: SchemaModel, ref: ObjectRef, next: SchemaObject | undefined, mustExist: boolean): SchemaModel {
+  const objects = model.objects ?? [];
+  const key = refKey(ref);
+  const index = objects.findIndex((o) => refKey(objectRef(o)) === key);
+  if (index < 0 && mustExist) {
+    throw new RetortError('BadArgument', `Cannot apply the operation: the ${describeObject(ref)} does not exist.`, {
+      fields: { kind: ref.kind, name: ref.name },
+      hint: 'The operations do not match the schema they are applied to.',
+    });
+  }
+  const list = [...objects];
+  if (index < 0) list.push(next as SchemaObject);
+  else if (next === undefined) list.splice(index, 1);
+  else list[index] = next;
+  return { ...model, objects: list };
+}
 
 function missing(what: string, name: string): RetortError {
   return new RetortError('BadArgument', `Cannot apply the operation: ${what} '${name}' does not exist.`, {
@@ -103,6 +125,10 @@ function alterTable(table: TableSpec, op: Operation): TableSpec {
       const { with: _w, unlogged: _u, ...rest } = table.options;
       return { ...table, options: { ...rest, ...(unlogged ? { unlogged: true } : {}), ...(Object.keys(storage).length > 0 ? { with: storage } : {}) } };
     }
+    case 'setRowLevelSecurity': {
+      const { rowLevelSecurity: _rls, ...options } = table.options;
+      return { ...table, options: op.security.enabled || op.security.forced ? { ...options, rowLevelSecurity: op.security } : options };
+    }
     default:
       return table;
   }
@@ -180,6 +206,13 @@ function applyDirect(model: SchemaModel, op: Operation): SchemaModel {
           return { ...t, partitionOf: { parent: op.table, ...(op.schema === undefined ? {} : { parentSchema: op.schema }), bound: op.bound } };
         }),
       };
+    case 'createObject':
+      return withObject(model, objectRef(op.object), op.object, false);
+    case 'alterObject':
+      return withObject(withObject(model, objectRef(op.from), undefined, true), objectRef(op.to), op.to, false);
+    case 'dropObject':
+      return op.ifExists === true && !(model.objects ?? []).some((o) => refKey(objectRef(o)) === refKey(op.object))
+        ? model : withObject(model, op.object, undefined, true);
     case 'batch':
       return { ...model, tables: model.tables.map((t) => (sameTable(t, op.table, op.schema) ? op.operations.reduce(alterTable, t) : t)) };
     default: {

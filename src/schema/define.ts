@@ -1,12 +1,22 @@
 /**
- * `defineSchema({ ...tables })`: the target schema of autogenerate, as the neutral
+ * `defineSchema({ ...tables, ...objects })`: the target schema of autogenerate, as the neutral
  * {@link SchemaModel}, plus a phantom `$kysely` type: the Kysely `Database` type derived from the
  * column builders, so that `export type DB = typeof schema.$kysely` is never written by hand.
+ * Objects beyond tables (views, functions, triggers, ... from object-builders.ts) go in the same
+ * record; they are not part of the Kysely type.
  */
 import type { Generated } from 'kysely';
 import { RetortError } from '../errors.js';
 import type { EnumSpec, SchemaModel, TableSpec } from './model.js';
+import type { SchemaObject } from './objects.js';
+import { describeObject, isSchemaObject, objectRef } from './objects.js';
 import type { ColumnMap, TableDefinition } from './table.js';
+
+/** What `defineSchema` takes: tables and objects, by any names. */
+export type SchemaEntries = Readonly<Record<string, TableDefinition<string, ColumnMap> | SchemaObject>>;
+
+/** The tables among the entries. */
+type TablesOf<E> = { [K in keyof E as E[K] extends TableDefinition ? K : never]: E[K] extends TableDefinition ? E[K] : never };
 
 /**
  * The Kysely column type of one builder: `T | null` when nullable, `Generated<...>` when an insert
@@ -28,16 +38,16 @@ export type KyselyTableName<T extends TableDefinition> = [NonNullable<T['$schema
   ? T['name']
   : `${NonNullable<T['$schema']>}.${T['name']}`;
 
-/** The Kysely `Database` type of a set of tables, keyed by each table's database name. */
-export type KyselyDatabase<Tables extends Readonly<Record<string, TableDefinition>>> = {
-  -readonly [K in keyof Tables as KyselyTableName<Tables[K]>]: KyselyTable<Tables[K]['columns']>;
+/** The Kysely `Database` type of a set of tables (other entries are left out), keyed by each table's database name. */
+export type KyselyDatabase<Entries> = {
+  -readonly [K in keyof TablesOf<Entries> as KyselyTableName<TablesOf<Entries>[K]>]: KyselyTable<TablesOf<Entries>[K]['columns']>;
 };
 
-/** A defined schema: the neutral model, the tables, and the phantom Kysely type. */
-export interface SchemaDefinition<Tables extends Readonly<Record<string, TableDefinition>>> {
+/** A defined schema: the neutral model, the entries, and the phantom Kysely type. */
+export interface SchemaDefinition<Tables extends SchemaEntries> {
   /** The neutral model autogenerate compares with the database. */
   readonly model: SchemaModel;
-  /** The table definitions, as passed. */
+  /** The table and object definitions, as passed. */
   readonly tables: Tables;
   /** Phantom: use as `typeof schema.$kysely`; has no value at run time. */
   readonly $kysely: KyselyDatabase<Tables>;
@@ -64,14 +74,31 @@ function enumsOf(tables: readonly TableSpec[]): EnumSpec[] {
   return [...found.values()];
 }
 
+/** Objects in declaration order; the same object declared twice is an error. */
+function objectsOf(entries: readonly SchemaObject[]): SchemaObject[] {
+  const seen = new Set<string>();
+  for (const o of entries) {
+    const ref = objectRef(o);
+    const key = JSON.stringify([ref.kind === 'materializedView' ? 'view' : ref.kind, ref.schema ?? '', ref.table ?? '', ref.name, ref.args ?? '']);
+    if (seen.has(key)) {
+      throw new RetortError('SchemaInvalid', `The ${describeObject(ref)} is declared twice in the schema.`, {
+        fields: { kind: o.kind, name: o.name },
+        hint: 'Give each object one definition; pass it once to defineSchema.',
+      });
+    }
+    seen.add(key);
+  }
+  return entries.map((o) => Object.freeze(o));
+}
+
 /**
- * Define the schema from its tables: `export default defineSchema({ books, authors })`.
+ * Define the schema from its tables and objects: `export default defineSchema({ books, authors, book_titles })`.
  * Enum types are collected from the columns that use them.
  */
-export function defineSchema<Tables extends Readonly<Record<string, TableDefinition<string, ColumnMap>>>>(
-  tables: Tables,
-): SchemaDefinition<Tables> {
-  const specs = Object.values(tables).map((t) => t.spec);
+export function defineSchema<Tables extends SchemaEntries>(tables: Tables): SchemaDefinition<Tables> {
+  const values = Object.values(tables);
+  const objects = objectsOf(values.filter(isSchemaObject));
+  const specs = values.filter((t): t is TableDefinition => !isSchemaObject(t)).map((t) => t.spec);
   const seen = new Set<string>();
   for (const spec of specs) {
     const key = `${spec.schema ?? ''}.${spec.name}`;
@@ -83,13 +110,17 @@ export function defineSchema<Tables extends Readonly<Record<string, TableDefinit
     }
     seen.add(key);
   }
-  const model: SchemaModel = Object.freeze({ tables: Object.freeze(specs), enums: Object.freeze(enumsOf(specs)) });
+  const model: SchemaModel = Object.freeze({
+    tables: Object.freeze(specs),
+    enums: Object.freeze(enumsOf(specs)),
+    ...(objects.length === 0 ? {} : { objects: Object.freeze(objects) }),
+  });
   // `$kysely` exists only in the type system; reading it at run time gives undefined.
   return Object.freeze({ model, tables }) as SchemaDefinition<Tables>;
 }
 
 /** True when `value` looks like the result of {@link defineSchema} (for loaders of schema modules). */
-export function isSchemaDefinition(value: unknown): value is SchemaDefinition<Record<string, TableDefinition>> {
+export function isSchemaDefinition(value: unknown): value is SchemaDefinition<SchemaEntries> {
   const model = (value as { model?: Partial<SchemaModel> } | null)?.model;
   return typeof value === 'object' && value !== null && Array.isArray(model?.tables) && Array.isArray(model?.enums);
 }

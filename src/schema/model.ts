@@ -4,6 +4,7 @@
  * each dialect's introspection reads the live database into it, the diff engine compares two of
  * them, and each dialect's DDL compiler turns operations carrying it into SQL.
  */
+import type { SchemaObject } from './objects.js';
 
 /** A column type, independent of any dialect. Each dialect maps it to its own spelling. */
 export type ColumnType =
@@ -222,6 +223,14 @@ export type ConstraintSpec =
       readonly where?: string;
     } & ConstraintOptions & KeyIndexOptions);
 
+/** Row-level security of a table (PostgreSQL): absent fields are false. */
+export interface RowLevelSecurity {
+  /** `ENABLE ROW LEVEL SECURITY`: policies apply to everyone but the owner. */
+  readonly enabled?: boolean;
+  /** `FORCE ROW LEVEL SECURITY`: policies apply to the owner too. */
+  readonly forced?: boolean;
+}
+
 /**
  * Dialect-specific table options. MySQL: the storage engine, the default character set and
  * collation of the table's columns, and `ROW_FORMAT`; absent means the server's or database's
@@ -232,6 +241,8 @@ export interface TableOptions {
   readonly engine?: string;
   readonly charset?: string;
   readonly collate?: string;
+  /** PostgreSQL row-level security; the policies are objects of the schema (`policy(...)`). */
+  readonly rowLevelSecurity?: RowLevelSecurity;
   /** MySQL `ROW_FORMAT` (`DYNAMIC`, `COMPRESSED`, ...), when chosen explicitly. */
   readonly rowFormat?: string;
   /** PostgreSQL `UNLOGGED`: not written to the WAL, emptied after a crash, not replicated. */
@@ -308,6 +319,8 @@ export interface UnmodelledObject {
 export interface SchemaModel {
   readonly tables: readonly TableSpec[];
   readonly enums: readonly EnumSpec[];
+  /** Views, functions, triggers, sequences, extensions, domains, composite types, policies. */
+  readonly objects?: readonly SchemaObject[];
   /**
    * Read only: what the database holds beyond the model, listed by `readSchema` (never compared,
    * never dropped; reported by `pull`, autogenerate and `check`). Absent on a declared schema.

@@ -7,7 +7,7 @@ import type { AnyColumn, RawSql } from './columns.js';
 import { constraintColumns, elementColumn } from './elements.js';
 import type { ColumnRef, TableExtra } from './extras.js';
 import { IndexDefinition } from './extras.js';
-import type { ConstraintSpec, IndexSpec, NamedColumn, StorageParameters, TableName, TableOptions, TableSpec } from './model.js';
+import type { ConstraintSpec, IndexSpec, NamedColumn, RowLevelSecurity, StorageParameters, TableName, TableOptions, TableSpec } from './model.js';
 
 /** The columns of a table, by name. */
 export type ColumnMap = Readonly<Record<string, AnyColumn>>;
@@ -36,6 +36,8 @@ export interface TableDefinitionOptions {
   readonly partitionBy?: string;
   /** PostgreSQL table inheritance: the parent tables (`INHERITS (...)`). */
   readonly inherits?: readonly (TableDefinition | TableName)[];
+  /** PostgreSQL row-level security: `{ enabled: true }`, `{ enabled: true, forced: true }`. */
+  readonly rowLevelSecurity?: RowLevelSecurity;
 }
 
 /** The extras callback: `(t) => [index('ix').on(t.name)]`. */
@@ -131,9 +133,10 @@ export function table<Name extends string, C extends ColumnMap>(
 }
 
 function tableOptionsOf(opts: TableDefinitionOptions): TableOptions {
-  const { comment, engine, charset, collate, rowFormat, unlogged, with: storage, partitionBy, inherits } = opts;
+  const { comment, engine, charset, collate, rowFormat, unlogged, with: storage, partitionBy, inherits, rowLevelSecurity: rls } = opts;
   return Object.freeze({
     ...(comment === undefined ? {} : { comment }),
+    ...(rls?.enabled || rls?.forced ? { rowLevelSecurity: Object.freeze({ ...(rls.enabled ? { enabled: true } : {}), ...(rls.forced ? { forced: true } : {}) }) } : {}),
     ...(engine === undefined ? {} : { engine }),
     ...(charset === undefined ? {} : { charset }),
     ...(collate === undefined ? {} : { collate }),

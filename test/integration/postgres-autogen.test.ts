@@ -230,6 +230,6 @@ describe('PostgreSQL autogenerate round trip', () => {
     expect(diff.upgrade).toEqual([]);
     const fromEmpty = pgDiff({ tables: [], enums: [] }, declared({ great: true }));
     await pg.apply(fromEmpty.downgrade);
-    expect(await pg.read(READ)).toEqual({ tables: [], enums: [], unmodelled: [] });
+    expect(await pg.read(READ)).toEqual({ tables: [], enums: [], objects: [], unmodelled: [] });
   });
 });

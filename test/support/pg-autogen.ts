@@ -3,6 +3,7 @@
  * operations the way a run does (compiled by the dialect, one transaction), reading the live
  * schema in bulk, and diffing with the same hooks `compare` passes.
  */
+import { dialectDiffOptions } from '../../src/api/autogenerate.js';
 import { diffSchemas } from '../../src/autogen/diff.js';
 import type { DiffResult } from '../../src/autogen/types.js';
 import { parseUrl } from '../../src/config/url.js';
@@ -24,6 +25,8 @@ export interface PgFixture {
   apply(ops: readonly Operation[]): Promise<string[]>;
   /** The live schema, read in bulk. */
   read(options?: ReadSchemaOptions): Promise<SchemaModel>;
+  /** Live → declared as `check` compares them (the dialect's comparer asks the server about changed views). */
+  compare(declared: SchemaModel, options?: ReadSchemaOptions): Promise<DiffResult>;
   close(): Promise<void>;
 }
 
@@ -51,6 +54,12 @@ export async function openPg(prefix: string, defaultSchema = 'public'): Promise<
         return statements;
       }),
     read: (options = {}) => connection.withSession((s) => postgresAutogen.readSchema(s, options)),
+    compare: (declared, options = {}) => connection.withSession(async (s) => {
+      const live = await postgresAutogen.readSchema(s, options);
+      const normalized = postgresAutogen.normalizeDeclared(declared);
+      const objects = await postgresAutogen.objectComparer!(s, live, normalized, options);
+      return diffSchemas(live, normalized, { ...dialectDiffOptions(postgresDialect), objectsEqual: objects.equal, objectsInPlace: objects.inPlace, defaultSchema });
+    }),
     close: async () => {
       await connection.close();
       await database.drop();
@@ -60,22 +69,10 @@ export async function openPg(prefix: string, defaultSchema = 'public'): Promise<
 
 /** Live → declared, with PostgreSQL's hooks, as `compare` does (declared side normalised). */
 export function pgDiff(live: SchemaModel, declared: SchemaModel, defaultSchema = 'public'): DiffResult {
-  return diffSchemas(live, postgresAutogen.normalizeDeclared(declared), {
-    typesEqual: postgresAutogen.typesEqual,
-    defaultsEqual: postgresAutogen.defaultsEqual,
-    expressionsEqual: postgresAutogen.expressionsEqual,
-    namedEnums: postgresDialect.capabilities.namedEnums,
-    comments: postgresDialect.capabilities.comments,
-    defaultSchema,
-  });
+  return diffSchemas(live, postgresAutogen.normalizeDeclared(declared), { ...dialectDiffOptions(postgresDialect), defaultSchema });
 }
 
 /** Two live models: the diff from one to the other, without normalising either side. */
 export function pgLiveDiff(a: SchemaModel, b: SchemaModel): DiffResult {
-  return diffSchemas(a, b, {
-    typesEqual: postgresAutogen.typesEqual,
-    defaultsEqual: postgresAutogen.defaultsEqual,
-    expressionsEqual: postgresAutogen.expressionsEqual,
-    defaultSchema: 'public',
-  });
+  return diffSchemas(a, b, { ...dialectDiffOptions(postgresDialect), defaultSchema: 'public' });
 }

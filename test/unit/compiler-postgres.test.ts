@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { POSTGRES_OBJECT_KINDS } from '../../src/dialects/postgres/objects/kinds.js';
 import { postgresDialect } from '../../src/dialects/postgres/index.js';
 import type { Operation } from '../../src/ops/operations.js';
 import {
@@ -296,6 +297,8 @@ describe('PostgreSQL compiler', () => {
       partialIndexes: true,
       comments: true,
       dropColumnDropsForeignKeys: true,
+      objectKinds: POSTGRES_OBJECT_KINDS,
+      rowLevelSecurity: true,
     });
   });
 });

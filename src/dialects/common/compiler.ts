@@ -16,26 +16,32 @@ import type {
   AttachPartitionOp,
   DetachPartitionOp,
   SetTableOptionsOp,
+  AlterObjectOp,
   BatchOp,
   BulkInsertOp,
   ColumnChanges,
   CreateEnumOp,
   CreateIndexOp,
+  CreateObjectOp,
   CreateTableOp,
   DropColumnOp,
   DropConstraintOp,
   DropEnumOp,
   DropIndexOp,
+  DropObjectOp,
   DropTableOp,
   ExecuteOp,
   Operation,
   RenameTableOp,
+  SetRowLevelSecurityOp,
   SetTableCommentOp,
 } from '../../ops/operations.js';
 import { RetortError } from '../../errors.js';
+import type { ObjectKind } from '../../schema/objects.js';
+import { describeObject, objectRef } from '../../schema/objects.js';
 import { columnSpec } from '../../schema/model.js';
 import type { ColumnSpec, ColumnType, DefaultValue, TableOptions } from '../../schema/model.js';
-import type { CompileContext, DdlCompiler } from '../dialect.js';
+import type { CompileContext, DdlCompiler, ObjectDdl } from '../dialect.js';
 import { SqlRenderer } from './renderer.js';
 import type { TableRef } from './renderer.js';
 
@@ -90,6 +96,14 @@ export class SqlCompiler extends SqlRenderer implements DdlCompiler {
       case 'attachPartition':
       case 'detachPartition':
         return this.compileTableFeature(op, ctx);
+      case 'createObject':
+        return this.compileCreateObject(op, ctx);
+      case 'alterObject':
+        return this.compileAlterObject(op, ctx);
+      case 'dropObject':
+        return this.compileDropObject(op, ctx);
+      case 'setRowLevelSecurity':
+        return this.compileSetRowLevelSecurity(op, ctx);
     }
   }
 
@@ -414,6 +428,52 @@ export class SqlCompiler extends SqlRenderer implements DdlCompiler {
   /** A row of nothing but defaults: standard `INSERT INTO t DEFAULT VALUES` (MySQL: `() VALUES ()`). */
   protected insertDefaultValues(quotedTable: string): string {
     return `INSERT INTO ${quotedTable} DEFAULT VALUES`;
+  }
+
+  // ---------------------------------------------------------------- objects beyond tables
+
+  /**
+   * The DDL of one kind of object (views, triggers, ...) on this dialect. The base has none; a
+   * dialect plugs a kind in by returning its {@link ObjectDdl} here.
+   */
+  protected objectDdl(kind: ObjectKind): ObjectDdl | undefined {
+    void kind;
+    return undefined;
+  }
+
+  private requireObjectDdl(kind: ObjectKind, what: string): ObjectDdl {
+    const ddl = this.objectDdl(kind);
+    if (ddl === undefined) {
+      throw new RetortError('UnsupportedOperation', `This database has no ${what} that retort can write (no ${kind} support in its dialect).`, {
+        fields: { kind },
+        hint: 'Write the statement with op.execute, or leave the object out of the schema module for this database.',
+      });
+    }
+    return ddl;
+  }
+
+  /** `CREATE [OR REPLACE] <object>`. */
+  protected compileCreateObject(op: CreateObjectOp, ctx: CompileContext): Statements {
+    return this.requireObjectDdl(op.object.kind, describeObject(objectRef(op.object))).create(op.object, ctx, op.orReplace === true);
+  }
+
+  /** The object's in-place change, else a drop and a create. */
+  protected compileAlterObject(op: AlterObjectOp, ctx: CompileContext): Statements {
+    const ddl = this.requireObjectDdl(op.to.kind, describeObject(objectRef(op.to)));
+    const inPlace = ddl.alter?.(op.from, op.to, ctx);
+    if (inPlace !== undefined) return inPlace;
+    return [...ddl.drop(objectRef(op.from), ctx, { ifExists: false, cascade: false }), ...ddl.create(op.to, ctx, false)];
+  }
+
+  /** `DROP <object> [IF EXISTS] ... [CASCADE]`. */
+  protected compileDropObject(op: DropObjectOp, ctx: CompileContext): Statements {
+    return this.requireObjectDdl(op.object.kind, describeObject(op.object)).drop(op.object, ctx, { ifExists: op.ifExists === true, cascade: op.cascade === true });
+  }
+
+  /** Row-level security: PostgreSQL's; other dialects have none. */
+  protected compileSetRowLevelSecurity(op: SetRowLevelSecurityOp, ctx: CompileContext): Statements {
+    void ctx;
+    throw new RetortError('UnsupportedOperation', `Row-level security (table '${op.table}') exists only on PostgreSQL.`, { fields: { table: op.table } });
   }
 
   /**

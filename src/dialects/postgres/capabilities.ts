@@ -2,6 +2,7 @@
  * What PostgreSQL can do, as the core asks it (the core never tests the dialect's name).
  */
 import type { DialectCapabilities } from '../dialect.js';
+import { POSTGRES_OBJECT_KINDS } from './objects/kinds.js';
 
 /** PostgreSQL's capabilities: it can do everything the core asks about. */
 export const postgresCapabilities: DialectCapabilities = Object.freeze({
@@ -15,6 +16,8 @@ export const postgresCapabilities: DialectCapabilities = Object.freeze({
   partialIndexes: true,
   dropColumnDropsForeignKeys: true,
   comments: true,
+  objectKinds: POSTGRES_OBJECT_KINDS,
+  rowLevelSecurity: true,
 });
 
 /**

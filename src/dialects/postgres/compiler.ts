@@ -14,13 +14,17 @@ import type {
   DetachPartitionOp,
   DropEnumOp,
   SetTableOptionsOp,
+  SetRowLevelSecurityOp,
 } from '../../ops/operations.js';
+import type { ObjectKind } from '../../schema/objects.js';
 import { columnSpec } from '../../schema/model.js';
 import type { ColumnSpec, ColumnType, DefaultValue, GeneratedColumn, NamedColumn, TableOptions } from '../../schema/model.js';
 import { SqlCompiler } from '../common/index.js';
 import type { ColumnDefinitionOptions, Statements, TableRef } from '../common/index.js';
-import type { CompileContext } from '../dialect.js';
+import type { CompileContext, ObjectDdl } from '../dialect.js';
 import { DEFAULT_PG_SCHEMA } from './capabilities.js';
+import { postgresObjectDdl } from './objects/index.js';
+import { pgWriter } from './objects/writer.js';
 
 /** Kinds whose literals are numbers. */
 const NUMERIC_KINDS: ReadonlySet<ColumnType['kind']> = new Set(['smallint', 'integer', 'bigint', 'numeric', 'real', 'double']);
@@ -30,6 +34,29 @@ const IDENTITY_KINDS: ReadonlySet<ColumnType['kind']> = new Set(['tinyint', 'sma
 
 /** The PostgreSQL compiler. Stateless; one instance serves every run. */
 export class PostgresCompiler extends SqlCompiler {
+  /** The DDL of each object kind (objects/), sharing this compiler's quoting and CREATE INDEX. */
+  private readonly objects: Partial<Record<ObjectKind, ObjectDdl>> = postgresObjectDdl(pgWriter(
+    (name) => this.quoteIdentifier(name),
+    (text) => this.quoteString(text),
+    (ix, relation, schema, ctx) => this.compileCreateIndex({
+      kind: 'createIndex', name: ix.name, table: relation, ...(schema === undefined ? {} : { schema }),
+      columns: ix.columns, unique: ix.unique, ...(ix.where === undefined ? {} : { where: ix.where }),
+    }, ctx) as string[],
+  ));
+
+  protected override objectDdl(kind: ObjectKind): ObjectDdl | undefined {
+    return this.objects[kind];
+  }
+
+  /** `ALTER TABLE t ENABLE|DISABLE ROW LEVEL SECURITY` and `[NO] FORCE ROW LEVEL SECURITY`. */
+  protected override compileSetRowLevelSecurity(op: SetRowLevelSecurityOp, ctx: CompileContext): string[] {
+    const table = this.tableRef(op.table, op.schema, ctx);
+    return [
+      this.alterTable(table, `${op.security.enabled ? 'ENABLE' : 'DISABLE'} ROW LEVEL SECURITY`),
+      this.alterTable(table, `${op.security.forced ? '' : 'NO '}FORCE ROW LEVEL SECURITY`),
+    ];
+  }
+
   /**
    * The op's schema, else the run's `dbSchema`, else `public`: names are always qualified, so
    * that a `search_path` set on the role or database never redirects a migration.

@@ -113,5 +113,5 @@ function normalizeTable(table: TableSpec, defaults: ServerDefaults | undefined):
  * and collation said only where they differ from its table's.
  */
 export function normalizeMysqlDeclared(model: SchemaModel, defaults?: ServerDefaults): SchemaModel {
-  return Object.freeze({ tables: model.tables.map((t) => normalizeTable(t, defaults)), enums: [] });
+  return Object.freeze({ ...model, tables: model.tables.map((t) => normalizeTable(t, defaults)), enums: [] });
 }

@@ -1,8 +1,11 @@
 /**
  * PostgreSQL's part in autogenerate: the bulk catalog reader and the equality hooks.
  */
+import type { SchemaObject } from '../../../schema/objects.js';
 import type { DialectAutogen } from '../../dialect.js';
-import { postgresDefaultsEqual, postgresExpressionsEqual, postgresTypesEqual } from './equality.js';
+import { postgresObjectComparer } from '../objects/compare.js';
+import { postgresObjectsEqual, postgresObjectsInPlace } from '../objects/index.js';
+import { canonicalType, postgresDefaultsEqual, postgresExpressionsEqual, postgresTypesEqual } from './equality.js';
 import { normalizePostgresDeclared } from './normalize.js';
 import { readPostgresSchema } from './read-schema.js';
 
@@ -25,6 +28,10 @@ export const postgresAutogen: DialectAutogen = Object.freeze({
   defaultsEqual: postgresDefaultsEqual,
   expressionsEqual: postgresExpressionsEqual,
   normalizeDeclared: normalizePostgresDeclared,
+  objectsEqual: (live: SchemaObject, declared: SchemaObject) => postgresObjectsEqual(live, declared),
+  objectsInPlace: postgresObjectsInPlace,
+  objectComparer: postgresObjectComparer,
+  typeKey: (sqlType: string) => canonicalType({ kind: 'raw', sql: sqlType }),
 });
 
 export { readPostgresSchema } from './read-schema.js';

@@ -48,5 +48,5 @@ function normalizeTable(table: TableSpec): TableSpec {
 
 /** The declared model with PostgreSQL's implied NOT NULLs, without `unsigned`, MySQL options and empty comments. */
 export function normalizePostgresDeclared(model: SchemaModel): SchemaModel {
-  return Object.freeze({ tables: Object.freeze(model.tables.map(normalizeTable)), enums: model.enums });
+  return Object.freeze({ ...model, tables: Object.freeze(model.tables.map(normalizeTable)) });
 }

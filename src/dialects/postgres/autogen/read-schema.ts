@@ -10,6 +10,7 @@
 import type { EnumSpec, SchemaModel } from '../../../schema/model.js';
 import type { ReadSchemaOptions, Session } from '../../dialect.js';
 import { readCatalog } from '../catalog-read.js';
+import { readPostgresObjects } from '../objects/index.js';
 import { readPostgresUnmodelled } from './unmodelled.js';
 import { TABLE_FIELDS, tableOf } from '../catalog-table.js';
 import type { TableRow } from '../catalog-table.js';
@@ -52,17 +53,28 @@ function schemasOf(options: ReadSchemaOptions, current: string | null): { schema
  */
 export async function readPostgresSchema(session: Session, options: ReadSchemaOptions = {}): Promise<SchemaModel> {
   // `jit` exists from PostgreSQL 11 on: missing_ok reads NULL before, and nothing is set then.
-  const [before] = await session.query<{ jit: string | null; schema: string | null }>(
-    "SELECT current_setting('jit', true) AS jit, current_schema() AS schema, " +
+  const [before] = await session.query<{ jit: string | null; schema: string | null; path: string }>(
+    "SELECT current_setting('jit', true) AS jit, current_schema() AS schema, current_setting('search_path') AS path, " +
     "CASE WHEN current_setting('jit', true) IS NOT NULL THEN set_config('jit', 'off', false) END AS set");
+  const where = schemasOf(options, before?.schema ?? null);
   try {
-    return await readAll(session, schemasOf(options, before?.schema ?? null), options.include);
+    // The server prints a view's query with the names it can see unqualified: read it with the
+    // search_path a revision runs with (the home schema, then public), so that a pulled query
+    // re-created by a revision, and a declared one stored for comparison, read the same.
+    await session.query("SELECT set_config('search_path', $1, false)", [homeSearchPath(where.home)]);
+    return await readAll(session, where, options.include);
   } finally {
+    await session.query("SELECT set_config('search_path', $1, false)", [before?.path ?? '"$user", public']).catch(() => undefined);
     const jit = before?.jit;
     if (jit !== null && jit !== undefined) {
       await session.query("SELECT set_config('jit', $1, false)", [jit]).catch(() => undefined);
     }
   }
+}
+
+/** The search_path of a revision on `home` (as the dialect's scopeToSchema hook sets it). */
+export function homeSearchPath(home: string): string {
+  return [...new Set([home, 'public'])].map((s) => `"${s.replaceAll('"', '""')}"`).join(', ');
 }
 
 async function readAll(
@@ -79,10 +91,11 @@ async function readAll(
     return Object.freeze({ name: e.name, ...(schema === undefined ? {} : { schema }), values: Object.freeze(e.values) });
   });
   const unmodelled = Object.freeze(await readPostgresUnmodelled(session, schemas, include, home));
-  if (tables.length === 0) return Object.freeze({ tables: Object.freeze([]), enums: Object.freeze(enums), unmodelled });
+  const objects = Object.freeze(await readPostgresObjects(session, schemas, modelSchema));
+  if (tables.length === 0) return Object.freeze({ tables: Object.freeze([]), enums: Object.freeze(enums), objects, unmodelled });
 
   // Three queries, not three per table: the cost grows with the rows, not with round trips.
   const rows = await readCatalog(session, tables.map((t) => t.oid));
   const specs = tables.map((t) => tableOf(t, rows, modelSchema));
-  return Object.freeze({ tables: Object.freeze(specs), enums: Object.freeze(enums), unmodelled });
+  return Object.freeze({ tables: Object.freeze(specs), enums: Object.freeze(enums), objects, unmodelled });
 }

@@ -32,19 +32,12 @@ function namespaced(kind: string, catalog: string, name: string, namespace: stri
 
 // $1: the schemas read. Rows: kind, schema, name, tbl (the table an object belongs to), detail.
 const PARTS: readonly string[] = [
-  // Relations other than tables, in the schemas read.
+  // Relations other than tables and views, in the schemas read.
   // (An identity column's sequence is the column's: the model has identity columns.)
-  `SELECT CASE c.relkind WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view' WHEN 'f' THEN 'foreign table'
-                         WHEN 'S' THEN 'sequence' END,
-          n.nspname, c.relname, NULL, NULL
+  `SELECT CASE c.relkind WHEN 'f' THEN 'foreign table' WHEN 'S' THEN 'sequence' END, n.nspname, c.relname, NULL, NULL
    FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-   WHERE n.nspname = ANY($1::text[]) AND c.relkind IN ('v', 'm', 'f', 'S')
+   WHERE n.nspname = ANY($1::text[]) AND c.relkind IN ('f', 'S')
      AND ${notExtensionMember('pg_class', 'c.oid')}`,
-  // Indexes of materialized views (those of tables are the tables').
-  `SELECT 'index', n.nspname, ic.relname, c.relname, NULL
-   FROM pg_catalog.pg_index ix JOIN pg_catalog.pg_class c ON c.oid = ix.indrelid
-   JOIN pg_catalog.pg_class ic ON ic.oid = ix.indexrelid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-   WHERE n.nspname = ANY($1::text[]) AND c.relkind = 'm'`,
   // Partitions and inheritance children of the tables read that live in a schema not read (those
   // in the schemas read are tables of the model, with their bound or parents).
   `SELECT CASE WHEN c.relispartition THEN 'partition' ELSE 'inheritance' END, pn.nspname,

@@ -63,5 +63,5 @@ function normalizeTable(table: TableSpec): TableSpec {
 
 /** The declared model as SQLite stores it (see the module comment). */
 export function normalizeSqliteDeclared(model: SchemaModel): SchemaModel {
-  return Object.freeze({ tables: model.tables.map(normalizeTable), enums: [] });
+  return Object.freeze({ ...model, tables: model.tables.map(normalizeTable), enums: [] });
 }

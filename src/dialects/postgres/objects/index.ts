@@ -1,0 +1,71 @@
+/**
+ * PostgreSQL's objects beyond tables, one module per kind (views.ts, ...), joined here into what
+ * the rest of retort asks of a dialect: the DDL of each kind (for the compiler), the bulk reader
+ * (for readSchema), and equality (for the diff). See docs/autogenerate-postgres.md.
+ */
+import type { IndexSpec } from '../../../schema/model.js';
+import type { ObjectKind, SchemaObject, ViewSpec } from '../../../schema/objects.js';
+import type { ObjectDdl, Session } from '../../dialect.js';
+import { indexOf } from '../catalog-rows.js';
+import type { IndexRow } from '../catalog-rows.js';
+import { INDEXES_SQL } from '../catalog-sql.js';
+import { sqlTextKey } from './text.js';
+import { VIEWS_SQL, viewDdl, viewOf } from './views.js';
+import type { ViewRow } from './views.js';
+import type { PgWriter } from './writer.js';
+
+export { POSTGRES_OBJECT_KINDS } from './kinds.js';
+
+/** The DDL of every kind, for one compiler's writer. */
+export function postgresObjectDdl(w: PgWriter): Partial<Record<ObjectKind, ObjectDdl>> {
+  const views = viewDdl(w);
+  return { view: views, materializedView: views };
+}
+
+/**
+ * Every object of the schemas read, in a fixed number of queries whatever their number.
+ * @param modelSchema - the model's name of a schema (undefined for the home schema)
+ */
+export async function readPostgresObjects(session: Session, schemas: readonly string[], modelSchema: (schema: string) => string | undefined): Promise<SchemaObject[]> {
+  const views = await session.query<ViewRow>(VIEWS_SQL, [schemas]);
+  const matviews = views.filter((v) => v.relkind === 'm').map((v) => v.oid);
+  const indexes = new Map<number, IndexSpec[]>();
+  if (matviews.length > 0) {
+    for (const row of await session.query<IndexRow>(INDEXES_SQL, [matviews])) indexes.set(row.relid, [...(indexes.get(row.relid) ?? []), indexOf(row)]);
+  }
+  return views.map((v) => viewOf(v, modelSchema(v.schema), indexes.get(v.oid) ?? []));
+}
+
+const json = (value: unknown) => JSON.stringify(value ?? null);
+
+/** What the server knows better than the text: a declared view's query as it would store it. */
+export interface ServerAnswers {
+  /** True when the declared view's query, stored by the server, reads as the live one. */
+  viewBodyEqual?(live: ViewSpec, declared: ViewSpec): boolean;
+}
+
+/**
+ * Live and declared objects compared as the server stores them: SQL bodies in one spelling
+ * ({@link sqlTextKey}), else as the server's round trip says. (A materialized view's indexes are
+ * compared by the diff, as a table's.)
+ */
+export function postgresObjectsEqual(live: SchemaObject, declared: SchemaObject, server: ServerAnswers = {}): boolean {
+  if (live.kind !== declared.kind) return false;
+  switch (live.kind) {
+    case 'view':
+    case 'materializedView': {
+      const d = declared as ViewSpec;
+      if (json(live.options) !== json(d.options) || (live.comment ?? null) !== (d.comment ?? null)) return false;
+      return sqlTextKey(live.body) === sqlTextKey(d.body) || (server.viewBodyEqual?.(live, d) ?? false);
+    }
+    default:
+      return false;
+  }
+}
+
+/** True when PostgreSQL changes `from` into `to` in place without asking the server (views need the comparer). */
+export function postgresObjectsInPlace(from: SchemaObject, to: SchemaObject): boolean {
+  void from;
+  void to;
+  return false;
+}

@@ -1,0 +1,5 @@
+/** The object kinds PostgreSQL models (a module of its own: the capabilities load it eagerly). */
+import type { ObjectKind } from '../../../schema/objects.js';
+
+/** Every kind the PostgreSQL dialect reads, compares and writes. */
+export const POSTGRES_OBJECT_KINDS: readonly ObjectKind[] = Object.freeze(['view', 'materializedView']);

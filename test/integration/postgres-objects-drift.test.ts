@@ -1,0 +1,115 @@
+/**
+ * Issue 10, drift: a change made to an object behind retort's back (in the database, not in the
+ * schema module) makes `check` fail and name the object. One database holds every kind, created
+ * from a schema module by autogenerate and upgrade; each row of the table changes one thing with
+ * plain SQL, `check` must report it (exit 3 from the command line: the last test), and the row's
+ * undo must bring `check` back to OK before the next row.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { retort as cli } from '../support/cli.js';
+import { createTestDatabase, rawQuery, type TestDatabase } from '../support/databases.js';
+import { createTestProject, type TestProject } from '../support/project.js';
+
+let db: TestDatabase;
+let project: TestProject;
+
+const SCHEMA = `import { defineSchema, table, integer, text, sql, index, view, materializedView } from 'retort-migrate';
+
+export const items = table('items', {
+  id: integer().primaryKey(),
+  name: text(),
+  qty: integer(),
+});
+export const item_names = view('item_names', sql\`SELECT name FROM items WHERE qty > 0\`, { comment: 'names in stock' });
+export const totals = materializedView('totals', sql\`SELECT name, sum(qty) AS total FROM items GROUP BY name\`, {
+  indexes: [index('totals_name').on('name')],
+});
+export default defineSchema({ items, item_names, totals });
+`;
+
+beforeAll(async () => {
+  db = await createTestDatabase('postgres', 'retort_objdrift');
+  project = createTestProject({ url: db.url, schema: './src/schema.ts' });
+  mkdirSync(join(project.dir, 'src'));
+  writeFileSync(join(project.dir, 'src/schema.ts'), SCHEMA);
+  await project.retort.autogenerate({ message: 'objects' });
+  await project.retort.upgrade('head');
+});
+
+afterAll(async () => {
+  project?.cleanup();
+  await db?.drop();
+});
+
+interface Drift {
+  readonly what: string;
+  readonly drift: string;
+  readonly undo: string;
+  /** Text `check` must print about it (in the operations it would write). */
+  readonly names: string;
+}
+
+const DRIFTS: readonly Drift[] = [
+  {
+    what: "a view's body",
+    drift: 'CREATE OR REPLACE VIEW item_names AS SELECT name FROM items WHERE qty > 1',
+    undo: 'CREATE OR REPLACE VIEW item_names AS SELECT name FROM items WHERE qty > 0',
+    names: "view('item_names'",
+  },
+  {
+    what: "a view's comment",
+    drift: "COMMENT ON VIEW item_names IS 'changed'",
+    undo: "COMMENT ON VIEW item_names IS 'names in stock'",
+    names: "view('item_names'",
+  },
+  {
+    what: 'a view dropped',
+    drift: 'DROP VIEW item_names',
+    undo: 'CREATE VIEW item_names AS SELECT name FROM items WHERE qty > 0; COMMENT ON VIEW item_names IS \'names in stock\'',
+    names: "op.create(view('item_names'",
+  },
+  {
+    what: 'a view added',
+    drift: 'CREATE VIEW extra_names AS SELECT name FROM items',
+    undo: 'DROP VIEW extra_names',
+    names: "op.drop('view', 'extra_names')",
+  },
+  {
+    what: "a materialized view's query",
+    drift: 'DROP MATERIALIZED VIEW totals; CREATE MATERIALIZED VIEW totals AS SELECT name, max(qty) AS total FROM items GROUP BY name; CREATE INDEX totals_name ON totals (name)',
+    undo: 'DROP MATERIALIZED VIEW totals; CREATE MATERIALIZED VIEW totals AS SELECT name, sum(qty) AS total FROM items GROUP BY name; CREATE INDEX totals_name ON totals (name)',
+    names: "materializedView('totals'",
+  },
+  {
+    what: "a materialized view's index",
+    drift: 'DROP INDEX totals_name; CREATE INDEX totals_name ON totals (total)',
+    undo: 'DROP INDEX totals_name; CREATE INDEX totals_name ON totals (name)',
+    names: "op.createIndex('totals_name', 'totals'",
+  },
+];
+
+describe('PostgreSQL objects: check finds what changed behind its back', () => {
+  it('starts clean', async () => {
+    expect((await project.retort.check()).ok).toBe(true);
+  });
+
+  it.each(DRIFTS)('$what', async (d) => {
+    await rawQuery(db, d.drift);
+    const found = await project.retort.check();
+    expect(found.ok).toBe(false);
+    expect(found.rendered).toContain(d.names);
+    await rawQuery(db, d.undo);
+    const clean = await project.retort.check();
+    expect(clean.rendered).toBe('');
+    expect(clean.ok).toBe(true);
+  });
+
+  it('from the command line: exit 3, the object named', async () => {
+    await rawQuery(db, 'CREATE OR REPLACE VIEW item_names AS SELECT name FROM items WHERE qty > 5');
+    const run = cli(project.dir, ['check']);
+    expect(run.code).toBe(3);
+    expect(run.stdout).toContain("view('item_names'");
+  });
+});
