@@ -9,7 +9,7 @@ import { writeFileSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../support/databases.js';
-import { pgObjectsSnapshot } from '../support/pg-objects-snapshot.js';
+import { catalogSnapshot } from '../support/pg-catalog-snapshot.js';
 import { createTestProject, type TestProject } from '../support/project.js';
 
 let db: TestDatabase;
@@ -89,13 +89,13 @@ describe('PostgreSQL objects: edit, autogenerate, upgrade, check, downgrade, upg
   it.each(CYCLES)('$kind', async (cycle) => {
     writeModule(cycle.v1);
     await generateAndUpgrade(`${cycle.kind} v1`);
-    const before = await pgObjectsSnapshot(db);
+    const before = await catalogSnapshot(db.url);
     writeModule(cycle.v2);
     const text = await generateAndUpgrade(`${cycle.kind} v2`);
     for (const fragment of cycle.expect ?? []) expect(text).toContain(fragment);
-    expect(await pgObjectsSnapshot(db)).not.toEqual(before);
+    expect(await catalogSnapshot(db.url)).not.toEqual(before);
     await project.retort.downgrade('-1');
-    expect(await pgObjectsSnapshot(db)).toEqual(before);
+    expect(await catalogSnapshot(db.url)).toEqual(before);
     await project.retort.upgrade('head');
     expect((await project.retort.check()).ok).toBe(true);
     expect(readdirSync(join(project.dir, 'migrations')).length).toBeGreaterThan(1);

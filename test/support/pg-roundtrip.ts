@@ -145,6 +145,12 @@ export async function fixtureRoundTrip(file: string, schemas: readonly string[] 
  * patterns; a test asserts that every difference matches one, so anything new fails it.
  */
 export const KNOWN_DIFFERENCES: Readonly<Record<string, RegExp>> = {
+  // h10-objects models triggers and sequences next: until then the second database has none.
+  triggersNotYetModelled: /^triggers: only in the first: /,
+  sequencesNotYetModelled: /^sequences: only in the first: /,
+  // The fixtures' functions are created on the second database from their dumps (not yet by
+  // retort), without their COMMENT ON statements.
+  routineCommentsNotYetModelled: /^routines: \S+: [\s\S]* \| comment=[\s\S]* ≠ /,
   // Sequences are h10-objects' kind: a serial column (nextval default) is created as an identity.
   serialBecomesIdentity: /^columns: \S+: .*default nextval\('[^']+'::regclass\).* ≠ .*(identity d|$)/,
   // The indexes of a partition that are attached to its parent's are created by PostgreSQL with
