@@ -24,7 +24,7 @@ export function historyTableOf(target: ResolvedTarget): HistoryTableRef {
   return { name: target.historyTable, ...(target.dbSchema === undefined ? {} : { schema: target.dbSchema }) };
 }
 
-/** CREATE TABLE IF NOT EXISTS of the history table, through the dialect's compiler. */
+/** CREATE TABLE IF NOT EXISTS of the history table, through the dialect's compiler (offline scripts; online runs: run-tables.ts). */
 export async function emitHistoryTableDdl(dialect: Dialect, channel: Channel, target: ResolvedTarget, compileContext: CompileContext): Promise<void> {
   for (const sql of await dialect.compiler.compile(createHistoryTableOp(historyTableOf(target)), compileContext)) await channel.run(sql);
 }

@@ -13,7 +13,8 @@ import { appliedRevisions, failStaleRunning, findChecksumMismatches, isUnresolve
 import { readHeads, versionChangeSql } from '../runtime/version-table.js';
 import { applyStep, type MigrationStep, type RevisionGraph } from '../script/graph/index.js';
 import { withDatabase } from './database.js';
-import { emitHistoryTableDdl, historyTableOf } from './history-run.js';
+import { historyTableOf } from './history-run.js';
+import { ensureRunTables } from './run-tables.js';
 import type { RetortOptions } from './options.js';
 import type { Project } from './project.js';
 
@@ -81,7 +82,7 @@ export async function accept(project: Project, spec: string, run: RetortOptions 
   const checksum = await fileChecksum(revision.path);
   return withDatabase(project.target, async ({ dialect, session, compileContext, ensureHeld }) => {
     const channel = onlineChannel(session, { ensureHeld });
-    await emitHistoryTableDdl(dialect, channel, project.target, compileContext);
+    await ensureRunTables({ dialect, session, channel, target: project.target, compileContext, createVersionTable: false });
     const heads = await readHeads(dialect, session, { name: project.target.versionTable, ...(project.target.dbSchema === undefined ? {} : { schema: project.target.dbSchema }) });
     if (!appliedRevisions(graph, heads).has(revision.revision)) {
       throw new RetortError('BadArgument', `Revision ${revision.revision} is not applied to this database (it is at ${heads.join(', ') || 'base'}): there is no hash to accept.`, {
@@ -107,7 +108,7 @@ export async function resolve(project: Project, spec: string, resolution: 'appli
   const versionTable = { name: project.target.versionTable, ...(project.target.dbSchema === undefined ? {} : { schema: project.target.dbSchema }) };
   return withDatabase(project.target, async ({ dialect, session, compileContext, ensureHeld }) => {
     const channel = onlineChannel(session, { ensureHeld });
-    await emitHistoryTableDdl(dialect, channel, project.target, compileContext);
+    await ensureRunTables({ dialect, session, channel, target: project.target, compileContext, createVersionTable: false });
     const rows = await failStaleRunning(dialect, channel, historyTableOf(project.target), await readHistory(dialect, session, historyTableOf(project.target)));
     const last = latestRows(rows).get(revision.revision);
     if (last === undefined || !(isUnresolved(last) || last.status === 'failed')) {

@@ -20,6 +20,7 @@ import { loadScriptOnce, prepareScripts } from '../script/script-loader.js';
 import type { ResolvedTarget } from '../config/index.js';
 import { assertKnownHeads } from './known-heads.js';
 import { compileContextFor, dialectOf, withDatabase, type WithDatabaseOptions } from './database.js';
+import { ensureRunTables } from './run-tables.js';
 import { checkBeforeRun, emitHistoryTableDdl, recorderFor, stampHistorySql } from './history-run.js';
 import type { RetortOptions } from './options.js';
 import type { Project } from './project.js';
@@ -93,9 +94,8 @@ async function migrate(project: Project, target: string, direction: 'up' | 'down
   return withDatabase(project.target, async ({ dialect, session, compileContext, ensureHeld }) => {
     const channel = onlineChannel(session, { observe: statementObserver(project, run), ensureHeld });
     await emitSchemaScope(dialect, channel, project.target);
-    if (direction === 'up') await emitVersionTableDdl(dialect, channel, project, compileContext);
-    await emitHistoryTableDdl(dialect, channel, project.target, compileContext);
-    const heads = await readHeads(dialect, session, common.versionTable);
+    const tables = await ensureRunTables({ dialect, session, channel, target: project.target, compileContext, createVersionTable: direction === 'up' });
+    const heads = await readHeads(dialect, session, common.versionTable, tables.versionTableExisted || direction === 'up');
     assertKnownHeads(graph, heads);
     // Under the run lock: refuse over a half-applied revision or a changed applied file.
     await checkBeforeRun({ dialect, session, channel, target: project.target, graph, heads, direction });
@@ -209,11 +209,10 @@ export async function stamp(project: Project, revisions: readonly string[], opti
   }
   return withDatabase(project.target, async ({ dialect, session, compileContext, ensureHeld }) => {
     const channel = onlineChannel(session, { observe: statementObserver(project, run), ensureHeld });
+    const tables = await ensureRunTables({ dialect, session, channel, target: project.target, compileContext, createVersionTable: true });
     // `stamp base` on a fresh database only creates the table (sqlalchemy-migrate's version_control): say so.
-    const created = (await dialect.readTable(session, table.name, table.schema)) === undefined;
-    await emitVersionTableDdl(dialect, channel, project, compileContext);
-    await emitHistoryTableDdl(dialect, channel, project.target, compileContext);
-    const heads = await readHeads(dialect, session, table);
+    const created = !tables.versionTableExisted;
+    const heads = await readHeads(dialect, session, table, true);
     if (!options.purge) assertKnownHeads(graph, heads);
     // One transaction where DDL is transactional, so a stamp is all or nothing.
     if (dialect.capabilities.transactionalDdl) await channel.run(dialect.beginSql);

@@ -351,6 +351,13 @@ export interface Dialect {
   connect(url: ConnectionUrl, options?: ConnectOptions): Promise<Connection>;
   /** Reads one table's definition from the live database (used by compile and later by autogenerate). */
   readTable(session: Session, table: string, schema?: string): Promise<TableSpec | undefined>;
+  /**
+   * Which of `tables` exist as tables (in `schema`, else where {@link readTable} looks), in one
+   * catalog query: a run creates its version and history tables only when missing, so a run with
+   * nothing to do issues no DDL (on a Galera cluster every DDL statement, even a `CREATE TABLE IF
+   * NOT EXISTS` of a table that exists, is a cluster-wide barrier).
+   */
+  existingTables(session: Session, tables: readonly string[], schema?: string): Promise<Set<string>>;
   /** Autogenerate support (bulk introspection and equality hooks). */
   readonly autogen?: DialectAutogen;
   /** Who and when for history rows; absent (SQLite): the client's clock, user and host name. */

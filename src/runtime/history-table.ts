@@ -178,7 +178,7 @@ function cleanError(text: string): string {
  * has just created the table (a run), so the catalog lookup is skipped.
  */
 export async function readHistory(dialect: Dialect, session: Session, table: HistoryTableRef, exists = false): Promise<HistoryRow[]> {
-  if (!exists && (await dialect.readTable(session, table.name, table.schema)) === undefined) return [];
+  if (!exists && !(await dialect.existingTables(session, [table.name], table.schema)).has(table.name)) return [];
   const q = (c: string) => dialect.quoteIdentifier(c);
   const rows = await session.query<Record<string, unknown>>(
     `SELECT ${['id', ...COLUMNS].map(q).join(', ')} FROM ${qualifiedName(dialect, table)} ORDER BY ${q('id')}`,

@@ -58,17 +58,24 @@ export function purgeSql(dialect: Dialect, table: VersionTableRef): string {
 
 /**
  * The heads the database holds, or `[]` when the version table does not exist yet. Read-only:
- * never creates the table (so `retort current` on a fresh database changes nothing).
+ * never creates the table (so `retort current` on a fresh database changes nothing). `exists`:
+ * the caller already knows whether the table exists (a run), so the catalog lookup is skipped.
  */
-export async function readHeads(dialect: Dialect, session: Session, table: VersionTableRef): Promise<string[]> {
-  const exists = await dialect.readTable(session, table.name, table.schema);
-  if (exists === undefined) return [];
-  if (!exists.columns.some((c) => c.name.toLowerCase() === 'version_num')) throw foreignVersionTable(table.name, exists.columns.map((c) => c.name));
+export async function readHeads(dialect: Dialect, session: Session, table: VersionTableRef, exists?: boolean): Promise<string[]> {
+  const found = exists ?? (await dialect.existingTables(session, [table.name], table.schema)).has(table.name);
+  if (!found) return [];
   const column = dialect.quoteIdentifier('version_num');
-  const rows = await session.query<{ version_num: string }>(
-    `SELECT ${column} AS version_num FROM ${qualifiedName(dialect, table)} ORDER BY ${column}`,
-  );
-  return rows.map((row) => row.version_num);
+  try {
+    const rows = await session.query<{ version_num: string }>(
+      `SELECT ${column} AS version_num FROM ${qualifiedName(dialect, table)} ORDER BY ${column}`,
+    );
+    return rows.map((row) => row.version_num);
+  } catch (error) {
+    // Only now read the table's columns: is it another tool's table without version_num?
+    const spec = await dialect.readTable(session, table.name, table.schema);
+    if (spec !== undefined && !spec.columns.some((c) => c.name.toLowerCase() === 'version_num')) throw foreignVersionTable(table.name, spec.columns.map((c) => c.name));
+    throw error;
+  }
 }
 
 /**

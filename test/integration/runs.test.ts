@@ -112,7 +112,10 @@ describe.each(DIALECTS)('runs on %s', (dialect) => {
     const offlineDown = await project.retort.downgrade('ccc333:base', { sql: true });
     await project.retort.downgrade('base');
     const onlineDown = project.events.flatMap((e) => (e.type === 'statement' ? [e.sql] : []));
-    expect(onlineDown.map(untimed)).toEqual(offlineDown.statements!.map(untimed));
+    // The script cannot know that the history table exists; the online run looks and creates nothing.
+    const created = offlineDown.statements!.filter((s) => /^CREATE TABLE IF NOT EXISTS/.test(s));
+    expect(created).toHaveLength(1);
+    expect(onlineDown.map(untimed)).toEqual(offlineDown.statements!.filter((s) => !created.includes(s)).map(untimed));
   });
 
   it('stamps without running scripts, and purges', async () => {

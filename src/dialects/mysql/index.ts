@@ -9,7 +9,7 @@ import { mysqlAutogen } from './autogen/index.js';
 import { mysqlCapabilities } from './capabilities.js';
 import { MysqlCompiler } from './compiler.js';
 import { connectMysql } from './connection.js';
-import { readMysqlTable } from './introspect.js';
+import { mysqlExistingTables, readMysqlTable } from './introspect.js';
 import { quoteMysqlIdentifier, quoteMysqlString } from './quoting.js';
 
 export { MysqlCompiler } from './compiler.js';
@@ -32,6 +32,7 @@ export const mysqlDialect: Dialect = Object.freeze({
   rollbackSql: 'ROLLBACK',
   connect: connectMysql,
   readTable: readMysqlTable,
+  existingTables: mysqlExistingTables,
   autogen: mysqlAutogen,
   // USER() is user@host as the server saw the client connect (CURRENT_USER() would be the matched account, e.g. root@%).
   historySql: Object.freeze({ nowUtc: 'UTC_TIMESTAMP(3)', user: "SUBSTRING_INDEX(USER(), '@', 1)", host: "SUBSTRING_INDEX(USER(), '@', -1)" }),

@@ -21,6 +21,16 @@ function checkQuery(server: ServerInfo): string {
        WHERE tc.TABLE_SCHEMA = ? AND tc.TABLE_NAME = ? ORDER BY cc.CONSTRAINT_NAME`;
 }
 
+/** The tables of `tables` that exist in database `schema` (or the connection's current one). */
+export async function mysqlExistingTables(session: Session, tables: readonly string[], schema?: string): Promise<Set<string>> {
+  if (tables.length === 0) return new Set();
+  const rows = await session.query<{ name: string }>(
+    `SELECT TABLE_NAME AS \`name\` FROM information_schema.TABLES WHERE TABLE_SCHEMA = COALESCE(?, DATABASE()) AND TABLE_TYPE = 'BASE TABLE' AND TABLE_NAME IN (${tables.map(() => '?').join(', ')})`,
+    [schema ?? null, ...tables],
+  );
+  return new Set(rows.map((row) => row.name));
+}
+
 /**
  * Reads `table` (in database `schema`, or the connection's current database) from the live
  * catalog; undefined when there is no such base table.

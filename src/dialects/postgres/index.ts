@@ -7,7 +7,7 @@ import type { Dialect } from '../dialect.js';
 import { postgresCapabilities, postgresTransactionSql } from './capabilities.js';
 import { PostgresCompiler } from './compiler.js';
 import { connectPostgres } from './connection.js';
-import { readPostgresTable } from './introspect.js';
+import { postgresExistingTables, readPostgresTable } from './introspect.js';
 import { postgresAutogen } from './autogen/index.js';
 
 const compiler = new PostgresCompiler();
@@ -32,6 +32,7 @@ export const postgresDialect: Dialect = Object.freeze({
   rollbackSql: postgresTransactionSql.rollback,
   connect: connectPostgres,
   readTable: readPostgresTable,
+  existingTables: postgresExistingTables,
   autogen: postgresAutogen,
   // now() is the transaction's start: for a revision's row, when the revision began.
   historySql: Object.freeze({ nowUtc: "(now() AT TIME ZONE 'UTC')", user: 'current_user', host: 'host(inet_client_addr())' }),

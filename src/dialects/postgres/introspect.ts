@@ -16,6 +16,16 @@ FROM pg_catalog.pg_class c
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 WHERE n.nspname = $1 AND c.relname = $2 AND c.relkind IN ('r', 'p')`;
 
+/** The tables of `tables` that exist in `schema` (default `public`, as {@link readPostgresTable}). */
+export async function postgresExistingTables(session: Session, tables: readonly string[], schema = DEFAULT_PG_SCHEMA): Promise<Set<string>> {
+  const rows = await session.query<{ name: string }>(
+    `SELECT c.relname AS name FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+      WHERE n.nspname = $1 AND c.relname = ANY($2::text[]) AND c.relkind IN ('r', 'p')`,
+    [schema, [...tables]],
+  );
+  return new Set(rows.map((row) => row.name));
+}
+
 /**
  * One table as the catalog has it, or undefined when `schema.table` does not exist. Primary-key
  * columns carry `primaryKey`; every constraint (the key included) is listed by name; identity

@@ -10,7 +10,7 @@ import { sqliteCapabilities } from './capabilities.js';
 import { SqliteCompiler } from './compiler.js';
 import { connectSqlite } from './connection.js';
 import { sqliteHooks } from './hooks.js';
-import { readSqliteTable } from './introspect.js';
+import { readSqliteTable, sqliteExistingTables } from './introspect.js';
 import { sqliteAutogen } from './autogen/index.js';
 
 /** A new SQLite dialect object (each with its own compiler instance). */
@@ -29,6 +29,7 @@ export function createSqliteDialect(): Dialect {
     connect: connectSqlite,
     // SQLite has one namespace per file ('main'); the schema argument is ignored.
     readTable: (session: Session, table: string) => readSqliteTable(session, table),
+    existingTables: (session: Session, tables: readonly string[]) => sqliteExistingTables(session, tables),
     autogen: sqliteAutogen,
   });
 }

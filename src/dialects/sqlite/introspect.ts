@@ -13,6 +13,17 @@ import { mapSqliteTable, parentsNeedingKeys } from './introspect-map.js';
 export { enumValues, parseDefault, tableExtras } from './introspect-map.js';
 export type { SqliteTableExtras } from './introspect-map.js';
 
+/** The tables of `tables` that exist (names compared case-insensitively, as SQLite does). */
+export async function sqliteExistingTables(session: Session, tables: readonly string[]): Promise<Set<string>> {
+  if (tables.length === 0) return new Set();
+  const rows = await session.query<{ name: string }>(
+    `SELECT name FROM sqlite_master WHERE type = 'table' AND name IN (${tables.map(() => '?').join(', ')}) COLLATE NOCASE`,
+    [...tables],
+  );
+  const found = new Set(rows.map((row) => row.name.toLowerCase()));
+  return new Set(tables.filter((table) => found.has(table.toLowerCase())));
+}
+
 /** Read `table`; undefined when it does not exist. Names match case-insensitively, as SQLite does. */
 export async function readSqliteTable(session: Session, table: string): Promise<TableSpec | undefined> {
   const [master] = await session.query<{ name: string; sql: string }>(
