@@ -70,6 +70,9 @@ export const ERROR_CODES = {
   Interrupted: 'migration',
   // the run lock was lost during a run (its connection died, or a lease was taken over): exit 1
   LockLost: 'migration',
+  // retort's own history / version-table write failed (not the script's statement)
+  HistoryWriteFailed: 'migration',
+  BookkeepingConflict: 'migration',
   // check found a difference
   CheckFailed: 'check',
   // lock

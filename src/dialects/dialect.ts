@@ -360,6 +360,12 @@ export interface Dialect {
   existingTables(session: Session, tables: readonly string[], schema?: string): Promise<Set<string>>;
   /** Autogenerate support (bulk introspection and equality hooks). */
   readonly autogen?: DialectAutogen;
+  /**
+   * True when `error` says the server rolled a statement back because another session wrote the
+   * same row at the same moment (MySQL 1213: an InnoDB deadlock, or a Galera certification
+   * conflict), so that the statement took no effect and, run on its own, may run again.
+   */
+  isWriteConflict?(error: unknown): boolean;
   /** Who and when for history rows; absent (SQLite): the client's clock, user and host name. */
   readonly historySql?: HistorySqlExpressions;
 }

@@ -18,7 +18,9 @@
 import type { Dialect } from '../dialects/dialect.js';
 import type { MigrationStep } from '../script/graph/index.js';
 import { redactSecrets } from '../util/redact.js';
+import { isRetortError, RetortError } from '../errors.js';
 import type { Channel } from './channel.js';
+import { retryOnConflict } from './conflict-retry.js';
 import { insertHistorySql, updateRunningSql, type HistoryTableRef } from './history-table.js';
 
 /** What the recorder needs from the run. */
@@ -48,7 +50,7 @@ export class HistoryRecorder {
   async start(step: MigrationStep): Promise<void> {
     this.startedAt = new Date();
     if (this.options.transactional) return;
-    await this.options.channel.run(await this.insert(step, { status: 'running', statements: 0, durationMs: null, error: null }));
+    await this.write(step, await this.insert(step, { status: 'running', statements: 0, durationMs: null, error: null }));
     this.running = step.revision;
   }
 
@@ -61,14 +63,14 @@ export class HistoryRecorder {
    */
   async partialCommit(step: MigrationStep, statements: number): Promise<void> {
     if (this.running === step.revision) return;
-    await this.options.channel.run(await this.insert(step, { status: 'running', statements, durationMs: null, error: null }));
+    await this.write(step, await this.insert(step, { status: 'running', statements, durationMs: null, error: null }));
     this.running = step.revision;
   }
 
   /** A statement of the revision took effect (not transactional: the count is kept current). */
   async progress(step: MigrationStep, statements: number): Promise<void> {
     if (this.running !== step.revision) return;
-    await this.options.channel.run(updateRunningSql(this.options.dialect, this.options.table, step.revision, { statements }));
+    await this.write(step, updateRunningSql(this.options.dialect, this.options.table, step.revision, { statements }));
   }
 
   /** The revision's statements and version-table change are done; before COMMIT. */
@@ -76,10 +78,10 @@ export class HistoryRecorder {
     const duration = this.options.channel.offline ? null : durationMs;
     if (this.running === step.revision) {
       this.running = undefined;
-      await this.options.channel.run(updateRunningSql(this.options.dialect, this.options.table, step.revision, { status: 'ok', statements, durationMs: duration }));
+      await this.write(step, updateRunningSql(this.options.dialect, this.options.table, step.revision, { status: 'ok', statements, durationMs: duration }));
       return;
     }
-    await this.options.channel.run(await this.insert(step, { status: 'ok', statements, durationMs: duration, error: null }));
+    await this.write(step, await this.insert(step, { status: 'ok', statements, durationMs: duration, error: null }));
   }
 
   /**
@@ -94,14 +96,36 @@ export class HistoryRecorder {
       const duration = this.options.channel.offline ? null : durationMs;
       if (this.running === step.revision) {
         this.running = undefined;
-        await this.options.channel.run(updateRunningSql(this.options.dialect, this.options.table, step.revision, {
+        await this.write(step, updateRunningSql(this.options.dialect, this.options.table, step.revision, {
           status: 'failed', statements: committed, durationMs: duration, error: message,
         }));
         return;
       }
-      await this.options.channel.run(await this.insert(step, { status: 'failed', statements: committed, durationMs: duration, error: message }));
+      await this.write(step, await this.insert(step, { status: 'failed', statements: committed, durationMs: duration, error: message }));
     } catch {
       // See above: best effort.
+    }
+  }
+
+  /**
+   * One history statement. Outside a transaction (the non-transactional regime: no transaction is
+   * ever open there) a write the server rolled back for a concurrent write to the row is run
+   * again (see conflict-retry.ts). A failure is reported as the history write it is, naming the
+   * revision and the statement, never as the script's.
+   */
+  private async write(step: MigrationStep, sql: string): Promise<void> {
+    const { channel, dialect } = this.options;
+    const what = `the history row of revision ${step.revision}`;
+    try {
+      if (this.options.transactional) await channel.run(sql);
+      else await retryOnConflict(dialect, what, sql, () => channel.run(sql));
+    } catch (error) {
+      if (isRetortError(error)) throw error;
+      throw new RetortError('HistoryWriteFailed', `Writing ${what} to the history table failed: ${(error as Error).message ?? String(error)}. Statement: ${sql}`, {
+        fields: { revision: step.revision, statement: sql },
+        hint: '`retort history --applied` and `retort current` show what the database holds.',
+        cause: error,
+      });
     }
   }
 

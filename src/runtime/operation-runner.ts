@@ -10,6 +10,7 @@ import { buildOp, type Op } from '../ops/facade.js';
 import type { Operation } from '../ops/operations.js';
 import type { Channel, Transactions } from './channel.js';
 import { formatLocation, userLocation, type SourceLocation } from '../script/stack-map.js';
+import { retryOnConflict } from './conflict-retry.js';
 
 /** Describes the statement that failed, for the error and the history. */
 export interface FailedStatement {
@@ -78,11 +79,14 @@ export class OperationRunner {
    * Execute one statement that is part of the revision (also used for version-table rows).
    * `announce: false` skips the afterStatement hook, for the revision's last bookkeeping statement
    * whose count the history's final row records anyway (on MySQL that saves a round trip and a
-   * commit per revision).
+   * commit per revision). `bookkeeping`: retort's own write (the version-table change), run again
+   * when the server rolled it back for a concurrent write to the row, where no transaction is open
+   * (see conflict-retry.ts).
    */
-  async runStatement(sql: string, { announce = true }: { announce?: boolean } = {}): Promise<void> {
+  async runStatement(sql: string, { announce = true, bookkeeping = false }: { announce?: boolean; bookkeeping?: boolean } = {}): Promise<void> {
     try {
-      await this.channel.run(sql);
+      if (bookkeeping && !this.transactions.isOpen) await retryOnConflict(this.dialect, 'the version-table change', sql, () => this.channel.run(sql));
+      else await this.channel.run(sql);
     } catch (error) {
       this.failed = { sql, index: this.statementsApplied + 1 };
       throw error;

@@ -121,7 +121,7 @@ export async function runSteps(
         const next = applyStep(options.graph, current, step);
         // The version-table change is the revision's last statement: history.succeed() below
         // writes the final count, so no progress update is sent for it.
-        for (const change of next.changes) await runner.runStatement(versionChangeSql(dialect, options.versionTable, change), { announce: false });
+        for (const change of next.changes) await runner.runStatement(versionChangeSql(dialect, options.versionTable, change), { announce: false, bookkeeping: true });
         if (channel.session && dialect.hooks.verify) {
           await dialect.hooks.verify(channel.session, { operations: runner.operations, queried: usage.queried });
         }

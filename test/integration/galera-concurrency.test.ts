@@ -6,6 +6,7 @@
  * Needs the built CLI and the cluster (`.ci/run` starts both).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRetort } from '../../src/index.js';
 import { startRetort } from '../support/cli-async.js';
 import { assertClusterUp, createClusterDatabase, GALERA_PORTS, nodeQuery, type ClusterDatabase } from '../support/galera.js';
 import { createTestProject, type RevisionSpec, type TestProject } from '../support/project.js';
@@ -79,4 +80,17 @@ describe('Galera: concurrent upgrades over three nodes', () => {
       expect(applied.reduce((a, b) => a + b, 0)).toBe(REVISIONS);
     }
   }, 150_000);
+
+  it('a no-op upgrade issues no statement at all, DDL least (each would be a cluster-wide barrier)', async () => {
+    const db = await createClusterDatabase('retort_glc');
+    databases.push(db);
+    await createRetort({ cwd: project.dir, url: db.url(0) }).upgrade('head');
+    for (let node = 0; node < GALERA_PORTS.length; node++) {
+      const run = await startRetort(project.dir, ['--url', db.url(node), 'upgrade', 'head', '-v']).done;
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stdout + run.stderr).toMatch(/Nothing to upgrade/);
+      // -v prints every statement a run executes, indented.
+      expect({ node, statements: run.stderr.split('\n').filter((line) => /^\s+\S/.test(line)) }).toEqual({ node, statements: [] });
+    }
+  }, 30_000);
 });

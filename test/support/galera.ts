@@ -18,14 +18,15 @@ export function nodeUrl(index: number, database: string): string {
 /**
  * A connection to node `index`. Reads wait until the node has applied every write set the
  * cluster had ordered when the read began (`wsrep_sync_wait = 1`), so an assertion never reads a
- * node that is a few milliseconds behind.
+ * node that is a few milliseconds behind; DDL replicates in total order even while a test has
+ * set a node's default method to RSU.
  */
 export async function nodeConnection(index: number, database?: string): Promise<mysql.Connection> {
   const port = GALERA_PORTS[index % GALERA_PORTS.length];
   const conn = await mysql.createConnection({ host: '127.0.0.1', port, user: 'root', ...(database ? { database } : {}) }).catch((e: Error) => {
     throw new Error(`Galera node ${index + 1} is not reachable on 127.0.0.1:${port}: ${e.message}. Start the cluster: scripts/galera/ensure-cluster.sh (as root; see README).`);
   });
-  await conn.query('SET SESSION wsrep_sync_wait = 1');
+  await conn.query("SET SESSION wsrep_sync_wait = 1, wsrep_OSU_method = 'TOI'");
   return conn;
 }
 
@@ -72,6 +73,9 @@ export async function createClusterDatabase(prefix = 'retort_gl'): Promise<Clust
   } finally {
     await conn.end();
   }
+  // The other nodes apply the CREATE a moment later: wait (causal read) until each has it, so that
+  // a connection naming the database never reaches a node that does not know it yet.
+  for (let i = 1; i < GALERA_PORTS.length; i++) await nodeQuery(i, 'information_schema', 'SELECT SCHEMA_NAME FROM SCHEMATA WHERE SCHEMA_NAME = ?', [name]);
   return {
     name,
     url: (index) => nodeUrl(index, name),

@@ -35,5 +35,7 @@ export const mysqlDialect: Dialect = Object.freeze({
   existingTables: mysqlExistingTables,
   autogen: mysqlAutogen,
   // USER() is user@host as the server saw the client connect (CURRENT_USER() would be the matched account, e.g. root@%).
+  // 1213 ER_LOCK_DEADLOCK: also what a Galera certification conflict is reported as.
+  isWriteConflict: (error: unknown) => (error as { errno?: unknown } | null)?.errno === 1213,
   historySql: Object.freeze({ nowUtc: 'UTC_TIMESTAMP(3)', user: "SUBSTRING_INDEX(USER(), '@', 1)", host: "SUBSTRING_INDEX(USER(), '@', -1)" }),
 });

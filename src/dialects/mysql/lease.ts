@@ -32,7 +32,7 @@ import { lockLostError } from '../lock-lost.js';
 import { lockConnectMs } from '../net/timeouts.js';
 import type { MysqlClientSettings } from './client.js';
 import { connectError } from './errors.js';
-import type { GaleraNode } from './galera.js';
+import { GALERA_SESSION_SQL, type GaleraNode } from './galera.js';
 import { createLeaseTableSql, insertLeaseSql, LEASE_TABLE, readLeaseSql, releaseSql, renewSql, takeOverSql, type LeaseClaim } from './lease-sql.js';
 import { openSideConnection } from './side-connection.js';
 
@@ -159,6 +159,9 @@ class GaleraLease implements RunLock {
     } catch (error) {
       const errno = errnoOf(error);
       if (errno === ER_NO_SUCH_TABLE) {
+        // In TOI whatever the node's default: under RSU the table would exist on this node only,
+        // the next write to it would fail on every other node, and the cluster would vote this one out.
+        await conn.query(GALERA_SESSION_SQL);
         await conn.query(createLeaseTableSql(this.database));
         return this.write([sql, params], takeOver);
       }
