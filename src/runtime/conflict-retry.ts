@@ -8,14 +8,15 @@
 import type { Dialect } from '../dialects/dialect.js';
 import { isRetortError, RetortError } from '../errors.js';
 
-/** Attempts in all, and the first pause between two (doubling). */
-const ATTEMPTS = 5;
+/** Attempts in all, and the pauses between two: doubling from the first up to the longest, jittered. */
+const ATTEMPTS = 8;
 const FIRST_PAUSE_MS = 20;
+const LONGEST_PAUSE_MS = 1000;
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
- * Run `write`, again (up to {@link ATTEMPTS} times in all) when the dialect says its error was a
+ * Run `write`, again (up to {@link ATTEMPTS} times in all, over about three seconds) when the dialect says its error was a
  * transient conflict. Past that, fails with `BookkeepingConflict` saying what it is. `what` names
  * the write for the message ("the history row of revision X").
  */
@@ -37,7 +38,8 @@ export async function retryOnConflict(dialect: Dialect, what: string, sql: strin
           },
         );
       }
-      await sleep(FIRST_PAUSE_MS * 2 ** (attempt - 1));
+      // Jitter: a writer that conflicted in step with this one should not meet it again in step.
+      await sleep(Math.min(LONGEST_PAUSE_MS, FIRST_PAUSE_MS * 2 ** (attempt - 1)) * (0.5 + Math.random() / 2));
     }
   }
 }

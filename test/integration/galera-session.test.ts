@@ -92,6 +92,7 @@ describe('Galera: a run\'s session', () => {
     const loops = conns.map(async (conn) => {
       while (!stop) {
         await conn.query("UPDATE retort_history SET touched = touched + 1 WHERE status = 'running'").then(() => conflicts.writes++, () => undefined);
+        await new Promise((resolve) => setTimeout(resolve, 2));
       }
     });
     const run = startRetort(project.dir, ['--url', db.url(0), 'upgrade', 'head']);

@@ -1,6 +1,6 @@
 /**
  * The retry of retort's own bookkeeping writes (src/runtime/conflict-retry.ts): a write the server
- * rolled back for a concurrent write runs again; past five attempts it fails as what it is; any
+ * rolled back for a concurrent write runs again; past eight attempts it fails as what it is; any
  * other error passes through untouched. On the real cluster: test/integration/galera-session.test.ts.
  */
 import { describe, expect, it } from 'vitest';
@@ -28,12 +28,12 @@ describe('retryOnConflict', () => {
     expect(calls.n).toBe(4);
   });
 
-  it('fails with BookkeepingConflict after five attempts, naming the write and the statement', async () => {
+  it('fails with BookkeepingConflict after eight attempts, naming the write and the statement', async () => {
     const { calls, write } = flaky(Infinity, conflict);
     const error = await retryOnConflict(dialect, 'the history row of revision abc', 'UPDATE h SET x = 1', write).catch((e: unknown) => e);
-    expect(calls.n).toBe(5);
-    expect(error).toMatchObject({ code: 'BookkeepingConflict', exitCode: 1, fields: { statement: 'UPDATE h SET x = 1', attempts: 5 } });
-    expect((error as Error).message).toMatch(/^Writing the history row of revision abc failed 5 times: .*It took no effect\. Statement: UPDATE h SET x = 1$/);
+    expect(calls.n).toBe(8);
+    expect(error).toMatchObject({ code: 'BookkeepingConflict', exitCode: 1, fields: { statement: 'UPDATE h SET x = 1', attempts: 8 } });
+    expect((error as Error).message).toMatch(/^Writing the history row of revision abc failed 8 times: .*It took no effect\. Statement: UPDATE h SET x = 1$/);
   });
 
   it('passes other errors, and every error of a dialect that declares no conflicts, through at once', async () => {
