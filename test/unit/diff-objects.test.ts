@@ -44,10 +44,10 @@ const empty: SchemaModel = { tables: [], enums: [] };
 
 const kinds = (ops: readonly { kind: string }[]) => ops.map((op) => {
   if (op.kind === 'createObject' || op.kind === 'dropObject') {
-    const o = (op as { object: { kind: string; name: string } }).object;
+    const o = (op as unknown as { object: { kind: string; name: string } }).object;
     return `${op.kind} ${o.kind} ${o.name}`;
   }
-  if (op.kind === 'alterObject') return `alterObject ${(op as { to: { name: string } }).to.name}`;
+  if (op.kind === 'alterObject') return `alterObject ${(op as unknown as { to: { name: string } }).to.name}`;
   return `${op.kind} ${'table' in op ? String(op.table) : ''}`.trim();
 });
 
