@@ -9,10 +9,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import mysql from 'mysql2/promise';
+import { MY_ADMIN, PG_ADMIN, withDb } from './floor.mjs';
 import { BIN, ROOT, median, report, revId, timeProcess, workdir } from './lib.mjs';
-
-const PG_ADMIN = process.env.RETORT_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const MY_ADMIN = process.env.RETORT_TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/test';
 
 const COLUMNS = `{
     id: bigint().primaryKey().autoIncrement(),
@@ -77,12 +75,6 @@ n += db.prepare("SELECT m.name, c.* FROM sqlite_schema m, pragma_table_xinfo(m.n
 n += db.prepare("SELECT m.name, l.name AS ix, i.* FROM sqlite_schema m, pragma_index_list(m.name) l, pragma_index_info(l.name) i WHERE m.type = 'table'").all().length;
 console.log(n);
 `;
-
-function withDb(adminUrl, name) {
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
 
 const mariadbClient = () => (spawnSync('which', ['mariadb']).status === 0 ? 'mariadb' : 'mysql');
 

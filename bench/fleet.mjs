@@ -8,15 +8,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
+import { PG_ADMIN, withDb } from './floor.mjs';
 import { BIN, timeProcess, workdir, writeChain } from './lib.mjs';
-
-const PG_ADMIN = process.env.RETORT_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-
-function withDb(adminUrl, name) {
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
 
 async function admin(sql) {
   const c = new pg.Client({ connectionString: PG_ADMIN });

@@ -4,7 +4,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
@@ -90,4 +90,35 @@ export function report(log, name, seconds, baselineName, baselineSeconds, goal) 
   const ratio = seconds / baselineSeconds;
   log(`${name}: ${seconds.toFixed(3)} s = ${ratio.toFixed(2)}x ${baselineName} (${baselineSeconds.toFixed(3)} s)${goal ? `   goal: ${goal}` : ''}`);
   return ratio;
+}
+
+/** The median of some figures. */
+export function medianOf(values) {
+  return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+}
+
+/**
+ * Run a command under `/usr/bin/time` (GNU time): its wall time and the child's peak resident set
+ * (maxRSS), in MB. The wrapper adds about a millisecond, alike for every tool measured.
+ */
+export function measureProcess(command, args, options = {}) {
+  const started = performance.now();
+  const result = spawnSync('/usr/bin/time', ['-f', 'RETORT_BENCH_MAXRSS_KB=%M', command, ...args], { encoding: 'utf8', maxBuffer: 1 << 30, ...options });
+  const seconds = (performance.now() - started) / 1000;
+  if (result.status !== 0) {
+    throw new Error(`${command} ${args.join(' ')} failed (${result.status}):\n${result.stderr}\n${result.stdout?.slice(0, 2000)}`);
+  }
+  const kb = /RETORT_BENCH_MAXRSS_KB=(\d+)/.exec(result.stderr ?? '');
+  return { seconds, rssMb: kb ? Number(kb[1]) / 1024 : NaN, stdout: result.stdout };
+}
+
+/**
+ * Print the machine's load (1-minute average) and warn above 1.5: on a busy machine every figure,
+ * the floor's too, is noise. Returns the load.
+ */
+export function checkLoad(log) {
+  const [one, five] = loadavg();
+  log(`machine load: ${one.toFixed(2)} (1 min), ${five.toFixed(2)} (5 min) on ${cpus().length} cores`);
+  if (one > 1.5) log('  WARNING: load above 1.5: the machine is busy and the figures below are noisy; rerun when it is quiet.');
+  return one;
 }

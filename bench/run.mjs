@@ -10,6 +10,7 @@ const benches = {
   mysql: async (log) => (await import('./upgrade.mjs')).benchUpgrade({ log, dialect: 'mysql' }),
   check: async (log) => (await import('./check.mjs')).benchCheck({ log }),
   fleet: async (log) => (await import('./fleet.mjs')).benchFleet({ log }),
+  galera: async (log) => (await import('./galera.mjs')).benchGalera({ log }),
   gitlab: async (log) => (await import('./gitlab.mjs')).benchGitlab({ log }),
 };
 

@@ -1,124 +1,110 @@
 /**
- * `retort upgrade head` of a chain of 2,000 revisions (one 5-column table each) as a whole
- * process, against the database's own tool executing the SQL that `retort upgrade head --sql`
- * prints for the same chain, in the same transaction mode (one transaction per revision):
- * better-sqlite3 in one Node process for SQLite, `psql` for PostgreSQL, `mariadb` for MariaDB.
+ * `retort upgrade head` of a generated chain (one 5-column table per revision) as a whole
+ * process, against the floor (floor.mjs: the dialect's own client running only each CREATE plus
+ * one version-row INSERT, one transaction per revision) measured in the same run, on fresh
+ * databases, as medians of `runs` rounds in which every tool runs once in turn.
+ *
+ * Measured per tool: wall time and peak RSS (the child's maxRSS). retort runs warm (its
+ * compiled-script cache filled, a CI's second run) and cold (an empty cache folder: CI, a fresh
+ * container, a deploy), and in `transaction: 'all'` mode; the peer is kysely's Migrator. Then the
+ * status command (`retort current`) and a no-op `upgrade head`, against the client reading the
+ * version table once.
+ *
+ * Chain length: `BENCH_REVISIONS` (default 500 on SQLite and PostgreSQL, 200 on MariaDB, so that
+ * `npm run bench` stays short on a shared machine; the issue's figures use 2,000 and 500).
  */
-import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import pg from 'pg';
-import mysql from 'mysql2/promise';
-import { BIN, ROOT, report, timeProcess, workdir, writeChain } from './lib.mjs';
+import { chainCreates, dialects, writeFloorSql, writeStatusSql } from './floor.mjs';
+import { BIN, ROOT, checkLoad, measureProcess, medianOf, revId, workdir, writeChain } from './lib.mjs';
 
-const PG_ADMIN = process.env.RETORT_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const MY_ADMIN = process.env.RETORT_TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/test';
+const DEFAULT_COUNTS = { sqlite: 500, postgres: 500, mysql: 200 };
+const GOALS = { sqlite: 'within 1.2x warm, 1.3x cold', postgres: 'within 1.15x warm, 1.3x cold', mysql: 'within 1.15x warm, 1.3x cold' };
 
-const RUN_SQLITE_SCRIPT = `
-const Database = require(${JSON.stringify(join(ROOT, 'node_modules/better-sqlite3'))});
-const { readFileSync } = require('node:fs');
-const db = new Database(process.argv[1]);
-// The same statements retort prints, one by one, as its online run executes them.
-const statements = readFileSync(process.argv[2], 'utf8').split(';\\n').map((s) => s.replace(/^--.*$/gm, '').trim()).filter(Boolean);
-for (const s of statements) db.exec(s);
-db.close();
-`;
-
-function withDb(adminUrl, name) {
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return url.toString();
+/** One table row: the median seconds and peak RSS of a tool, as a ratio to the floor. */
+function row(name, samples, floorSeconds) {
+  const seconds = medianOf(samples.map((s) => s.seconds));
+  const rss = medianOf(samples.map((s) => s.rssMb));
+  return `| ${name.padEnd(44)} | ${seconds.toFixed(3).padStart(7)} | ${(seconds / floorSeconds).toFixed(2).padStart(5)}x | ${rss.toFixed(0).padStart(4)} MB |`;
 }
 
-const databases = {
-  sqlite: {
-    goal: 'within 1.3x',
-    baselineName: 'better-sqlite3 running the same SQL',
-    async create(dir, name) { return { url: `sqlite:${join(dir, `${name}.db`)}`, drop: async () => {} }; },
-    baseline(url, sqlFile) {
-      return timeProcess(process.execPath, ['-e', RUN_SQLITE_SCRIPT, url.slice('sqlite:'.length), sqlFile]).seconds;
-    },
-  },
-  postgres: {
-    goal: 'within 1.2x',
-    baselineName: 'psql running the same SQL',
-    async create(_dir, name) {
-      const c = new pg.Client({ connectionString: PG_ADMIN });
-      await c.connect();
-      await c.query(`CREATE DATABASE "${name}"`);
-      await c.end();
-      return {
-        url: withDb(PG_ADMIN, name),
-        drop: async () => {
-          const d = new pg.Client({ connectionString: PG_ADMIN });
-          await d.connect();
-          await d.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-          await d.end();
-        },
-      };
-    },
-    baseline(url, sqlFile) {
-      return timeProcess('psql', ['-q', '-v', 'ON_ERROR_STOP=1', '-X', '-f', sqlFile, url]).seconds;
-    },
-  },
-  mysql: {
-    goal: 'within 1.3x',
-    baselineName: 'the mariadb client running the same SQL',
-    async create(_dir, name) {
-      const c = await mysql.createConnection(MY_ADMIN);
-      await c.query(`CREATE DATABASE \`${name}\``);
-      await c.end();
-      return {
-        url: withDb(MY_ADMIN, name),
-        drop: async () => {
-          const d = await mysql.createConnection(MY_ADMIN);
-          await d.query(`DROP DATABASE IF EXISTS \`${name}\``);
-          await d.end();
-        },
-      };
-    },
-    baseline(url, sqlFile) {
-      const u = new URL(url);
-      const client = spawnSync('which', ['mariadb']).status === 0 ? 'mariadb' : 'mysql';
-      return timeProcess('sh', ['-c', `${client} -h${u.hostname} -P${u.port || 3306} -u${u.username} ${u.pathname.slice(1)} < "${sqlFile}"`]).seconds;
-    },
-  },
-};
-
-const sortedMedian = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-
-export async function benchUpgrade({ log, dialect, count = 2000, runs = 3 }) {
-  const db = databases[dialect];
+export async function benchUpgrade({ log, dialect, count = Number(process.env.BENCH_REVISIONS ?? DEFAULT_COUNTS[dialect]), runs = 3 }) {
+  const db = dialects[dialect];
   const { dir, remove } = workdir(`upgrade-${dialect}`);
-  const made = [];
-  const fresh = async (label) => {
-    const created = await db.create(dir, `retort_bench_${process.pid}_${label}`);
-    made.push(created);
-    return created;
+  const live = new Set();
+  let serial = 0;
+  const fresh = async () => {
+    const made = await db.create(dir, `retort_bench_${process.pid}_${serial++}`);
+    live.add(made);
+    return made;
+  };
+  const drop = async (made) => {
+    live.delete(made);
+    await made.drop();
   };
   try {
+    checkLoad(log);
     writeChain(dir, count);
-    const env = { ...process.env, XDG_CACHE_HOME: join(dir, 'cache') };
-    const upgrade = (url) => timeProcess(process.execPath, [BIN, '--url', url, '-q', 'upgrade', 'head'], { cwd: dir, env }).seconds;
-    const sql = timeProcess(process.execPath, [BIN, '--url', (await fresh('sql')).url, 'upgrade', 'head', '--sql'], { cwd: dir }).stdout;
-    const sqlFile = join(dir, 'upgrade.sql');
-    writeFileSync(sqlFile, sql);
-    // Cold: the first run compiles the scripts; warm: the loader's cache has them (a CI's second run).
-    const cold = upgrade((await fresh('cold')).url);
-    // Baseline and warm runs alternate, each on a fresh database, so that a change in the
-    // machine's load (or its disk's flush speed, which dominates here) touches both alike.
-    const baselines = [];
-    const warms = [];
-    for (let i = 0; i < runs; i++) {
-      baselines.push(db.baseline((await fresh(`base${i}`)).url, sqlFile));
-      warms.push(upgrade((await fresh(`warm${i}`)).url));
+    writeFileSync(join(dir, 'retort.all.json'), JSON.stringify({ migrations: './migrations', transaction: 'all' }));
+    const warmEnv = { ...process.env, XDG_CACHE_HOME: join(dir, 'cache-warm') };
+    const coldCache = join(dir, 'cache-cold');
+    const coldEnv = { ...process.env, XDG_CACHE_HOME: coldCache };
+    const node = process.execPath;
+    const retort = (url, env, extra = []) => measureProcess(node, [BIN, ...extra, '--url', url, '-q', 'upgrade', 'head'], { cwd: dir, env });
+
+    // The offline run loads every script: it fills the warm cache, and its CREATEs are the chain's DDL.
+    const probe = await fresh();
+    const offline = measureProcess(node, [BIN, '--url', probe.url, 'upgrade', 'head', '--sql'], { cwd: dir, env: warmEnv }).stdout;
+    await drop(probe);
+    const creates = chainCreates(offline);
+    if (creates.length !== count) throw new Error(`expected ${count} CREATE TABLE statements in retort's --sql output, found ${creates.length}`);
+    const floorSql = writeFloorSql(dir, dialect, creates, creates.map((_, i) => revId(i)));
+    const createsJson = join(dir, 'creates.json');
+    writeFileSync(createsJson, JSON.stringify(creates));
+
+    const tools = [
+      [`${db.client}, minimal SQL (floor)`, (url) => db.run(url, floorSql)],
+      ['retort, warm (scripts cached)', (url) => retort(url, warmEnv)],
+      ['retort, cold (empty script cache)', (url) => {
+        rmSync(coldCache, { recursive: true, force: true });
+        mkdirSync(coldCache);
+        return retort(url, coldEnv);
+      }],
+      ["retort, transaction: 'all', warm", (url) => retort(url, warmEnv, ['-c', 'retort.all.json'])],
+      ['kysely Migrator (its default transactions)', (url) => measureProcess(node, [join(ROOT, 'bench/peer-kysely.mjs'), dialect, url, createsJson])],
+    ];
+    const samples = tools.map(() => []);
+    let statusDb;
+    for (let round = 0; round < runs; round++) {
+      for (let t = 0; t < tools.length; t++) {
+        const target = await fresh();
+        samples[t].push(tools[t][1](target.url));
+        // Keep one database retort upgraded (warm) for the status and no-op figures.
+        if (t === 1 && statusDb === undefined) statusDb = target;
+        else await drop(target);
+      }
     }
-    const baseline = sortedMedian(baselines);
-    log(`upgrade head of ${count} revisions on ${dialect} (whole processes, one transaction per revision; median of ${runs}):`);
-    report(log, '  retort, scripts compiled (cold)', cold, db.baselineName, baseline);
-    report(log, '  retort, scripts cached (warm)  ', sortedMedian(warms), db.baselineName, baseline, db.goal);
+    const floor = medianOf(samples[0].map((s) => s.seconds));
+    log(`upgrade head of ${count} revisions on ${dialect}: median of ${runs} rounds, tools alternating, a fresh database each; goal: ${GOALS[dialect]}`);
+    log(`| ${'tool'.padEnd(44)} | seconds | x floor | peak RSS |`);
+    tools.forEach(([name], t) => log(row(name, samples[t], floor)));
+    const warm = medianOf(samples[1].map((s) => s.seconds));
+    const cold = medianOf(samples[2].map((s) => s.seconds));
+    log(`  cold / warm: ${(cold / warm).toFixed(2)}x`);
+
+    // Status and no-op: the same database, already at head.
+    const statusSql = writeStatusSql(dir, dialect);
+    const status = [[`${db.client} reading the version table`, () => db.run(statusDb.url, statusSql)],
+      ['retort current', () => measureProcess(node, [BIN, '--url', statusDb.url, 'current'], { cwd: dir, env: warmEnv })],
+      ['retort upgrade head, nothing to do (warm)', () => retort(statusDb.url, warmEnv)]];
+    const statusSamples = status.map(() => []);
+    for (let round = 0; round < runs; round++) status.forEach(([, fn], i) => statusSamples[i].push(fn()));
+    const base = medianOf(statusSamples[0].map((s) => s.seconds));
+    log(`status on ${dialect} at head (${count} revisions), median of ${runs}:`);
+    log(`| ${'tool'.padEnd(44)} | seconds |  x base | peak RSS |`);
+    status.forEach(([name], i) => log(row(name, statusSamples[i], base)));
   } finally {
-    for (const m of made) await m.drop().catch(() => undefined);
+    for (const made of live) await made.drop().catch(() => undefined);
     remove();
   }
 }
