@@ -61,7 +61,7 @@ function references(o: SchemaObject): { texts: string[]; names: string[] } {
     case 'procedure':
       return { texts: [o.body, o.returns ?? '', ...o.args.map((a) => `${a.type} ${a.default ?? ''}`)], names: [...(o.dependsOn ?? [])] };
     case 'trigger':
-      return { texts: [o.when ?? ''], names: [o.table, o.function.split('.').pop() as string] };
+      return { texts: [o.when ?? '', o.body ?? ''], names: [o.table, ...(o.function === undefined ? [] : [o.function.split('.').pop() as string])] };
     case 'policy':
       return { texts: [o.using ?? '', o.withCheck ?? ''], names: [o.table] };
     case 'domain':

@@ -116,16 +116,20 @@ export function procedure(name: string, options: Omit<FunctionOptions, 'returns'
 }
 
 /** What {@link trigger} takes. */
-export type TriggerOptions = Omit<TriggerSpec, 'kind' | 'name' | 'when'> & { readonly when?: SqlText };
+export type TriggerOptions = Omit<TriggerSpec, 'kind' | 'name' | 'when' | 'body'> & { readonly when?: SqlText; readonly body?: SqlText };
 
 /**
- * A trigger: `trigger('touch', { table: 'items', timing: 'before', events: ['update'], level: 'row', function: 'touch' })`.
+ * A trigger: `trigger('touch', { table: 'items', timing: 'before', events: ['update'], level: 'row', function: 'touch' })`
+ * (PostgreSQL), or with its own statements, `body: sql\`UPDATE ...;\`` (SQLite, MySQL / MariaDB).
  */
 export function trigger(name: string, options: TriggerOptions): TriggerSpec {
   requireName('trigger()', name);
-  const { when, level, args, updateOf, ...rest } = options;
+  const { when, level, args, updateOf, body, ...rest } = options;
+  if ((options.function === undefined) === (body === undefined)) {
+    throw new RetortError('SchemaInvalid', `Trigger '${name}' needs either \`function\` (PostgreSQL) or \`body\` (SQLite, MySQL), not ${body === undefined ? 'neither' : 'both'}.`, { fields: { trigger: name } });
+  }
   return clean<TriggerSpec>({
-    kind: 'trigger', name, ...rest, events: Object.freeze([...options.events]),
+    kind: 'trigger', name, ...rest, events: Object.freeze([...options.events]), body: body === undefined ? undefined : text(body),
     updateOf: updateOf === undefined || updateOf.length === 0 ? undefined : Object.freeze([...updateOf]),
     level: level === 'statement' ? undefined : level,
     when: when === undefined ? undefined : text(when),

@@ -82,8 +82,15 @@ export interface TriggerSpec extends ObjectBase {
   readonly level?: 'row' | 'statement';
   /** The `WHEN (...)` condition. */
   readonly when?: string;
-  /** The function it executes, `name` or `schema.name`. */
-  readonly function: string;
+  /** The function it executes, `name` or `schema.name` (PostgreSQL); absent when the trigger has a {@link body}. */
+  readonly function?: string;
+  /**
+   * The statements it runs, as SQL text, on engines whose triggers carry their own body (SQLite:
+   * what goes between BEGIN and END; MySQL / MariaDB: the one statement or its `BEGIN ... END`).
+   */
+  readonly body?: string;
+  /** MySQL / MariaDB: `FOLLOWS` / `PRECEDES` another trigger of the same table and event. */
+  readonly order?: { readonly follows?: string; readonly precedes?: string };
   /** Literal arguments passed to the function. */
   readonly args?: readonly string[];
   /** `REFERENCING OLD TABLE AS ... NEW TABLE AS ...`. */

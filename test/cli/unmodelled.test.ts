@@ -2,7 +2,8 @@
  * Issue 10, defect 6: `pull`, `revision --autogenerate` and `check` say, on every run, what the
  * database holds that retort does not model (kinds, counts, names; `unmodelled` in `--json`).
  * `check` never prints a bare OK over them: it exits 0 (the schema module cannot declare them, so
- * they cannot differ from it) but names them, and `--strict` makes them exit 3.
+ * they cannot differ from it) but names them, and `--strict` makes them exit 3. Views and triggers
+ * of SQLite and MySQL / MariaDB are modelled: `pull` writes them.
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -100,5 +101,47 @@ describe('a database with nothing beyond the model', () => {
     expect(retort(project.dir, ['pull']).stdout).not.toContain('Not modelled');
     expect(retort(project.dir, ['check']).stdout.trim()).toBe('OK: the database is at head and matches the schema.');
     expect(retort(project.dir, ['--json', 'check', '--strict']).json()).toMatchObject({ ok: true, unmodelled: [] });
+  });
+});
+
+/**
+ * Per dialect: views and triggers made behind retort's back are modelled now: `pull` writes them
+ * with the builders and `check` on the pulled module exits 0; what the model cannot hold (a
+ * SQLite view with a column list) is still named as not modelled.
+ */
+const OBJECT_CASES: Partial<Record<TestDialect, { setup: string[]; written: string[]; unmodelled: string[] }>> = {
+  sqlite: {
+    setup: [
+      'CREATE TABLE items (id integer PRIMARY KEY, qty integer, seen text)',
+      'CREATE VIEW stocked AS SELECT id, qty FROM items WHERE qty > 0',
+      'CREATE VIEW stocked_ids AS SELECT id FROM stocked',
+      'CREATE VIEW renamed (a, b) AS SELECT id, qty FROM items',
+      "CREATE TRIGGER items_seen AFTER UPDATE OF qty ON items WHEN new.qty = 0 BEGIN UPDATE items SET seen = 'out' WHERE id = new.id; END",
+    ],
+    written: [
+      "export const stocked_view = view('stocked', sql`SELECT id, qty FROM items WHERE qty > 0`);",
+      "export const stocked_ids_view = view('stocked_ids', sql`SELECT id FROM stocked`);",
+      "export const items_seen_trigger = trigger('items_seen', {\n  table: 'items',\n  timing: 'after',\n  events: ['update'],\n  updateOf: ['qty'],\n  level: 'row',\n  when: sql`new.qty = 0`,\n  body: sql`UPDATE items SET seen = 'out' WHERE id = new.id;`,\n});",
+      'defineSchema({ items, stocked_view, stocked_ids_view, items_seen_trigger })',
+    ],
+    unmodelled: ['  1 view: renamed'],
+  },
+};
+
+describe.each(Object.keys(OBJECT_CASES) as TestDialect[])('%s: pull writes views and triggers', (dialect) => {
+  it('pull writes them with the builders, check exits 0 on the pulled module, the rest is named', async () => {
+    const c = OBJECT_CASES[dialect]!;
+    db = await createTestDatabase(dialect, 'retort_pullobj');
+    for (const statement of c.setup) await rawQuery(db, statement);
+    project = createTestProject({ url: db.url, schema: './src/schema.ts' });
+    mkdirSync(join(project.dir, 'src'));
+    const pulled = retort(project.dir, ['pull']);
+    expect(pulled.code, pulled.stderr).toBe(0);
+    for (const line of c.unmodelled) expect(pulled.stdout).toContain(line);
+    const module = readFileSync(join(project.dir, 'src/schema.ts'), 'utf8');
+    for (const line of c.written) expect(module).toContain(line);
+    const checked = retort(project.dir, ['--json', 'check']);
+    expect(checked.code, checked.stdout).toBe(0);
+    expect(checked.json()).toMatchObject({ ok: true, operations: [] });
   });
 });

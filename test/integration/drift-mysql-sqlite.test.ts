@@ -52,7 +52,7 @@ async function assertDrift(db: TestDatabase, project: TestProject, drift: Drift)
   expect((await project.retort.check()).operations).toEqual([]);
 }
 
-const imports = ['bigint', 'element', 'index', 'integer', 'numeric', 'sql', 'text', 'timestamptz', 'varchar'];
+const imports = ['bigint', 'element', 'index', 'integer', 'numeric', 'sql', 'text', 'timestamptz', 'trigger', 'varchar', 'view'];
 
 const MYSQL_SCHEMA = schemaModule(imports, `export const users = table('users', {
   id: bigint().unsigned().primaryKey().autoIncrement(),
@@ -168,7 +168,15 @@ const SQLITE_SCHEMA = schemaModule(imports, `export const notes = table('notes',
   size: integer().generatedAlwaysAs(sql\`length(body)\`),
   title: varchar(40).collate('NOCASE'),
   words: integer().generatedAlwaysAs(sql\`length(body) + 1\`, { stored: true }),
-});`, ['notes']);
+});
+export const tags = table('tags', { id: integer().primaryKey(), label: text().notNull(), uses: integer().notNull().default(0) });
+export const tagLog = table('tag_log', { id: integer().primaryKey(), tag: integer(), at: text() });
+export const usedTags = view('used_tags', sql\`SELECT id, label FROM tags WHERE uses > 0\`);
+export const topTags = view('top_tags', sql\`SELECT label FROM used_tags ORDER BY label LIMIT 10\`);
+export const logUse = trigger('log_use', {
+  table: 'tags', timing: 'after', events: ['update'], updateOf: ['uses'], when: sql\`new.uses > old.uses\`,
+  body: sql\`INSERT INTO tag_log (tag, at) VALUES (new.id, datetime('now'));\`,
+});`, ['notes', 'tags', 'tagLog', 'usedTags', 'topTags', 'logUse']);
 
 /** The notes table as `CREATE TABLE` text, with one part replaced (SQLite changes a table by re-creating it). */
 function notes(replace: Record<string, string> = {}): string[] {
@@ -183,7 +191,68 @@ function notes(replace: Record<string, string> = {}): string[] {
   return ['DROP TABLE notes', text];
 }
 
+const LOG_USE = `CREATE TRIGGER "log_use" AFTER UPDATE OF "uses" ON "tags" FOR EACH ROW
+WHEN new.uses > old.uses
+BEGIN
+  INSERT INTO tag_log (tag, at) VALUES (new.id, datetime('now'));
+END`;
+const USED_TAGS = 'CREATE VIEW used_tags AS SELECT id, label FROM tags WHERE uses > 0';
+const view = (name: string) => ({ kind: 'view', name });
+const logUse = { kind: 'trigger', name: 'log_use', table: 'tags' };
+
 const SQLITE_DRIFTS: readonly Drift[] = [
+  {
+    // SQLite has no CREATE OR REPLACE: the view and the view over it are dropped and created again.
+    name: "a view's query changed",
+    apply: ['DROP VIEW used_tags', 'CREATE VIEW used_tags AS SELECT id, label FROM tags WHERE uses > 1'],
+    undo: ['DROP VIEW used_tags', USED_TAGS],
+    expected: [
+      { kind: 'dropObject', object: view('top_tags') }, { kind: 'dropObject', object: view('used_tags') },
+      { kind: 'createObject', object: { ...view('used_tags'), body: 'SELECT id, label FROM tags WHERE uses > 0' } }, { kind: 'createObject', object: view('top_tags') },
+    ],
+  },
+  {
+    name: 'a view dropped',
+    apply: ['DROP VIEW top_tags'],
+    undo: ['CREATE VIEW top_tags AS SELECT label FROM used_tags ORDER BY label LIMIT 10'],
+    expected: [{ kind: 'createObject', object: view('top_tags') }],
+  },
+  {
+    name: 'a view added',
+    apply: ['CREATE VIEW stray AS SELECT 1 AS one'],
+    undo: ['DROP VIEW stray'],
+    expected: [{ kind: 'dropObject', object: view('stray') }],
+  },
+  {
+    name: "a trigger's body changed",
+    apply: ['DROP TRIGGER log_use', LOG_USE.replace("datetime('now')", "'never'")],
+    undo: ['DROP TRIGGER log_use', LOG_USE],
+    expected: [{ kind: 'dropObject', object: logUse }, { kind: 'createObject', object: { ...logUse, body: "INSERT INTO tag_log (tag, at) VALUES (new.id, datetime('now'));" } }],
+  },
+  {
+    name: "a trigger's WHEN condition dropped",
+    apply: ['DROP TRIGGER log_use', LOG_USE.replace('WHEN new.uses > old.uses\n', '')],
+    undo: ['DROP TRIGGER log_use', LOG_USE],
+    expected: [{ kind: 'dropObject', object: logUse }, { kind: 'createObject', object: { ...logUse, when: 'new.uses > old.uses' } }],
+  },
+  {
+    name: 'a trigger made BEFORE',
+    apply: ['DROP TRIGGER log_use', LOG_USE.replace('AFTER UPDATE', 'BEFORE UPDATE')],
+    undo: ['DROP TRIGGER log_use', LOG_USE],
+    expected: [{ kind: 'dropObject', object: logUse }, { kind: 'createObject', object: { ...logUse, timing: 'after' } }],
+  },
+  {
+    name: "a trigger's UPDATE OF columns changed",
+    apply: ['DROP TRIGGER log_use', LOG_USE.replace('OF "uses"', 'OF "uses", "label"')],
+    undo: ['DROP TRIGGER log_use', LOG_USE],
+    expected: [{ kind: 'dropObject', object: logUse }, { kind: 'createObject', object: { ...logUse, updateOf: ['uses'] } }],
+  },
+  {
+    name: 'a trigger dropped',
+    apply: ['DROP TRIGGER log_use'],
+    undo: [LOG_USE],
+    expected: [{ kind: 'createObject', object: logUse }],
+  },
   {
     name: 'a generated expression changed',
     apply: notes({ 'AS (length(body)) VIRTUAL': 'AS (length(body) * 2) VIRTUAL' }),

@@ -16,6 +16,7 @@ import {
 import { defineSchema } from '../../src/schema/define.js';
 import { check, foreignKey, index, primaryKey, unique } from '../../src/schema/extras.js';
 import type { SchemaModel } from '../../src/schema/model.js';
+import { trigger, view } from '../../src/schema/object-builders.js';
 import { table } from '../../src/schema/table.js';
 import { createTestDatabase, rawQuery } from '../support/databases.js';
 import type { TestDatabase } from '../support/databases.js';
@@ -28,6 +29,8 @@ const options: DiffOptions = {
   expressionsEqual: autogen.expressionsEqual,
   namedEnums: sqliteDialect.capabilities.namedEnums,
   comments: sqliteDialect.capabilities.comments,
+  objectKinds: sqliteDialect.capabilities.objectKinds ?? [],
+  objectsEqual: autogen.objectsEqual!,
 };
 const EMPTY: SchemaModel = { tables: [], enums: [] };
 
@@ -190,7 +193,7 @@ describe('sqlite autogenerate round trip', () => {
 });
 
 describe('what sqlite readSchema leaves out', () => {
-  it('skips views, triggers, virtual tables with their shadow tables; reads generated columns', async () => {
+  it('reads views and triggers, skips virtual tables with their shadow tables (named unmodelled); reads generated columns', async () => {
     await rawQuery(db, 'CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT, size INTEGER GENERATED ALWAYS AS (length(body)) VIRTUAL)');
     await rawQuery(db, 'CREATE VIEW long_notes AS SELECT id FROM notes WHERE size > 10');
     await rawQuery(db, "CREATE TRIGGER notes_touch AFTER INSERT ON notes BEGIN UPDATE notes SET body = body || '' WHERE id = NEW.id; END");
@@ -199,9 +202,14 @@ describe('what sqlite readSchema leaves out', () => {
     expect(read.tables.map((t) => t.name)).toEqual(['notes']);
     expect(read.tables[0]?.columns.map((c) => c.name)).toEqual(['id', 'body', 'size']);
     expect(read.tables[0]?.columns[2]?.spec.generated).toEqual({ expression: 'length(body)', stored: false });
-    const declared = defineSchema({ notes: table('notes', {
-      id: integer().primaryKey(), body: text(), size: integer().generatedAlwaysAs('LENGTH("body")'),
-    }) }).model;
+    expect(read.objects?.map((o) => `${o.kind} ${o.name}`)).toEqual(['trigger notes_touch', 'view long_notes']);
+    expect(read.unmodelled).toEqual([{ kind: 'virtual table', name: 'notes_fts' }]);
+    const declared = defineSchema({
+      notes: table('notes', { id: integer().primaryKey(), body: text(), size: integer().generatedAlwaysAs('LENGTH("body")') }),
+      // Spelt differently from what the database keeps (case, quotes, layout): the same SQL.
+      longNotes: view('long_notes', 'select "id" from NOTES where size > 10;'),
+      touch: trigger('notes_touch', { table: 'notes', timing: 'after', events: ['insert'], body: "update notes set body = body || '' where id = new.id" }),
+    }).model;
     expect(diff(read, declared).upgrade).toEqual([]);
     await rawQuery(db, 'DROP TABLE notes_fts');
     await rawQuery(db, 'DROP VIEW long_notes');

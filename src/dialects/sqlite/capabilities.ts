@@ -5,6 +5,7 @@
  * to keep them), and ALTER TABLE cannot change a column, so those changes rebuild the table.
  */
 import type { DialectCapabilities } from '../dialect.js';
+import { SQLITE_OBJECT_KINDS } from './objects/kinds.js';
 
 /** SQLite's capabilities. */
 export const sqliteCapabilities: DialectCapabilities = Object.freeze({
@@ -16,4 +17,5 @@ export const sqliteCapabilities: DialectCapabilities = Object.freeze({
   partialIndexes: true,
   dropColumnDropsForeignKeys: true,
   comments: false,
+  objectKinds: SQLITE_OBJECT_KINDS,
 });

@@ -20,7 +20,9 @@ import { constraintColumns, elementColumn, elementExpression } from '../../schem
 import { SqlCompiler } from '../common/compiler.js';
 import type { Statements } from '../common/compiler.js';
 import type { TableRef } from '../common/renderer.js';
-import type { CompileContext } from '../dialect.js';
+import type { CompileContext, ObjectDdl } from '../dialect.js';
+import type { ObjectKind } from '../../schema/objects.js';
+import { sqliteObjectDdl } from './objects/index.js';
 import { planRebuild, rebuildStatements } from './batch.js';
 import type { RebuildRenderer } from './batch.js';
 import { isKeyword, matchingParen, mentionsIdentifier, tokenize } from './sql-text.js';
@@ -40,6 +42,13 @@ function isBareDefault(sql: string): boolean {
 
 /** The SQLite compiler. */
 export class SqliteCompiler extends SqlCompiler {
+  /** The DDL of views and triggers (objects/), with this compiler's quoting. */
+  private readonly objects: Partial<Record<ObjectKind, ObjectDdl>> = sqliteObjectDdl((name) => this.quoteIdentifier(name));
+
+  protected override objectDdl(kind: ObjectKind): ObjectDdl | undefined {
+    return this.objects[kind];
+  }
+
   /** SQLite has no schemas: a configured `dbSchema` must not reach its SQL. */
   protected override resolveSchema(): string | undefined {
     return undefined;

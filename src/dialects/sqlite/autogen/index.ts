@@ -7,6 +7,7 @@ import type { DialectAutogen } from '../../dialect.js';
 import { sqliteDefaultsEqual, sqliteExpressionsEqual, sqliteTypesEqual } from './equality.js';
 import { normalizeSqliteDeclared } from './normalize.js';
 import { readSqliteSchema } from './read-schema.js';
+import { sqliteObjectsEqual } from '../objects/index.js';
 
 /** The SQLite {@link DialectAutogen}. */
 export const sqliteAutogen: DialectAutogen = Object.freeze({
@@ -15,6 +16,7 @@ export const sqliteAutogen: DialectAutogen = Object.freeze({
   defaultsEqual: sqliteDefaultsEqual,
   expressionsEqual: sqliteExpressionsEqual,
   normalizeDeclared: normalizeSqliteDeclared,
+  objectsEqual: sqliteObjectsEqual,
 });
 
 export { readSqliteSchema } from './read-schema.js';

@@ -11,7 +11,7 @@ import type { SchemaModel, TableSpec } from '../../../schema/model.js';
 import type { ReadSchemaOptions, Session } from '../../dialect.js';
 import type { ColumnRow, ForeignKeyRow, IndexRows } from '../introspect-map.js';
 import { mapSqliteTable, parentsNeedingKeys } from '../introspect-map.js';
-import { readSqliteUnmodelled } from './unmodelled.js';
+import { readSqliteObjects } from '../objects/index.js';
 
 type Tagged<R> = R & { tbl: string };
 type IndexColumnRow = Tagged<Omit<IndexRows, 'columns' | 'sql'> & { col: string | null }>;
@@ -50,8 +50,11 @@ async function listTables(session: Session): Promise<{ name: string; sql: string
 export async function readSqliteSchema(session: Session, options: ReadSchemaOptions): Promise<SchemaModel> {
   const include = options.include ?? (() => true);
   const tables = (await listTables(session)).filter((t) => include(t.name, undefined));
-  const unmodelled = Object.freeze(await readSqliteUnmodelled(session, include));
-  if (tables.length === 0) return Object.freeze({ tables: [], enums: [], unmodelled });
+  // Views and triggers in the model; what it cannot hold (virtual tables, a view with a column list) listed.
+  const { objects: read, unmodelled: leftOut } = await readSqliteObjects(session, include);
+  const objects = Object.freeze([...read]);
+  const unmodelled = Object.freeze([...leftOut]);
+  if (tables.length === 0) return Object.freeze({ tables: [], enums: [], objects, unmodelled });
   const names = JSON.stringify(tables.map((t) => t.name));
 
   const columns = byTable(await session.query<Tagged<ColumnRow>>(
@@ -91,7 +94,7 @@ export async function readSqliteSchema(session: Session, options: ReadSchemaOpti
     triggers: (triggers.get(t.name.toLowerCase()) ?? []).flatMap((r) => (r.sql === null ? [] : [r.sql])),
     parentKeys,
   }));
-  return Object.freeze({ tables: Object.freeze(out), enums: Object.freeze([]), unmodelled });
+  return Object.freeze({ tables: Object.freeze(out), enums: Object.freeze([]), objects, unmodelled });
 }
 
 /** One {@link IndexRows} per index, its columns in key order. */
