@@ -9,7 +9,7 @@ import { RetortError } from '../errors.js';
 import type { Channel } from '../runtime/channel.js';
 import { onlineChannel } from '../runtime/channel.js';
 import { fileChecksum, insertHistorySql, readHistory, retortVersion, type HistoryRow, type HistoryStatus } from '../runtime/history-table.js';
-import { appliedRevisions, failStaleRunning, findChecksumMismatches, isUnresolved, latestRows, recordedChecksums, type ChecksumMismatch } from '../runtime/integrity.js';
+import { appliedRevisions, findChecksumMismatches, isUnresolved, latestRows, recordedChecksums, type ChecksumMismatch } from '../runtime/integrity.js';
 import { readHeads, versionChangeSql } from '../runtime/version-table.js';
 import { applyStep, type MigrationStep, type RevisionGraph } from '../script/graph/index.js';
 import { withDatabase } from './database.js';
@@ -58,16 +58,18 @@ export async function appliedHistory(project: Project): Promise<AppliedHistoryRe
   });
 }
 
-/** Run `body` in one transaction where DDL is transactional (these write a few rows: all or nothing). */
+/**
+ * Run `body` in one transaction: these write a few rows (history, version table), which every
+ * engine retort supports rolls back together, even MySQL's where DDL cannot be: all or nothing.
+ */
 async function atomically<T>(dialect: Dialect, channel: Channel, body: () => Promise<T>): Promise<T> {
-  const tx = dialect.capabilities.transactionalDdl;
-  if (tx) await channel.run(dialect.beginSql);
+  await channel.run(dialect.beginSql);
   try {
     const result = await body();
-    if (tx) await channel.run(dialect.commitSql);
+    await channel.run(dialect.commitSql);
     return result;
   } catch (error) {
-    if (tx) await channel.run(dialect.rollbackSql).catch(() => undefined);
+    await channel.runUnguarded(dialect.rollbackSql).catch(() => undefined);
     throw error;
   }
 }
@@ -109,7 +111,7 @@ export async function resolve(project: Project, spec: string, resolution: 'appli
   return withDatabase(project.target, async ({ dialect, session, compileContext, ensureHeld }) => {
     const channel = onlineChannel(session, { ensureHeld });
     await ensureRunTables({ dialect, session, channel, target: project.target, compileContext, createVersionTable: false });
-    const rows = await failStaleRunning(dialect, channel, historyTableOf(project.target), await readHistory(dialect, session, historyTableOf(project.target)));
+    const rows = await readHistory(dialect, session, historyTableOf(project.target));
     const last = latestRows(rows).get(revision.revision);
     if (last === undefined || !(isUnresolved(last) || last.status === 'failed')) {
       throw new RetortError('BadArgument', `Revision ${revision.revision} has no failure to resolve (its last history row is ${last === undefined ? 'absent' : `'${last.status}'`}).`, {
@@ -120,7 +122,10 @@ export async function resolve(project: Project, spec: string, resolution: 'appli
     const direction = last.direction === 'down' ? 'down' : 'up';
     let heads = await readHeads(dialect, session, versionTable);
     await atomically(dialect, channel, async () => {
-      if (resolution === 'applied') heads = await moveAsIfRan(dialect, channel, graph, heads, revision.revision, direction, versionTable);
+      // --applied: the version table as if the step ran; --rolled-back: as if it never started
+      // (a run that died after moving the table, where the engine could not tie the move to its
+      // history row, would otherwise leave the undone revision claimed, and it would never run again).
+      heads = await moveAsIfRan(dialect, channel, graph, heads, revision.revision, direction, versionTable, resolution === 'applied');
       const status: HistoryStatus = resolution === 'applied' ? 'resolved-applied' : 'resolved-rolled-back';
       await channel.run(await row(dialect, project, {
         revision: revision.revision, direction, checksum: await fileChecksum(revision.path).catch(() => null), status, statements: last.statements,
@@ -131,19 +136,21 @@ export async function resolve(project: Project, spec: string, resolution: 'appli
 }
 
 /**
- * The version-table change of the step that failed, applied now (`resolve --applied`). A dead
- * process may have moved the table before its history row said ok: then there is nothing to move.
+ * Put the version table where the failed step leaves it (`ran`: `resolve --applied`) or where it
+ * started (`resolve --rolled-back`). A dead process may have moved the table before its history
+ * row said ok, or not: the table is read, and moved only if it is not there already.
  */
 async function moveAsIfRan(
   dialect: Dialect, channel: Channel, graph: RevisionGraph, heads: readonly string[], id: string, direction: 'up' | 'down',
-  versionTable: { name: string; schema?: string },
+  versionTable: { name: string; schema?: string }, ran: boolean,
 ): Promise<string[]> {
   const revision = graph.resolve(id);
   const isApplied = appliedRevisions(graph, heads).has(id);
-  if ((direction === 'up') === isApplied) return [...heads];
-  const step: MigrationStep = direction === 'up'
-    ? { direction, revision: id, from: revision.downRevisions, to: [id] }
-    : { direction, revision: id, from: [id], to: revision.downRevisions };
+  const wantApplied = (direction === 'up') === ran;
+  if (isApplied === wantApplied) return [...heads];
+  const step: MigrationStep = wantApplied
+    ? { direction: 'up', revision: id, from: revision.downRevisions, to: [id] }
+    : { direction: 'down', revision: id, from: [id], to: revision.downRevisions };
   const next = applyStep(graph, heads, step);
   for (const change of next.changes) await channel.run(versionChangeSql(dialect, versionTable, change));
   return next.heads;

@@ -86,6 +86,11 @@ export interface Session {
   readonly db: Kysely<any>;
   /** Execute one statement, ignoring rows. */
   execute(sql: string): Promise<void>;
+  /**
+   * Execute one INSERT/UPDATE/DELETE and return the number of rows it matched, so retort's own
+   * bookkeeping can tell "changed the version table" from "matched nothing".
+   */
+  executeCounting?(sql: string): Promise<number>;
   /** Run one query and return its rows. */
   query<R = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<R[]>;
   /**
@@ -368,4 +373,9 @@ export interface Dialect {
   isWriteConflict?(error: unknown): boolean;
   /** Who and when for history rows; absent (SQLite): the client's clock, user and host name. */
   readonly historySql?: HistorySqlExpressions;
+  /**
+   * A query of one row `{ id }`: the id of the row the session inserted last (its history row), so
+   * a run updates its own `running` row by id and never another run's.
+   */
+  readonly lastInsertIdSql?: string;
 }

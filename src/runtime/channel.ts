@@ -16,6 +16,11 @@ export interface Channel {
    * checked before each statement, and once it is lost nothing more is written.
    */
   run(sql: string): Promise<void>;
+  /**
+   * {@link run} for an INSERT/UPDATE/DELETE of retort's own tables, returning the rows it matched;
+   * undefined offline or where the session cannot count.
+   */
+  runCounting(sql: string): Promise<number | undefined>;
   /** Execute (or print) a statement that only undoes (ROLLBACK): sent even after the lock was lost. */
   runUnguarded(sql: string): Promise<void>;
   /** A comment for the offline script (ignored online). */
@@ -49,6 +54,12 @@ export function onlineChannel(session: Session, options: OnlineChannelOptions = 
       await ensureHeld?.();
       return execute(sql);
     },
+    runCounting: async (sql) => {
+      await ensureHeld?.();
+      if (session.executeCounting === undefined) return execute(sql).then(() => undefined);
+      observe?.(sql);
+      return session.executeCounting(sql);
+    },
     runUnguarded: execute,
     comment: () => {},
   };
@@ -73,6 +84,10 @@ export function offlineChannel(): OfflineChannel {
     async run(sql) {
       statements.push(sql);
       lines.push(`${sql};\n`);
+    },
+    async runCounting(sql) {
+      await this.run(sql);
+      return undefined;
     },
     runUnguarded(sql) {
       return this.run(sql);

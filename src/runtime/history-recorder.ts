@@ -38,10 +38,21 @@ export interface HistoryRecorderOptions {
   readonly secrets?: readonly string[];
 }
 
+/** The final statement of a revision's history: its SQL, and whether it must match exactly one row. */
+export interface SuccessStatement {
+  readonly sql: string;
+  /** An UPDATE of the run's own row by id: 0 rows matched means the row is not what this run wrote. */
+  readonly expectOneRow: boolean;
+}
+
 /** The history rows of one run. */
 export class HistoryRecorder {
-  /** The revision whose `running` row is open (not transactional, or since an op.noTransaction commit). */
-  private running: string | undefined;
+  /**
+   * The `running` row open now (not transactional, or since an op.noTransaction commit): its
+   * revision, and its id where the session could tell it (always online), so every later
+   * UPDATE addresses this run's own row and nothing else.
+   */
+  private running: { readonly revision: string; readonly id: number | undefined } | undefined;
   private startedAt: Date | undefined;
 
   constructor(private readonly options: HistoryRecorderOptions) {}
@@ -50,8 +61,7 @@ export class HistoryRecorder {
   async start(step: MigrationStep): Promise<void> {
     this.startedAt = new Date();
     if (this.options.transactional) return;
-    await this.write(step, await this.insert(step, { status: 'running', statements: 0, durationMs: null, error: null }));
-    this.running = step.revision;
+    await this.openRunning(step, 0);
   }
 
   /**
@@ -62,49 +72,89 @@ export class HistoryRecorder {
    * leaves a row that the next run refuses to run over until `retort resolve`.
    */
   async partialCommit(step: MigrationStep, statements: number): Promise<void> {
-    if (this.running === step.revision) return;
-    await this.write(step, await this.insert(step, { status: 'running', statements, durationMs: null, error: null }));
-    this.running = step.revision;
+    if (this.running?.revision === step.revision) return;
+    await this.openRunning(step, statements);
   }
 
   /** A statement of the revision took effect (not transactional: the count is kept current). */
   async progress(step: MigrationStep, statements: number): Promise<void> {
-    if (this.running !== step.revision) return;
-    await this.write(step, updateRunningSql(this.options.dialect, this.options.table, step.revision, { statements }));
+    if (this.running?.revision !== step.revision) return;
+    await this.write(step, updateRunningSql(this.options.dialect, this.options.table, this.rowOf(step), { statements }));
+  }
+
+  /** True while `step` has a `running` row (its end is then an UPDATE of that row). */
+  isRunning(step: MigrationStep): boolean {
+    return this.running?.revision === step.revision;
+  }
+
+  /**
+   * The statement that records the revision's success with `statements` done: the UPDATE of its
+   * `running` row, or (transactional) the INSERT of its `ok` row. The caller runs it: in the
+   * revision's transaction, or together with the version-table change in a transaction of its
+   * own (see steps.ts), then calls {@link succeeded}.
+   */
+  async successStatement(step: MigrationStep, statements: number, durationMs: number): Promise<SuccessStatement> {
+    const duration = this.options.channel.offline ? null : durationMs;
+    if (this.running?.revision === step.revision) {
+      const row = this.rowOf(step);
+      return { sql: updateRunningSql(this.options.dialect, this.options.table, row, { status: 'ok', statements, durationMs: duration }), expectOneRow: 'id' in row };
+    }
+    return { sql: await this.insert(step, { status: 'ok', statements, durationMs: duration, error: null }), expectOneRow: false };
+  }
+
+  /** The success statement of `step` ran. */
+  succeeded(step: MigrationStep): void {
+    if (this.running?.revision === step.revision) this.running = undefined;
   }
 
   /** The revision's statements and version-table change are done; before COMMIT. */
   async succeed(step: MigrationStep, statements: number, durationMs: number): Promise<void> {
-    const duration = this.options.channel.offline ? null : durationMs;
-    if (this.running === step.revision) {
-      this.running = undefined;
-      await this.write(step, updateRunningSql(this.options.dialect, this.options.table, step.revision, { status: 'ok', statements, durationMs: duration }));
-      return;
-    }
-    await this.write(step, await this.insert(step, { status: 'ok', statements, durationMs: duration, error: null }));
+    await this.write(step, (await this.successStatement(step, statements, durationMs)).sql);
+    this.succeeded(step);
   }
 
   /**
    * The revision failed and its transaction (if any) is rolled back: record it, with the count of
    * statements that stayed committed. Never throws: the run's own error matters more, and a
    * connection that is gone cannot take the row anyway (a `running` row then tells the story).
+   * Returns whether the row was written.
    */
-  async fail(step: MigrationStep, committed: number, durationMs: number, error: string): Promise<void> {
+  async fail(step: MigrationStep, committed: number, durationMs: number, error: string): Promise<boolean> {
     // A driver's message can quote a connection string: the table is read by people and tools.
     const message = redactSecrets(error, this.options.secrets ?? []);
     try {
       const duration = this.options.channel.offline ? null : durationMs;
-      if (this.running === step.revision) {
-        this.running = undefined;
-        await this.write(step, updateRunningSql(this.options.dialect, this.options.table, step.revision, {
+      if (this.running?.revision === step.revision) {
+        const row = this.rowOf(step);
+        await this.write(step, updateRunningSql(this.options.dialect, this.options.table, row, {
           status: 'failed', statements: committed, durationMs: duration, error: message,
         }));
-        return;
+        this.running = undefined;
+        return true;
       }
       await this.write(step, await this.insert(step, { status: 'failed', statements: committed, durationMs: duration, error: message }));
+      return true;
     } catch {
       // See above: best effort.
+      return false;
     }
+  }
+
+  private rowOf(step: MigrationStep): { id: number } | { revision: string } {
+    const id = this.running?.revision === step.revision ? this.running.id : undefined;
+    return id === undefined ? { revision: step.revision } : { id };
+  }
+
+  /** Insert the `running` row of `step` and learn its id. */
+  private async openRunning(step: MigrationStep, statements: number): Promise<void> {
+    await this.write(step, await this.insert(step, { status: 'running', statements, durationMs: null, error: null }));
+    const { channel, dialect } = this.options;
+    let id: number | undefined;
+    if (channel.session !== undefined && dialect.lastInsertIdSql !== undefined) {
+      const value = Number((await channel.session.query<{ id: unknown }>(dialect.lastInsertIdSql))[0]?.id);
+      id = Number.isSafeInteger(value) && value > 0 ? value : undefined;
+    }
+    this.running = { revision: step.revision, id };
   }
 
   /**

@@ -5,7 +5,8 @@
  * types, one spelling per dialect) and its rows are written with plain SQL every dialect accepts.
  *
  * Rows are appended; the only rows ever updated are the run's own `running` rows (on databases
- * without transactional DDL), which move to `ok` or `failed` when the revision ends.
+ * without transactional DDL), which move to `ok` or `failed` when the revision ends. A `running`
+ * row whose run died stays `running`: the next run refuses over it until `retort resolve`.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -147,14 +148,16 @@ export function insertHistorySql(dialect: Dialect, table: HistoryTableRef, row: 
 }
 
 /**
- * The UPDATE of the run's own `running` row of `revision`. Addressed by revision and status, not
- * id, so the very same text works in an offline script: under the run lock there is at most one
- * `running` row per revision (a stale one is marked failed before anything runs).
+ * The UPDATE of the run's own `running` row: by its id online (`row.id`), so a run never touches
+ * another run's row (a dead run's `running` row stays as it was left, and another node's live
+ * one on a cluster is not this run's to change). An offline script cannot know the id the
+ * DBA's server will assign, so there the row is addressed by revision and status: a script is
+ * applied by one person, and a database with a `running` row of the revision refuses to run it.
  */
 export function updateRunningSql(
   dialect: Dialect,
   table: HistoryTableRef,
-  revision: string,
+  row: { readonly id: number } | { readonly revision: string },
   set: { status?: HistoryStatus; statements: number; durationMs?: number | null; error?: string | null },
 ): string {
   const q = (c: string) => dialect.quoteIdentifier(c);
@@ -164,7 +167,8 @@ export function updateRunningSql(
     ...(set.durationMs === undefined ? [] : [`${q('duration_ms')} = ${literal(dialect, set.durationMs)}`]),
     ...(set.error === undefined ? [] : [`${q('error')} = ${literal(dialect, set.error === null ? null : cleanError(set.error))}`]),
   ];
-  return `UPDATE ${qualifiedName(dialect, table)} SET ${parts.join(', ')} WHERE ${q('revision')} = ${literal(dialect, revision)} AND ${q('status')} = 'running'`;
+  const where = 'id' in row ? `${q('id')} = ${row.id}` : `${q('revision')} = ${literal(dialect, row.revision)} AND ${q('status')} = 'running'`;
+  return `UPDATE ${qualifiedName(dialect, table)} SET ${parts.join(', ')} WHERE ${where}`;
 }
 
 /** Error text for the table: passwords removed, bounded (a TEXT column, but a log row, not a dump). */

@@ -9,7 +9,7 @@ import type { Dialect } from '../dialects/dialect.js';
 import { RetortError } from '../errors.js';
 import type { RevisionGraph } from '../script/graph/index.js';
 import type { Channel } from './channel.js';
-import { fileChecksum, updateRunningSql, type HistoryRow, type HistoryTableRef } from './history-table.js';
+import { fileChecksum, type HistoryRow, type HistoryTableRef } from './history-table.js';
 
 /** An applied revision whose file differs from the one that ran. */
 export interface ChecksumMismatch {
@@ -33,29 +33,13 @@ export function latestRows(rows: readonly HistoryRow[]): Map<string, HistoryRow>
 
 /**
  * True for a row that leaves the database in a state no one has vouched for: a revision that
- * failed with statements committed, or one still `running` (its process died: the lock is held
- * by the caller, so no live run owns it).
+ * failed with statements committed, or one still `running`. A `running` row under the caller's
+ * run lock belongs to a run that ended without finishing (killed, connection lost, lock lost),
+ * and whatever its count says, the statement it was running may have committed on the server
+ * after the client was gone: never clean, even with 0 statements recorded.
  */
 export function isUnresolved(row: HistoryRow): boolean {
   return row.status === 'running' || (row.status === 'failed' && row.statements > 0);
-}
-
-/**
- * Mark the `running` rows left by a dead process as failed (the caller holds the run lock, so no
- * live run owns them), keeping the count of statements they had recorded.
- */
-export async function failStaleRunning(dialect: Dialect, channel: Channel, table: HistoryTableRef, rows: readonly HistoryRow[]): Promise<HistoryRow[]> {
-  const out: HistoryRow[] = [];
-  for (const row of rows) {
-    if (row.status !== 'running') {
-      out.push(row);
-      continue;
-    }
-    const error = 'the run stopped before this revision finished (process killed or connection lost)';
-    await channel.run(updateRunningSql(dialect, table, row.revision, { status: 'failed', statements: row.statements, error }));
-    out.push({ ...row, status: 'failed', error });
-  }
-  return out;
 }
 
 /** The resolve command for `revision`, with `--target` when the config has several. */
@@ -63,27 +47,65 @@ function resolveCommand(revision: string, target: string, how: 'applied' | 'roll
   return `retort resolve ${revision} --${how}${target === 'default' ? '' : ` --target ${target}`}`;
 }
 
+/** What the database's version table says about `revision`, read now, for messages that must be true. */
+export interface VersionTruth {
+  readonly graph: RevisionGraph;
+  /** The heads the version table holds now. */
+  readonly heads: readonly string[];
+}
+
+/**
+ * What an unresolved row says, in words that match the row: a `running` row is called running
+ * (not failed), its count is what certainly committed, and the statement after it may have.
+ */
+export function describeUnresolved(row: HistoryRow, truth: VersionTruth | undefined): { text: string; mayHaveCommitted: number | null; versionTableClaims: boolean | null } {
+  const verb = row.direction === 'down' ? 'downgrade' : 'upgrade';
+  const id = `history row ${row.id}${row.startedAt === null ? '' : `, started ${row.startedAt}`}`;
+  const claims = truth === undefined ? null : appliedRevisions(truth.graph, truth.heads).has(row.revision);
+  const holds = truth === undefined ? '' : ` (it holds ${truth.heads.length === 0 ? 'no revision: base' : truth.heads.join(', ')})`;
+  const version = claims === null ? '' : ` The version table ${claims ? 'claims' : 'does not claim'} ${row.revision}${holds}.`;
+  if (row.status === 'running') {
+    const next = row.statements + 1;
+    return {
+      text: `Revision ${row.revision} did not finish its ${verb}: its history row (${id}) still says 'running', and no run holds it ` +
+        `(the run that wrote it was killed or lost its connection or lock). ${row.statements} statement(s) of it committed for certain, ` +
+        `and statement ${next} may have committed too (the server can finish a statement after its client is gone).${version}`,
+      mayHaveCommitted: next,
+      versionTableClaims: claims,
+    };
+  }
+  return {
+    text: `Revision ${row.revision} failed during ${verb} with ${row.statements} statement(s) committed (${id} says '${row.status}'), and is not resolved.${version}`,
+    mayHaveCommitted: null,
+    versionTableClaims: claims,
+  };
+}
+
 /** @throws RetortError `UnresolvedFailure` (exit 2) naming the first unresolved revision. */
-export function assertNoUnresolvedFailure(rows: readonly HistoryRow[], target: string): void {
+export function assertNoUnresolvedFailure(rows: readonly HistoryRow[], target: string, truth?: VersionTruth): void {
   const unresolved = [...latestRows(rows).values()].filter(isUnresolved);
   const row = unresolved[0];
   if (row === undefined) return;
   const verb = row.direction === 'down' ? 'downgrade' : 'upgrade';
+  const said = describeUnresolved(row, truth);
   throw new RetortError(
     'UnresolvedFailure',
-    `Revision ${row.revision} failed during ${verb} with ${row.statements} statement(s) committed, and is not resolved: nothing was run. ` +
-      `Clean up by hand, then run \`${resolveCommand(row.revision, target, 'applied')}\` if its effect is complete, or \`${resolveCommand(row.revision, target, 'rolled-back')}\` if you undid it.`,
+    `${said.text} Nothing was run. Check the database by hand and finish or undo the revision, then run ` +
+      `\`${resolveCommand(row.revision, target, 'applied')}\` if its effect is complete, or \`${resolveCommand(row.revision, target, 'rolled-back')}\` if none of it remains.`,
     {
       fields: {
         revision: row.revision,
         direction: row.direction,
+        status: row.status,
         statementsApplied: row.statements,
+        statementMayHaveCommitted: said.mayHaveCommitted,
+        versionTableClaims: said.versionTableClaims,
         failedAt: row.startedAt,
         failure: row.error,
         historyId: row.id,
         others: unresolved.slice(1).map((r) => r.revision),
       },
-      hint: `\`retort history --applied\` shows what happened. ${verb === 'upgrade' ? 'After --rolled-back, the fixed revision runs again on the next upgrade.' : ''}`.trim(),
+      hint: `\`retort history --applied\` shows what happened. ${verb === 'upgrade' ? 'After --rolled-back, the version table is set back to before the revision (if it had moved) and the fixed revision runs again on the next upgrade.' : ''}`.trim(),
     },
   );
 }
@@ -152,7 +174,8 @@ export async function preflight(args: {
   readonly checksums: boolean;
 }): Promise<void> {
   if (args.rows.length === 0) return;
-  const rows = await failStaleRunning(args.dialect, args.channel, args.table, args.rows);
-  assertNoUnresolvedFailure(rows, args.target);
+  // A `running` row stays as its run left it: the refusal below names it, and `resolve` closes it.
+  const rows = args.rows;
+  assertNoUnresolvedFailure(rows, args.target, { graph: args.graph, heads: args.heads });
   if (args.checksums) assertNoChecksumMismatch(await findChecksumMismatches(args.graph, args.heads, rows), args.target);
 }

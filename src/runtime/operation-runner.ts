@@ -81,11 +81,12 @@ export class OperationRunner {
    * whose count the history's final row records anyway (on MySQL that saves a round trip and a
    * commit per revision). `bookkeeping`: retort's own write (the version-table change), run again
    * when the server rolled it back for a concurrent write to the row, where no transaction is open
-   * (see conflict-retry.ts).
+   * (see conflict-retry.ts), and required to match exactly one row.
    */
   async runStatement(sql: string, { announce = true, bookkeeping = false }: { announce?: boolean; bookkeeping?: boolean } = {}): Promise<void> {
     try {
-      if (bookkeeping && !this.transactions.isOpen) await retryOnConflict(this.dialect, 'the version-table change', sql, () => this.channel.run(sql));
+      if (bookkeeping && !this.transactions.isOpen) await retryOnConflict(this.dialect, 'the version-table change', sql, () => this.runOneRow(sql));
+      else if (bookkeeping) await this.runOneRow(sql);
       else await this.channel.run(sql);
     } catch (error) {
       this.failed = { sql, index: this.statementsApplied + 1 };
@@ -94,6 +95,60 @@ export class OperationRunner {
     this.statementsApplied += 1;
     if (!this.transactions.isOpen) this.statementsCommitted = this.statementsApplied;
     if (announce) await this.hooks.afterStatement?.(this.statementsApplied);
+  }
+
+  /**
+   * Where no transaction is open (MySQL/MariaDB, `transaction: 'none'`): the version-table change
+   * and the history row that says the revision is done, committed together in one transaction of
+   * their own (both are row changes, which every engine retort supports can roll back), so a
+   * process killed or a connection lost in between never leaves a version table that claims the
+   * revision beside a history row still `running`. A conflict rolls back the whole unit, which is
+   * then run again as a whole.
+   */
+  async runFinalUnit(versionSql: readonly string[], history: (statements: number) => Promise<{ sql: string; expectOneRow: boolean } | undefined>): Promise<void> {
+    const count = this.statementsApplied + versionSql.length;
+    const tail = await history(count);
+    const statements = [...versionSql.map((sql) => ({ sql, expectOneRow: true })), ...(tail === undefined ? [] : [tail])];
+    const { dialect, channel } = this;
+    try {
+      await retryOnConflict(dialect, 'the version-table change and its history row', statements.map((s) => s.sql).join('; '), async () => {
+        await channel.run(dialect.beginSql);
+        try {
+          for (const [i, statement] of statements.entries()) {
+            this.failed = { sql: statement.sql, index: this.statementsApplied + Math.min(i + 1, versionSql.length) };
+            if (statement.expectOneRow) await this.runOneRow(statement.sql);
+            else await channel.run(statement.sql);
+          }
+          this.failed = undefined;
+          await channel.run(dialect.commitSql);
+        } catch (error) {
+          await channel.runUnguarded(dialect.rollbackSql).catch(() => undefined);
+          throw error;
+        }
+      });
+    } catch (error) {
+      this.failed ??= { sql: dialect.commitSql, index: count };
+      throw error;
+    }
+    this.statementsApplied = count;
+    this.statementsCommitted = count;
+  }
+
+  /**
+   * One of retort's own row changes that must match exactly one row. An UPDATE or DELETE of the
+   * version table matching none means the table no longer holds what this run read under its
+   * lock (another run, or a person, changed it): committing it would claim a move that never
+   * happened, so the run stops here.
+   */
+  private async runOneRow(sql: string): Promise<void> {
+    const rows = await this.channel.runCounting(sql);
+    if (rows === undefined || rows === 1) return;
+    throw new RetortError('VersionTableMismatch',
+      `Revision ${this.revision}: retort's own bookkeeping statement matched ${rows} row(s) instead of 1: ${sql}. ` +
+        'The table no longer holds what this run read under its lock (another run or a person changed it during this run), so the change was not committed.', {
+        fields: { revision: this.revision, statement: sql, rowsMatched: rows },
+        hint: '`retort current` and `retort history --applied` show what the database holds now; run the command again once nothing else changes these tables.',
+      });
   }
 
   /** Throws MissingAwait if an operation is still running once the script has returned. */

@@ -119,13 +119,21 @@ export async function runSteps(
         await fn.call(module, ctx);
         await runner.assertSettled();
         const next = applyStep(options.graph, current, step);
-        // The version-table change is the revision's last statement: history.succeed() below
-        // writes the final count, so no progress update is sent for it.
-        for (const change of next.changes) await runner.runStatement(versionChangeSql(dialect, options.versionTable, change), { announce: false, bookkeeping: true });
         if (channel.session && dialect.hooks.verify) {
           await dialect.hooks.verify(channel.session, { operations: runner.operations, queried: usage.queried });
         }
-        await history?.succeed(step, runner.statementsApplied, elapsed(started));
+        const versionSql = next.changes.map((change) => versionChangeSql(dialect, options.versionTable, change));
+        if (transactions.isOpen) {
+          // The version-table change is the revision's last statement: history.succeed() below
+          // writes the final count, so no progress update is sent for it.
+          for (const sql of versionSql) await runner.runStatement(sql, { announce: false, bookkeeping: true });
+          await history?.succeed(step, runner.statementsApplied, elapsed(started));
+        } else {
+          // Nothing open to commit them with: the version change and the history's `ok` go
+          // together in a small transaction of their own.
+          await runner.runFinalUnit(versionSql, async (n) => (history === undefined ? undefined : history.successStatement(step, n, elapsed(started))));
+          history?.succeeded(step);
+        }
         current = next.heads;
       } catch (error) {
         await runner.drain();

@@ -60,6 +60,8 @@ class MysqlConnection implements Connection {
         execute: async (text: string) => {
           await db.executeQuery(CompiledQuery.raw(text, []));
         },
+        // Rows matched, not changed: mysql2 connects with FOUND_ROWS.
+        executeCounting: async (text: string) => Number((await db.executeQuery(CompiledQuery.raw(text, []))).numAffectedRows ?? 0),
         query: async <R>(text: string, params: readonly unknown[] = []) => {
           const result = await db.executeQuery<R>(CompiledQuery.raw(text, [...params]));
           return [...result.rows];

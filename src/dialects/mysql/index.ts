@@ -38,4 +38,5 @@ export const mysqlDialect: Dialect = Object.freeze({
   // 1213 ER_LOCK_DEADLOCK: also what a Galera certification conflict is reported as.
   isWriteConflict: (error: unknown) => (error as { errno?: unknown } | null)?.errno === 1213,
   historySql: Object.freeze({ nowUtc: 'UTC_TIMESTAMP(3)', user: "SUBSTRING_INDEX(USER(), '@', 1)", host: "SUBSTRING_INDEX(USER(), '@', -1)" }),
+  lastInsertIdSql: 'SELECT LAST_INSERT_ID() AS id',
 });

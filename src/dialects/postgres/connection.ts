@@ -20,6 +20,9 @@ function sessionOf(db: Kysely<any>): Session {
     async execute(text: string): Promise<void> {
       await db.executeQuery(CompiledQuery.raw(text));
     },
+    async executeCounting(text: string): Promise<number> {
+      return Number((await db.executeQuery(CompiledQuery.raw(text))).numAffectedRows ?? 0);
+    },
     async query<R = Record<string, unknown>>(text: string, params: readonly unknown[] = []): Promise<R[]> {
       const result = await db.executeQuery<R>(CompiledQuery.raw(text, [...params]));
       return [...result.rows];

@@ -36,6 +36,7 @@ export const postgresDialect: Dialect = Object.freeze({
   autogen: postgresAutogen,
   // now() is the transaction's start: for a revision's row, when the revision began.
   historySql: Object.freeze({ nowUtc: "(now() AT TIME ZONE 'UTC')", user: 'current_user', host: 'host(inet_client_addr())' }),
+  lastInsertIdSql: 'SELECT lastval() AS id',
 });
 
 export { PostgresCompiler } from './compiler.js';

@@ -57,6 +57,9 @@ export async function connectSqlite(url: ConnectionUrl): Promise<Connection> {
       // exec() runs every statement of the text, so a raw op.execute may hold several.
       handle.exec(sqlText);
     },
+    async executeCounting(sqlText: string): Promise<number> {
+      return handle.prepare(sqlText).run().changes;
+    },
     async query<R>(sqlText: string, params: readonly unknown[] = []): Promise<R[]> {
       const statement = handle.prepare(sqlText);
       if (statement.reader) return statement.all(...bindable(params)) as R[];

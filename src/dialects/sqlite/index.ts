@@ -26,6 +26,7 @@ export function createSqliteDialect(): Dialect {
     beginSql: 'BEGIN IMMEDIATE',
     commitSql: 'COMMIT',
     rollbackSql: 'ROLLBACK',
+    lastInsertIdSql: 'SELECT last_insert_rowid() AS id',
     connect: connectSqlite,
     // SQLite has one namespace per file ('main'); the schema argument is ignored.
     readTable: (session: Session, table: string) => readSqliteTable(session, table),
