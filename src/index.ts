@@ -10,6 +10,7 @@ export type { FleetMethods } from './api/fleet-api.js';
 export type { CurrentResult, RevisionFileResult, RevisionInfo, RunResult } from './api/results.js';
 export type { MigrateOptions, StampOptions } from './api/migrate.js';
 export type { MergeOptions, RevisionOptions } from './api/authoring.js';
+export type { StairwayFailure, StairwayOptions, StairwayResult } from './api/stairway.js';
 export type { AutogenerateResult, CheckResult, CompareOptions, Comparison, PullResult } from './api/autogenerate.js';
 export type { StepResult, TransactionMode } from './runtime/steps.js';
 export type { MigrationContext, RevisionModule } from './runtime/context.js';

@@ -12,6 +12,7 @@ import type { RetortOptions } from './options.js';
 import { fleetMethods, type FleetMethods } from './fleet-api.js';
 import { openProject, type Project } from './project.js';
 import type { CurrentResult, RevisionFileResult, RevisionInfo, RunResult } from './results.js';
+import type { StairwayOptions, StairwayResult } from './stairway.js';
 
 /** The operations of retort as a library (the `...All` methods run on every target: see {@link FleetMethods}). */
 export interface Retort extends FleetMethods<Retort> {
@@ -47,6 +48,12 @@ export interface Retort extends FleetMethods<Retort> {
   accept(revision: string): Promise<AcceptResult>;
   /** Close a revision that failed half-way: `applied` (its effect is complete) or `rolled-back` (undone by hand). */
   resolve(revision: string, resolution: 'applied' | 'rolled-back'): Promise<ResolveResult>;
+  /**
+   * `retort test`: every revision up, down (catalog restored?) and up again on a scratch database,
+   * then the head compared with the schema module. A result object; `ok` false names the first
+   * revision that failed and how.
+   */
+  stairway(options?: StairwayOptions): Promise<StairwayResult>;
 }
 
 /** A retort bound to a project (config found from `options.cwd`, default the working directory). */
@@ -59,6 +66,7 @@ export function createRetort(options: RetortOptions = {}): Retort {
 const migrate = () => import('./migrate.js');
 const autogen = () => import('./autogenerate.js');
 const integrity = () => import('./integrity.js');
+const stairway = () => import('./stairway.js');
 
 /** A retort on the project `project` gives (a fleet binds one per target, sharing config and graph). */
 export function bindRetort(project: () => Promise<Project>, options: RetortOptions): Retort {
@@ -81,5 +89,6 @@ export function bindRetort(project: () => Promise<Project>, options: RetortOptio
     appliedHistory: async () => (await integrity()).appliedHistory(await project()),
     accept: async (revision: string) => (await integrity()).accept(await project(), revision, options),
     resolve: async (revision: string, resolution: 'applied' | 'rolled-back') => (await integrity()).resolve(await project(), revision, resolution, options),
+    stairway: async (opts: StairwayOptions = {}) => (await stairway()).stairway(await project(), opts, options),
   });
 }

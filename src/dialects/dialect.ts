@@ -8,6 +8,7 @@ import type { Kysely } from 'kysely';
 import type { Operation } from '../ops/operations.js';
 import type { ColumnType, DefaultValue, SchemaModel, TableOptions, TableSpec } from '../schema/model.js';
 import type { ObjectKind, ObjectRef, SchemaObject } from '../schema/objects.js';
+import type { CatalogSnapshotReader, ScratchDatabases } from './snapshot.js';
 
 /** What a dialect can do; the core decides by these, never by name. */
 export interface DialectCapabilities {
@@ -378,4 +379,8 @@ export interface Dialect {
    * a run updates its own `running` row by id and never another run's.
    */
   readonly lastInsertIdSql?: string;
+  /** The catalog as the server prints it, for `retort test` (absent: the dialect cannot be tested). */
+  readonly catalogSnapshot?: CatalogSnapshotReader;
+  /** Databases made and dropped for one `retort test` run. */
+  readonly scratch?: ScratchDatabases;
 }

@@ -109,6 +109,8 @@ export function registerCommands(program: Command, host: CliHost): void {
   program.command('check').description('exit 3 if autogenerate would emit operations or the database is not at head')
     .option('--strict', 'exit 3 also when the database holds objects retort does not model (listed on every run)')
     .action(action(host, async () => (await author()).check));
+  program.command('test').description('stairway on a scratch database: each revision up, down (catalog compared), up again; at head, compared with the schema (exit 3 at the first difference)')
+    .action(action(host, async () => (await import('./stairway.js')).runStairway));
   program.command('pull').description('write the TypeScript schema of the live database')
     .option('--out <file>', 'where to write (default: the config\'s schema path)')
     .option('--force', 'overwrite an existing file')

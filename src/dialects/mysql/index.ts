@@ -11,6 +11,8 @@ import { MysqlCompiler } from './compiler.js';
 import { connectMysql } from './connection.js';
 import { mysqlExistingTables, readMysqlTable } from './introspect.js';
 import { quoteMysqlIdentifier, quoteMysqlString } from './quoting.js';
+import { mysqlSnapshotReader } from './catalog-snapshot.js';
+import { serverScratchDatabases } from '../scratch.js';
 
 export { MysqlCompiler } from './compiler.js';
 export { mysqlCapabilities } from './capabilities.js';
@@ -39,4 +41,6 @@ export const mysqlDialect: Dialect = Object.freeze({
   isWriteConflict: (error: unknown) => (error as { errno?: unknown } | null)?.errno === 1213,
   historySql: Object.freeze({ nowUtc: 'UTC_TIMESTAMP(3)', user: "SUBSTRING_INDEX(USER(), '@', 1)", host: "SUBSTRING_INDEX(USER(), '@', -1)" }),
   lastInsertIdSql: 'SELECT LAST_INSERT_ID() AS id',
+  catalogSnapshot: mysqlSnapshotReader,
+  scratch: serverScratchDatabases({ connect: connectMysql, quoteIdentifier: quoteMysqlIdentifier }),
 });

@@ -9,6 +9,8 @@ import { PostgresCompiler } from './compiler.js';
 import { connectPostgres } from './connection.js';
 import { postgresExistingTables, readPostgresTable } from './introspect.js';
 import { postgresAutogen } from './autogen/index.js';
+import { postgresSnapshotReader } from './catalog-snapshot.js';
+import { serverScratchDatabases } from '../scratch.js';
 
 const compiler = new PostgresCompiler();
 
@@ -37,6 +39,9 @@ export const postgresDialect: Dialect = Object.freeze({
   // now() is the transaction's start: for a revision's row, when the revision began.
   historySql: Object.freeze({ nowUtc: "(now() AT TIME ZONE 'UTC')", user: 'current_user', host: 'host(inet_client_addr())' }),
   lastInsertIdSql: 'SELECT lastval() AS id',
+  catalogSnapshot: postgresSnapshotReader,
+  // FORCE (PostgreSQL 13+): a session a failed run left open must not keep the scratch database.
+  scratch: serverScratchDatabases({ connect: connectPostgres, quoteIdentifier: (name) => compiler.quoteIdentifier(name), dropSuffix: 'WITH (FORCE)' }),
 });
 
 export { PostgresCompiler } from './compiler.js';

@@ -12,6 +12,8 @@ import { connectSqlite } from './connection.js';
 import { sqliteHooks } from './hooks.js';
 import { readSqliteTable, sqliteExistingTables } from './introspect.js';
 import { sqliteAutogen } from './autogen/index.js';
+import { sqliteSnapshotReader } from './catalog-snapshot.js';
+import { sqliteScratchDatabases } from './scratch.js';
 
 /** A new SQLite dialect object (each with its own compiler instance). */
 export function createSqliteDialect(): Dialect {
@@ -32,6 +34,8 @@ export function createSqliteDialect(): Dialect {
     readTable: (session: Session, table: string) => readSqliteTable(session, table),
     existingTables: (session: Session, tables: readonly string[]) => sqliteExistingTables(session, tables),
     autogen: sqliteAutogen,
+    catalogSnapshot: sqliteSnapshotReader,
+    scratch: sqliteScratchDatabases,
   });
 }
 
