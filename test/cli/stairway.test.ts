@@ -2,8 +2,10 @@
  * `retort test`: the stairway on a scratch database, on the three real servers, through the
  * built CLI. The configured database is never touched; the scratch database is gone afterwards.
  */
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { retort } from '../support/cli.js';
 import { createTestDatabase, DIALECTS, MYSQL_ADMIN_URL, PG_ADMIN_URL, rawQuery, type TestDatabase, type TestDialect } from '../support/databases.js';
@@ -122,5 +124,20 @@ export default defineSchema({ books: table('books', { id: integer().primaryKey()
     const differs = retort(project.dir, ['--json', 'test']);
     expect(differs.code).toBe(3);
     expect(differs.json().failures).toEqual([{ revision: 'r1', step: 'schema', differences: [expect.stringContaining("op.addColumn('books', 'pages'")] }]);
+  });
+});
+
+describe('sqlite: the testing helper', () => {
+  it("stairway() from 'retort-migrate/testing' returns the result object (the package export resolves)", async () => {
+    const { project } = await setUp('sqlite', chain('sqlite', { r2: '  // forgot the column' }));
+    const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+    const code = `const { stairway } = await import('retort-migrate/testing');
+process.stdout.write(JSON.stringify(await stairway({ cwd: ${JSON.stringify(project.dir)} })));`;
+    const run = spawnSync(process.execPath, ['--input-type=module', '-e', code], { cwd: root, encoding: 'utf8', timeout: 60_000 });
+    expect(run.status, run.stderr).toBe(0);
+    const result = JSON.parse(run.stdout);
+    expect(result).toMatchObject({ ok: false, passed: ['r1'], failures: [{ revision: 'r2', step: 'downgrade' }], scratch: true });
+    expect(result.failures[0].differences).toEqual([expect.stringMatching(/^column books\.pages: only after the downgrade/)]);
+    expect(existsSync(result.database)).toBe(false);
   });
 });
