@@ -221,7 +221,7 @@ function stepFailure(error: unknown, step: MigrationStep, runner: OperationRunne
   return new RetortError('MigrationFailed',
     `${verb} of revision ${step.revision} failed: ${where}
   ${committed} statement(s) of it stay committed (they ran outside a transaction); ` +
-    `the version table does not claim ${step.revision} and the history records it as failed.`, {
+    `the version table does not claim ${step.revision}, and retort records it as failed in the history (where the connection is gone, its row stays 'running'; either way the next run refuses until resolve).`, {
       fields: located,
       hint: `Finish or undo the revision by hand, then \`retort resolve ${step.revision} --applied\` or \`retort resolve ${step.revision} --rolled-back\`; until then upgrade and downgrade refuse to run.`,
       cause: error,
