@@ -255,7 +255,15 @@ export interface CheckResult {
    * make `ok` false (the schema module cannot declare it), unless `strict` was asked for.
    */
   readonly unmodelled: readonly UnmodelledObject[];
+  /**
+   * Differences autogenerate cannot write as operations (an enum whose live values were removed
+   * or reordered): each fails the check, with the warning autogenerate would write.
+   */
+  readonly handWritten: readonly string[];
 }
+
+/** Warning codes that mark a difference no generated operation fixes, so `check` must fail on them. */
+const HAND_WRITTEN: ReadonlySet<string> = new Set(['enumValuesChanged']);
 
 /** Options of `check`. */
 export interface CheckOptions {
@@ -272,15 +280,18 @@ export async function check(project: Project, options: CheckOptions = {}): Promi
   const operations = comparison.diff.upgrade;
   const checksumMismatches = await checksumMismatchesOf(project, comparison.current);
   const blind = options.strict === true && comparison.unmodelled.length > 0;
+  const handWritten = comparison.diff.warnings.filter((w) => w.direction === 'upgrade' && HAND_WRITTEN.has(w.code)).map((w) => w.message);
+  const differs = operations.length > 0 || handWritten.length > 0;
   return {
-    ok: operations.length === 0 && !comparison.notAtHead && checksumMismatches.length === 0 && !blind,
+    ok: !differs && !comparison.notAtHead && checksumMismatches.length === 0 && !blind,
+    handWritten,
     unmodelled: comparison.unmodelled,
     checksumMismatches,
     operations,
     notAtHead: comparison.notAtHead,
     current: comparison.current,
     heads: comparison.heads,
-    rendered: operations.length === 0 ? '' : renderRevisionBody(comparison.diff).upgrade,
+    rendered: differs ? renderRevisionBody(comparison.diff).upgrade : '',
   };
 }
 

@@ -57,7 +57,8 @@ function diffValues(current: EnumSpec, target: EnumSpec, plan: Plan): void {
     const previous = target.values[i - 1];
     const next = target.values[i + 1];
     const position = previous !== undefined ? { after: previous } : next !== undefined ? { before: next } : {};
-    plan.add('createEnums', { kind: 'addEnumValue', name: target.name, ...where, value, ...position }, undefined, {
+    // IF NOT EXISTS: the downgrade cannot remove the value, so upgrading again must find it there.
+    plan.add('createEnums', { kind: 'addEnumValue', name: target.name, ...where, value, ...position, ifNotExists: true }, undefined, {
       down: [{
         code: 'enumValueNotRemovable',
         message: `enum '${target.name}' keeps the value '${value}': a value cannot be removed from an enum in place`,

@@ -81,9 +81,12 @@ export function generatedArgs(generated: GeneratedColumn, imports: Imports): str
   return `${sqlTag(generated.expression, imports)}${generated.stored ? ', { stored: true }' : ''}`;
 }
 
-/** A column as a builder chain: `bigint().unsigned().primaryKey().autoIncrement()`. */
-export function columnChain(spec: ColumnSpec, imports: Imports): string {
-  let out = typeCall(spec.type, imports);
+/**
+ * A column as a builder chain: `bigint().unsigned().primaryKey().autoIncrement()`.
+ * @param typeRef - the variable holding the column's type when the module declares it once (a shared enum)
+ */
+export function columnChain(spec: ColumnSpec, imports: Imports, typeRef?: (type: ColumnType) => string | undefined): string {
+  let out = typeRef?.(spec.type) ?? typeCall(spec.type, imports);
   if (spec.unsigned) out += '.unsigned()';
   if (spec.primaryKey) out += '.primaryKey()';
   else if (!spec.nullable) out += '.notNull()';

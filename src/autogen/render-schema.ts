@@ -2,11 +2,11 @@
  * `renderSchemaModule(model)`: the TypeScript schema module `retort pull` writes from a live
  * database: one `table(...)` per table, keys written where a person would write them (a
  * single-column primary key or foreign key on its column, the rest as table extras), then
- * `defineSchema` and the derived Kysely type.
+ * `defineSchema` and the derived Kysely type. A named enum is one `const` that its columns share.
  */
-import type { ConstraintSpec, NamedColumn, SchemaModel, TableOptions, TableSpec } from '../schema/model.js';
+import type { ColumnType, ConstraintSpec, NamedColumn, SchemaModel, TableOptions, TableSpec } from '../schema/model.js';
 import type { Imports } from './render-parts.js';
-import { columnChain, constraintCall, key, objectLiteral, storageLiteral, str } from './render-parts.js';
+import { columnChain, constraintCall, key, objectLiteral, storageLiteral, str, typeCall } from './render-parts.js';
 import type { SchemaObject } from '../schema/objects.js';
 import { OBJECT_KINDS } from '../schema/objects.js';
 import { indexCall, objectCall } from './render-objects.js';
@@ -15,10 +15,10 @@ const RESERVED = new Set(('break case catch class const continue debugger defaul
   'finally for function if import in instanceof new null return super switch this throw true try typeof var void while ' +
   'with yield let static implements interface package private protected public await schema').split(' '));
 
-/** A unique variable name for each table and object (an object's name gets its kind: `film_list_view`). */
-function variableNames(entries: readonly (TableSpec | SchemaObject)[]): Map<TableSpec | SchemaObject, string> {
+/** A unique variable name for each table, object and enum (an object's name gets its kind: `film_list_view`, `mood_enum`). */
+function variableNames<T extends { readonly name: string; readonly kind?: string }>(entries: readonly T[]): Map<T, string> {
   const used = new Set<string>();
-  const out = new Map<TableSpec | SchemaObject, string>();
+  const out = new Map<T, string>();
   for (const t of entries) {
     const suffix = 'kind' in t ? `_${t.kind === 'function' ? 'fn' : t.kind}` : '';
     let base = `${t.name}${suffix}`.replace(/[^A-Za-z0-9_$]/g, '_');
@@ -98,10 +98,14 @@ function rowLevelSecurity(options: TableOptions): string | undefined {
 
 /** How the module refers to another table: its variable, or `{ name, schema }` when it is not in the module. */
 type TableRefs = (name: string, schema: string | undefined) => string;
+type EnumRefs = (type: ColumnType) => string | undefined;
 
-function renderTable(table: TableSpec, variable: string, imports: Imports, render: RenderSchemaOptions, tableRef: TableRefs): string {
+/** The identity of an enum type as columns carry it (name and values). */
+const enumKey = (name: string, values: readonly string[]) => JSON.stringify([name, values]);
+
+function renderTable(table: TableSpec, variable: string, imports: Imports, render: RenderSchemaOptions, tableRef: TableRefs, enumRef: EnumRefs): string {
   const { columns, extras } = layout(table, render);
-  const body = columns.map((c) => `  ${key(c.name)}: ${columnChain(c.spec, imports)},`).join('\n');
+  const body = columns.map((c) => `  ${key(c.name)}: ${columnChain(c.spec, imports, enumRef)},`).join('\n');
   // A partition of a parent outside the module has no typed `t`: its columns are named as strings.
   const parentOutside = table.partitionOf !== undefined && tableRef(table.partitionOf.parent, table.partitionOf.parentSchema).startsWith('{');
   const ref = (name: string) => (parentOutside ? str(name) : /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(name) ? `t.${name}` : `t[${str(name)}]`);
@@ -174,12 +178,19 @@ export function renderSchemaModule(model: SchemaModel, options: RenderSchemaOpti
   const tables = parentsFirst([...model.tables].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)));
   // Objects by kind (types first), then by name: the diff orders them by dependency, not the module.
   const objects = [...(model.objects ?? [])].sort((a, b) => OBJECT_KINDS.indexOf(a.kind) - OBJECT_KINDS.indexOf(b.kind) || byName(a, b));
-  const names = variableNames([...tables, ...objects]);
+  // An enum is declared once and every column of its type references it: copies would be
+  // separate declarations of one type, which defineSchema refuses as soon as one is edited.
+  const enums = [...model.enums].sort(byName).map((e) => ({ kind: 'enum', name: e.name, spec: e }));
+  const names = variableNames<TableSpec | SchemaObject | (typeof enums)[number]>([...tables, ...objects, ...enums]);
+  const enumVars = new Map(enums.map((e) => [enumKey(e.name, e.spec.values), names.get(e) as string]));
+  const enumRef: EnumRefs = (type) => (type.kind === 'enum' ? enumVars.get(enumKey(type.name, type.values)) : undefined);
+  const enumLines = enums.map((e) => `const ${names.get(e) as string} = ${typeCall({ kind: 'enum', name: e.name, values: e.spec.values }, imports)};`);
   const bySchemaName = new Map(tables.map((t) => [`${t.schema ?? ''}.${t.name}`, names.get(t) as string]));
   const tableRef: TableRefs = (name, schema) =>
     bySchemaName.get(`${schema ?? ''}.${name}`) ?? objectLiteral([['name', str(name)], ['schema', schema === undefined ? undefined : str(schema)]]);
   const blocks = [
-    ...tables.map((t) => renderTable(t, names.get(t) as string, imports, options, tableRef)),
+    ...(enumLines.length === 0 ? [] : [enumLines.join('\n')]),
+    ...tables.map((t) => renderTable(t, names.get(t) as string, imports, options, tableRef, enumRef)),
     ...objects.map((o) => `export const ${names.get(o) as string} = ${objectCall(o, imports)};`),
   ];
   const list = [...tables, ...objects].map((t) => names.get(t) as string);

@@ -189,12 +189,17 @@ export function renderOperation(op: Operation, imports: Imports): string {
       return `await op.createEnum(${str(op.name)}, ${stringList(op.values)}${trailing([schemaOpt(op)])});`;
     case 'dropEnum':
       return `await op.dropEnum(${str(op.name)}${trailing([schemaOpt(op)])});`;
-    case 'addEnumValue':
-      return `await op.addEnumValue(${str(op.name)}, ${str(op.value)}${trailing([
+    case 'addEnumValue': {
+      const add = `op.addEnumValue(${str(op.name)}, ${str(op.value)}${trailing([
         schemaOpt(op),
         ['before', op.before === undefined ? undefined : str(op.before)],
         ['after', op.after === undefined ? undefined : str(op.after)],
-      ])});`;
+        ['ifNotExists', op.ifNotExists === true ? 'true' : undefined],
+      ])})`;
+      // PostgreSQL cannot use a value added in the still open transaction ("unsafe use of new
+      // value"): committing it first lets the rest of the revision (a default, data) use it.
+      return `await op.noTransaction(() => ${add});`;
+    }
     case 'setTableComment':
       return `await op.setTableComment(${str(op.table)}, ${op.comment === null ? 'null' : str(op.comment)}${trailing([schemaOpt(op)])});`;
     case 'alterTableOptions':

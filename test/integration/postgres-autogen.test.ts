@@ -218,7 +218,7 @@ describe('PostgreSQL autogenerate round trip', () => {
 
   it('enums: an added value is ALTER TYPE ADD VALUE; a removed one is flagged, not emitted', async () => {
     const diff = await change({ great: true });
-    expect(ops(diff.upgrade)).toEqual([{ kind: 'addEnumValue', name: 'mood', value: 'great', after: 'happy' }]);
+    expect(ops(diff.upgrade)).toEqual([{ kind: 'addEnumValue', name: 'mood', value: 'great', after: 'happy', ifNotExists: true }]);
     const lost = pgDiff(await pg.read(READ), declared({ lostValue: true }));
     expect(lost.upgrade).toEqual([]);
     expect(lost.warnings.map((w) => w.code)).toEqual(['enumValuesChanged']);

@@ -13,8 +13,8 @@ describe('diffSchemas: enums', () => {
     const to = model(moods(['meh', 'happy', 'sad', 'angry']));
     const diff = diffSchemas(from, to);
     expect(diff.upgrade).toEqual([
-      { kind: 'addEnumValue', name: 'mood', value: 'meh', before: 'happy' },
-      { kind: 'addEnumValue', name: 'mood', value: 'angry', after: 'sad' },
+      { kind: 'addEnumValue', name: 'mood', value: 'meh', before: 'happy', ifNotExists: true },
+      { kind: 'addEnumValue', name: 'mood', value: 'angry', after: 'sad', ifNotExists: true },
     ]);
     expect(diff.downgrade).toEqual([]);
     expect(diff.warnings.map((w) => [w.code, w.direction])).toEqual([

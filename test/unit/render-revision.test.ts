@@ -156,7 +156,7 @@ describe('renderRevisionBody', () => {
       '  await op.createCheck(\'ck\', \'b\', "x <> \'\'");',
       "  await op.createForeignKey('fk', 'b', ['n'], 'c', ['id'], { onDelete: 'set null' });",
       "  await op.dropConstraint('fk', 'b', { type: 'foreignKey' });",
-      "  await op.addEnumValue('mood', 'meh', { after: 'sad' });",
+      "  await op.noTransaction(() => op.addEnumValue('mood', 'meh', { after: 'sad' }));",
       "  await op.dropEnum('mood');",
       "  await op.setTableComment('b', null);",
       "  await op.alterColumn('b', 'n', {",

@@ -51,6 +51,8 @@ describe('renderSchemaModule', () => {
     expect(renderSchemaModule(pulled, { defaultPrimaryKeyName: postgresDefaultPrimaryKeyName })).toBe(`/** The database schema, written by \`retort pull\`. Edit it: it is the target of autogenerate. */
 import { bigint, check, defineSchema, enumOf, index, integer, primaryKey, rawType, sql, table, unique, varchar } from 'retort-migrate';
 
+const mood_enum = enumOf('mood', ['happy', 'sad']);
+
 export const authors = table('authors', {
   id: integer().notNull(),
   tenant: integer().notNull(),
@@ -62,7 +64,7 @@ export const books = table('books', {
   id: bigint().primaryKey().autoIncrement(),
   title: varchar(200).notNull().default('untitled'),
   author_id: integer().references('authors.id', { name: 'books_author_id_fkey', onDelete: 'cascade' }),
-  mood: enumOf('mood', ['happy', 'sad']).comment("reader's mood"),
+  mood: mood_enum.comment("reader's mood"),
   class: rawType('tsvector'),
 }, (t) => [
   unique('books_title_author_key').on(t.title, t.author_id),

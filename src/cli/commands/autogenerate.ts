@@ -59,7 +59,7 @@ function describeOp(op: { kind: string; table?: string; name?: string; column?: 
  */
 export async function runCheck(ctx: CommandContext, strict = false): Promise<number> {
   const result = await createRetort(ctx.options).check({ strict });
-  const json = { ok: result.ok, operations: result.operations, notAtHead: result.notAtHead, current: result.current, heads: result.heads, checksumMismatches: result.checksumMismatches, unmodelled: result.unmodelled };
+  const json = { ok: result.ok, operations: result.operations, notAtHead: result.notAtHead, current: result.current, heads: result.heads, checksumMismatches: result.checksumMismatches, handWritten: result.handWritten, unmodelled: result.unmodelled };
   ctx.output.result(json, () => {
     const blind = unmodelledLines(result.unmodelled, 'not compared', ctx.output.options.verbose);
     if (result.ok) {
@@ -69,7 +69,7 @@ export async function runCheck(ctx: CommandContext, strict = false): Promise<num
     const lines: string[] = [];
     if (result.notAtHead) lines.push(`The database is at ${result.current.join(', ') || 'base'}, not at head (${result.heads.join(', ')}).`);
     for (const m of result.checksumMismatches) lines.push(`Revision ${m.revision} changed since it ran: ${m.file} was ${m.recorded}, is ${m.actual} (\`retort accept ${m.revision}\` once checked).`);
-    if (result.operations.length > 0) lines.push(`The schema differs from the database; autogenerate would write:`, '', result.rendered);
+    if (result.operations.length > 0 || result.handWritten.length > 0) lines.push(`The schema differs from the database; autogenerate would write:`, '', result.rendered);
     if (strict && blind.length > 0) lines.push('With --strict, objects retort does not model fail the check.');
     return [...lines, ...blind];
   });
