@@ -8,6 +8,8 @@ export type { RetortOptions, RunEvent } from './api/options.js';
 export type { FleetCounts, FleetError, FleetEvent, FleetOptions, FleetResult, FleetTargetResult } from './api/fleet.js';
 export type { FleetMethods } from './api/fleet-api.js';
 export type { CurrentResult, RevisionFileResult, RevisionInfo, RunResult } from './api/results.js';
+export type { LintOptions, LintResult } from './api/lint.js';
+export type { LintFinding, LintRule, Severity } from './lint/types.js';
 export type { MigrateOptions, StampOptions } from './api/migrate.js';
 export type { MergeOptions, RevisionOptions } from './api/authoring.js';
 export type { StairwayFailure, StairwayOptions, StairwayResult } from './api/stairway.js';
@@ -78,4 +80,5 @@ export type * from './schema/model.js';
 export type * from './schema/objects.js';
 
 export type { Op, BatchOp, AlterColumnOptions, CreateIndexOptions, CreateTableOptions, DropObjectOptions } from './ops/facade.js';
+export type { OpCall, Acknowledgement } from './ops/ack.js';
 export type { Operation } from './ops/operations.js';

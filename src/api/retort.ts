@@ -8,6 +8,7 @@ import type { AutogenerateResult, CheckOptions, CheckResult, CompareOptions, Pul
 import * as inspect from './inspect.js';
 import type { AcceptResult, AppliedHistoryResult, ResolveResult } from './integrity.js';
 import type { MigrateOptions, StampOptions } from './migrate.js';
+import type { LintOptions, LintResult } from './lint.js';
 import type { RetortOptions } from './options.js';
 import { fleetMethods, type FleetMethods } from './fleet-api.js';
 import { openProject, type Project } from './project.js';
@@ -54,6 +55,8 @@ export interface Retort extends FleetMethods<Retort> {
    * revision that failed and how.
    */
   stairway(options?: StairwayOptions): Promise<StairwayResult>;
+  /** Risky operations of revisions (no database needed): each with its rule, file:line, reason and fix. */
+  lint(options?: LintOptions): Promise<LintResult>;
 }
 
 /** A retort bound to a project (config found from `options.cwd`, default the working directory). */
@@ -67,6 +70,7 @@ const migrate = () => import('./migrate.js');
 const autogen = () => import('./autogenerate.js');
 const integrity = () => import('./integrity.js');
 const stairway = () => import('./stairway.js');
+const linter = () => import('./lint.js');
 
 /** A retort on the project `project` gives (a fleet binds one per target, sharing config and graph). */
 export function bindRetort(project: () => Promise<Project>, options: RetortOptions): Retort {
@@ -90,5 +94,6 @@ export function bindRetort(project: () => Promise<Project>, options: RetortOptio
     accept: async (revision: string) => (await integrity()).accept(await project(), revision, options),
     resolve: async (revision: string, resolution: 'applied' | 'rolled-back') => (await integrity()).resolve(await project(), revision, resolution, options),
     stairway: async (opts: StairwayOptions = {}) => (await stairway()).stairway(await project(), opts, options),
+    lint: async (opts: LintOptions = {}) => (await linter()).lint(await project(), opts, options),
   });
 }

@@ -6,6 +6,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { Operation } from '../ops/operations.js';
+import type { LintRule } from '../lint/types.js';
 import type { ColumnType, DefaultValue, SchemaModel, TableOptions, TableSpec } from '../schema/model.js';
 import type { ObjectKind, ObjectRef, SchemaObject } from '../schema/objects.js';
 import type { CatalogSnapshotReader, ScratchDatabases } from './snapshot.js';
@@ -341,6 +342,11 @@ export interface Dialect {
   readonly capabilities: DialectCapabilities;
   readonly compiler: DdlCompiler;
   readonly hooks: RunHooks;
+  /**
+   * The `retort lint` rules for this dialect, with its own reasons (which lock, what it blocks,
+   * whether the table is rewritten) and safe alternatives; absent: only graph hygiene.
+   */
+  readonly lintRules?: readonly LintRule[];
   /** `"name"` or `` `name` ``, escaping as the dialect needs. */
   quoteIdentifier(name: string): string;
   /** A string literal, escaped. */

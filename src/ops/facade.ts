@@ -23,6 +23,9 @@ import type { ColumnChanges, Operation, TableOptionChanges } from './operations.
 import type { ObjectKind, SchemaObject } from '../schema/objects.js';
 import { isSchemaObject } from '../schema/objects.js';
 import { freezeOp } from './operations.js';
+import { acknowledgeable, registerAcknowledgements, type Acknowledgement, type OpCall } from './ack.js';
+
+export type { OpCall } from './ack.js';
 
 /** Receives each operation the script makes, in order. */
 export type OperationSink = (op: Operation) => Promise<void>;
@@ -168,66 +171,69 @@ export interface DropObjectOptions extends SchemaOption {
 
 /** The subset of `op` usable inside `op.batch(table, (batchOp) => ...)`: the table is implied. */
 export interface BatchOp {
-  addColumn(name: string, column: AnyColumn): Promise<void>;
-  dropColumn(name: string): Promise<void>;
-  alterColumn(name: string, changes: Omit<AlterColumnOptions, 'schema'>): Promise<void>;
-  createIndex(name: string, columns: readonly IndexElement[], options?: Omit<CreateIndexOptions, 'schema'>): Promise<void>;
-  dropIndex(name: string): Promise<void>;
-  createUnique(name: string, columns: readonly string[]): Promise<void>;
-  createForeignKey(name: string, columns: readonly string[], refTable: string, refColumns: readonly string[], options?: Omit<ForeignKeyOptions, 'schema'>): Promise<void>;
-  createCheck(name: string, condition: string): Promise<void>;
-  createPrimaryKey(name: string, columns: readonly string[]): Promise<void>;
-  dropConstraint(name: string, options?: { readonly type?: ConstraintSpec['kind'] }): Promise<void>;
+  addColumn(name: string, column: AnyColumn): OpCall;
+  dropColumn(name: string): OpCall;
+  alterColumn(name: string, changes: Omit<AlterColumnOptions, 'schema'>): OpCall;
+  createIndex(name: string, columns: readonly IndexElement[], options?: Omit<CreateIndexOptions, 'schema'>): OpCall;
+  dropIndex(name: string): OpCall;
+  createUnique(name: string, columns: readonly string[]): OpCall;
+  createForeignKey(name: string, columns: readonly string[], refTable: string, refColumns: readonly string[], options?: Omit<ForeignKeyOptions, 'schema'>): OpCall;
+  createCheck(name: string, condition: string): OpCall;
+  createPrimaryKey(name: string, columns: readonly string[]): OpCall;
+  dropConstraint(name: string, options?: { readonly type?: ConstraintSpec['kind'] }): OpCall;
 }
 
-/** The `op` object of a revision script. Every method returns a promise: await each one. */
+/**
+ * The `op` object of a revision script. Every method returns a promise: await each one. The
+ * promise of an operation has `.ack(rule, reason)` to acknowledge a `retort lint` finding.
+ */
 export interface Op {
-  createTable(name: string, columns: Readonly<Record<string, AnyColumn>>, options?: CreateTableOptions): Promise<void>;
-  dropTable(name: string, options?: SchemaOption & { readonly ifExists?: boolean; readonly cascade?: boolean }): Promise<void>;
-  renameTable(name: string, newName: string, options?: SchemaOption): Promise<void>;
-  addColumn(table: string, name: string, column: AnyColumn, options?: SchemaOption): Promise<void>;
-  dropColumn(table: string, name: string, options?: SchemaOption): Promise<void>;
-  alterColumn(table: string, name: string, changes: AlterColumnOptions): Promise<void>;
-  createIndex(name: string, table: string, columns: readonly IndexElement[], options?: CreateIndexOptions): Promise<void>;
-  dropIndex(name: string, options?: DropIndexOptions): Promise<void>;
-  createUnique(name: string, table: string, columns: readonly string[], options?: KeyConstraintOptions): Promise<void>;
-  createForeignKey(name: string, table: string, columns: readonly string[], refTable: string, refColumns: readonly string[], options?: ForeignKeyOptions): Promise<void>;
-  createCheck(name: string, table: string, condition: string, options?: CheckConstraintOptions): Promise<void>;
-  createPrimaryKey(name: string, table: string, columns: readonly string[], options?: KeyConstraintOptions): Promise<void>;
+  createTable(name: string, columns: Readonly<Record<string, AnyColumn>>, options?: CreateTableOptions): OpCall;
+  dropTable(name: string, options?: SchemaOption & { readonly ifExists?: boolean; readonly cascade?: boolean }): OpCall;
+  renameTable(name: string, newName: string, options?: SchemaOption): OpCall;
+  addColumn(table: string, name: string, column: AnyColumn, options?: SchemaOption): OpCall;
+  dropColumn(table: string, name: string, options?: SchemaOption): OpCall;
+  alterColumn(table: string, name: string, changes: AlterColumnOptions): OpCall;
+  createIndex(name: string, table: string, columns: readonly IndexElement[], options?: CreateIndexOptions): OpCall;
+  dropIndex(name: string, options?: DropIndexOptions): OpCall;
+  createUnique(name: string, table: string, columns: readonly string[], options?: KeyConstraintOptions): OpCall;
+  createForeignKey(name: string, table: string, columns: readonly string[], refTable: string, refColumns: readonly string[], options?: ForeignKeyOptions): OpCall;
+  createCheck(name: string, table: string, condition: string, options?: CheckConstraintOptions): OpCall;
+  createPrimaryKey(name: string, table: string, columns: readonly string[], options?: KeyConstraintOptions): OpCall;
   /** Any named constraint built with the extras builders: `op.addConstraint('t', exclude('ex').on([...]))`. */
-  addConstraint(table: string, constraint: ConstraintSpec, options?: SchemaOption): Promise<void>;
+  addConstraint(table: string, constraint: ConstraintSpec, options?: SchemaOption): OpCall;
   /** PostgreSQL `SET UNLOGGED|LOGGED`, `SET (k = v)`, `RESET (k)`. */
-  setTableOptions(table: string, options: SetTableOptionsOptions): Promise<void>;
+  setTableOptions(table: string, options: SetTableOptionsOptions): OpCall;
   /** `ALTER TABLE parent ATTACH PARTITION p FOR VALUES ...` (PostgreSQL). */
-  attachPartition(table: string, partition: string, bound: string, options?: PartitionOptions): Promise<void>;
+  attachPartition(table: string, partition: string, bound: string, options?: PartitionOptions): OpCall;
   /** `ALTER TABLE parent DETACH PARTITION p` (PostgreSQL). */
-  detachPartition(table: string, partition: string, options?: PartitionOptions): Promise<void>;
-  dropConstraint(name: string, table: string, options?: SchemaOption & { readonly type?: ConstraintSpec['kind'] }): Promise<void>;
-  createEnum(name: string, values: readonly string[], options?: SchemaOption): Promise<void>;
-  dropEnum(name: string, options?: SchemaOption & { readonly ifExists?: boolean }): Promise<void>;
-  addEnumValue(name: string, value: string, options?: SchemaOption & { readonly before?: string; readonly after?: string; readonly ifNotExists?: boolean }): Promise<void>;
-  setTableComment(table: string, comment: string | null, options?: SchemaOption): Promise<void>;
+  detachPartition(table: string, partition: string, options?: PartitionOptions): OpCall;
+  dropConstraint(name: string, table: string, options?: SchemaOption & { readonly type?: ConstraintSpec['kind'] }): OpCall;
+  createEnum(name: string, values: readonly string[], options?: SchemaOption): OpCall;
+  dropEnum(name: string, options?: SchemaOption & { readonly ifExists?: boolean }): OpCall;
+  addEnumValue(name: string, value: string, options?: SchemaOption & { readonly before?: string; readonly after?: string; readonly ifNotExists?: boolean }): OpCall;
+  setTableComment(table: string, comment: string | null, options?: SchemaOption): OpCall;
   /** Change MySQL table options: `op.alterTableOptions('t', { engine: 'InnoDB', collate: 'utf8mb4_bin' })`. */
-  alterTableOptions(table: string, options: TableOptionChanges & SchemaOption): Promise<void>;
-  execute(sql: string): Promise<void>;
-  bulkInsert(table: string, rows: readonly Readonly<Record<string, unknown>>[], options?: SchemaOption): Promise<void>;
+  alterTableOptions(table: string, options: TableOptionChanges & SchemaOption): OpCall;
+  execute(sql: string): OpCall;
+  bulkInsert(table: string, rows: readonly Readonly<Record<string, unknown>>[], options?: SchemaOption): OpCall;
   /** Several changes to one table at once; SQLite rebuilds the table (copying rows) when it must. */
-  batch(table: string, body: (batchOp: BatchOp) => Promise<void> | void, options?: BatchOptions): Promise<void>;
+  batch(table: string, body: (batchOp: BatchOp) => Promise<void> | void, options?: BatchOptions): OpCall;
   /**
    * Run `body` outside the revision's transaction (commit before, begin again after): for
    * `CREATE INDEX CONCURRENTLY` and `ALTER TYPE ... ADD VALUE` on PostgreSQL.
    */
   noTransaction(body: () => Promise<void>): Promise<void>;
   /** Create an object made with the schema builders: `op.create(view('v', sql\`SELECT ...\`))`. */
-  create(object: SchemaObject): Promise<void>;
+  create(object: SchemaObject): OpCall;
   /** `CREATE OR REPLACE` an object (views, functions, triggers): its new definition. */
-  replace(object: SchemaObject): Promise<void>;
+  replace(object: SchemaObject): OpCall;
   /** Change an object in place (sequence, domain, policy, comment...), from its current definition to the new one. */
-  alter(from: SchemaObject, to: SchemaObject): Promise<void>;
+  alter(from: SchemaObject, to: SchemaObject): OpCall;
   /** Drop an object: `op.drop('view', 'v')`, `op.drop('trigger', 't', { table: 'items' })`, `op.drop('function', 'f', { args: 'integer' })`. */
-  drop(kind: ObjectKind, name: string, options?: DropObjectOptions): Promise<void>;
+  drop(kind: ObjectKind, name: string, options?: DropObjectOptions): OpCall;
   /** Enable / force row-level security on a table (absent fields are false: `{}` disables it). */
-  setRowLevelSecurity(table: string, security: RowLevelSecurity, options?: SchemaOption): Promise<void>;
+  setRowLevelSecurity(table: string, security: RowLevelSecurity, options?: SchemaOption): OpCall;
 }
 
 function toDefault(value: DefaultInput | null): DefaultValue | null {
@@ -326,7 +332,15 @@ async function collectBatch(table: string, schema: SchemaOption, body: (b: Batch
  * @param noTransaction - runs a body outside the current transaction
  */
 export function buildOp(sink: OperationSink, noTransaction: (body: () => Promise<void>) => Promise<void>): Op {
-  const emit = (op: Operation): Promise<void> => sink(freezeOp(op));
+  const emitWith = (op: Operation, acks: Acknowledgement[]): Promise<void> => {
+    const frozen = freezeOp(op);
+    registerAcknowledgements(frozen, acks);
+    return sink(frozen);
+  };
+  const emit = (op: Operation): OpCall => {
+    const acks: Acknowledgement[] = [];
+    return acknowledgeable(emitWith(op, acks), acks);
+  };
   const addConstraint = (table: string, options: SchemaOption | undefined, constraint: ConstraintSpec) => {
     requireName('A constraint', constraint.name);
     return emit({ kind: 'addConstraint', table, ...schemaOf(options), constraint: Object.freeze(constraint) as ConstraintSpec & { name: string } });
@@ -413,9 +427,11 @@ export function buildOp(sink: OperationSink, noTransaction: (body: () => Promise
       return emit({ kind: 'execute', sql: sqlText });
     },
     bulkInsert: (table, rows, options) => emit({ kind: 'bulkInsert', table, ...schemaOf(options), rows: Object.freeze([...rows]) }),
-    async batch(table, body, options) {
-      const operations = await collectBatch(table, schemaOf(options), body);
-      return emit({ kind: 'batch', table, ...schemaOf(options), operations: Object.freeze(operations), recreate: options?.recreate ?? 'auto' });
+    batch(table, body, options) {
+      // The batch operation exists only once its body ran: acks given on the call wait for it.
+      const acks: Acknowledgement[] = [];
+      return acknowledgeable(collectBatch(table, schemaOf(options), body).then((operations) =>
+        emitWith({ kind: 'batch', table, ...schemaOf(options), operations: Object.freeze(operations), recreate: options?.recreate ?? 'auto' }, acks)), acks);
     },
     noTransaction: (body) => noTransaction(body),
     create: (object) => emit({ kind: 'createObject', object: requireObject('op.create', object) }),

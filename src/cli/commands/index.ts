@@ -111,6 +111,10 @@ export function registerCommands(program: Command, host: CliHost): void {
     .action(action(host, async () => (await author()).check));
   program.command('test').description('stairway on a scratch database: each revision up, down (catalog compared), up again; at head, compared with the schema (exit 3 at the first difference)')
     .action(action(host, async () => (await import('./stairway.js')).runStairway));
+  program.command('lint').argument('[range]', 'START:END or a revision (default: every revision)')
+    .description('risky operations of revisions, read without a database; exit 3 on findings not acknowledged')
+    .option('--since <rev>', 'only the revisions after REV')
+    .action(action(host, async () => (await import('./lint.js')).lint));
   program.command('pull').description('write the TypeScript schema of the live database')
     .option('--out <file>', 'where to write (default: the config\'s schema path)')
     .option('--force', 'overwrite an existing file')

@@ -13,6 +13,7 @@ import { mysqlExistingTables, readMysqlTable } from './introspect.js';
 import { quoteMysqlIdentifier, quoteMysqlString } from './quoting.js';
 import { mysqlSnapshotReader } from './catalog-snapshot.js';
 import { serverScratchDatabases } from '../scratch.js';
+import { mysqlRules } from '../../lint/mysql.js';
 
 export { MysqlCompiler } from './compiler.js';
 export { mysqlCapabilities } from './capabilities.js';
@@ -23,6 +24,7 @@ export type { ServerInfo } from './server.js';
 export const mysqlDialect: Dialect = Object.freeze({
   name: 'mysql',
   capabilities: mysqlCapabilities,
+  lintRules: mysqlRules,
   compiler: new MysqlCompiler(),
   hooks: Object.freeze({}),
   quoteIdentifier: quoteMysqlIdentifier,

@@ -11,6 +11,7 @@ import { postgresExistingTables, readPostgresTable } from './introspect.js';
 import { postgresAutogen } from './autogen/index.js';
 import { postgresSnapshotReader } from './catalog-snapshot.js';
 import { serverScratchDatabases } from '../scratch.js';
+import { postgresRules } from '../../lint/postgres.js';
 
 const compiler = new PostgresCompiler();
 
@@ -18,6 +19,7 @@ const compiler = new PostgresCompiler();
 export const postgresDialect: Dialect = Object.freeze({
   name: 'postgres',
   capabilities: postgresCapabilities,
+  lintRules: postgresRules,
   compiler,
   // No pragmas: PostgreSQL enforces foreign keys itself. A target's dbSchema goes first in the
   // search_path so that a tenant's raw SQL reaches the tenant's tables; `public` stays after it

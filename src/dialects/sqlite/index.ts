@@ -14,6 +14,7 @@ import { readSqliteTable, sqliteExistingTables } from './introspect.js';
 import { sqliteAutogen } from './autogen/index.js';
 import { sqliteSnapshotReader } from './catalog-snapshot.js';
 import { sqliteScratchDatabases } from './scratch.js';
+import { sqliteRules } from '../../lint/sqlite.js';
 
 /** A new SQLite dialect object (each with its own compiler instance). */
 export function createSqliteDialect(): Dialect {
@@ -21,6 +22,7 @@ export function createSqliteDialect(): Dialect {
   return Object.freeze({
     name: 'sqlite',
     capabilities: sqliteCapabilities,
+    lintRules: sqliteRules,
     compiler,
     hooks: sqliteHooks,
     quoteIdentifier: (name: string) => compiler.quoteIdentifier(name),

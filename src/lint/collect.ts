@@ -1,0 +1,117 @@
+/**
+ * The operations of revision scripts, read without a database, as offline `--sql` reads them:
+ * the same module loader (each file compiled and evaluated once), the same `op` facade, the same
+ * query-less `db` and `offline: true`. Only the compiler is left out: lint judges operations, not
+ * SQL, so a revision whose SQL cannot be rendered offline (a MySQL MODIFY without `existingType`)
+ * is still linted.
+ */
+import { RetortError } from '../errors.js';
+import { buildOp } from '../ops/facade.js';
+import type { Operation } from '../ops/operations.js';
+import type { MigrationContext, RevisionModule } from '../runtime/context.js';
+import { offlineDb } from '../runtime/offline-db.js';
+import type { Revision } from '../script/graph/index.js';
+import { loadScriptOnce } from '../script/script-loader.js';
+import { userLocation, type SourceLocation } from '../script/stack-map.js';
+
+/** One operation a script made, with where it was called. */
+export interface CollectedOperation {
+  readonly op: Operation;
+  readonly inTransaction: boolean;
+  /** The call's line in the script; mapped only when a finding needs it (a source map per file). */
+  location(): SourceLocation | undefined;
+}
+
+/** What a revision's upgrade did, and whether its downgrade does anything. */
+export interface CollectedRevision {
+  readonly revision: Revision;
+  readonly upgrade: readonly CollectedOperation[];
+  /** `missing`: no downgrade export; `empty`: it makes no operation; `present`: it does something (or queries). */
+  readonly downgrade: 'missing' | 'empty' | 'present';
+  /** Revision-level acknowledgements: `export const lintAck = { 'no-downgrade': 'reason' }`. */
+  readonly acks: Readonly<Record<string, string>>;
+}
+
+interface Run {
+  readonly ops: CollectedOperation[];
+}
+
+/** Run `fn` of `module` against a collecting `op`; returns the operations in call order. */
+async function collectCall(
+  module: RevisionModule,
+  fn: NonNullable<RevisionModule['downgrade']>,
+  revision: Revision,
+  direction: 'up' | 'down',
+  options: CollectOptions,
+): Promise<Run> {
+  const ops: CollectedOperation[] = [];
+  let outside = 0;
+  const op = buildOp((operation) => {
+    // As the runner does: V8 captures the frames now and formats them only if a finding reads them.
+    const site: { stack?: string } = {};
+    Error.captureStackTrace(site);
+    let cached: SourceLocation | undefined | null = null;
+    ops.push({
+      op: operation,
+      inTransaction: options.transactions && outside === 0,
+      location: () => (cached === null ? (cached = userLocation(site.stack, revision.path)) : cached),
+    });
+    return Promise.resolve();
+  }, async (body) => {
+    outside += 1;
+    try {
+      await body();
+    } finally {
+      outside -= 1;
+    }
+  });
+  const ctx: MigrationContext = Object.freeze({
+    op, db: offlineDb(() => revision.revision), x: options.x, tag: undefined,
+    revision: revision.revision, direction, offline: true, dialect: options.dialect,
+  });
+  await fn.call(module, ctx);
+  return { ops };
+}
+
+/** Options of {@link collectRevision}. */
+export interface CollectOptions {
+  readonly dialect: string;
+  readonly x: Readonly<Record<string, string>>;
+  /** Whether revisions run in transactions (the config's mode is not 'none' and DDL is transactional). */
+  readonly transactions: boolean;
+}
+
+/** Load `revision`'s script and collect its upgrade's operations and the shape of its downgrade. */
+export async function collectRevision(revision: Revision, options: CollectOptions): Promise<CollectedRevision> {
+  const module = (await loadScriptOnce(revision.path)) as unknown as RevisionModule & { lintAck?: unknown };
+  if (typeof module.upgrade !== 'function') {
+    throw new RetortError('BadRevisionFile', `Revision ${revision.revision} (${revision.path}) has no exported upgrade function.`, {
+      fields: { revision: revision.revision, file: revision.path },
+      hint: 'Export `async function upgrade({ op, db })` from the file.',
+    });
+  }
+  const up = await collectCall(module, module.upgrade, revision, 'up', options);
+  let downgrade: CollectedRevision['downgrade'] = 'missing';
+  if (typeof module.downgrade === 'function') {
+    try {
+      const down = await collectCall(module, module.downgrade, revision, 'down', options);
+      downgrade = down.ops.length > 0 ? 'present' : 'empty';
+    } catch {
+      // A downgrade that needs the database (data moves through `db`) does something.
+      downgrade = 'present';
+    }
+  }
+  return { revision, upgrade: up.ops, downgrade, acks: revisionAcks(module.lintAck, revision) };
+}
+
+function revisionAcks(value: unknown, revision: Revision): Record<string, string> {
+  if (value === undefined) return {};
+  const ok = typeof value === 'object' && value !== null && Object.values(value).every((v) => typeof v === 'string' && v.trim() !== '');
+  if (!ok) {
+    throw new RetortError('BadRevisionFile', `Revision ${revision.revision} (${revision.path}) exports a lintAck that is not { 'rule-id': 'reason' }.`, {
+      fields: { revision: revision.revision, file: revision.path },
+      hint: "Write `export const lintAck = { 'no-downgrade': 'the dropped data cannot come back' };`.",
+    });
+  }
+  return value as Record<string, string>;
+}

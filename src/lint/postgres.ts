@@ -1,0 +1,152 @@
+/**
+ * PostgreSQL rules (after squawk and strong_migrations): which lock each statement takes, what
+ * it blocks while it holds it, and whether it rewrites the table. Operations on a table created
+ * earlier in the same revision are left alone: an empty table is locked for no time.
+ */
+import type { ColumnType } from '../schema/model.js';
+import type { LintRule, RuleHit } from './types.js';
+import type { Operation } from '../ops/operations.js';
+import { commonRules } from './common.js';
+
+const VOLATILE = /\b(random|gen_random_uuid|uuid_generate_v[14]|clock_timestamp|timeofday|nextval|txid_current)\s*\(/i;
+
+/** CREATE/DROP INDEX without CONCURRENTLY on a table that has rows. */
+export const indexNotConcurrent: LintRule = {
+  id: 'index-not-concurrent',
+  severity: 'error',
+  summary: 'CREATE or DROP INDEX without CONCURRENTLY blocks writes (create) or all access (drop)',
+  check: ({ op, newTables }) => {
+    if (op.kind === 'createIndex' && !op.concurrently && !newTables.has(op.table)) {
+      return {
+        message: `CREATE INDEX ${op.name} takes a SHARE lock on ${op.table}: every INSERT, UPDATE and DELETE waits until the whole index is built (minutes on a large table).`,
+        fix: `await op.noTransaction(() => op.createIndex('${op.name}', '${op.table}', [...], { concurrently: true })): reads and writes go on while it builds.`,
+      };
+    }
+    if (op.kind === 'dropIndex' && !op.concurrently) {
+      return {
+        message: `DROP INDEX ${op.name} takes an ACCESS EXCLUSIVE lock on its table: every read and write waits, and waits behind any long query already holding a lock.`,
+        fix: `await op.noTransaction(() => op.dropIndex('${op.name}', { concurrently: true })).`,
+      };
+    }
+    return undefined;
+  },
+};
+
+/** CONCURRENTLY inside the revision's transaction: PostgreSQL refuses it. */
+export const concurrentlyInTransaction: LintRule = {
+  id: 'concurrently-in-transaction',
+  severity: 'error',
+  summary: 'CREATE/DROP INDEX CONCURRENTLY inside a transaction fails',
+  check: ({ op, inTransaction }) => (op.kind === 'createIndex' || op.kind === 'dropIndex') && op.concurrently && inTransaction ? {
+    message: `${op.kind === 'createIndex' ? 'CREATE' : 'DROP'} INDEX CONCURRENTLY ${op.name} cannot run inside a transaction block: the revision fails with "cannot run inside a transaction block".`,
+    fix: `Wrap the call: await op.noTransaction(() => op.${op.kind}(...)).`,
+  } : undefined,
+};
+
+/** ADD COLUMN ... NOT NULL without a default. */
+export const addColumnNotNull: LintRule = {
+  id: 'add-column-not-null',
+  severity: 'error',
+  summary: 'a NOT NULL column added without a default fails on a table with rows',
+  check: ({ op, newTables }) => op.kind === 'addColumn' && !op.column.spec.nullable && op.column.spec.default === undefined
+    && !op.column.spec.autoIncrement && op.column.spec.generated === undefined && !newTables.has(op.table) ? {
+      message: `ADD COLUMN ${op.column.name} NOT NULL without a default fails as soon as ${op.table} has a row ("contains null values"), and the running application's INSERTs that do not name the column fail once it exists.`,
+      fix: `Add the column with a constant default (.default(...), no table rewrite since PostgreSQL 11), or nullable; backfill; then make it NOT NULL in a later revision (see set-not-null).`,
+    } : undefined,
+};
+
+/** ALTER COLUMN ... SET NOT NULL scans the table under ACCESS EXCLUSIVE. */
+export const setNotNull: LintRule = {
+  id: 'set-not-null',
+  severity: 'error',
+  summary: 'SET NOT NULL scans the whole table under an ACCESS EXCLUSIVE lock',
+  check: ({ op, newTables }) => op.kind === 'alterColumn' && op.changes.nullable === false && !newTables.has(op.table) ? {
+    message: `SET NOT NULL on ${op.table}.${op.column} takes an ACCESS EXCLUSIVE lock and scans every row to check for NULLs: all reads and writes of ${op.table} wait for the scan.`,
+    fix: `op.createCheck('${op.column}_not_null', '${op.table}', '${op.column} IS NOT NULL', { notValid: true }); in a later revision VALIDATE CONSTRAINT (SHARE UPDATE EXCLUSIVE, writes go on), then SET NOT NULL (PostgreSQL 12+ uses the valid check and skips the scan) and drop the check.`,
+  } : undefined,
+};
+
+/** ADD FOREIGN KEY / CHECK validated at once. */
+export const constraintNotValid: LintRule = {
+  id: 'constraint-not-valid',
+  severity: 'error',
+  summary: 'a FOREIGN KEY or CHECK added without NOT VALID is validated under lock',
+  check: ({ op, newTables }) => {
+    if (op.kind !== 'addConstraint' || newTables.has(op.table)) return undefined;
+    const c = op.constraint;
+    if ((c.kind !== 'foreignKey' && c.kind !== 'check') || c.notValid) return undefined;
+    const locks = c.kind === 'foreignKey'
+      ? `a SHARE ROW EXCLUSIVE lock on ${op.table} and on ${c.refTable}: writes to both wait while every row of ${op.table} is checked`
+      : `an ACCESS EXCLUSIVE lock on ${op.table}: reads and writes wait while every row is checked`;
+    return {
+      message: `ADD ${c.kind === 'foreignKey' ? 'FOREIGN KEY' : 'CHECK'} ${c.name} takes ${locks}.`,
+      fix: `Pass { notValid: true } (only new rows are checked, the lock is brief), then in a later revision op.execute('ALTER TABLE ${op.table} VALIDATE CONSTRAINT ${c.name}'), which lets reads and writes go on.`,
+    };
+  },
+};
+
+/** ADD UNIQUE / PRIMARY KEY builds its index under ACCESS EXCLUSIVE. */
+export const keyUnderLock: LintRule = {
+  id: 'key-under-lock',
+  severity: 'error',
+  summary: 'UNIQUE or PRIMARY KEY added by building its index under an ACCESS EXCLUSIVE lock',
+  check: ({ op, newTables }) => op.kind === 'addConstraint' && (op.constraint.kind === 'unique' || op.constraint.kind === 'primaryKey') && !newTables.has(op.table) ? {
+    message: `ADD ${op.constraint.kind === 'unique' ? 'UNIQUE' : 'PRIMARY KEY'} ${op.constraint.name} builds its index while holding an ACCESS EXCLUSIVE lock on ${op.table}: all reads and writes wait for the build.`,
+    fix: `Build the index first with op.noTransaction(() => op.createIndex('${op.constraint.name}', '${op.table}', [...], { unique: true, concurrently: true })), then op.execute('ALTER TABLE ${op.table} ADD CONSTRAINT ${op.constraint.name} ${op.constraint.kind === 'unique' ? 'UNIQUE' : 'PRIMARY KEY'} USING INDEX ${op.constraint.name}').`,
+  } : undefined,
+};
+
+/** Whether PostgreSQL changes `from` into `to` without rewriting the table. */
+function binaryCoercible(from: ColumnType | undefined, to: ColumnType): boolean {
+  if (from === undefined) return false;
+  const widerOrSame = (a?: number, b?: number) => b === undefined || (a !== undefined && b >= a);
+  if (from.kind === 'varchar' && to.kind === 'varchar') return widerOrSame(from.length, to.length);
+  if ((from.kind === 'varchar' || from.kind === 'text') && to.kind === 'text') return true;
+  if (from.kind === 'numeric' && to.kind === 'numeric') return from.scale === to.scale && widerOrSame(from.precision, to.precision);
+  return false;
+}
+
+/** ALTER COLUMN TYPE that rewrites the table. */
+export const typeChangeRewrite: LintRule = {
+  id: 'type-change-rewrite',
+  severity: 'error',
+  summary: 'a column type change that rewrites the table and its indexes under ACCESS EXCLUSIVE',
+  check: ({ op, newTables }) => {
+    if (op.kind !== 'alterColumn' || op.changes.type === undefined || newTables.has(op.table)) return undefined;
+    if (binaryCoercible(op.existing?.type, op.changes.type)) return undefined;
+    const known = op.existing?.type === undefined ? ' (existingType is not given, so lint assumes the worst)' : '';
+    return {
+      message: `Changing the type of ${op.table}.${op.column} rewrites ${op.table} and rebuilds its indexes while holding an ACCESS EXCLUSIVE lock: all reads and writes wait${known}. It also breaks running code that expects the old type.`,
+      fix: 'Add a new column of the new type, write to both and backfill in batches, switch readers, then drop the old column. Widening varchar, varchar to text and raising numeric precision do not rewrite: give existingType to show it.',
+    };
+  },
+};
+
+function volatileDefault(op: Operation): string | undefined {
+  if (op.kind === 'addColumn') {
+    const d = op.column.spec.default;
+    return d?.kind === 'sql' && VOLATILE.test(d.sql) ? d.sql : undefined;
+  }
+  return undefined;
+}
+
+/** ADD COLUMN with a volatile default rewrites the table. */
+export const volatileDefaultRule: LintRule = {
+  id: 'volatile-default',
+  severity: 'error',
+  summary: 'ADD COLUMN with a volatile default (random(), gen_random_uuid(), clock_timestamp()) rewrites the table',
+  check: ({ op, newTables }): RuleHit | undefined => {
+    const sql = volatileDefault(op);
+    if (sql === undefined || op.kind !== 'addColumn' || newTables.has(op.table)) return undefined;
+    return {
+      message: `ADD COLUMN ${op.column.name} DEFAULT ${sql} evaluates the default once per row: ${op.table} is rewritten under an ACCESS EXCLUSIVE lock (a constant or now() would not be).`,
+      fix: 'Add the column without a default (or with a constant one), set the volatile default in a second statement (it applies to new rows only), and backfill existing rows in batches.',
+    };
+  },
+};
+
+/** The rules that apply to PostgreSQL, in report order. */
+export const postgresRules: readonly LintRule[] = Object.freeze([
+  indexNotConcurrent, concurrentlyInTransaction, addColumnNotNull, setNotNull, constraintNotValid, keyUnderLock,
+  typeChangeRewrite, volatileDefaultRule, ...commonRules,
+]);

@@ -1,0 +1,168 @@
+/**
+ * `retort lint` as users run it: real revision folders per dialect, each risky operation marked
+ * in its file with a `// @name` comment, so every finding is checked against the exact line the
+ * user wrote; the safe rewrite of each in a later revision, which lint leaves alone; the
+ * acknowledgements; graph hygiene; bad input (exit 2). No database is needed (none is opened:
+ * the URLs only choose the dialect's rules).
+ */
+import { readFileSync } from 'node:fs';
+import { afterAll, describe, expect, it } from 'vitest';
+import { retort } from '../support/cli.js';
+import { createTestProject, type RevisionSpec, type TestProject } from '../support/project.js';
+
+const projects: TestProject[] = [];
+afterAll(() => projects.forEach((p) => p.cleanup()));
+
+function project(url: string, specs: readonly RevisionSpec[], extra: Record<string, unknown> = {}): { dir: string; paths: Map<string, string> } {
+  const p = createTestProject({ url, ...extra });
+  projects.push(p);
+  const paths = new Map(specs.map((s) => [s.id, p.write(s)]));
+  return { dir: p.dir, paths };
+}
+
+/** [rule, revision, line] of every finding, the line found from the `// @marker` in the file. */
+function expected(paths: Map<string, string>, rows: readonly [string, string, string][]): [string, string, number][] {
+  return rows.map(([rule, revision, marker]) => {
+    const lines = readFileSync(paths.get(revision)!, 'utf8').split('\n');
+    const index = lines.findIndex((l) => l.includes(marker.startsWith('@') ? `// ${marker}` : marker));
+    if (index < 0) throw new Error(`no ${marker} in ${revision}`);
+    return [rule, revision, index + 1];
+  });
+}
+
+const found = (json: { findings: { rule: string; revision: string; line: number }[] }) => json.findings.map((f) => [f.rule, f.revision, f.line]);
+
+const imports = ['integer', 'text', 'varchar', 'numeric', 'uuid', 'sql', 'enumOf'];
+const base: RevisionSpec = {
+  id: 'r1base', down: null, message: 'base tables', imports,
+  upgrade: [
+    "  await op.createTable('authors', { id: integer().primaryKey(), name: text() });",
+    "  await op.createTable('books', { id: integer().primaryKey(), title: varchar(50), author_id: integer(), author: text(), note: text(), price: numeric(10, 2) });",
+    "  await op.createIndex('ix_books_author', 'books', ['author_id']); // a new table: no finding",
+    "  await op.addColumn('books', 'sku', text().notNull()); // a new table: no finding",
+  ].join('\n'),
+  downgrade: "  await op.dropTable('books');\n  await op.dropTable('authors');",
+};
+
+describe('retort lint on PostgreSQL', () => {
+  const risky: RevisionSpec = {
+    id: 'r2risky', down: 'r1base', message: 'risky', imports,
+    upgrade: [
+      "  await op.createIndex('ix_books_title', 'books', ['title']); // @idx",
+      "  await op.dropIndex('ix_books_author'); // @dropidx",
+      "  await op.createIndex('ix_books_note', 'books', ['note'], { concurrently: true }); // @conc",
+      "  await op.addColumn('books', 'isbn', text().notNull()); // @notnull",
+      "  await op.alterColumn('books', 'title', { nullable: false }); // @setnn",
+      "  await op.createForeignKey('fk_books_author', 'books', ['author_id'], 'authors', ['id']); // @fk",
+      "  await op.createCheck('ck_books_price', 'books', 'price > 0'); // @ck",
+      "  await op.createUnique('uq_books_title', 'books', ['title']); // @uq",
+      "  await op.alterColumn('books', 'price', { type: text(), existingType: numeric(10, 2) }); // @type",
+      "  await op.addColumn('books', 'token', uuid().default(sql`gen_random_uuid()`)); // @volatile",
+      "  await op.dropColumn('books', 'author'); // @dropcol",
+      "  await op.alterColumn('books', 'note', { newName: 'remark' }); // @renamecol",
+      "  await op.renameTable('authors', 'writers'); // @renametable",
+      "  await op.dropTable('old_stuff'); // @droptable",
+      "  await op.execute('UPDATE books SET price = 1'); // @exec",
+    ].join('\n'),
+    downgrade: "  await op.dropColumn('books', 'isbn');",
+  };
+  const safe: RevisionSpec = {
+    id: 'r3safe', down: 'r2risky', message: 'safe rewrites', imports,
+    upgrade: [
+      "  await op.noTransaction(async () => {",
+      "    await op.createIndex('ix_books_sku', 'books', ['sku'], { concurrently: true });",
+      "    await op.dropIndex('ix_books_title', { concurrently: true });",
+      "  });",
+      "  await op.addColumn('books', 'lang', text().notNull().default('en'));",
+      "  await op.createForeignKey('fk_books_writer', 'books', ['author_id'], 'writers', ['id'], { notValid: true });",
+      "  await op.createCheck('ck_books_id', 'books', 'id > 0', { notValid: true });",
+      "  await op.alterColumn('books', 'title', { type: varchar(100), existingType: varchar(50) });",
+      "  await op.addColumn('books', 'added_at', text().default(sql`now()`));",
+      "  await op.createIndex('ix_books_lang', 'books', ['lang']).ack('index-not-concurrent', 'books has 40 rows'); // @acked",
+      "  await op.execute(\"ALTER TABLE books VALIDATE CONSTRAINT fk_books_writer\").ack('raw-execute', 'validation lets writes go on');",
+    ].join('\n'),
+    downgrade: "  await op.dropColumn('books', 'lang');",
+  };
+  const noDown: RevisionSpec = {
+    id: 'r4nodown', down: 'r3safe', message: 'forgot the downgrade', imports,
+    upgrade: "  await op.createTable('tags', { id: integer().primaryKey() });",
+    downgrade: '',
+  };
+  const acked: RevisionSpec = {
+    id: 'r5acked', down: 'r4nodown', message: 'irreversible', imports,
+    preamble: "export const lintAck = { 'no-downgrade': 'tags are rebuilt from the search index' };",
+    upgrade: "  await op.createTable('labels', { id: integer().primaryKey() });",
+    downgrade: '',
+  };
+  const { dir, paths } = project('postgres://postgres@127.0.0.1:5432/retort_lint_unused', [base, risky, safe, noDown, acked]);
+
+  it('reports each risky operation at its line, and none of the safe rewrites (exit 3)', () => {
+    const run = retort(dir, ['lint', '--json']);
+    expect(run.code, run.stderr).toBe(3);
+    const json = run.json();
+    expect(found(json)).toEqual(expected(paths, [
+      ['index-not-concurrent', 'r2risky', '@idx'],
+      ['index-not-concurrent', 'r2risky', '@dropidx'],
+      ['concurrently-in-transaction', 'r2risky', '@conc'],
+      ['add-column-not-null', 'r2risky', '@notnull'],
+      ['set-not-null', 'r2risky', '@setnn'],
+      ['constraint-not-valid', 'r2risky', '@fk'],
+      ['constraint-not-valid', 'r2risky', '@ck'],
+      ['key-under-lock', 'r2risky', '@uq'],
+      ['type-change-rewrite', 'r2risky', '@type'],
+      ['volatile-default', 'r2risky', '@volatile'],
+      ['drop-column', 'r2risky', '@dropcol'],
+      ['rename-column', 'r2risky', '@renamecol'],
+      ['rename-table', 'r2risky', '@renametable'],
+      ['drop-table', 'r2risky', '@droptable'],
+      ['raw-execute', 'r2risky', '@exec'],
+      ['no-downgrade', 'r4nodown', 'export async function downgrade'],
+    ]));
+    // The contract's shape, every field filled.
+    for (const f of json.findings) {
+      expect(Object.keys(f).sort()).toEqual(['file', 'fix', 'line', 'message', 'operation', 'revision', 'rule', 'severity']);
+      expect(f.file).toBe(paths.get(f.revision));
+      expect(['error', 'warning']).toContain(f.severity);
+      expect(f.message.length).toBeGreaterThan(20);
+      expect(f.fix.length).toBeGreaterThan(10);
+    }
+    const idx = json.findings[0];
+    expect(idx).toMatchObject({ operation: 'createIndex ix_books_title ON books', severity: 'error' });
+    expect(idx.message).toContain('SHARE lock on books');
+    expect(idx.fix).toContain('concurrently: true');
+    expect(json.acknowledged.map((f: { rule: string; revision: string; acknowledged: string }) => [f.rule, f.revision, f.acknowledged])).toEqual([
+      ['index-not-concurrent', 'r3safe', 'books has 40 rows'],
+      ['raw-execute', 'r3safe', 'validation lets writes go on'],
+      ['no-downgrade', 'r5acked', 'tags are rebuilt from the search index'],
+    ]);
+  });
+
+  it('prints file:line, the reason and the fix; acknowledged findings with their reason', () => {
+    const run = retort(dir, ['lint']);
+    expect(run.code).toBe(3);
+    const [[, , line]] = expected(paths, [['', 'r2risky', '@idx']]);
+    expect(run.stdout).toContain(`migrations/r2risky_risky.ts:${line} index-not-concurrent (error) createIndex ix_books_title ON books\n`);
+    expect(run.stdout).toContain('  fix: await op.noTransaction(');
+    expect(run.stdout).toContain('  acknowledged: books has 40 rows');
+    expect(run.stdout).toContain('16 finding(s), 3 acknowledged, in 5 revision(s) (postgres rules).');
+  });
+
+  it('--since REV lints only the later revisions; a clean range exits 0', () => {
+    const since = retort(dir, ['lint', '--since', 'r2risky', '--json']);
+    expect(since.code).toBe(3);
+    expect(found(since.json())).toEqual(expected(paths, [['no-downgrade', 'r4nodown', 'export async function downgrade']]));
+    const clean = retort(dir, ['lint', 'r2risky:r3safe']);
+    expect(clean.code, clean.stdout).toBe(0);
+    expect(clean.stdout).toContain('0 finding(s), 2 acknowledged, in 1 revision(s)');
+  });
+
+  it('bad input is exit 2: an unknown --since, RANGE with --since, a malformed range', () => {
+    const unknown = retort(dir, ['lint', '--since', 'nosuchrev']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/nosuchrev/);
+    const both = retort(dir, ['lint', 'r1base:', '--since', 'r1base']);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain('Give a RANGE or --since, not both');
+    expect(retort(dir, ['lint', 'a:b:c']).code).toBe(2);
+  });
+});
