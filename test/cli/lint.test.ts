@@ -166,3 +166,74 @@ describe('retort lint on PostgreSQL', () => {
     expect(retort(dir, ['lint', 'a:b:c']).code).toBe(2);
   });
 });
+
+describe('retort lint on MySQL/MariaDB and SQLite', () => {
+  const risky: RevisionSpec = {
+    id: 'm2risky', down: 'r1base', message: 'risky', imports,
+    upgrade: [
+      "  await op.alterColumn('books', 'price', { type: text(), existingType: numeric(10, 2) }); // @copy",
+      "  await op.alterColumn('books', 'title', { type: varchar(200), existingType: varchar(50) }); // @prefix",
+      "  await op.alterColumn('books', 'note', { type: enumOf('k', ['b', 'a']), existingType: enumOf('k', ['a', 'b']) }); // @enum",
+      "  await op.createForeignKey('fk_books_author', 'books', ['author_id'], 'authors', ['id']); // @fk",
+      "  await op.alterColumn('books', 'author', { nullable: false }); // @rebuild",
+      "  await op.addColumn('books', 'isbn', text().notNull()); // @notnull",
+      "  await op.dropColumn('books', 'sku'); // @dropcol",
+    ].join('\n'),
+    downgrade: "  await op.dropColumn('books', 'isbn');",
+  };
+  const safe: RevisionSpec = {
+    id: 'm3safe', down: 'm2risky', message: 'safe', imports,
+    upgrade: [
+      "  await op.alterColumn('books', 'title', { type: varchar(250), existingType: varchar(200) });",
+      "  await op.alterColumn('books', 'note', { type: enumOf('k', ['b', 'a', 'c']), existingType: enumOf('k', ['b', 'a']) });",
+      "  await op.addColumn('books', 'lang', text().notNull().default('en'));",
+      "  await op.createIndex('ix_books_lang', 'books', ['lang']);",
+    ].join('\n'),
+    downgrade: "  await op.dropColumn('books', 'lang');",
+  };
+
+  it('MySQL: COPY and rebuild ALTERs, enum changes that are not appends, at their lines; appends and same-prefix widening pass', () => {
+    const { dir, paths } = project('mysql://root@127.0.0.1:3306/retort_lint_unused', [base, risky, safe]);
+    const run = retort(dir, ['lint', '--json']);
+    expect(run.code, run.stderr).toBe(3);
+    expect(found(run.json())).toEqual(expected(paths, [
+      ['mysql-table-copy', 'm2risky', '@copy'],
+      ['mysql-table-copy', 'm2risky', '@prefix'],
+      ['mysql-enum-copy', 'm2risky', '@enum'],
+      ['mysql-table-copy', 'm2risky', '@fk'],
+      ['mysql-table-rebuild', 'm2risky', '@rebuild'],
+      ['add-column-not-null', 'm2risky', '@notnull'],
+      ['drop-column', 'm2risky', '@dropcol'],
+    ]));
+    expect(run.json().findings[0].message).toContain('ALGORITHM=COPY');
+    expect(run.json().dialect).toBe('mysql');
+  });
+
+  it('SQLite: the NOT NULL column SQLite refuses, and the drops; no PostgreSQL lock rules', () => {
+    const { dir, paths } = project('sqlite:./app.db', [base, risky, safe]);
+    const run = retort(dir, ['lint', '--json']);
+    expect(run.code).toBe(3);
+    expect(found(run.json())).toEqual(expected(paths, [
+      ['add-column-not-null', 'm2risky', '@notnull'],
+      ['drop-column', 'm2risky', '@dropcol'],
+    ]));
+    expect(run.json().findings[0].message).toContain('fails on SQLite');
+  });
+});
+
+describe('retort lint: graph hygiene', () => {
+  const rev = (id: string, down: string | null): RevisionSpec => ({
+    id, down, message: id, imports, upgrade: `  await op.createTable('t_${id}', { id: integer().primaryKey() });`, downgrade: `  await op.dropTable('t_${id}');`,
+  });
+
+  it('several heads; a revision added on top of an older one than --since (out of order)', () => {
+    const { dir, paths } = project('postgres://postgres@127.0.0.1:5432/retort_lint_unused', [rev('g1', null), rev('g2', 'g1'), rev('g3', 'g2'), rev('g4late', 'g1')]);
+    const heads = retort(dir, ['lint', '--json']);
+    expect(heads.code).toBe(3);
+    expect(heads.json().findings.map((f: { rule: string; revision: string }) => [f.rule, f.revision]).sort()).toEqual([['multiple-heads', 'g3'], ['multiple-heads', 'g4late']]);
+    const since = retort(dir, ['lint', '--since', 'g2', '--json']);
+    const order = since.json().findings.filter((f: { rule: string }) => f.rule === 'out-of-order');
+    expect(order).toMatchObject([{ revision: 'g4late', file: paths.get('g4late'), severity: 'warning' }]);
+    expect(order[0].message).toContain('follows g1, which is older than g2');
+  });
+});
