@@ -48,10 +48,12 @@ export async function checkOrFail(project: Project, options: CheckOptions = {}):
   const result = await (await autogen()).check(project, options);
   if (result.ok) return result;
   const differs = result.operations.length > 0 || result.checksumMismatches.length > 0;
-  const what = result.notAtHead ? `is at ${result.current.join(', ') || 'base'}, not at head (${result.heads.join(', ')})`
+  const blocked = result.unresolved[0];
+  const what = blocked !== undefined ? `has an unresolved failure of revision ${blocked.revision} (every upgrade refuses until \`retort resolve\`)`
+    : result.notAtHead ? `is at ${result.current.join(', ') || 'base'}, not at head (${result.heads.join(', ')})`
     : differs ? 'differs from the declared schema' : `holds ${result.unmodelled.length} object(s) retort does not model (--strict)`;
   throw new RetortError('CheckFailed', `The database ${what}${result.operations.length > 0 ? `; autogenerate would emit ${result.operations.length} operation(s)` : ''}.`, {
-    fields: { notAtHead: result.notAtHead, operations: result.operations.length, current: result.current, heads: result.heads, unmodelled: result.unmodelled.length },
+    fields: { notAtHead: result.notAtHead, unresolved: result.unresolved.map((u) => u.revision), operations: result.operations.length, current: result.current, heads: result.heads, unmodelled: result.unmodelled.length },
     hint: 'Run `retort check --target NAME` for the details.',
   });
 }

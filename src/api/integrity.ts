@@ -8,7 +8,7 @@ import type { Dialect } from '../dialects/dialect.js';
 import { RetortError } from '../errors.js';
 import type { Channel } from '../runtime/channel.js';
 import { onlineChannel } from '../runtime/channel.js';
-import { fileChecksum, insertHistorySql, readHistory, retortVersion, type HistoryRow, type HistoryStatus } from '../runtime/history-table.js';
+import { fileChecksum, insertHistorySql, readHistory, retortVersion, type HistoryDirection, type HistoryRow, type HistoryStatus } from '../runtime/history-table.js';
 import { appliedRevisions, findChecksumMismatches, isUnresolved, latestRows, recordedChecksums, type ChecksumMismatch } from '../runtime/integrity.js';
 import { readHeads, versionChangeSql } from '../runtime/version-table.js';
 import { applyStep, type MigrationStep, type RevisionGraph } from '../script/graph/index.js';
@@ -160,12 +160,33 @@ async function row(dialect: Dialect, project: Project, r: { revision: string; di
   return insertHistorySql(dialect, historyTableOf(project.target), { ...r, startedAt: new Date(), durationMs: 0, error: null }, await retortVersion());
 }
 
+/** A revision whose last history row blocks every run until `retort resolve` (for `check`). */
+export interface UnresolvedRevision {
+  readonly revision: string;
+  readonly direction: HistoryDirection;
+  /** `running` (a run in progress, or one that died) or `failed` (with statements committed). */
+  readonly status: HistoryStatus;
+  readonly statements: number;
+  readonly error: string | null;
+}
+
+/** What `check` reads from the history: what `upgrade` would refuse over. */
+export interface HistoryFindings {
+  readonly checksumMismatches: readonly ChecksumMismatch[];
+  readonly unresolved: readonly UnresolvedRevision[];
+}
+
 /**
- * For `check`: applied revisions whose file changed since they ran (the same rule `upgrade`
- * refuses by). Reads the history only; creates nothing.
+ * For `check`: applied revisions whose file changed since they ran, and revisions whose failure
+ * is not resolved (the same rules `upgrade` refuses by). Reads the history only; creates nothing,
+ * takes no lock (so a `running` row may also be a run in progress; `check` says both).
  */
-export async function checksumMismatchesOf(project: Project, heads: readonly string[]): Promise<ChecksumMismatch[]> {
+export async function historyFindingsOf(project: Project, heads: readonly string[]): Promise<HistoryFindings> {
   const graph = await project.graph();
-  return withDatabase(project.target, async ({ dialect, session }) =>
-    findChecksumMismatches(graph, heads, await readHistory(dialect, session, historyTableOf(project.target))));
+  return withDatabase(project.target, async ({ dialect, session }) => {
+    const rows = await readHistory(dialect, session, historyTableOf(project.target));
+    const unresolved = [...latestRows(rows).values()].filter(isUnresolved)
+      .map((r) => ({ revision: r.revision, direction: r.direction, status: r.status, statements: r.statements, error: r.error }));
+    return { checksumMismatches: await findChecksumMismatches(graph, heads, rows), unresolved };
+  });
 }

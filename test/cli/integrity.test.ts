@@ -104,6 +104,34 @@ describe.each(DIALECTS)('integrity commands on %s', (dialect) => {
     expect(text.stdout.split('\n')[0]).toMatch(/^\d{4}-\d\d-\d\dT[\d:.]+Z\s+up\s+aaa111\s+accepted\s+0 statement\(s\)/);
   });
 
+  it('check exits 3 at head while an unresolved failure blocks every upgrade, and names the resolve commands', async () => {
+    db = await createTestDatabase(dialect, 'retort_iblk');
+    // transaction 'none': the downgrade's first statement commits on every dialect, then it fails.
+    const broken = { ...revA, downgrade: "  await op.execute('INSERT INTO t_a (id) VALUES (1)');\n  await op.execute('DROP TABLE no_such_table_here');" };
+    project = createTestProject({ url: db.url, schema: './schema.ts', transaction: 'none' }, [broken]);
+    writeFileSync(join(project.dir, 'schema.ts'), [
+      "import { defineSchema, table, integer, varchar } from 'retort-migrate';",
+      "export const t_a = table('t_a', { id: integer().primaryKey(), note: varchar(20) });",
+      'export default defineSchema({ t_a });',
+    ].join('\n'));
+    expect(retort(project.dir, ['upgrade', 'head']).code).toBe(0);
+    expect(retort(project.dir, ['downgrade', 'base']).code).toBe(1);
+    expect(await versions(db)).toEqual(['aaa111']); // still at head...
+    expect(retort(project.dir, ['upgrade', 'head']).code).toBe(2); // ...yet every upgrade refuses
+
+    const json = retort(project.dir, ['--json', 'check']);
+    expect(json.code).toBe(3);
+    expect(json.json()).toMatchObject({ ok: false, notAtHead: false, operations: [], unresolved: [{ revision: 'aaa111', direction: 'down', status: 'failed', statements: 1 }] });
+    const text = retort(project.dir, ['check']);
+    expect(text.code).toBe(3);
+    expect(text.stdout).toContain('Revision aaa111 failed during downgrade with 1 statement(s) committed; every upgrade refuses until it is resolved.');
+    expect(text.stdout).toContain('`retort resolve aaa111 --rolled-back` if you undid it');
+
+    await rawQuery(db, 'DELETE FROM t_a'); // undo the committed statement by hand
+    expect(retort(project.dir, ['resolve', 'aaa111', '--rolled-back']).code).toBe(0);
+    expect(retort(project.dir, ['check']).code).toBe(0);
+  });
+
   it('stops a run of many revisions on SIGTERM after the current statement, the state truthful', async () => {
     db = await createTestDatabase(dialect, 'retort_isig');
     // Each revision: a table, a pause in the script, then an index on it.

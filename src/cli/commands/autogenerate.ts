@@ -5,6 +5,7 @@
  */
 import { createInterface } from 'node:readline/promises';
 import type { RevisionOptions } from '../../api/authoring.js';
+import type { UnresolvedRevision } from '../../api/integrity.js';
 import { createRetort } from '../../api/retort.js';
 import type { RenameCandidate, RenameDecision } from '../../autogen/types.js';
 import { EXIT_CODES } from '../../errors.js';
@@ -59,14 +60,14 @@ function describeOp(op: { kind: string; table?: string; name?: string; column?: 
  */
 export async function runCheck(ctx: CommandContext, strict = false): Promise<number> {
   const result = await createRetort(ctx.options).check({ strict });
-  const json = { ok: result.ok, operations: result.operations, notAtHead: result.notAtHead, current: result.current, heads: result.heads, checksumMismatches: result.checksumMismatches, handWritten: result.handWritten, unmodelled: result.unmodelled };
+  const json = { ok: result.ok, operations: result.operations, notAtHead: result.notAtHead, current: result.current, heads: result.heads, checksumMismatches: result.checksumMismatches, handWritten: result.handWritten, unresolved: result.unresolved, unmodelled: result.unmodelled };
   ctx.output.result(json, () => {
     const blind = unmodelledLines(result.unmodelled, 'not compared', ctx.output.options.verbose);
     if (result.ok) {
       return blind.length === 0 ? 'OK: the database is at head and matches the schema.'
         : ['OK: the database is at head and matches the schema in everything retort models.', ...blind];
     }
-    const lines: string[] = [];
+    const lines: string[] = result.unresolved.map(unresolvedLine);
     if (result.notAtHead) lines.push(`The database is at ${result.current.join(', ') || 'base'}, not at head (${result.heads.join(', ')}).`);
     for (const m of result.checksumMismatches) lines.push(`Revision ${m.revision} changed since it ran: ${m.file} was ${m.recorded}, is ${m.actual} (\`retort accept ${m.revision}\` once checked).`);
     if (result.operations.length > 0 || result.handWritten.length > 0) lines.push(`The schema differs from the database; autogenerate would write:`, '', result.rendered);
@@ -74,6 +75,15 @@ export async function runCheck(ctx: CommandContext, strict = false): Promise<num
     return [...lines, ...blind];
   });
   return result.ok ? EXIT_CODES.ok : EXIT_CODES.check;
+}
+
+/** What `check` says of a revision whose failure blocks every `upgrade`, and what to run. */
+function unresolvedLine(u: UnresolvedRevision): string {
+  const verb = u.direction === 'down' ? 'downgrade' : 'upgrade';
+  const state = u.status === 'running'
+    ? `is \`running\` in the history with ${u.statements} statement(s) recorded: a run is in progress, or it died`
+    : `failed during ${verb} with ${u.statements} statement(s) committed`;
+  return `Revision ${u.revision} ${state}; every upgrade refuses until it is resolved. If no run is in progress: clean up by hand, then \`retort resolve ${u.revision} --applied\` if its effect is complete, or \`retort resolve ${u.revision} --rolled-back\` if you undid it (\`retort history --applied\` shows what happened).`;
 }
 
 /** `retort pull [--out FILE] [--force]` */
