@@ -56,6 +56,10 @@ export const ERROR_CODES = {
   SchemaNotFound: 'input',
   EmptySchemaModule: 'input',
   BadImport: 'input',
+  /** `adopt --from TOOL`: the tool's version table is not in the database. */
+  ToolTableMissing: 'input',
+  /** `baseline` / `adopt` on a project or database retort already manages. */
+  AlreadyManaged: 'input',
   // the database or a migration failed
   ConnectionFailed: 'migration',
   /** The server did not complete the connect (TCP, TLS, authentication) within `connectTimeout`. */

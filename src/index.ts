@@ -14,6 +14,8 @@ export type { MigrateOptions, StampOptions } from './api/migrate.js';
 export type { MergeOptions, RevisionOptions } from './api/authoring.js';
 export type { StairwayFailure, StairwayOptions, StairwayResult } from './api/stairway.js';
 export type { AutogenerateResult, CheckResult, CompareOptions, Comparison, PullResult } from './api/autogenerate.js';
+export type { BaselineOptions, BaselineResult } from './api/baseline.js';
+export type { ToolState } from './adopt/tool-state.js';
 export type { StepResult, TransactionMode } from './runtime/steps.js';
 export type { MigrationContext, RevisionModule } from './runtime/context.js';
 

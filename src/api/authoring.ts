@@ -5,7 +5,7 @@ import { dirname, resolve } from 'node:path';
 import { RetortError } from '../errors.js';
 import type { Revision, RevisionGraph } from '../script/graph/index.js';
 import { newRevisionId } from '../script/ids.js';
-import { writeRevision } from '../script/writer.js';
+import { writeRevision, type WriteRevisionOptions } from '../script/writer.js';
 import type { Project } from './project.js';
 import type { RevisionFileResult } from './results.js';
 
@@ -87,6 +87,16 @@ function newId(project: Project, graph: RevisionGraph, explicit: string | undefi
 
 /** Write a new revision based on `options.head` (default: the single head). */
 export async function createRevision(project: Project, options: RevisionOptions): Promise<RevisionFileResult> {
+  const planned = await planRevision(project, options);
+  const path = writeRevision(planned);
+  return { revision: planned.revision, path, downRevisions: planned.downRevisions, message: planned.message };
+}
+
+/**
+ * What {@link createRevision} would write (id, directory, parents, bodies), checked against the
+ * graph but not written: `baseline --sql` shows it without touching the version directory.
+ */
+export async function planRevision(project: Project, options: RevisionOptions): Promise<WriteRevisionOptions> {
   const message = requireMessage(options.message, 'revision');
   const graph = await project.graph();
   const headSpec = options.head ?? 'head';
@@ -106,20 +116,17 @@ export async function createRevision(project: Project, options: RevisionOptions)
     const target = graph.resolve(spec);
     return target.branchLabels.includes(spec) ? spec : target.revision;
   });
-  const revision = newId(project, graph, options.revId);
-  const downRevisions = parents.map((p) => p.revision);
-  const path = writeRevision({
+  return {
     dir: versionDirectory(project, parents, options.versionPath),
-    revision,
+    revision: newId(project, graph, options.revId),
     message,
-    downRevisions,
+    downRevisions: parents.map((p) => p.revision),
     branchLabels: options.branchLabel === undefined ? [] : [options.branchLabel],
     dependsOn,
     ...(options.upgradeBody === undefined ? {} : { upgradeBody: options.upgradeBody }),
     ...(options.downgradeBody === undefined ? {} : { downgradeBody: options.downgradeBody }),
     ...(options.imports === undefined ? {} : { imports: options.imports }),
-  });
-  return { revision, path, downRevisions, message };
+  };
 }
 
 /** Write a merge revision whose parents are `revisions` (`heads` means every head). */

@@ -152,8 +152,8 @@ function namespaces(project: Project): readonly string[] | undefined {
   return autogenerate.schemas ?? (dbSchema === undefined ? undefined : [dbSchema]);
 }
 
-/** Read the live schema of the target (for `pull` and comparisons), and what the server fills in where a declaration is silent. */
-async function readLive(project: Project, dialect: Dialect, session: Parameters<DialectAutogen['readSchema']>[0]): Promise<{ live: SchemaModel; defaults?: ServerDefaults }> {
+/** Read the live schema of the target (for `pull`, `baseline` and comparisons), and what the server fills in where a declaration is silent. */
+export async function readLive(project: Project, dialect: Dialect, session: Parameters<DialectAutogen['readSchema']>[0]): Promise<{ live: SchemaModel; defaults?: ServerDefaults }> {
   const schemas = namespaces(project);
   const autogen = autogenOf(dialect);
   const options = { ...(schemas === undefined ? {} : { schemas }), include: comparedTables(project) };
@@ -322,10 +322,15 @@ export async function pull(project: Project, options: { out?: string; force?: bo
     ...(await readLive(project, dialect, session)),
     defaultPrimaryKeyName: dialect.autogen?.defaultPrimaryKeyName,
   }));
+  writeSchemaModule(path, live, defaults, defaultPrimaryKeyName);
+  return { path, tables: live.tables.map((t) => t.name), unmodelled: live.unmodelled ?? [] };
+}
+
+/** Write `live` as a TypeScript schema module at `path` (`pull`, and `baseline` for a project without one). */
+export function writeSchemaModule(path: string, live: SchemaModel, defaults: ServerDefaults | undefined, defaultPrimaryKeyName: DialectAutogen['defaultPrimaryKeyName']): void {
   mkdirSync(dirname(path), { recursive: true });
   writeFileSync(path, renderSchemaModule(live, {
     ...(defaultPrimaryKeyName === undefined ? {} : { defaultPrimaryKeyName }),
     ...(defaults === undefined ? {} : { defaultTableOptions: (schema: string | undefined) => defaults.tableOptions(schema) }),
   }));
-  return { path, tables: live.tables.map((t) => t.name), unmodelled: live.unmodelled ?? [] };
 }

@@ -6,6 +6,7 @@
 import { createMerge, createRevision, type MergeOptions, type RevisionOptions } from './authoring.js';
 import type { AutogenerateResult, CheckOptions, CheckResult, CompareOptions, PullResult } from './autogenerate.js';
 import * as inspect from './inspect.js';
+import type { BaselineOptions, BaselineResult } from './baseline.js';
 import type { AcceptResult, AppliedHistoryResult, ResolveResult } from './integrity.js';
 import type { MigrateOptions, StampOptions } from './migrate.js';
 import type { LintOptions, LintResult } from './lint.js';
@@ -43,6 +44,13 @@ export interface Retort extends FleetMethods<Retort> {
   check(options?: CheckOptions): Promise<CheckResult>;
   /** Write the TypeScript schema module of the live database. */
   pull(options?: { out?: string; force?: boolean }): Promise<PullResult>;
+  /** Write the live schema as the first revision and stamp it (a database no tool managed). */
+  baseline(options?: BaselineOptions): Promise<BaselineResult>;
+  /**
+   * `baseline` for a database another tool managed (`from`: `alembic`, `knex`...): its version
+   * table is read first, to confirm and report where it stands, and left in place.
+   */
+  adopt(from: string, options?: BaselineOptions): Promise<BaselineResult>;
   /** The history table's rows, newest first (`history --applied`). */
   appliedHistory(): Promise<AppliedHistoryResult>;
   /** Record the current hash of an applied revision whose file was edited (after a person checked it). */
@@ -71,6 +79,7 @@ const autogen = () => import('./autogenerate.js');
 const integrity = () => import('./integrity.js');
 const stairway = () => import('./stairway.js');
 const linter = () => import('./lint.js');
+const takeover = () => import('./baseline.js');
 
 /** A retort on the project `project` gives (a fleet binds one per target, sharing config and graph). */
 export function bindRetort(project: () => Promise<Project>, options: RetortOptions): Retort {
@@ -90,6 +99,8 @@ export function bindRetort(project: () => Promise<Project>, options: RetortOptio
     autogenerate: async (opts: RevisionOptions & CompareOptions) => (await autogen()).autogenerate(await project(), opts),
     check: async (opts: CheckOptions = {}) => (await autogen()).check(await project(), opts),
     pull: async (opts: { out?: string; force?: boolean } = {}) => (await autogen()).pull(await project(), opts),
+    baseline: async (opts: BaselineOptions = {}) => (await takeover()).baseline(await project(), opts, options),
+    adopt: async (from: string, opts: BaselineOptions = {}) => (await takeover()).baseline(await project(), opts, options, from),
     appliedHistory: async () => (await integrity()).appliedHistory(await project()),
     accept: async (revision: string) => (await integrity()).accept(await project(), revision, options),
     resolve: async (revision: string, resolution: 'applied' | 'rolled-back') => (await integrity()).resolve(await project(), revision, resolution, options),

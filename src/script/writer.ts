@@ -15,7 +15,7 @@
  *   `tsc --noUnusedLocals --noUnusedParameters`; a stub to be written by hand gets `{ op, db }`.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { RetortError } from '../errors.js';
 import { readRevisionHeader } from './header.js';
 import { branchLabelProblem, printable, revisionIdProblem } from './ids.js';
@@ -210,12 +210,10 @@ export function renderRevision(template: string, options: WriteRevisionOptions, 
 }
 
 /**
- * Writes a new revision file and returns its absolute path.
- * @throws RetortError `FileExists` when the file is already there (never overwritten),
- *   `BadArgument` for an invalid id or label, `BadRevisionFile` when the template does not yield
- *   a file whose header reads back as given.
+ * The path and text {@link writeRevision} would write (the directory's template, checked to read
+ * back as given), without writing anything.
  */
-export function writeRevision(options: WriteRevisionOptions): string {
+export function revisionText(options: WriteRevisionOptions): { path: string; text: string } {
   checkInput(options);
   const dir = resolve(options.dir);
   const local = join(dir, SCRIPT_TEMPLATE_NAME);
@@ -228,7 +226,18 @@ export function writeRevision(options: WriteRevisionOptions): string {
   const text = renderRevision(template, options, templatePath);
   const path = join(dir, revisionFileName(options.revision, options.message));
   verifyReadBack(path, text, options, templatePath);
-  mkdirSync(dir, { recursive: true });
+  return { path, text };
+}
+
+/**
+ * Writes a new revision file and returns its absolute path.
+ * @throws RetortError `FileExists` when the file is already there (never overwritten),
+ *   `BadArgument` for an invalid id or label, `BadRevisionFile` when the template does not yield
+ *   a file whose header reads back as given.
+ */
+export function writeRevision(options: WriteRevisionOptions): string {
+  const { path, text } = revisionText(options);
+  mkdirSync(dirname(path), { recursive: true });
   try {
     // 'wx': fail if the file exists, atomically, rather than check-then-write.
     writeFileSync(path, text.endsWith('\n') ? text : `${text}\n`, { flag: 'wx' });

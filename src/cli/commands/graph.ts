@@ -5,6 +5,8 @@ import { createRetort } from '../../api/retort.js';
 import type { RevisionInfo } from '../../api/results.js';
 import type { CommandContext } from '../context.js';
 import { historyLine, shortLine, verboseBlock } from '../format.js';
+import { GRAPH_FORMATS, graphText, type GraphFormat } from '../graph-text.js';
+import { RetortError } from '../../errors.js';
 
 function lines(ctx: CommandContext, revisions: readonly RevisionInfo[], short: (r: RevisionInfo) => string): string[] {
   return revisions.map((r) => (ctx.verbose ? verboseBlock(r) : short(r)));
@@ -44,6 +46,17 @@ export async function branches(ctx: CommandContext): Promise<void> {
 export async function show(ctx: CommandContext, args: readonly unknown[]): Promise<void> {
   const revisions = await createRetort(ctx.options).show(String(args[0]));
   ctx.output.result({ revisions: revisions.map(historyJson) }, () => revisions.map(verboseBlock));
+}
+
+/** `retort graph [--format mermaid|dot]` */
+export async function graph(ctx: CommandContext, _args: readonly unknown[], options: Record<string, unknown>): Promise<void> {
+  const format = String(options.format ?? 'mermaid');
+  if (!(GRAPH_FORMATS as readonly string[]).includes(format)) {
+    throw new RetortError('BadArgument', `Unknown graph format '${format}'.`, { fields: { format }, hint: `Pass --format ${GRAPH_FORMATS.join(' or ')}.` });
+  }
+  const revisions = await createRetort(ctx.options).history();
+  const text = graphText(revisions, format as GraphFormat);
+  ctx.output.result({ format, text, revisions: revisions.map(historyJson) }, () => text);
 }
 
 /** The contract's JSON shape of one revision. */

@@ -106,6 +106,10 @@ export function registerCommands(program: Command, host: CliHost): void {
     .description('one revision in detail')
     .action(action(host, async () => (await graph()).show));
 
+  program.command('graph').description('the revision graph as text (Mermaid or Graphviz DOT)')
+    .option('--format <format>', 'mermaid or dot', 'mermaid')
+    .action(action(host, async () => (await graph()).graph));
+
   program.command('check').description('exit 3 if autogenerate would emit operations or the database is not at head')
     .option('--strict', 'exit 3 also when the database holds objects retort does not model (listed on every run)')
     .action(action(host, async () => (await author()).check));
@@ -119,4 +123,17 @@ export function registerCommands(program: Command, host: CliHost): void {
     .option('--out <file>', 'where to write (default: the config\'s schema path)')
     .option('--force', 'overwrite an existing file')
     .action(action(host, async () => (await author()).pull));
+
+  const adopt = () => import('./adopt.js');
+  program.command('baseline').description('write the live schema as the first revision and stamp the database at it (a database no tool managed)')
+    .option('-m, --message <msg>', 'the revision\'s message')
+    .option('--sql', 'print the revision and the stamp SQL; write and stamp nothing')
+    .addOption(lockTimeoutOption())
+    .action(action(host, async () => (await adopt()).baseline));
+  program.command('adopt').description('take over a database from another tool: read its version table, then baseline; its table is left in place')
+    .requiredOption('--from <tool>', 'alembic, sqlalchemy-migrate, knex, drizzle, prisma or flyway')
+    .option('-m, --message <msg>', 'the revision\'s message')
+    .option('--sql', 'print the revision and the stamp SQL; write and stamp nothing')
+    .addOption(lockTimeoutOption())
+    .action(action(host, async () => (await adopt()).adopt));
 }
