@@ -89,8 +89,6 @@ export interface TriggerSpec extends ObjectBase {
    * what goes between BEGIN and END; MySQL / MariaDB: the one statement or its `BEGIN ... END`).
    */
   readonly body?: string;
-  /** MySQL / MariaDB: `FOLLOWS` / `PRECEDES` another trigger of the same table and event. */
-  readonly order?: { readonly follows?: string; readonly precedes?: string };
   /** Literal arguments passed to the function. */
   readonly args?: readonly string[];
   /** `REFERENCING OLD TABLE AS ... NEW TABLE AS ...`. */

@@ -70,7 +70,12 @@ const MYSQL_SCHEMA = schemaModule(imports, `export const users = table('users', 
   index('ix_login_desc').on(element(t.login, { order: 'desc' }), t.id),
 ]);
 export const settings = table('settings', { k: varchar(40).primaryKey(), secret: varchar(20).collate('utf8mb4_bin') });
-export const cache = table('cache', { k: varchar(40).primaryKey() });`, ['users', 'settings', 'cache']);
+export const cache = table('cache', { k: varchar(40).primaryKey() });
+export const tags = table('tags', { id: integer().primaryKey(), label: varchar(40).notNull(), uses: integer().notNull().default(0), touched: integer().notNull().default(0) });
+export const usedTags = view('used_tags', sql\`SELECT id, label FROM tags WHERE uses > 0\`);
+export const topTags = view('top_tags', sql\`SELECT label FROM used_tags ORDER BY label LIMIT 10\`, { options: { security_invoker: 'true' } });
+export const touch = trigger('tags_touch', { table: 'tags', timing: 'before', events: ['update'], body: sql\`SET NEW.touched = OLD.touched + 1\` });`,
+  ['users', 'settings', 'cache', 'tags', 'usedTags', 'topTags', 'touch']);
 
 const MYSQL_DRIFTS: readonly Drift[] = [
   {
@@ -148,6 +153,64 @@ const MYSQL_DRIFTS: readonly Drift[] = [
   },
 ];
 
+const MY_USED_TAGS = 'CREATE OR REPLACE VIEW used_tags AS SELECT id, label FROM tags WHERE uses > 0';
+const TOP_TAGS = 'CREATE OR REPLACE SQL SECURITY INVOKER VIEW top_tags AS SELECT label FROM used_tags ORDER BY label LIMIT 10';
+const TOUCH = 'CREATE TRIGGER tags_touch BEFORE UPDATE ON tags FOR EACH ROW SET NEW.touched = OLD.touched + 1';
+const mysqlView = (name: string) => ({ kind: 'view', name });
+const touch = { kind: 'trigger', name: 'tags_touch', table: 'tags' };
+
+/** Views and triggers (the views are put back as a person would write them: the server's stored text differs). */
+const MYSQL_OBJECT_DRIFTS: readonly Drift[] = [
+  {
+    name: "a view's query changed (replaced in place)",
+    apply: ['CREATE OR REPLACE VIEW used_tags AS SELECT id, label FROM tags WHERE uses > 1'],
+    undo: [MY_USED_TAGS],
+    expected: [{ kind: 'alterObject', to: { ...mysqlView('used_tags'), body: 'SELECT id, label FROM tags WHERE uses > 0' } }],
+  },
+  {
+    name: 'a view given a CHECK OPTION',
+    apply: ['CREATE OR REPLACE VIEW used_tags AS SELECT id, label FROM tags WHERE uses > 0 WITH CASCADED CHECK OPTION'],
+    undo: [MY_USED_TAGS],
+    expected: [{ kind: 'alterObject', from: { options: { check_option: 'cascaded' } }, to: mysqlView('used_tags') }],
+  },
+  {
+    name: 'a view made SQL SECURITY DEFINER',
+    apply: [TOP_TAGS.replace(' SQL SECURITY INVOKER', '')],
+    undo: [TOP_TAGS],
+    expected: [{ kind: 'alterObject', to: { ...mysqlView('top_tags'), options: { security_invoker: 'true' } } }],
+  },
+  {
+    name: 'a view dropped',
+    apply: ['DROP VIEW top_tags'],
+    undo: [TOP_TAGS],
+    expected: [{ kind: 'createObject', object: mysqlView('top_tags') }],
+  },
+  {
+    name: 'a view added',
+    apply: ['CREATE VIEW stray AS SELECT 1 AS one'],
+    undo: ['DROP VIEW stray'],
+    expected: [{ kind: 'dropObject', object: mysqlView('stray') }],
+  },
+  {
+    name: "a trigger's body changed",
+    apply: ['DROP TRIGGER tags_touch', TOUCH.replace('+ 1', '+ 2')],
+    undo: ['DROP TRIGGER tags_touch', TOUCH],
+    expected: [{ kind: 'dropObject', object: touch }, { kind: 'createObject', object: { ...touch, body: 'SET NEW.touched = OLD.touched + 1' } }],
+  },
+  {
+    name: 'a trigger made AFTER INSERT',
+    apply: ['DROP TRIGGER tags_touch', 'CREATE TRIGGER tags_touch AFTER INSERT ON tags FOR EACH ROW SET @n = 1'],
+    undo: ['DROP TRIGGER tags_touch', TOUCH],
+    expected: [{ kind: 'dropObject', object: touch }, { kind: 'createObject', object: { ...touch, timing: 'before', events: ['update'] } }],
+  },
+  {
+    name: 'a trigger dropped',
+    apply: ['DROP TRIGGER tags_touch'],
+    undo: [TOUCH],
+    expected: [{ kind: 'createObject', object: touch }],
+  },
+];
+
 describe('drift on MariaDB: check exits 3 and names it', () => {
   let db: TestDatabase;
   let project: TestProject;
@@ -159,7 +222,7 @@ describe('drift on MariaDB: check exits 3 and names it', () => {
     await db?.drop();
   });
 
-  it.each(MYSQL_DRIFTS)('$name', async (drift) => assertDrift(db, project, drift));
+  it.each([...MYSQL_DRIFTS, ...MYSQL_OBJECT_DRIFTS])('$name', async (drift) => assertDrift(db, project, drift));
 });
 
 const SQLITE_SCHEMA = schemaModule(imports, `export const notes = table('notes', {

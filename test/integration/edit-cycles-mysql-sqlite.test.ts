@@ -88,6 +88,32 @@ export const cache = table('cache', { k: varchar(40).primaryKey() }${v2 ? ", { e
     expect(text).toContain("await op.alterTableOptions('settings', { collate: 'utf8mb4_unicode_ci', rowFormat: 'COMPACT' });");
     expect(text).toContain("await op.alterTableOptions('cache', { engine: 'MyISAM' });");
   });
+  it('views (replaced in place, options) and triggers (dropped and created again), back', async () => {
+    const tags = (v2: boolean) => `export const tags = table('tags', { id: integer().primaryKey(), label: varchar(40).notNull(), uses: integer().notNull().default(0), touched: integer().notNull().default(0) });
+export const tagLog = table('tag_log', { id: bigint().primaryKey().autoIncrement(), tag: integer(), note: varchar(20) });
+export const usedTags = view('used_tags', sql\`SELECT id, label${v2 ? ', uses' : ''} FROM tags WHERE uses > ${v2 ? 1 : 0}\`${v2 ? ", { options: { check_option: 'local' } }" : ''});
+export const topTags = view('top_tags', sql\`SELECT label FROM used_tags ORDER BY label\`);
+export const touch = trigger('tags_touch', { table: 'tags', timing: 'before', events: ['update'], body: sql\`SET NEW.touched = OLD.touched + ${v2 ? 10 : 1}\` });${v2 ? `
+export const logNew = trigger('tags_log_new', { table: 'tags', timing: 'after', events: ['insert'], body: sql\`BEGIN
+  INSERT INTO tag_log (tag, note) VALUES (NEW.id, 'new');
+  IF NEW.uses > 0 THEN INSERT INTO tag_log (tag, note) VALUES (NEW.id, 'used'); END IF;
+END\` });
+export const quiet = view('quiet_tags', sql\`SELECT label FROM tags WHERE uses = 0\`, { options: { security_invoker: 'true' } });` : ''}`;
+    const names = (v2: boolean) => ['tags', 'tagLog', 'usedTags', 'topTags', 'touch', ...(v2 ? ['logNew', 'quiet'] : [])];
+    const db = await fresh('mysql');
+    const { text } = await editCycle(db, mysqlCatalog, schemaModule([...imports, 'trigger', 'view'], tags(false), names(false)), schemaModule([...imports, 'trigger', 'view'], tags(true), names(true)), async () => {
+      await rawQuery(db, "INSERT INTO tags (id, label, uses) VALUES (1, 'a', 2)");
+      await rawQuery(db, 'UPDATE tags SET label = \'b\' WHERE id = 1');
+      expect(await rawQuery(db, 'SELECT note FROM tag_log ORDER BY id')).toEqual([{ note: 'new' }, { note: 'used' }]);
+      expect(await rawQuery(db, 'SELECT touched FROM tags')).toEqual([{ touched: 10 }]);
+      expect(await rawQuery(db, 'SELECT label FROM top_tags')).toEqual([{ label: 'b' }]);
+      await rawQuery(db, 'DELETE FROM tags');
+      await rawQuery(db, 'DELETE FROM tag_log');
+    });
+    // CREATE OR REPLACE VIEW: the view over it stays.
+    expect(text).toMatch(/await op.alter\(\n\s+view\('used_tags'/);
+    expect(text).not.toContain("op.drop('view', 'top_tags')");
+  });
 });
 
 describe('edit cycles on SQLite', () => {

@@ -2,6 +2,7 @@
  * What MySQL and MariaDB can do, as the core asks it.
  */
 import type { DialectCapabilities } from '../dialect.js';
+import { MYSQL_OBJECT_KINDS } from './objects/kinds.js';
 
 /**
  * MySQL/MariaDB capabilities.
@@ -24,4 +25,5 @@ export const mysqlCapabilities: DialectCapabilities = Object.freeze({
   partialIndexes: false,
   dropColumnDropsForeignKeys: false,
   comments: true,
+  objectKinds: MYSQL_OBJECT_KINDS,
 });

@@ -18,7 +18,9 @@ import { elementColumn, elementExpression, elementOptions } from '../../schema/e
 import type { ColumnSpec, ColumnType, DefaultValue, GeneratedColumn, IndexElement, IndexSpec, NamedColumn, TableOptions } from '../../schema/model.js';
 import { SqlCompiler } from '../common/index.js';
 import type { ColumnDefinitionOptions, Statements, TableRef } from '../common/index.js';
-import type { CompileContext } from '../dialect.js';
+import type { CompileContext, ObjectDdl } from '../dialect.js';
+import type { ObjectKind } from '../../schema/objects.js';
+import { mysqlObjectDdl } from './objects/index.js';
 import { needsFullDefinition, resolveAlteredColumn } from './alter-column.js';
 import { changesGeneratedKind, liveTableFor, regenerateColumn } from './regenerate.js';
 import { quoteMysqlIdentifier, quoteMysqlString } from './quoting.js';
@@ -27,6 +29,13 @@ import { renderMysqlType } from './types.js';
 
 /** Compiles operations to MySQL / MariaDB statements. Stateless; the server arrives in the context. */
 export class MysqlCompiler extends SqlCompiler {
+  /** The DDL of views and triggers (objects/), with this compiler's quoting. */
+  private readonly objects: Partial<Record<ObjectKind, ObjectDdl>> = mysqlObjectDdl((name) => this.quoteIdentifier(name));
+
+  protected override objectDdl(kind: ObjectKind): ObjectDdl | undefined {
+    return this.objects[kind];
+  }
+
   override quoteIdentifier(name: string): string {
     return quoteMysqlIdentifier(name);
   }

@@ -6,6 +6,9 @@ import type { DialectAutogen } from '../../dialect.js';
 import { mysqlDefaultsEqual, mysqlExpressionsEqual, mysqlTypesEqual } from './equality.js';
 import { normalizeMysqlDeclared } from './normalize.js';
 import { readMysqlDefaults, readMysqlSchema } from './read-schema.js';
+import { mysqlObjectComparer } from '../objects/compare.js';
+import { mysqlObjectsEqual, mysqlObjectsInPlace } from '../objects/index.js';
+import type { SchemaObject } from '../../../schema/objects.js';
 
 export { canonicalMysqlType, normalizeMysqlExpression } from './equality.js';
 
@@ -17,4 +20,7 @@ export const mysqlAutogen: DialectAutogen = Object.freeze({
   expressionsEqual: mysqlExpressionsEqual,
   normalizeDeclared: normalizeMysqlDeclared,
   readDefaults: readMysqlDefaults,
+  objectsEqual: (live: SchemaObject, declared: SchemaObject) => mysqlObjectsEqual(live, declared),
+  objectsInPlace: mysqlObjectsInPlace,
+  objectComparer: mysqlObjectComparer,
 });

@@ -11,6 +11,7 @@ import { parseServerVersion } from '../server.js';
 import type { ServerInfo } from '../server.js';
 import { COLUMN_ROW_SQL, mapMysqlTable, tableLeftovers } from '../table-rows.js';
 import { readMysqlUnmodelled } from './unmodelled.js';
+import { readMysqlObjects } from '../objects/index.js';
 import type { CheckRow, ColumnRow, ForeignKeyRow, IndexRow, TableRow } from '../table-rows.js';
 
 /** Where a catalog row belongs: its database (`s`) and table (`t`). */
@@ -149,8 +150,8 @@ export async function readMysqlDefaults(session: Session, options: ReadSchemaOpt
  * carry no `schema`; tables of another database carry its name. `options.include` is applied to
  * the table list before any other catalog query. Every table reports its engine, character set
  * and collation (`pull` leaves out those equal to the server's defaults); a column its character
- * set and collation only where they differ from its table's. Views, triggers, routines, events
- * and sequences are listed as `unmodelled` (unmodelled.ts), and so are the parts of tables the
+ * set and collation only where they differ from its table's. Views and triggers are read into
+ * `objects` (../objects/); routines, events and sequences are listed as `unmodelled` (unmodelled.ts), and so are the parts of tables the
  * model has no place for (see tableLeftovers).
  */
 export async function readMysqlSchema(session: Session, options: ReadSchemaOptions): Promise<SchemaModel> {
@@ -171,7 +172,8 @@ export async function readMysqlSchema(session: Session, options: ReadSchemaOptio
   const modelSchema = (s: string) => (s === defaultSchema ? undefined : s);
   const kept = listed.filter((row) => include(row.t, modelSchema(row.s))).sort((a, b) => (order(a) < order(b) ? -1 : 1));
   const unmodelled = await readMysqlUnmodelled(session, schemas, include, defaultSchema);
-  if (kept.length === 0) return Object.freeze({ tables: [], enums: [], unmodelled: Object.freeze(unmodelled) });
+  const objects = Object.freeze(await readMysqlObjects(session, schemas, include, modelSchema));
+  if (kept.length === 0) return Object.freeze({ tables: [], enums: [], objects, unmodelled: Object.freeze(unmodelled) });
   // Every table kept: filter by database only; otherwise list the kept names (see Filter).
   const names = kept.length === listed.length ? undefined : [...new Set(kept.map((r) => r.t))];
 
@@ -221,5 +223,5 @@ export async function readMysqlSchema(session: Session, options: ReadSchemaOptio
     unmodelled.push(...tableLeftovers(rows));
     return mapMysqlTable(rows);
   });
-  return Object.freeze({ tables: Object.freeze(tables), enums: Object.freeze([]), unmodelled: Object.freeze(unmodelled) });
+  return Object.freeze({ tables: Object.freeze(tables), enums: Object.freeze([]), objects, unmodelled: Object.freeze(unmodelled) });
 }

@@ -1,6 +1,6 @@
 /**
- * What a MySQL / MariaDB database holds that the neutral model cannot describe (views, triggers,
- * stored routines, events, MariaDB sequences): listed with the model by `readSchema`, so that
+ * What a MySQL / MariaDB database holds that the neutral model cannot describe (stored
+ * routines, events, MariaDB sequences; views and triggers are modelled, see ../objects/): listed with the model by `readSchema`, so that
  * `pull`, autogenerate and `check` say what they leave out. One query whatever their number.
  * When a kind becomes part of the model, its `SELECT` leaves this list.
  */
@@ -18,16 +18,12 @@ export async function readMysqlUnmodelled(
 ): Promise<UnmodelledObject[]> {
   const m = marks(schemas.length);
   const rows = await session.query<{ kind: string; s: string; name: string; tbl: string | null }>(
-    `SELECT 'view' AS kind, TABLE_SCHEMA AS s, TABLE_NAME AS name, NULL AS tbl FROM information_schema.VIEWS WHERE TABLE_SCHEMA IN (${m})
-     UNION ALL
-     SELECT 'sequence', TABLE_SCHEMA, TABLE_NAME, NULL FROM information_schema.TABLES WHERE TABLE_SCHEMA IN (${m}) AND TABLE_TYPE = 'SEQUENCE'
-     UNION ALL
-     SELECT 'trigger', TRIGGER_SCHEMA, TRIGGER_NAME, EVENT_OBJECT_TABLE FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA IN (${m})
+    `SELECT 'sequence' AS kind, TABLE_SCHEMA AS s, TABLE_NAME AS name, NULL AS tbl FROM information_schema.TABLES WHERE TABLE_SCHEMA IN (${m}) AND TABLE_TYPE = 'SEQUENCE'
      UNION ALL
      SELECT LOWER(ROUTINE_TYPE), ROUTINE_SCHEMA, ROUTINE_NAME, NULL FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA IN (${m})
      UNION ALL
      SELECT 'event', EVENT_SCHEMA, EVENT_NAME, NULL FROM information_schema.EVENTS WHERE EVENT_SCHEMA IN (${m})`,
-    [...schemas, ...schemas, ...schemas, ...schemas, ...schemas],
+    [...schemas, ...schemas, ...schemas],
   );
   const modelSchema = (s: string) => (s === home ? undefined : s);
   return rows
