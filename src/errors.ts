@@ -81,6 +81,11 @@ export const ERROR_CODES = {
   CheckFailed: 'check',
   // lock
   LockTimeout: 'lock',
+  /**
+   * The run lock cannot be taken at all (the SQLite lock file belongs to another OS user and this
+   * one cannot write it): nothing was executed, as for a lock held elsewhere.
+   */
+  LockUnavailable: 'lock',
 } as const satisfies Record<string, ErrorKind>;
 
 /** A stable error code. */

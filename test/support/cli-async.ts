@@ -23,11 +23,23 @@ export interface RunningRetort {
   readonly done: Promise<AsyncRun>;
 }
 
+/** How to start the process: as another OS user (through `setpriv`, the test runs as root), with more environment. */
+export interface StartOptions {
+  /** Run as this OS user and its group (see os-user.ts: `ensureOsUser`). */
+  readonly user?: { readonly uid: number; readonly gid: number };
+  readonly env?: Readonly<Record<string, string>>;
+}
+
 /** Start `retort ARGS` in `cwd`. */
-export function startRetort(cwd: string, args: readonly string[]): RunningRetort {
+export function startRetort(cwd: string, args: readonly string[], options: StartOptions = {}): RunningRetort {
   if (!existsSync(BIN)) throw new Error(`${BIN} is missing: run \`npx tsc -p tsconfig.build.json\` first.`);
   const started = Date.now();
-  const child = spawn(process.execPath, [BIN, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  const { user } = options;
+  const [command, argv] = user === undefined
+    ? [process.execPath, [BIN, ...args]]
+    : ['setpriv', [`--reuid=${user.uid}`, `--regid=${user.gid}`, '--clear-groups', process.execPath, BIN, ...args]];
+  const env = { ...process.env, ...options.env };
+  const child = spawn(command, argv, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));

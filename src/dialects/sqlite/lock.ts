@@ -8,10 +8,12 @@
  * the lock held, unlike a lock file that is merely created and deleted. SQLite also sees the lock
  * between two connections of one process, so a test or a second library call in-process waits too.
  */
-import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { RetortError } from '../../errors.js';
 import { clientIdentity } from '../../util/client.js';
+import { canReadWrite, fileAccess } from '../../util/file-owner.js';
 import type { LockHolder, RunLock } from '../dialect.js';
 
 /** The lock file of the database file `path`. */
@@ -82,9 +84,58 @@ function isBusy(error: unknown): boolean {
   return code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED';
 }
 
+/**
+ * `LockUnavailable` (exit 4) for a lock file this process cannot use: `file` (the lock file, its
+ * journal or their directory) belongs to another OS user. Why refuse rather than go on: SQLite
+ * opens a file it may not write read-only, without a word, and a read-only connection's
+ * `BEGIN EXCLUSIVE` takes only a shared lock, which a second such run gets too: two runs would
+ * migrate at once.
+ */
+function lockUnavailable(lockPath: string, file: string, what: string, cause?: unknown): RetortError {
+  const access = fileAccess(file);
+  const me = clientIdentity().user;
+  const owner = access === undefined ? '' : ` belongs to ${access.owner} (uid ${access.ownerUid}, mode ${access.mode}) and`;
+  return new RetortError(
+    'LockUnavailable',
+    `Cannot take the run lock: ${what} ${file}${owner} cannot be written by this process (user ${me}). ` +
+      'Without the lock two runs could migrate this database at once, so nothing was executed.',
+    {
+      fields: {
+        lock: lockPath,
+        path: file,
+        owner: access?.owner ?? null,
+        ownerUid: access?.ownerUid ?? null,
+        mode: access?.mode ?? null,
+        user: me,
+        uid: access?.uid ?? process.getuid?.() ?? null,
+      },
+      hint:
+        `Let every OS user that runs retort on this database write ${file} (for example \`chmod 666 ${file}\`, or a group they share: \`chgrp GROUP ${file} && chmod 664 ${file}\`), ` +
+        `or run retort as ${access?.owner ?? 'its owner'}. The lock file holds no data: while no retort run is active it may also be deleted, and the next run creates it again.`,
+      cause,
+    },
+  );
+}
+
+/** The file of the lock (or its directory) that this process cannot read and write, if any. */
+function unwritable(lockPath: string): { file: string; what: string } | undefined {
+  if (existsSync(lockPath)) {
+    if (!canReadWrite(lockPath)) return { file: lockPath, what: 'the lock file' };
+    // A journal left by a killed run of another user: SQLite must roll it back to use the file.
+    const journal = `${lockPath}-journal`;
+    if (existsSync(journal) && !canReadWrite(journal)) return { file: journal, what: "the lock file's journal" };
+  }
+  // SQLite creates the lock file, and a journal beside it at each BEGIN EXCLUSIVE, in the folder.
+  const folder = dirname(resolve(lockPath));
+  if (!canReadWrite(folder)) return { file: folder, what: 'the folder of the lock file' };
+  return undefined;
+}
+
 /** Open the run lock of the database file `path` (the lock file is created if missing and left in place). */
 export async function openSqliteLock(path: string): Promise<RunLock> {
   const lockPath = sqliteLockPath(path);
+  const problem = unwritable(lockPath);
+  if (problem !== undefined) throw lockUnavailable(lockPath, problem.file, problem.what);
   let handle: Database.Database;
   try {
     // timeout 0: never wait inside SQLite; the core polls with its own backoff and deadline.
@@ -105,6 +156,9 @@ export async function openSqliteLock(path: string): Promise<RunLock> {
         return true;
       } catch (error) {
         if (isBusy(error)) return false;
+        // Permissions changed under a waiting run (or a journal it cannot roll back appeared).
+        const problem = unwritable(lockPath);
+        if (problem !== undefined) throw lockUnavailable(lockPath, problem.file, problem.what, error);
         throw error;
       }
     },
