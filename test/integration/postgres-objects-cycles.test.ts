@@ -26,7 +26,7 @@ afterAll(async () => {
   await db?.drop();
 });
 
-const BUILDERS = 'defineSchema, table, integer, text, varchar, sql, index, check, view, materializedView, fn, procedure, trigger, sequence, extension, domain, compositeType, policy';
+const BUILDERS = 'defineSchema, table, integer, text, varchar, rawType, sql, index, check, view, materializedView, fn, procedure, trigger, sequence, extension, domain, compositeType, policy';
 
 /** The tables every version declares. */
 const TABLES = `
@@ -62,6 +62,8 @@ interface Cycle {
   readonly v2: readonly string[];
   /** Text the v2 revision must contain (proof of in-place changes where the engine allows). */
   readonly expect?: readonly string[];
+  /** The tables of v2, when they change too. */
+  readonly tables2?: string;
 }
 
 const CYCLES: readonly Cycle[] = [
@@ -83,6 +85,19 @@ const CYCLES: readonly Cycle[] = [
     v2: ["materializedView('totals', sql`SELECT name, sum(qty) AS total FROM items GROUP BY name`, { indexes: [index('totals_total').on('total')] })"],
     expect: ["op.dropIndex('totals_name'", "op.createIndex('totals_total'"],
   },
+  {
+    kind: 'domain: default, NOT NULL, CHECK and comment altered in place',
+    v1: ["domain('quantity', 'integer', { checks: [check('quantity_check', sql`VALUE >= 0`)] })"],
+    v2: ["domain('quantity', 'integer', { default: sql`0`, notNull: true, checks: [check('quantity_check', sql`VALUE >= 1`)], comment: 'a count' })"],
+    expect: ['op.alter(', "domain('quantity', 'integer', { checks"],
+  },
+  {
+    kind: 'a domain and a column typed with it (the domain first, the column dropped before it)',
+    v1: [],
+    v2: ["domain('grade', 'varchar(2)', { checks: [check('grade_check', sql`VALUE IN ('A', 'B', 'C')`)] })"],
+    tables2: TABLES.replace('qty: integer(),', "qty: integer(),\n  grade: rawType('grade'),"),
+    expect: ["op.create(domain('grade'", "op.addColumn('items', 'grade'"],
+  },
 ];
 
 describe('PostgreSQL objects: edit, autogenerate, upgrade, check, downgrade, upgrade again', () => {
@@ -90,7 +105,7 @@ describe('PostgreSQL objects: edit, autogenerate, upgrade, check, downgrade, upg
     writeModule(cycle.v1);
     await generateAndUpgrade(`${cycle.kind} v1`);
     const before = await catalogSnapshot(db.url);
-    writeModule(cycle.v2);
+    writeModule(cycle.v2, cycle.tables2);
     const text = await generateAndUpgrade(`${cycle.kind} v2`);
     for (const fragment of cycle.expect ?? []) expect(text).toContain(fragment);
     expect(await catalogSnapshot(db.url)).not.toEqual(before);

@@ -15,7 +15,7 @@ import { createTestProject, type TestProject } from '../support/project.js';
 let db: TestDatabase;
 let project: TestProject;
 
-const SCHEMA = `import { defineSchema, table, integer, text, sql, index, view, materializedView } from 'retort-migrate';
+const SCHEMA = `import { defineSchema, table, integer, text, sql, index, check, view, materializedView, domain } from 'retort-migrate';
 
 export const items = table('items', {
   id: integer().primaryKey(),
@@ -26,7 +26,8 @@ export const item_names = view('item_names', sql\`SELECT name FROM items WHERE q
 export const totals = materializedView('totals', sql\`SELECT name, sum(qty) AS total FROM items GROUP BY name\`, {
   indexes: [index('totals_name').on('name')],
 });
-export default defineSchema({ items, item_names, totals });
+export const quantity = domain('quantity', 'integer', { default: sql\`0\`, checks: [check('quantity_check', sql\`VALUE >= 0\`)] });
+export default defineSchema({ items, item_names, totals, quantity });
 `;
 
 beforeAll(async () => {
@@ -87,6 +88,24 @@ const DRIFTS: readonly Drift[] = [
     drift: 'DROP INDEX totals_name; CREATE INDEX totals_name ON totals (total)',
     undo: 'DROP INDEX totals_name; CREATE INDEX totals_name ON totals (name)',
     names: "op.createIndex('totals_name', 'totals'",
+  },
+  {
+    what: "a domain's CHECK",
+    drift: 'ALTER DOMAIN quantity DROP CONSTRAINT quantity_check; ALTER DOMAIN quantity ADD CONSTRAINT quantity_check CHECK (VALUE >= 1)',
+    undo: 'ALTER DOMAIN quantity DROP CONSTRAINT quantity_check; ALTER DOMAIN quantity ADD CONSTRAINT quantity_check CHECK (VALUE >= 0)',
+    names: "domain('quantity'",
+  },
+  {
+    what: "a domain's default",
+    drift: 'ALTER DOMAIN quantity SET DEFAULT 1',
+    undo: 'ALTER DOMAIN quantity SET DEFAULT 0',
+    names: "domain('quantity'",
+  },
+  {
+    what: 'a domain dropped',
+    drift: 'DROP DOMAIN quantity',
+    undo: 'CREATE DOMAIN quantity AS integer DEFAULT 0 CONSTRAINT quantity_check CHECK (VALUE >= 0)',
+    names: "op.create(domain('quantity'",
   },
 ];
 

@@ -41,7 +41,8 @@ export function splitStatements(text: string): string[] {
   return out;
 }
 
-const OUTSIDE_THE_TABLE_MODEL = /^(CREATE (SCHEMA|EXTENSION|(OR REPLACE )?FUNCTION|OPERATOR|TYPE|DOMAIN|AGGREGATE|COLLATION|TEXT SEARCH)|SET |SELECT pg_catalog\.set_config)/i;
+// Domains are retort's (h-pgtypes): the generated upgrade creates them.
+const OUTSIDE_THE_TABLE_MODEL = /^(CREATE (SCHEMA|EXTENSION|(OR REPLACE )?FUNCTION|OPERATOR|TYPE|AGGREGATE|COLLATION|TEXT SEARCH)|SET |SELECT pg_catalog\.set_config)/i;
 
 /**
  * What a dump creates outside the table model (schemas, extensions, functions, operators,

@@ -18,7 +18,7 @@ import type { ReadSchemaOptions, Session } from '../../dialect.js';
  * an internal part of (deptype 'i': an identity column's sequence, a range type's constructor
  * functions and multirange cast): those come and go with their owner.
  */
-function notExtensionMember(catalog: string, oid: string): string {
+export function notExtensionMember(catalog: string, oid: string): string {
   return `NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend dep WHERE dep.classid = 'pg_catalog.${catalog}'::regclass ` +
     `AND dep.objid = ${oid} AND dep.deptype IN ('e', 'i'))`;
 }
@@ -71,15 +71,15 @@ const PARTS: readonly string[] = [
           CASE WHEN c.relforcerowsecurity THEN 'forced' ELSE 'enabled' END
    FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
    WHERE n.nspname = ANY($1::text[]) AND (c.relrowsecurity OR c.relforcerowsecurity)`,
-  // Types other than enums and the row types of relations: domains, composite types made with
+  // Types other than enums, domains and the row types of relations: composite types made with
   // CREATE TYPE ... AS (their pg_class row has relkind 'c'), ranges, base types (not the array
   // types PostgreSQL makes for each type, nor a range's multirange).
-  `SELECT CASE t.typtype WHEN 'd' THEN 'domain' WHEN 'r' THEN 'range type' WHEN 'b' THEN 'base type'
+  `SELECT CASE t.typtype WHEN 'r' THEN 'range type' WHEN 'b' THEN 'base type'
                          WHEN 'c' THEN 'composite type' END,
           n.nspname, t.typname, NULL, NULL
    FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
    LEFT JOIN pg_catalog.pg_class tc ON tc.oid = t.typrelid
-   WHERE n.nspname = ANY($1::text[]) AND (t.typtype IN ('d', 'r', 'b') OR (t.typtype = 'c' AND tc.relkind = 'c'))
+   WHERE n.nspname = ANY($1::text[]) AND (t.typtype IN ('r', 'b') OR (t.typtype = 'c' AND tc.relkind = 'c'))
      AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_type e WHERE e.typarray = t.oid)
      AND ${notExtensionMember('pg_type', 't.oid')}`,
   // Operators, operator classes and families, collations, conversions, text search objects and

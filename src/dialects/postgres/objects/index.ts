@@ -4,11 +4,12 @@
  * (for readSchema), and equality (for the diff). See docs/autogenerate-postgres.md.
  */
 import type { IndexSpec } from '../../../schema/model.js';
-import type { ObjectKind, SchemaObject, ViewSpec } from '../../../schema/objects.js';
+import type { DomainSpec, ObjectKind, SchemaObject, ViewSpec } from '../../../schema/objects.js';
 import type { ObjectDdl, Session } from '../../dialect.js';
 import { indexOf } from '../catalog-rows.js';
 import type { IndexRow } from '../catalog-rows.js';
 import { INDEXES_SQL } from '../catalog-sql.js';
+import { domainDdl, domainInPlace, domainsEqual, readDomains } from './domains.js';
 import { sqlTextKey } from './text.js';
 import { VIEWS_SQL, viewDdl, viewOf } from './views.js';
 import type { ViewRow } from './views.js';
@@ -19,7 +20,10 @@ export { POSTGRES_OBJECT_KINDS } from './kinds.js';
 /** The DDL of every kind, for one compiler's writer. */
 export function postgresObjectDdl(w: PgWriter): Partial<Record<ObjectKind, ObjectDdl>> {
   const views = viewDdl(w);
-  return { view: views, materializedView: views };
+  return {
+    view: views, materializedView: views,
+    domain: domainDdl(w),
+  };
 }
 
 /**
@@ -33,7 +37,10 @@ export async function readPostgresObjects(session: Session, schemas: readonly st
   if (matviews.length > 0) {
     for (const row of await session.query<IndexRow>(INDEXES_SQL, [matviews])) indexes.set(row.relid, [...(indexes.get(row.relid) ?? []), indexOf(row)]);
   }
-  return views.map((v) => viewOf(v, modelSchema(v.schema), indexes.get(v.oid) ?? []));
+  return [
+    ...views.map((v) => viewOf(v, modelSchema(v.schema), indexes.get(v.oid) ?? [])),
+    ...(await readDomains(session, schemas, modelSchema)),
+  ];
 }
 
 const json = (value: unknown) => JSON.stringify(value ?? null);
@@ -58,6 +65,8 @@ export function postgresObjectsEqual(live: SchemaObject, declared: SchemaObject,
       if (json(live.options) !== json(d.options) || (live.comment ?? null) !== (d.comment ?? null)) return false;
       return sqlTextKey(live.body) === sqlTextKey(d.body) || (server.viewBodyEqual?.(live, d) ?? false);
     }
+    case 'domain':
+      return domainsEqual(live, declared as DomainSpec);
     default:
       return false;
   }
@@ -65,7 +74,5 @@ export function postgresObjectsEqual(live: SchemaObject, declared: SchemaObject,
 
 /** True when PostgreSQL changes `from` into `to` in place without asking the server (views need the comparer). */
 export function postgresObjectsInPlace(from: SchemaObject, to: SchemaObject): boolean {
-  void from;
-  void to;
-  return false;
+  return domainInPlace(from, to);
 }

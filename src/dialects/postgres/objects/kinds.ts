@@ -2,4 +2,7 @@
 import type { ObjectKind } from '../../../schema/objects.js';
 
 /** Every kind the PostgreSQL dialect reads, compares and writes. */
-export const POSTGRES_OBJECT_KINDS: readonly ObjectKind[] = Object.freeze(['view', 'materializedView']);
+export const POSTGRES_OBJECT_KINDS: readonly ObjectKind[] = Object.freeze([
+  'view', 'materializedView',
+  'domain',
+]);
