@@ -77,6 +77,8 @@ export const ERROR_CODES = {
   // retort's own history / version-table write failed (not the script's statement)
   HistoryWriteFailed: 'migration',
   BookkeepingConflict: 'migration',
+  /** The disk (or a quota) had no room for a write of the database (SQLite's SQLITE_FULL). */
+  DiskFull: 'migration',
   // check found a difference
   CheckFailed: 'check',
   // lock
@@ -86,6 +88,11 @@ export const ERROR_CODES = {
    * one cannot write it): nothing was executed, as for a lock held elsewhere.
    */
   LockUnavailable: 'lock',
+  /**
+   * Another process (not a retort run) held the SQLite database's write or exclusive lock past the
+   * busy timeout: a statement could not take the file's lock.
+   */
+  DatabaseBusy: 'lock',
 } as const satisfies Record<string, ErrorKind>;
 
 /** A stable error code. */

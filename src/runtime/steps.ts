@@ -139,7 +139,14 @@ export async function runSteps(
         await runner.drain();
         throw stepFailure(error, step, runner, revision?.path);
       }
-      if (perMigration) await transactions.commit();
+      try {
+        if (perMigration) await transactions.commit();
+      } catch (error) {
+        // The COMMIT is the revision's last statement: a full disk or a lost connection there
+        // names the revision like any of its statements.
+        runner.failed ??= { sql: dialect.commitSql, index: runner.statementsApplied + 1 };
+        throw stepFailure(error, step, runner, revision?.path);
+      }
       const result: StepResult = {
         direction: step.direction,
         revision: step.revision,
@@ -200,8 +207,12 @@ function stepFailure(error: unknown, step: MigrationStep, runner: OperationRunne
   const at = (file === undefined ? undefined : locateError(error, file)) ?? runner.failedAt;
   const location = at === undefined ? {} : { line: at.line, column: at.column };
   if (isRetortError(error)) {
-    // Keep the script's own error code (MissingAwait, OfflineUnsupported...) and add where it happened.
-    return new RetortError(error.code, error.message, { fields: { ...fields, ...location, ...error.fields }, hint: error.hint, cause: error });
+    // Keep the script's own error code (MissingAwait, OfflineUnsupported...) and add where it
+    // happened; a message about the server or the file alone (ConnectionLost, DiskFull,
+    // DatabaseBusy) is told which revision and statement it stopped.
+    const at = runner.failed === undefined ? '' : `, statement ${runner.failed.index}`;
+    const message = error.message.includes(step.revision) ? error.message : `${step.direction === 'up' ? 'Upgrade' : 'Downgrade'} of revision ${step.revision}${at}: ${error.message}`;
+    return new RetortError(error.code, message, { fields: { ...fields, ...location, ...error.fields }, hint: error.hint, cause: error });
   }
   const reason = explainScriptError(error);
   const place = at === undefined ? '' : ` at ${formatLocation({ ...at, file: shown(at.file) })}`;

@@ -7,8 +7,9 @@ import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
-import { RetortError } from '../../errors.js';
+import { isRetortError, RetortError } from '../../errors.js';
 import type { Connection, ConnectionUrl, Session } from '../dialect.js';
+import { BUSY_TIMEOUT_MS, fileFailure } from './errors.js';
 import { openSqliteLock } from './lock.js';
 
 /** The file path of a `sqlite:` URL: `sqlite:./a.db`, `sqlite:/abs/a.db`, `sqlite::memory:`. */
@@ -39,32 +40,51 @@ export async function connectSqlite(url: ConnectionUrl): Promise<Connection> {
       });
     }
   }
-  let handle: Database.Database;
+  let handle: Database.Database | undefined;
   try {
-    handle = new Database(inMemory ? ':memory:' : path);
+    handle = new Database(inMemory ? ':memory:' : path, { timeout: BUSY_TIMEOUT_MS });
     handle.prepare('SELECT 1').get();
   } catch (error) {
+    // Another process's exclusive lock makes even the first read wait: say so, not "permissions".
+    const explained = fileFailure(error, path, handle);
+    if (handle?.open) handle.close();
+    if (explained !== error) throw explained;
     throw new RetortError('ConnectionFailed', `Cannot open the SQLite database ${path}: ${(error as Error).message}.`, {
       fields: { path },
       hint: 'Check that the path is a SQLite database file and that it is readable and writable.',
       cause: error,
     });
   }
-  const db = new Kysely<any>({ dialect: new SqliteDialect({ database: handle }) });
+  const open = handle;
+  const db = new Kysely<any>({ dialect: new SqliteDialect({ database: open }) });
+  /** `fn`, with a busy or full database file said as such (see errors.ts). */
+  const onFile = <T>(sqlText: string, fn: () => T): T => {
+    try {
+      return fn();
+    } catch (error) {
+      const explained = fileFailure(error, path, open, sqlText);
+      // The run ends on it: its bookkeeping after the failure (the history's failed row) should
+      // not wait out the busy timeout a second time behind the same holder.
+      if (isRetortError(explained) && explained.code === 'DatabaseBusy') open.pragma('busy_timeout = 0');
+      throw explained;
+    }
+  };
   const session: Session = {
     db,
     async execute(sqlText: string): Promise<void> {
       // exec() runs every statement of the text, so a raw op.execute may hold several.
-      handle.exec(sqlText);
+      onFile(sqlText, () => open.exec(sqlText));
     },
     async executeCounting(sqlText: string): Promise<number> {
-      return handle.prepare(sqlText).run().changes;
+      return onFile(sqlText, () => open.prepare(sqlText).run().changes);
     },
     async query<R>(sqlText: string, params: readonly unknown[] = []): Promise<R[]> {
-      const statement = handle.prepare(sqlText);
-      if (statement.reader) return statement.all(...bindable(params)) as R[];
-      statement.run(...bindable(params));
-      return [];
+      return onFile(sqlText, () => {
+        const statement = open.prepare(sqlText);
+        if (statement.reader) return statement.all(...bindable(params)) as R[];
+        statement.run(...bindable(params));
+        return [];
+      });
     },
   };
   let closed = false;
@@ -81,7 +101,7 @@ export async function connectSqlite(url: ConnectionUrl): Promise<Connection> {
       // Kysely's SqliteDriver closes the better-sqlite3 handle it was given; close it
       // ourselves when Kysely never opened it (no query went through `db`).
       await db.destroy();
-      if (handle.open) handle.close();
+      if (open.open) open.close();
     },
   };
 }

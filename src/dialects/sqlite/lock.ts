@@ -15,6 +15,7 @@ import { RetortError } from '../../errors.js';
 import { clientIdentity } from '../../util/client.js';
 import { canReadWrite, fileAccess } from '../../util/file-owner.js';
 import type { LockHolder, RunLock } from '../dialect.js';
+import { isBusy } from './errors.js';
 
 /** The lock file of the database file `path`. */
 export function sqliteLockPath(path: string): string {
@@ -76,12 +77,6 @@ function readHolder(lockPath: string): LockHolder | undefined {
     description: `retort process ${record.pid} (${who}, since ${record.since})`,
     fields: { pid: record.pid, host: record.host, user: record.user ?? null, since: record.since },
   };
-}
-
-/** True for SQLite's "the file is locked" result codes. */
-function isBusy(error: unknown): boolean {
-  const code = (error as { code?: unknown }).code;
-  return code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED';
 }
 
 /**
