@@ -15,12 +15,12 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startRetort } from '../support/cli-async.js';
 import { expectJsonFailure } from '../support/faults.js';
 import { canSwitchUser } from '../support/os-user.js';
 import { createTestProject, type TestProject } from '../support/project.js';
+import { sqliteRows as rows } from '../support/sqlite.js';
 
 const FIRST = 'f1000000000a';
 const SECOND = 'f2000000000b';
@@ -65,15 +65,6 @@ async function holdLock(file: string, kind: 'write' | 'exclusive'): Promise<Chil
     child.on('exit', (code) => reject(new Error(`the lock holder exited with ${code}`)));
   });
   return child;
-}
-
-function rows<T>(file: string, sqlText: string): T[] {
-  const db = new Database(file, { readonly: true });
-  try {
-    return db.prepare(sqlText).all() as T[];
-  } finally {
-    db.close();
-  }
 }
 
 describe('SQLite: another process holds the database file', () => {

@@ -8,12 +8,12 @@
  */
 import { chmodSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startRetort, type AsyncRun } from '../support/cli-async.js';
 import { retort } from '../support/cli.js';
 import { canSwitchUser, ensureOsUser, OTHER_USER } from '../support/os-user.js';
 import { createTestProject, type TestProject } from '../support/project.js';
+import { sqliteRows } from '../support/sqlite.js';
 
 const FIRST = 'a1000000000a';
 const SECOND = 'a2000000000b';
@@ -34,14 +34,7 @@ afterEach(() => {
   for (const project of projects.splice(0)) project.cleanup();
 });
 
-function read<T>(project: TestProject, sqlText: string): T[] {
-  const db = new Database(join(project.dir, 'app.db'), { readonly: true });
-  try {
-    return db.prepare(sqlText).all() as T[];
-  } finally {
-    db.close();
-  }
-}
+const read = <T>(project: TestProject, sqlText: string): T[] => sqliteRows<T>(join(project.dir, 'app.db'), sqlText);
 
 describe.skipIf(!canSwitchUser)('the SQLite lock file belongs to another OS user', () => {
   let other: { uid: number; gid: number };

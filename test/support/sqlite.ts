@@ -2,6 +2,7 @@
  * SQLite test helpers: a dialect connection on a test database with the run's session pragmas,
  * and operations compiled and run as the runtime runs them.
  */
+import Database from 'better-sqlite3';
 import { sqliteDialect } from '../../src/dialects/sqlite/index.js';
 import type { Connection, Session } from '../../src/dialects/dialect.js';
 import type { Operation } from '../../src/ops/operations.js';
@@ -38,4 +39,14 @@ export async function runSqliteOps(connection: Connection, ops: readonly Operati
     }
     return statements;
   });
+}
+
+/** Rows of `sqlText` on the SQLite file `file`, read on a read-only connection of its own. */
+export function sqliteRows<T>(file: string, sqlText: string): T[] {
+  const db = new Database(file, { readonly: true });
+  try {
+    return db.prepare(sqlText).all() as T[];
+  } finally {
+    db.close();
+  }
 }
