@@ -39,7 +39,9 @@ function keyOf(o: SchemaObject, ctx: DiffContext): string {
   const ref = objectRef(o);
   const args = o.kind === 'function' || o.kind === 'procedure' ? identityArgs(o.args).map(ctx.typeKey).join(',') : '';
   // A view and a materialized view share a namespace, but one is never altered into the other.
-  return JSON.stringify([o.kind, ctx.schemaKey(ref.schema), ref.table ?? '', o.name, args]);
+  // An extension's name is the database's: its schema is an attribute (ALTER EXTENSION SET SCHEMA).
+  const schema = o.kind === 'extension' ? '' : ctx.schemaKey(ref.schema);
+  return JSON.stringify([o.kind, schema, ref.table ?? '', o.name, args]);
 }
 
 /** Words of SQL text: identifiers lower-cased (unless quoted), for finding which objects a text names. */

@@ -164,6 +164,17 @@ function parentsFirst(tables: readonly TableSpec[]): TableSpec[] {
 }
 
 /**
+ * An extension without the version the server installed and the comment it came with: a module
+ * pins them only when a person writes them (they are compared only then), so a pulled module
+ * takes each server's default version and the extension's own comment.
+ */
+function unversioned(o: SchemaObject): SchemaObject {
+  if (o.kind !== 'extension') return o;
+  const { version: _v, comment: _c, ...rest } = o;
+  return rest;
+}
+
+/**
  * Render the schema module of `model`.
  * @param model - the schema read from the database
  * @param options - where the builders come from, and the dialect's default key names
@@ -177,7 +188,7 @@ export function renderSchemaModule(model: SchemaModel, options: RenderSchemaOpti
   };
   const tables = parentsFirst([...model.tables].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)));
   // Objects by kind (types first), then by name: the diff orders them by dependency, not the module.
-  const objects = [...(model.objects ?? [])].sort((a, b) => OBJECT_KINDS.indexOf(a.kind) - OBJECT_KINDS.indexOf(b.kind) || byName(a, b));
+  const objects = [...(model.objects ?? [])].map(unversioned).sort((a, b) => OBJECT_KINDS.indexOf(a.kind) - OBJECT_KINDS.indexOf(b.kind) || byName(a, b));
   // An enum is declared once and every column of its type references it: copies would be
   // separate declarations of one type, which defineSchema refuses as soon as one is edited.
   const enums = [...model.enums].sort(byName).map((e) => ({ kind: 'enum', name: e.name, spec: e }));

@@ -98,6 +98,24 @@ const CYCLES: readonly Cycle[] = [
     tables2: TABLES.replace('qty: integer(),', "qty: integer(),\n  grade: rawType('grade'),"),
     expect: ["op.create(domain('grade'", "op.addColumn('items', 'grade'"],
   },
+  {
+    kind: 'composite type: attribute dropped, retyped and added (ALTER TYPE in place)',
+    v1: ["compositeType('pair', [{ name: 'a', type: 'integer' }, { name: 'b', type: 'text' }, { name: 'c', type: 'text' }])"],
+    v2: ["compositeType('pair', [{ name: 'a', type: 'integer' }, { name: 'b', type: 'varchar(20)' }, { name: 'd', type: 'date' }], { comment: 'two' })"],
+    expect: ['op.alter('],
+  },
+  {
+    kind: 'composite type reordered (dropped and created)',
+    v1: ["compositeType('pair', [{ name: 'a', type: 'integer' }, { name: 'b', type: 'text' }])"],
+    v2: ["compositeType('pair', [{ name: 'b', type: 'text' }, { name: 'a', type: 'integer' }])"],
+    expect: ["op.drop('compositeType', 'pair')", "op.create(compositeType('pair'"],
+  },
+  {
+    kind: 'extension created (dropped by the downgrade)',
+    v1: [],
+    v2: ["extension('citext', { version: '1.5' })", "domain('email', 'citext')"],
+    expect: ["op.create(extension('citext', { version: '1.5' }))", "op.create(domain('email', 'citext'"],
+  },
 ];
 
 describe('PostgreSQL objects: edit, autogenerate, upgrade, check, downgrade, upgrade again', () => {

@@ -15,7 +15,7 @@ import { createTestProject, type TestProject } from '../support/project.js';
 let db: TestDatabase;
 let project: TestProject;
 
-const SCHEMA = `import { defineSchema, table, integer, text, sql, index, check, view, materializedView, domain } from 'retort-migrate';
+const SCHEMA = `import { defineSchema, table, integer, text, sql, index, check, view, materializedView, domain, compositeType, extension } from 'retort-migrate';
 
 export const items = table('items', {
   id: integer().primaryKey(),
@@ -27,7 +27,9 @@ export const totals = materializedView('totals', sql\`SELECT name, sum(qty) AS t
   indexes: [index('totals_name').on('name')],
 });
 export const quantity = domain('quantity', 'integer', { default: sql\`0\`, checks: [check('quantity_check', sql\`VALUE >= 0\`)] });
-export default defineSchema({ items, item_names, totals, quantity });
+export const pair = compositeType('pair', [{ name: 'a', type: 'integer' }, { name: 'b', type: 'text' }]);
+export const citext = extension('citext');
+export default defineSchema({ items, item_names, totals, quantity, pair, citext });
 `;
 
 beforeAll(async () => {
@@ -106,6 +108,30 @@ const DRIFTS: readonly Drift[] = [
     drift: 'DROP DOMAIN quantity',
     undo: 'CREATE DOMAIN quantity AS integer DEFAULT 0 CONSTRAINT quantity_check CHECK (VALUE >= 0)',
     names: "op.create(domain('quantity'",
+  },
+  {
+    what: 'a composite type attribute added',
+    drift: 'ALTER TYPE pair ADD ATTRIBUTE c date',
+    undo: 'ALTER TYPE pair DROP ATTRIBUTE c',
+    names: "compositeType('pair'",
+  },
+  {
+    what: "a composite type attribute's type",
+    drift: 'ALTER TYPE pair ALTER ATTRIBUTE b TYPE varchar(10)',
+    undo: 'ALTER TYPE pair ALTER ATTRIBUTE b TYPE text',
+    names: "compositeType('pair'",
+  },
+  {
+    what: 'an extension dropped',
+    drift: 'DROP EXTENSION citext',
+    undo: 'CREATE EXTENSION citext',
+    names: "op.create(extension('citext'",
+  },
+  {
+    what: 'an extension added',
+    drift: 'CREATE EXTENSION isn',
+    undo: 'DROP EXTENSION isn',
+    names: "op.drop('extension', 'isn')",
   },
 ];
 

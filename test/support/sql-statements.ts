@@ -41,8 +41,8 @@ export function splitStatements(text: string): string[] {
   return out;
 }
 
-// Domains are retort's (h-pgtypes): the generated upgrade creates them.
-const OUTSIDE_THE_TABLE_MODEL = /^(CREATE (SCHEMA|EXTENSION|(OR REPLACE )?FUNCTION|OPERATOR|TYPE|AGGREGATE|COLLATION|TEXT SEARCH)|SET |SELECT pg_catalog\.set_config)/i;
+// Domains, composite types and extensions are retort's (h-pgtypes): the generated upgrade creates them.
+const OUTSIDE_THE_TABLE_MODEL = /^(CREATE (SCHEMA|(OR REPLACE )?FUNCTION|OPERATOR|TYPE|AGGREGATE|COLLATION|TEXT SEARCH)|SET |SELECT pg_catalog\.set_config)/i;
 
 /**
  * What a dump creates outside the table model (schemas, extensions, functions, operators,
@@ -51,7 +51,7 @@ const OUTSIDE_THE_TABLE_MODEL = /^(CREATE (SCHEMA|EXTENSION|(OR REPLACE )?FUNCTI
  */
 export function preludeOf(dump: string, withEnums = false): string {
   return splitStatements(dump)
-    .filter((s) => OUTSIDE_THE_TABLE_MODEL.test(s) && (withEnums || !/^CREATE TYPE \S+ AS ENUM/i.test(s)))
+    .filter((s) => OUTSIDE_THE_TABLE_MODEL.test(s) && !/^CREATE TYPE \S+ AS \(/i.test(s) && (withEnums || !/^CREATE TYPE \S+ AS ENUM/i.test(s)))
     .map((s) => `${s};`)
     .join('\n');
 }

@@ -71,15 +71,12 @@ const PARTS: readonly string[] = [
           CASE WHEN c.relforcerowsecurity THEN 'forced' ELSE 'enabled' END
    FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
    WHERE n.nspname = ANY($1::text[]) AND (c.relrowsecurity OR c.relforcerowsecurity)`,
-  // Types other than enums, domains and the row types of relations: composite types made with
-  // CREATE TYPE ... AS (their pg_class row has relkind 'c'), ranges, base types (not the array
-  // types PostgreSQL makes for each type, nor a range's multirange).
-  `SELECT CASE t.typtype WHEN 'r' THEN 'range type' WHEN 'b' THEN 'base type'
-                         WHEN 'c' THEN 'composite type' END,
+  // Types other than enums, domains and composite types (objects of the model): ranges and base
+  // types (not the array types PostgreSQL makes for each type, nor a range's multirange).
+  `SELECT CASE t.typtype WHEN 'r' THEN 'range type' WHEN 'b' THEN 'base type' END,
           n.nspname, t.typname, NULL, NULL
    FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
-   LEFT JOIN pg_catalog.pg_class tc ON tc.oid = t.typrelid
-   WHERE n.nspname = ANY($1::text[]) AND (t.typtype IN ('r', 'b') OR (t.typtype = 'c' AND tc.relkind = 'c'))
+   WHERE n.nspname = ANY($1::text[]) AND t.typtype IN ('r', 'b')
      AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_type e WHERE e.typarray = t.oid)
      AND ${notExtensionMember('pg_type', 't.oid')}`,
   // Operators, operator classes and families, collations, conversions, text search objects and
@@ -117,11 +114,9 @@ const PARTS: readonly string[] = [
   `SELECT 'default privileges', n.nspname, pg_catalog.pg_get_userbyid(d.defaclrole), NULL, d.defaclacl::text
    FROM pg_catalog.pg_default_acl d LEFT JOIN pg_catalog.pg_namespace n ON n.oid = d.defaclnamespace
    WHERE d.defaclnamespace = 0 OR n.nspname = ANY($1::text[])`,
-  // Database-wide objects: extensions (plpgsql is in every database), publications, event
+  // Database-wide objects (extensions are objects of the model): publications, event
   // triggers, and the user-defined casts, languages, access methods, transforms, foreign-data
   // wrappers, foreign servers and user mappings.
-  `SELECT 'extension', NULL, e.extname, NULL, e.extversion
-   FROM pg_catalog.pg_extension e WHERE e.extname <> 'plpgsql'`,
   `SELECT 'publication', NULL, p.pubname, NULL, NULL FROM pg_catalog.pg_publication p`,
   `SELECT 'event trigger', NULL, e.evtname, NULL, NULL
    FROM pg_catalog.pg_event_trigger e WHERE ${notExtensionMember('pg_event_trigger', 'e.oid')}`,

@@ -12,8 +12,22 @@ import type { ObjectDdl, Session } from '../../dialect.js';
 import { canonicalType, postgresExpressionsEqual } from '../autogen/equality.js';
 import { notExtensionMember } from '../autogen/unmodelled.js';
 import type { PgWriter } from './writer.js';
+import { dropStatement } from './writer.js';
 
 type Check = Extract<ConstraintSpec, { kind: 'check' }>;
+
+/**
+ * `FROM` to `ORDER BY` of the types of kind `typtype` of the schemas read ($1) as `t` in `n`,
+ * with `joins`, their comment as `ds.description`, not an extension's (composite types share it).
+ */
+export function typesOf(typtype: 'd' | 'c', joins: string): string {
+  return `FROM pg_catalog.pg_type t
+JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
+${joins}
+LEFT JOIN pg_catalog.pg_description ds ON ds.objoid = t.oid AND ds.classoid = 'pg_catalog.pg_type'::regclass AND ds.objsubid = 0
+WHERE t.typtype = '${typtype}' AND n.nspname = ANY($1::text[]) AND ${notExtensionMember('pg_type', 't.oid')}
+ORDER BY n.nspname, t.typname`;
+}
 
 /** Domains of the schemas read ($1), not an extension's, with their CHECKs and comment. */
 const DOMAINS_SQL = `
@@ -24,13 +38,8 @@ SELECT n.nspname AS schema, t.typname AS name, pg_catalog.format_type(t.typbaset
        ARRAY(SELECT pg_catalog.pg_get_constraintdef(c.oid, true) FROM pg_catalog.pg_constraint c
              WHERE c.contypid = t.oid AND c.contype = 'c' ORDER BY c.conname) AS check_defs,
        ds.description AS comment
-FROM pg_catalog.pg_type t
-JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
-JOIN pg_catalog.pg_type bt ON bt.oid = t.typbasetype
-LEFT JOIN pg_catalog.pg_collation co ON co.oid = t.typcollation
-LEFT JOIN pg_catalog.pg_description ds ON ds.objoid = t.oid AND ds.classoid = 'pg_catalog.pg_type'::regclass AND ds.objsubid = 0
-WHERE t.typtype = 'd' AND n.nspname = ANY($1::text[]) AND ${notExtensionMember('pg_type', 't.oid')}
-ORDER BY n.nspname, t.typname`;
+${typesOf('d', `JOIN pg_catalog.pg_type bt ON bt.oid = t.typbasetype
+LEFT JOIN pg_catalog.pg_collation co ON co.oid = t.typcollation`)}`;
 
 interface DomainRow {
   schema: string;
@@ -108,7 +117,7 @@ export function domainDdl(w: PgWriter): ObjectDdl {
       ];
       return [parts.join(' '), ...(d.comment === undefined ? [] : [w.comment(`DOMAIN ${name}`, d.comment)])];
     },
-    drop: (ref, ctx, { ifExists, cascade }) => [`DROP DOMAIN ${ifExists ? 'IF EXISTS ' : ''}${w.name(ref.name, ref.schema, ctx)}${cascade ? ' CASCADE' : ''}`],
+    drop: (ref, ctx, options) => [dropStatement('DOMAIN', w.name(ref.name, ref.schema, ctx), options)],
     alter(from, to, ctx) {
       if (!domainInPlace(from, to)) return undefined;
       const a = from as DomainSpec;

@@ -4,12 +4,14 @@
  * (for readSchema), and equality (for the diff). See docs/autogenerate-postgres.md.
  */
 import type { IndexSpec } from '../../../schema/model.js';
-import type { DomainSpec, ObjectKind, SchemaObject, ViewSpec } from '../../../schema/objects.js';
+import type { CompositeTypeSpec, DomainSpec, ExtensionSpec, ObjectKind, SchemaObject, ViewSpec } from '../../../schema/objects.js';
 import type { ObjectDdl, Session } from '../../dialect.js';
 import { indexOf } from '../catalog-rows.js';
 import type { IndexRow } from '../catalog-rows.js';
 import { INDEXES_SQL } from '../catalog-sql.js';
 import { domainDdl, domainInPlace, domainsEqual, readDomains } from './domains.js';
+import { extensionDdl, extensionInPlace, extensionsEqual, readExtensions } from './extensions.js';
+import { compositeTypeDdl, compositeTypeInPlace, compositeTypesEqual, readCompositeTypes } from './types.js';
 import { sqlTextKey } from './text.js';
 import { VIEWS_SQL, viewDdl, viewOf } from './views.js';
 import type { ViewRow } from './views.js';
@@ -23,6 +25,8 @@ export function postgresObjectDdl(w: PgWriter): Partial<Record<ObjectKind, Objec
   return {
     view: views, materializedView: views,
     domain: domainDdl(w),
+    compositeType: compositeTypeDdl(w),
+    extension: extensionDdl(w),
   };
 }
 
@@ -40,6 +44,8 @@ export async function readPostgresObjects(session: Session, schemas: readonly st
   return [
     ...views.map((v) => viewOf(v, modelSchema(v.schema), indexes.get(v.oid) ?? [])),
     ...(await readDomains(session, schemas, modelSchema)),
+    ...(await readCompositeTypes(session, schemas, modelSchema)),
+    ...(await readExtensions(session, modelSchema)),
   ];
 }
 
@@ -67,6 +73,10 @@ export function postgresObjectsEqual(live: SchemaObject, declared: SchemaObject,
     }
     case 'domain':
       return domainsEqual(live, declared as DomainSpec);
+    case 'compositeType':
+      return compositeTypesEqual(live, declared as CompositeTypeSpec);
+    case 'extension':
+      return extensionsEqual(live, declared as ExtensionSpec);
     default:
       return false;
   }
@@ -74,5 +84,5 @@ export function postgresObjectsEqual(live: SchemaObject, declared: SchemaObject,
 
 /** True when PostgreSQL changes `from` into `to` in place without asking the server (views need the comparer). */
 export function postgresObjectsInPlace(from: SchemaObject, to: SchemaObject): boolean {
-  return domainInPlace(from, to);
+  return domainInPlace(from, to) || compositeTypeInPlace(from, to) || extensionInPlace(from, to);
 }

@@ -13,6 +13,8 @@ export interface PgWriter {
   literal(text: string): string;
   /** `"schema"."name"`, always qualified. */
   name(name: string, schema: string | undefined, ctx: CompileContext): string;
+  /** `"schema"`: the object's schema, else the run's, else `public` (as {@link PgWriter.name} qualifies). */
+  schema(schema: string | undefined, ctx: CompileContext): string;
   /** `COMMENT ON <target> IS '...'` (NULL removes it). */
   comment(target: string, comment: string | undefined): string;
   /** `CREATE INDEX ... ON <relation>` statements of `ix`. */
@@ -25,12 +27,13 @@ export function pgWriter(
   quoteString: (text: string) => string,
   createIndex: PgWriter['createIndex'],
 ): PgWriter {
-  const name = (n: string, schema: string | undefined, ctx: CompileContext) =>
-    `${quoteIdentifier(schema ?? ctx.defaultSchema ?? DEFAULT_PG_SCHEMA)}.${quoteIdentifier(n)}`;
+  const schemaOf = (schema: string | undefined, ctx: CompileContext) => quoteIdentifier(schema ?? ctx.defaultSchema ?? DEFAULT_PG_SCHEMA);
+  const name = (n: string, schema: string | undefined, ctx: CompileContext) => `${schemaOf(schema, ctx)}.${quoteIdentifier(n)}`;
   return {
     ident: quoteIdentifier,
     literal: quoteString,
     name,
+    schema: schemaOf,
     comment: (target, comment) => `COMMENT ON ${target} IS ${comment === undefined ? 'NULL' : quoteString(comment)}`,
     createIndex,
   };
@@ -52,4 +55,9 @@ export function withoutSemicolon(sqlText: string): string {
 export function withOptions(options: Readonly<Record<string, string>> | undefined): string {
   const entries = Object.entries(options ?? {});
   return entries.length === 0 ? '' : ` WITH (${entries.map(([k, v]) => `${k}=${v}`).join(', ')})`;
+}
+
+/** `DROP <keyword> [IF EXISTS] <name> [CASCADE]`. */
+export function dropStatement(keyword: string, name: string, { ifExists, cascade }: { readonly ifExists: boolean; readonly cascade: boolean }): string {
+  return `DROP ${keyword} ${ifExists ? 'IF EXISTS ' : ''}${name}${cascade ? ' CASCADE' : ''}`;
 }
