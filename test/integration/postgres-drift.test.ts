@@ -18,10 +18,13 @@ import { createTestProject, type TestProject } from '../support/project.js';
 import { catalogSnapshot, compareSnapshots, differenceLines } from '../support/pg-catalog-snapshot.js';
 
 const IMPORTS = `import { defineSchema, table, partition, integer, bigint, text, varchar, numeric, date, rawType, index, element,
-  unique, check, foreignKey, exclude, sql } from 'retort-migrate';`;
+  unique, check, foreignKey, exclude, sql, extension } from 'retort-migrate';`;
 
 /** The schema module: `extra` replaces or adds declarations (for the edit cycles). */
 export const TABLES = {
+  // Extensions are objects of the model (h-pgtypes): declared, created first.
+  extensions: `export const pg_trgm = extension('pg_trgm');
+export const btree_gist = extension('btree_gist');`,
   rooms: `export const rooms = table('rooms', {
   id: integer().primaryKey().identity('always'),
   name: text().notNull().collate('C'),
@@ -78,7 +81,6 @@ async function sql(text: string): Promise<void> {
 
 beforeAll(async () => {
   db = await createTestDatabase('postgres', 'retort_pgdrift');
-  await sql('CREATE EXTENSION pg_trgm; CREATE EXTENSION btree_gist;');
   project = createTestProject({ url: db.url, schema: './src/schema.ts' });
   mkdirSync(join(project.dir, 'src'));
   writeFileSync(join(project.dir, 'src/schema.ts'), moduleSource(TABLES));
