@@ -55,8 +55,9 @@ describe('PostgreSQL fixtures round trip', () => {
     const r = await roundTrip('pagila-schema.postgres.sql');
     const { counts, unexpected } = classify(r.differences, KNOWN_DIFFERENCES);
     expect(unexpected).toEqual([]);
-    expect(counts).toEqual({ serialBecomesIdentity: 20, sequencesNotYetModelled: 13, triggersNotYetModelled: 15 });
-    expect(matched(r)).toEqual({ tables: 22, columns: 109, indexes: 56, constraints: 58, enums: 1, views: 8, routines: 9, aggregates: 1, types: 2 });
+    // Pagila's sequences are unowned: objects of the model, the columns keep their nextval defaults.
+    expect(counts).toEqual({ triggersNotYetModelled: 15 });
+    expect(matched(r)).toEqual({ tables: 22, columns: 129, indexes: 56, constraints: 58, enums: 1, views: 8, routines: 9, aggregates: 1, types: 2, sequences: 13 });
     expect(r.pulled.source).toContain("partition('payment_p2022_01', payment, \"FOR VALUES FROM ('2022-01-01 00:00:00+00') TO ('2022-02-01 00:00:00+00')\"");
     expect(r.pulled.source).toContain(".using('gist')");
     expect(pgDiff(r.live1, r.pulled.model).upgrade).toEqual([]);

@@ -26,7 +26,7 @@ afterAll(async () => {
   await db?.drop();
 });
 
-const BUILDERS = 'defineSchema, table, integer, text, varchar, rawType, sql, index, check, view, materializedView, fn, procedure, trigger, sequence, extension, domain, compositeType, policy';
+const BUILDERS = 'defineSchema, table, integer, bigint, text, varchar, rawType, sql, index, check, view, materializedView, fn, procedure, trigger, sequence, extension, domain, compositeType, policy';
 
 /** The tables every version declares. */
 const TABLES = `
@@ -38,10 +38,11 @@ export const items = table('items', {
 
 function writeModule(objects: readonly string[], tables = TABLES): void {
   const names = objects.map((_, i) => `o${i}`);
+  const tableNames = [...tables.matchAll(/export const (\w+) = table\(/g)].map((m) => m[1] as string);
   writeFileSync(join(project.dir, 'src/schema.ts'), `import { ${BUILDERS} } from 'retort-migrate';
 ${tables}
 ${objects.map((o, i) => `export const o${i} = ${o};`).join('\n')}
-export default defineSchema({ items, ${names.join(', ')} });
+export default defineSchema({ ${[...tableNames, ...names].join(', ')} });
 `);
 }
 
@@ -115,6 +116,20 @@ const CYCLES: readonly Cycle[] = [
     v1: [],
     v2: ["extension('citext', { version: '1.5' })", "domain('email', 'citext')"],
     expect: ["op.create(extension('citext', { version: '1.5' }))", "op.create(domain('email', 'citext'"],
+  },
+  {
+    kind: 'sequence: settings altered in place',
+    v1: ["sequence('ticket_seq')"],
+    v2: ["sequence('ticket_seq', { type: 'integer', start: 1000, increment: 10, cache: 5, cycle: true, comment: 'tickets' })"],
+    expect: ['op.alter('],
+  },
+  {
+    kind: 'a standalone sequence shared by two tables\' defaults (created before them, dropped after)',
+    v1: [],
+    v2: ["sequence('shared_id_seq', { start: 100 })"],
+    tables2: `${TABLES.replace('id: integer().primaryKey(),', "id: integer().primaryKey(),\n  serial_no: bigint().notNull().default(sql`nextval('shared_id_seq'::regclass)`),")}
+export const others = table('others', { id: bigint().primaryKey().default(sql\`nextval('shared_id_seq'::regclass)\`) });`,
+    expect: ["op.create(sequence('shared_id_seq', { start: 100 }))", "op.createTable('others'"],
   },
 ];
 

@@ -15,7 +15,7 @@ import { createTestProject, type TestProject } from '../support/project.js';
 let db: TestDatabase;
 let project: TestProject;
 
-const SCHEMA = `import { defineSchema, table, integer, text, sql, index, check, view, materializedView, domain, compositeType, extension } from 'retort-migrate';
+const SCHEMA = `import { defineSchema, table, integer, text, sql, index, check, view, materializedView, domain, compositeType, extension, sequence } from 'retort-migrate';
 
 export const items = table('items', {
   id: integer().primaryKey(),
@@ -29,7 +29,8 @@ export const totals = materializedView('totals', sql\`SELECT name, sum(qty) AS t
 export const quantity = domain('quantity', 'integer', { default: sql\`0\`, checks: [check('quantity_check', sql\`VALUE >= 0\`)] });
 export const pair = compositeType('pair', [{ name: 'a', type: 'integer' }, { name: 'b', type: 'text' }]);
 export const citext = extension('citext');
-export default defineSchema({ items, item_names, totals, quantity, pair, citext });
+export const ticket_seq = sequence('ticket_seq', { start: 1000, increment: 10 });
+export default defineSchema({ items, item_names, totals, quantity, pair, citext, ticket_seq });
 `;
 
 beforeAll(async () => {
@@ -132,6 +133,24 @@ const DRIFTS: readonly Drift[] = [
     drift: 'CREATE EXTENSION isn',
     undo: 'DROP EXTENSION isn',
     names: "op.drop('extension', 'isn')",
+  },
+  {
+    what: "a sequence's increment",
+    drift: 'ALTER SEQUENCE ticket_seq INCREMENT BY 5',
+    undo: 'ALTER SEQUENCE ticket_seq INCREMENT BY 10',
+    names: "sequence('ticket_seq'",
+  },
+  {
+    what: "a sequence's type",
+    drift: 'ALTER SEQUENCE ticket_seq AS integer',
+    undo: 'ALTER SEQUENCE ticket_seq AS bigint MAXVALUE 9223372036854775807',
+    names: "sequence('ticket_seq'",
+  },
+  {
+    what: 'a sequence dropped',
+    drift: 'DROP SEQUENCE ticket_seq',
+    undo: 'CREATE SEQUENCE ticket_seq START WITH 1000 INCREMENT BY 10',
+    names: "op.create(sequence('ticket_seq'",
   },
 ];
 

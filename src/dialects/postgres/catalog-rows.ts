@@ -22,6 +22,8 @@ export interface ColumnRow {
   not_null: boolean;
   identity: string;
   default_sql: string | null;
+  /** True when the default's sequence is a serial column's (see serialSequence); null without a default. */
+  serial: boolean | null;
   generated_sql: string | null;
   collation: string | null;
   local: boolean;
@@ -89,6 +91,8 @@ const ACTIONS: Readonly<Record<string, ReferentialAction>> = {
 /**
  * A column. Identity and SERIAL columns read as `autoIncrement`, and SERIAL's `nextval` default
  * is not a default: it is how PostgreSQL spells the auto-increment, not something a user declared.
+ * A `nextval` of a standalone sequence (a sequence object of the model, maybe shared by several
+ * tables) is a plain default.
  */
 export function columnOf(row: ColumnRow, primaryKey: boolean): ColumnSpec {
   const type = columnTypeOf({
@@ -98,7 +102,7 @@ export function columnOf(row: ColumnRow, primaryKey: boolean): ColumnSpec {
     formatted: row.formatted,
     enumValues: row.enum_values,
   });
-  const serial = isSerialDefault(row.default_sql);
+  const serial = isSerialDefault(row.default_sql) && row.serial !== false;
   const autoIncrement = row.identity === 'a' || row.identity === 'd' || serial;
   const overrides: { -readonly [K in keyof ColumnSpec]?: ColumnSpec[K] } = {
     nullable: !row.not_null,

@@ -32,11 +32,11 @@ function namespaced(kind: string, catalog: string, name: string, namespace: stri
 
 // $1: the schemas read. Rows: kind, schema, name, tbl (the table an object belongs to), detail.
 const PARTS: readonly string[] = [
-  // Relations other than tables and views, in the schemas read.
-  // (An identity column's sequence is the column's: the model has identity columns.)
-  `SELECT CASE c.relkind WHEN 'f' THEN 'foreign table' WHEN 'S' THEN 'sequence' END, n.nspname, c.relname, NULL, NULL
+  // Relations other than tables, views and sequences, in the schemas read. (Sequences are objects
+  // of the model; a serial column's or an identity's is its column's.)
+  `SELECT 'foreign table', n.nspname, c.relname, NULL, NULL
    FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-   WHERE n.nspname = ANY($1::text[]) AND c.relkind IN ('f', 'S')
+   WHERE n.nspname = ANY($1::text[]) AND c.relkind = 'f'
      AND ${notExtensionMember('pg_class', 'c.oid')}`,
   // Partitions and inheritance children of the tables read that live in a schema not read (those
   // in the schemas read are tables of the model, with their bound or parents).

@@ -4,13 +4,14 @@
  * (for readSchema), and equality (for the diff). See docs/autogenerate-postgres.md.
  */
 import type { IndexSpec } from '../../../schema/model.js';
-import type { CompositeTypeSpec, DomainSpec, ExtensionSpec, ObjectKind, SchemaObject, ViewSpec } from '../../../schema/objects.js';
+import type { CompositeTypeSpec, DomainSpec, ExtensionSpec, SequenceSpec, ObjectKind, SchemaObject, ViewSpec } from '../../../schema/objects.js';
 import type { ObjectDdl, Session } from '../../dialect.js';
 import { indexOf } from '../catalog-rows.js';
 import type { IndexRow } from '../catalog-rows.js';
 import { INDEXES_SQL } from '../catalog-sql.js';
 import { domainDdl, domainInPlace, domainsEqual, readDomains } from './domains.js';
 import { extensionDdl, extensionInPlace, extensionsEqual, readExtensions } from './extensions.js';
+import { readSequences, sequenceDdl, sequenceInPlace, sequencesEqual } from './sequences.js';
 import { compositeTypeDdl, compositeTypeInPlace, compositeTypesEqual, readCompositeTypes } from './types.js';
 import { sqlTextKey } from './text.js';
 import { VIEWS_SQL, viewDdl, viewOf } from './views.js';
@@ -27,6 +28,7 @@ export function postgresObjectDdl(w: PgWriter): Partial<Record<ObjectKind, Objec
     domain: domainDdl(w),
     compositeType: compositeTypeDdl(w),
     extension: extensionDdl(w),
+    sequence: sequenceDdl(w),
   };
 }
 
@@ -46,6 +48,7 @@ export async function readPostgresObjects(session: Session, schemas: readonly st
     ...(await readDomains(session, schemas, modelSchema)),
     ...(await readCompositeTypes(session, schemas, modelSchema)),
     ...(await readExtensions(session, modelSchema)),
+    ...(await readSequences(session, schemas, modelSchema)),
   ];
 }
 
@@ -77,6 +80,8 @@ export function postgresObjectsEqual(live: SchemaObject, declared: SchemaObject,
       return compositeTypesEqual(live, declared as CompositeTypeSpec);
     case 'extension':
       return extensionsEqual(live, declared as ExtensionSpec);
+    case 'sequence':
+      return sequencesEqual(live, declared as SequenceSpec);
     default:
       return false;
   }
@@ -84,5 +89,5 @@ export function postgresObjectsEqual(live: SchemaObject, declared: SchemaObject,
 
 /** True when PostgreSQL changes `from` into `to` in place without asking the server (views need the comparer). */
 export function postgresObjectsInPlace(from: SchemaObject, to: SchemaObject): boolean {
-  return domainInPlace(from, to) || compositeTypeInPlace(from, to) || extensionInPlace(from, to);
+  return domainInPlace(from, to) || compositeTypeInPlace(from, to) || extensionInPlace(from, to) || sequenceInPlace(from, to);
 }
