@@ -63,6 +63,8 @@ interface Cycle {
   readonly v2: readonly string[];
   /** Text the v2 revision must contain (proof of in-place changes where the engine allows). */
   readonly expect?: readonly string[];
+  /** The tables of v1 (and v2), when not the plain ones. */
+  readonly tables1?: string;
   /** The tables of v2, when they change too. */
   readonly tables2?: string;
 }
@@ -131,14 +133,35 @@ const CYCLES: readonly Cycle[] = [
 export const others = table('others', { id: bigint().primaryKey().default(sql\`nextval('shared_id_seq'::regclass)\`) });`,
     expect: ["op.create(sequence('shared_id_seq', { start: 100 }))", "op.createTable('others'"],
   },
+  {
+    kind: 'policy: roles, USING and WITH CHECK altered in place',
+    v1: ["policy('own_items', { table: 'items', using: sql`name = current_user`, withCheck: sql`qty >= 0` })"],
+    v2: ["policy('own_items', { table: 'items', roles: ['pg_monitor'], using: sql`name = session_user`, withCheck: sql`qty >= 1`, comment: 'mine' })"],
+    tables1: TABLES.replace('});', '}, { rowLevelSecurity: { enabled: true } });'),
+    expect: ['op.alter('],
+  },
+  {
+    kind: 'row-level security enabled and forced with a restrictive policy (created after the table, dropped before)',
+    v1: [],
+    v2: ["policy('stocked', { table: 'items', command: 'select', permissive: false, using: sql`qty > 0` })"],
+    tables2: TABLES.replace('});', '}, { rowLevelSecurity: { enabled: true, forced: true } });'),
+    expect: ["op.setRowLevelSecurity('items', { enabled: true, forced: true })", "op.create(policy('stocked'"],
+  },
+  {
+    kind: "policy's command changed (dropped and created)",
+    v1: ["policy('stocked', { table: 'items', command: 'select', using: sql`qty > 0` })"],
+    v2: ["policy('stocked', { table: 'items', command: 'update', using: sql`qty > 0` })"],
+    tables1: TABLES.replace('});', '}, { rowLevelSecurity: { enabled: true } });'),
+    expect: ["op.drop('policy', 'stocked'"],
+  },
 ];
 
 describe('PostgreSQL objects: edit, autogenerate, upgrade, check, downgrade, upgrade again', () => {
   it.each(CYCLES)('$kind', async (cycle) => {
-    writeModule(cycle.v1);
+    writeModule(cycle.v1, cycle.tables1);
     await generateAndUpgrade(`${cycle.kind} v1`);
     const before = await catalogSnapshot(db.url);
-    writeModule(cycle.v2, cycle.tables2);
+    writeModule(cycle.v2, cycle.tables2 ?? cycle.tables1);
     const text = await generateAndUpgrade(`${cycle.kind} v2`);
     for (const fragment of cycle.expect ?? []) expect(text).toContain(fragment);
     expect(await catalogSnapshot(db.url)).not.toEqual(before);

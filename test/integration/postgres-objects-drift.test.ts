@@ -15,7 +15,7 @@ import { createTestProject, type TestProject } from '../support/project.js';
 let db: TestDatabase;
 let project: TestProject;
 
-const SCHEMA = `import { defineSchema, table, integer, text, sql, index, check, view, materializedView, domain, compositeType, extension, sequence } from 'retort-migrate';
+const SCHEMA = `import { defineSchema, table, integer, text, sql, index, check, view, materializedView, domain, compositeType, extension, sequence, policy } from 'retort-migrate';
 
 export const items = table('items', {
   id: integer().primaryKey(),
@@ -30,7 +30,9 @@ export const quantity = domain('quantity', 'integer', { default: sql\`0\`, check
 export const pair = compositeType('pair', [{ name: 'a', type: 'integer' }, { name: 'b', type: 'text' }]);
 export const citext = extension('citext');
 export const ticket_seq = sequence('ticket_seq', { start: 1000, increment: 10 });
-export default defineSchema({ items, item_names, totals, quantity, pair, citext, ticket_seq });
+export const notes = table('notes', { id: integer().primaryKey(), owner: text().notNull(), body: text() }, { rowLevelSecurity: { enabled: true } });
+export const own_notes = policy('own_notes', { table: 'notes', using: sql\`owner = current_user\`, withCheck: sql\`owner = current_user\` });
+export default defineSchema({ items, item_names, totals, quantity, pair, citext, ticket_seq, notes, own_notes });
 `;
 
 beforeAll(async () => {
@@ -152,6 +154,36 @@ const DRIFTS: readonly Drift[] = [
     undo: 'CREATE SEQUENCE ticket_seq START WITH 1000 INCREMENT BY 10',
     names: "op.create(sequence('ticket_seq'",
   },
+  {
+    what: "a policy's USING",
+    drift: 'ALTER POLICY own_notes ON notes USING (owner = session_user)',
+    undo: 'ALTER POLICY own_notes ON notes USING (owner = current_user)',
+    names: "policy('own_notes'",
+  },
+  {
+    what: "a policy's roles",
+    drift: 'ALTER POLICY own_notes ON notes TO pg_monitor',
+    undo: 'ALTER POLICY own_notes ON notes TO public',
+    names: "roles: ['pg_monitor']",
+  },
+  {
+    what: 'a policy dropped',
+    drift: 'DROP POLICY own_notes ON notes',
+    undo: 'CREATE POLICY own_notes ON notes USING (owner = current_user) WITH CHECK (owner = current_user)',
+    names: "op.create(policy('own_notes'",
+  },
+  {
+    what: 'row-level security disabled on a table',
+    drift: 'ALTER TABLE notes DISABLE ROW LEVEL SECURITY',
+    undo: 'ALTER TABLE notes ENABLE ROW LEVEL SECURITY',
+    names: "op.setRowLevelSecurity('notes', { enabled: true",
+  },
+  {
+    what: 'row-level security forced on a table',
+    drift: 'ALTER TABLE notes FORCE ROW LEVEL SECURITY',
+    undo: 'ALTER TABLE notes NO FORCE ROW LEVEL SECURITY',
+    names: "op.setRowLevelSecurity('notes'",
+  },
 ];
 
 describe('PostgreSQL objects: check finds what changed behind its back', () => {
@@ -175,5 +207,13 @@ describe('PostgreSQL objects: check finds what changed behind its back', () => {
     const run = cli(project.dir, ['check']);
     expect(run.code).toBe(3);
     expect(run.stdout).toContain("view('item_names'");
+  });
+
+  it('from the command line: a policy and row-level security drift exit 3, both named', async () => {
+    await rawQuery(db, 'ALTER TABLE notes NO FORCE ROW LEVEL SECURITY, DISABLE ROW LEVEL SECURITY; ALTER POLICY own_notes ON notes TO pg_monitor');
+    const run = cli(project.dir, ['check']);
+    expect(run.code).toBe(3);
+    expect(run.stdout).toContain("op.setRowLevelSecurity('notes'");
+    expect(run.stdout).toContain("policy('own_notes'");
   });
 });

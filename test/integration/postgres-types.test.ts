@@ -20,8 +20,14 @@ let pulled: TestProject;
 let fresh: TestProject;
 
 const SETUP = `
+  CREATE EXTENSION citext;
   CREATE DOMAIN year AS integer CONSTRAINT year_check CHECK (VALUE >= 1901 AND VALUE <= 2155);
-  CREATE TABLE film (id integer PRIMARY KEY, title text NOT NULL, release_year year);
+  CREATE TYPE price AS (amount numeric(10,2), currency char(3));
+  CREATE SEQUENCE film_ids START WITH 100;
+  CREATE TABLE film (id integer PRIMARY KEY DEFAULT nextval('film_ids'), title citext NOT NULL, release_year year, list_price price);
+  CREATE TABLE film_archive (id integer PRIMARY KEY DEFAULT nextval('film_ids'), title citext);
+  ALTER TABLE film ENABLE ROW LEVEL SECURITY;
+  CREATE POLICY recent ON film FOR SELECT USING (release_year > 2000);
 `;
 
 beforeAll(async () => {
@@ -45,6 +51,12 @@ describe('PostgreSQL: an initial revision from a pulled schema with types runs',
     expect(pull.code, pull.stderr).toBe(0);
     const module = readFileSync(join(pulled.dir, 'src/schema.ts'), 'utf8');
         expect(module).toContain("domain('year', 'integer'");
+    expect(module).toContain("extension('citext')");
+    expect(module).toContain("compositeType('price', [{ name: 'amount', type: 'numeric(10,2)' }, { name: 'currency', type: 'character(3)' }])");
+    expect(module).toContain("sequence('film_ids', { start: 100 })");
+    expect(module).toContain("policy('recent', { table: 'film', command: 'select', using: sql`release_year::integer > 2000` })");
+    expect(module).toContain('rowLevelSecurity: { enabled: true }');
+    expect(pull.stdout).not.toContain('Not modelled');
     writeFileSync(join(fresh.dir, 'src/schema.ts'), module);
 
     const generated = retort(fresh.dir, ['revision', '--autogenerate', '-m', 'initial']);
@@ -58,6 +70,8 @@ describe('PostgreSQL: an initial revision from a pulled schema with types runs',
     const [a, b] = await Promise.all([catalogSnapshot(source.url), catalogSnapshot(target.url)]);
     // retort's own tables are only in the upgraded database.
     const ours = (m: Map<string, string> | undefined) => new Map([...(m ?? [])].filter(([k]) => !k.startsWith('public.retort_')));
-    for (const kind of ['types', 'columns', 'tables', 'constraints']) expect(ours(b[kind]), kind).toEqual(ours(a[kind]));
+    for (const kind of ['types', 'columns', 'tables', 'constraints', 'extensions', 'sequences', 'policies', 'rowLevelSecurity']) {
+      expect(ours(b[kind]), kind).toEqual(ours(a[kind]));
+    }
   });
 });

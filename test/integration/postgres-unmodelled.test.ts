@@ -84,8 +84,6 @@ describe('PostgreSQL: what the model has no place for is listed', () => {
       'collation: public.german',
       'text search configuration: public.my_search',
       'statistics object: public.items.items_stats',
-      'policy: public.items.items_policy',
-      'row-level security: public.items.items',
       'trigger: public.items.items_touch',
       'procedure: public.noop()',
       'function: public.add_int(state integer, v integer)',
@@ -102,8 +100,9 @@ describe('PostgreSQL: what the model has no place for is listed', () => {
     expect(listed.filter((l) => l.includes('item_names') || l.includes('item_totals'))).toEqual([]);
     expect(model.objects?.map((o) => `${o.kind} ${o.name}`)).toEqual(expect.arrayContaining(['view item_names', 'materializedView item_totals']));
     // Modelled kinds (h-pgtypes): domains are objects, no longer listed.
-    expect(model.objects?.map((o) => `${o.kind} ${o.name}`)).toEqual(expect.arrayContaining(['domain positive', 'compositeType pair', 'extension pg_trgm', 'sequence ticket_seq']));
-    expect(listed.filter((l) => /^(domain|composite type|extension|sequence):/.test(l))).toEqual([]);
+    expect(model.objects?.map((o) => `${o.kind} ${o.name}`)).toEqual(expect.arrayContaining(['domain positive', 'compositeType pair', 'extension pg_trgm', 'sequence ticket_seq', 'policy items_policy']));
+    expect(listed.filter((l) => /^(domain|composite type|extension|sequence|policy|row-level security):/.test(l))).toEqual([]);
+    expect(model.tables.find((t) => t.name === 'items')?.options.rowLevelSecurity).toEqual({ enabled: true });
   });
 
   it('objects of a table that `include` leaves out are left out with it', async () => {

@@ -10,7 +10,7 @@ import { columnOf, constraintOf, indexOf, storageOf } from './catalog-rows.js';
 
 /**
  * The pg_class columns both readers select for a table `c` (joined with its namespace `n`):
- * comment, persistence, storage parameters, partition key, and for a partition its parent and
+ * comment, persistence, storage parameters, row-level security, partition key, and for a partition its parent and
  * bound; for a child table its INHERITS parents.
  */
 export const TABLE_FIELDS = `
@@ -18,6 +18,7 @@ export const TABLE_FIELDS = `
   (SELECT ds.description FROM pg_catalog.pg_description ds
     WHERE ds.objoid = c.oid AND ds.classoid = 'pg_catalog.pg_class'::regclass AND ds.objsubid = 0) AS comment,
   c.relpersistence = 'u' AS unlogged, c.reloptions AS options,
+  c.relrowsecurity AS rls_enabled, c.relforcerowsecurity AS rls_forced,
   CASE WHEN c.relkind = 'p' THEN pg_catalog.pg_get_partkeydef(c.oid) END AS partition_by,
   CASE WHEN c.relispartition THEN pg_catalog.pg_get_expr(c.relpartbound, c.oid) END AS bound,
   ARRAY(
@@ -34,6 +35,9 @@ export interface TableRow {
   comment: string | null;
   unlogged: boolean;
   options: string[] | null;
+  /** ENABLE / FORCE ROW LEVEL SECURITY. */
+  rls_enabled: boolean;
+  rls_forced: boolean;
   partition_by: string | null;
   bound: string | null;
   /** `schema.name` of each parent (schema and table names cannot hold a dot we need to split on but the first). */
@@ -72,6 +76,9 @@ export function tableOf(row: TableRow, rows: CatalogRows, modelSchema: (schema: 
   const options: TableOptions = Object.freeze({
     ...(row.comment === null ? {} : { comment: row.comment }),
     ...(row.unlogged ? { unlogged: true } : {}),
+    ...(row.rls_enabled || row.rls_forced ? {
+      rowLevelSecurity: Object.freeze({ ...(row.rls_enabled ? { enabled: true } : {}), ...(row.rls_forced ? { forced: true } : {}) }),
+    } : {}),
     ...(storage === undefined ? {} : { with: storage }),
     ...(row.partition_by === null ? {} : { partitionBy: row.partition_by }),
     ...(partitionParent === undefined && parents.length > 0 ? { inherits: Object.freeze(parents) } : {}),

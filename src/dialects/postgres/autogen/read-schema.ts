@@ -91,7 +91,9 @@ async function readAll(
     return Object.freeze({ name: e.name, ...(schema === undefined ? {} : { schema }), values: Object.freeze(e.values) });
   });
   const unmodelled = Object.freeze(await readPostgresUnmodelled(session, schemas, include, home));
-  const objects = Object.freeze(await readPostgresObjects(session, schemas, modelSchema));
+  // An object of a table that `include` leaves out (a policy) is left out with it.
+  const objects = Object.freeze((await readPostgresObjects(session, schemas, modelSchema))
+    .filter((o) => !('table' in o) || include === undefined || include(o.table, o.schema)));
   if (tables.length === 0) return Object.freeze({ tables: Object.freeze([]), enums: Object.freeze(enums), objects, unmodelled });
 
   // Three queries, not three per table: the cost grows with the rows, not with round trips.

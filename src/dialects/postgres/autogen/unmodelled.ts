@@ -62,15 +62,7 @@ const PARTS: readonly string[] = [
    FROM pg_catalog.pg_rewrite r JOIN pg_catalog.pg_class c ON c.oid = r.ev_class
    JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
    WHERE n.nspname = ANY($1::text[]) AND r.rulename <> '_RETURN' AND ${notExtensionMember('pg_rewrite', 'r.oid')}`,
-  // Row-level security: policies, and tables where it is enabled or forced.
-  `SELECT 'policy', n.nspname, pol.polname, c.relname, NULL
-   FROM pg_catalog.pg_policy pol JOIN pg_catalog.pg_class c ON c.oid = pol.polrelid
-   JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-   WHERE n.nspname = ANY($1::text[])`,
-  `SELECT 'row-level security', n.nspname, c.relname, c.relname,
-          CASE WHEN c.relforcerowsecurity THEN 'forced' ELSE 'enabled' END
-   FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-   WHERE n.nspname = ANY($1::text[]) AND (c.relrowsecurity OR c.relforcerowsecurity)`,
+  // (Row-level security is modelled: policies are objects, ENABLE / FORCE a table option.)
   // Types other than enums, domains and composite types (objects of the model): ranges and base
   // types (not the array types PostgreSQL makes for each type, nor a range's multirange).
   `SELECT CASE t.typtype WHEN 'r' THEN 'range type' WHEN 'b' THEN 'base type' END,

@@ -4,13 +4,14 @@
  * (for readSchema), and equality (for the diff). See docs/autogenerate-postgres.md.
  */
 import type { IndexSpec } from '../../../schema/model.js';
-import type { CompositeTypeSpec, DomainSpec, ExtensionSpec, SequenceSpec, ObjectKind, SchemaObject, ViewSpec } from '../../../schema/objects.js';
+import type { CompositeTypeSpec, DomainSpec, ExtensionSpec, PolicySpec, SequenceSpec, ObjectKind, SchemaObject, ViewSpec } from '../../../schema/objects.js';
 import type { ObjectDdl, Session } from '../../dialect.js';
 import { indexOf } from '../catalog-rows.js';
 import type { IndexRow } from '../catalog-rows.js';
 import { INDEXES_SQL } from '../catalog-sql.js';
 import { domainDdl, domainInPlace, domainsEqual, readDomains } from './domains.js';
 import { extensionDdl, extensionInPlace, extensionsEqual, readExtensions } from './extensions.js';
+import { policiesEqual, policyDdl, policyInPlace, readPolicies } from './policies.js';
 import { readSequences, sequenceDdl, sequenceInPlace, sequencesEqual } from './sequences.js';
 import { compositeTypeDdl, compositeTypeInPlace, compositeTypesEqual, readCompositeTypes } from './types.js';
 import { sqlTextKey } from './text.js';
@@ -29,6 +30,7 @@ export function postgresObjectDdl(w: PgWriter): Partial<Record<ObjectKind, Objec
     compositeType: compositeTypeDdl(w),
     extension: extensionDdl(w),
     sequence: sequenceDdl(w),
+    policy: policyDdl(w),
   };
 }
 
@@ -49,6 +51,7 @@ export async function readPostgresObjects(session: Session, schemas: readonly st
     ...(await readCompositeTypes(session, schemas, modelSchema)),
     ...(await readExtensions(session, modelSchema)),
     ...(await readSequences(session, schemas, modelSchema)),
+    ...(await readPolicies(session, schemas, modelSchema)),
   ];
 }
 
@@ -82,6 +85,8 @@ export function postgresObjectsEqual(live: SchemaObject, declared: SchemaObject,
       return extensionsEqual(live, declared as ExtensionSpec);
     case 'sequence':
       return sequencesEqual(live, declared as SequenceSpec);
+    case 'policy':
+      return policiesEqual(live, declared as PolicySpec);
     default:
       return false;
   }
@@ -89,5 +94,5 @@ export function postgresObjectsEqual(live: SchemaObject, declared: SchemaObject,
 
 /** True when PostgreSQL changes `from` into `to` in place without asking the server (views need the comparer). */
 export function postgresObjectsInPlace(from: SchemaObject, to: SchemaObject): boolean {
-  return domainInPlace(from, to) || compositeTypeInPlace(from, to) || extensionInPlace(from, to) || sequenceInPlace(from, to);
+  return domainInPlace(from, to) || compositeTypeInPlace(from, to) || extensionInPlace(from, to) || sequenceInPlace(from, to) || policyInPlace(from, to);
 }

@@ -4,5 +4,5 @@ import type { ObjectKind } from '../../../schema/objects.js';
 /** Every kind the PostgreSQL dialect reads, compares and writes. */
 export const POSTGRES_OBJECT_KINDS: readonly ObjectKind[] = Object.freeze([
   'view', 'materializedView',
-  'domain', 'compositeType', 'extension', 'sequence',
+  'domain', 'compositeType', 'extension', 'sequence', 'policy',
 ]);
