@@ -31,6 +31,36 @@ const PHASE_OF: Readonly<Record<ObjectKind, { readonly create: Phase; readonly d
   policy: { create: 'createPolicies', drop: 'dropObjects' },
 };
 
+/** Where a routine that a table's expressions call is created and dropped: before the tables, after them. */
+const EARLY_ROUTINE = { create: 'createTypes', drop: 'dropTypes' } as const;
+
+/** Strings of a table that hold SQL expressions (defaults, generated columns, CHECKs, index expressions). */
+const EXPRESSION_KEYS = new Set(['sql', 'expression', 'condition', 'where']);
+
+/**
+ * The routines that tables' expressions call (a function in an index expression, a default, a
+ * CHECK), with the routines those call: they must exist before the tables, so they are created
+ * first and dropped last.
+ */
+function routinesOfTables(model: SchemaModel, objects: readonly SchemaObject[], deps: Map<SchemaObject, { objects: Set<SchemaObject> }>): Set<SchemaObject> {
+  const routines = objects.filter((o) => o.kind === 'function' || o.kind === 'procedure');
+  const out = new Set<SchemaObject>();
+  if (routines.length === 0) return out;
+  const named = new Set<string>();
+  JSON.stringify(model.tables, (key, value: unknown) => {
+    if (typeof value === 'string' && EXPRESSION_KEYS.has(key)) for (const w of words(value)) named.add(w);
+    return value;
+  });
+  const pending = routines.filter((r) => named.has(r.name));
+  while (pending.length > 0) {
+    const r = pending.pop() as SchemaObject;
+    if (out.has(r)) continue;
+    out.add(r);
+    for (const d of deps.get(r)?.objects ?? []) if (d.kind === 'function' || d.kind === 'procedure') pending.push(d);
+  }
+  return out;
+}
+
 /** Kinds whose drop is destructive enough to flag (data or what uses them goes too). */
 const FLAGGED_DROPS: ReadonlySet<ObjectKind> = new Set(['extension', 'domain', 'compositeType', 'sequence', 'materializedView']);
 
@@ -163,6 +193,8 @@ export function diffObjects(from: SchemaModel, to: SchemaModel, ctx: DiffContext
   const after = new Map(declared.map((o) => [keyOf(o, ctx), o]));
   const liveDeps = dependencies(live);
   const declaredDeps = dependencies(declared);
+  const early = new Set([...routinesOfTables(from, live, liveDeps), ...routinesOfTables(to, declared, declaredDeps)]);
+  const phaseOf = (o: SchemaObject) => (early.has(o) ? EARLY_ROUTINE : PHASE_OF[o.kind]);
 
   // What goes (dropped, or dropped and re-created): removed objects, changes that cannot be made
   // in place, objects over reshaped tables, and then everything that depends on those.
@@ -201,7 +233,7 @@ export function diffObjects(from: SchemaModel, to: SchemaModel, ctx: DiffContext
   // Drops, dependents first (reverse dependency order of the live side).
   for (const o of [...dependencyOrder(live, liveDeps)].reverse()) {
     if (!removed.has(o) && !recreated.has(o)) continue;
-    const phase = PHASE_OF[o.kind];
+    const phase = phaseOf(o);
     // A re-created function, view, trigger or policy goes before the tables change; a re-created
     // type or sequence goes just before it is created again (its phase comes first).
     const dropPhase = !recreated.has(o) ? phase.drop : PHASES.indexOf(phase.create) < PHASES.indexOf('dropObjects') ? phase.create : 'dropObjects';
@@ -218,7 +250,7 @@ export function diffObjects(from: SchemaModel, to: SchemaModel, ctx: DiffContext
   for (const next of dependencyOrder(declared, declaredDeps)) {
     const key = keyOf(next, ctx);
     const old = before.get(key);
-    const phase = PHASE_OF[next.kind].create;
+    const phase = phaseOf(next).create;
     if (old !== undefined && inPlace.has(old)) {
       const ownerChanged = old.kind === 'sequence' && next.kind === 'sequence' && JSON.stringify(old.ownedBy) !== JSON.stringify(next.ownedBy);
       plan.add(ownerChanged ? 'ownSequences' : phase, { kind: 'alterObject', from: old, to: next }, { kind: 'alterObject', from: next, to: old });

@@ -63,8 +63,9 @@ export function objectCall(o: SchemaObject, imports: Imports): string {
     }
     case 'function':
     case 'procedure': {
-      const { kind, name, ...rest } = o;
-      return call(kind === 'function' ? 'fn' : 'procedure', [str(name), options(rest, imports)], imports);
+      const { kind, name, args, ...rest } = o;
+      // No arguments is the builder's default: `args: []` is left out.
+      return call(kind === 'function' ? 'fn' : 'procedure', [str(name), options({ args: args.length === 0 ? undefined : args, ...rest }, imports)], imports);
     }
     case 'trigger':
     case 'policy': {

@@ -70,8 +70,8 @@ export function materializedView(name: string, body: SqlText, options: ViewOptio
 export interface FunctionOptions {
   readonly schema?: string;
   readonly comment?: string;
-  /** Arguments in order: `[{ name: 'p_id', type: 'integer' }, { name: 'n', type: 'integer', mode: 'out' }]`. */
-  readonly args?: readonly FunctionArgument[];
+  /** Arguments in order: `[{ name: 'p_id', type: 'integer' }, { name: 'n', type: 'integer', mode: 'out' }]` (a default as text or `sql`). */
+  readonly args?: readonly (Omit<FunctionArgument, 'default'> & { readonly default?: SqlText })[];
   /** The result type (functions only): `integer`, `trigger`, `SETOF film`, `TABLE(a integer)`. */
   readonly returns?: string;
   readonly language: string;
@@ -93,7 +93,7 @@ function routine(kind: FunctionSpec['kind'], name: string, options: FunctionOpti
   if (kind === 'function' && options.returns === undefined) {
     throw new RetortError('SchemaInvalid', `Function '${name}' needs \`returns\` (a procedure returns nothing: use procedure()).`, { fields: { function: name } });
   }
-  const args = Object.freeze((options.args ?? []).map((a) => clean<FunctionArgument>({ ...a, mode: a.mode === 'in' ? undefined : a.mode })));
+  const args = Object.freeze((options.args ?? []).map((a) => clean<FunctionArgument>({ ...a, mode: a.mode === 'in' ? undefined : a.mode, default: a.default === undefined ? undefined : text(a.default) })));
   return clean<FunctionSpec>({
     kind, name, schema: options.schema, args, returns: kind === 'function' ? options.returns : undefined,
     language: options.language, body: text(options.body),

@@ -96,6 +96,11 @@ export interface TriggerSpec extends ObjectBase {
   readonly newTable?: string;
   /** A constraint trigger (`CREATE CONSTRAINT TRIGGER`), with its deferral. */
   readonly constraint?: { readonly deferrable: boolean; readonly initiallyDeferred: boolean };
+  /**
+   * When it fires (PostgreSQL `ALTER TABLE ... ENABLE ALWAYS | REPLICA | DISABLE TRIGGER`); default
+   * `origin`: in every session but those with `session_replication_role = replica`.
+   */
+  readonly enabled?: 'always' | 'replica' | 'disabled';
 }
 
 /** A sequence. Bounds and steps are strings: they may exceed what a JavaScript number holds. */

@@ -154,6 +154,53 @@ export const others = table('others', { id: bigint().primaryKey().default(sql\`n
     tables1: TABLES.replace('});', '}, { rowLevelSecurity: { enabled: true } });'),
     expect: ["op.drop('policy', 'stocked'"],
   },
+  {
+    kind: 'function body and volatility (CREATE OR REPLACE)',
+    v1: ["fn('stock', { args: [{ name: 'i', type: 'int' }], returns: 'int', language: 'sql', body: sql`SELECT qty FROM items WHERE id = i` })"],
+    v2: ["fn('stock', { args: [{ name: 'i', type: 'int' }], returns: 'int', language: 'sql', volatility: 'stable', body: sql`SELECT qty + 1 FROM items WHERE id = i`, comment: 'one more' })"],
+    expect: ['await op.alter(\n    fn(\'stock\''],
+  },
+  {
+    kind: 'function result type changed, with a view over it (drop and create both)',
+    v1: ["fn('twice', { args: [{ name: 'x', type: 'integer' }], returns: 'integer', language: 'sql', volatility: 'immutable', body: sql`SELECT x * 2` })",
+      "view('doubled', sql`SELECT id, twice(qty) AS q FROM items`)"],
+    v2: ["fn('twice', { args: [{ name: 'x', type: 'integer' }], returns: 'bigint', language: 'sql', volatility: 'immutable', body: sql`SELECT x::bigint * 2` })",
+      "view('doubled', sql`SELECT id, twice(qty) AS q FROM items`)"],
+    expect: ["op.drop('view', 'doubled')", "op.drop('function', 'twice', { args: 'integer' })"],
+  },
+  {
+    kind: 'an overload added, a procedure changed',
+    v1: ["fn('label', { args: [{ name: 'x', type: 'integer' }], returns: 'text', language: 'sql', body: sql`SELECT x::text` })",
+      "procedure('restock', { args: [{ name: 'i', type: 'integer' }], language: 'plpgsql', body: sql`BEGIN UPDATE items SET qty = qty + 1 WHERE id = i; END` })"],
+    v2: ["fn('label', { args: [{ name: 'x', type: 'integer' }], returns: 'text', language: 'sql', body: sql`SELECT x::text` })",
+      "fn('label', { args: [{ name: 'x', type: 'text' }, { name: 'suffix', type: 'text', default: sql`'!'` }], returns: 'text', language: 'sql', body: sql`SELECT x || suffix` })",
+      "procedure('restock', { args: [{ name: 'i', type: 'integer' }], language: 'plpgsql', securityDefiner: true, body: sql`BEGIN UPDATE items SET qty = qty + 2 WHERE id = i; END` })"],
+    expect: ["op.create(fn('label'", "await op.alter(\n    procedure('restock'"],
+  },
+  {
+    kind: 'trigger events, WHEN and UPDATE OF changed (drop and create)',
+    v1: ["fn('touch', { returns: 'trigger', language: 'plpgsql', body: sql`BEGIN NEW.name := trim(NEW.name); RETURN NEW; END` })",
+      "trigger('items_touch', { table: 'items', timing: 'before', events: ['update'], level: 'row', function: 'touch', when: sql`OLD.name IS DISTINCT FROM NEW.name` })"],
+    v2: ["fn('touch', { returns: 'trigger', language: 'plpgsql', body: sql`BEGIN NEW.name := trim(NEW.name); RETURN NEW; END` })",
+      "trigger('items_touch', { table: 'items', timing: 'before', events: ['insert', 'update'], updateOf: ['name'], level: 'row', function: 'touch', when: sql`NEW.name IS NOT NULL`, comment: 'trims' })"],
+    expect: ["op.drop('trigger', 'items_touch', { table: 'items' })", "op.create(trigger('items_touch'"],
+  },
+  {
+    kind: 'constraint trigger and REFERENCING statement trigger',
+    v1: ["fn('log_it', { returns: 'trigger', language: 'plpgsql', body: sql`BEGIN RETURN NULL; END` })",
+      "trigger('items_check', { table: 'items', timing: 'after', events: ['insert'], level: 'row', function: 'log_it', args: ['a'], constraint: { deferrable: false, initiallyDeferred: false } })"],
+    v2: ["fn('log_it', { returns: 'trigger', language: 'plpgsql', body: sql`BEGIN RETURN NULL; END` })",
+      "trigger('items_check', { table: 'items', timing: 'after', events: ['insert'], level: 'row', function: 'log_it', args: ['a', 'b'], constraint: { deferrable: true, initiallyDeferred: true } })",
+      "trigger('items_batch', { table: 'items', timing: 'after', events: ['update'], function: 'log_it', oldTable: 'old_rows', newTable: 'new_rows' })"],
+    expect: ["op.create(trigger('items_batch'"],
+  },
+  {
+    kind: 'a function an index calls (created before the tables)',
+    v1: [],
+    v2: ["fn('norm', { args: [{ type: 'text' }], returns: 'text', language: 'sql', volatility: 'immutable', body: sql`SELECT lower(trim($1))` })"],
+    tables2: TABLES.replace('});', "}, () => [index('items_norm').on(sql`norm(name)`)]);"),
+    expect: ["op.create(fn('norm'", "op.createIndex('items_norm'"],
+  },
 ];
 
 describe('PostgreSQL objects: edit, autogenerate, upgrade, check, downgrade, upgrade again', () => {

@@ -15,7 +15,7 @@ import { createTestProject, type TestProject } from '../support/project.js';
 let db: TestDatabase;
 let project: TestProject;
 
-const SCHEMA = `import { defineSchema, table, integer, text, sql, index, check, view, materializedView, domain, compositeType, extension, sequence, policy } from 'retort-migrate';
+const SCHEMA = `import { defineSchema, table, integer, text, sql, index, check, view, materializedView, domain, compositeType, extension, sequence, policy, fn, procedure, trigger } from 'retort-migrate';
 
 export const items = table('items', {
   id: integer().primaryKey(),
@@ -32,8 +32,23 @@ export const citext = extension('citext');
 export const ticket_seq = sequence('ticket_seq', { start: 1000, increment: 10 });
 export const notes = table('notes', { id: integer().primaryKey(), owner: text().notNull(), body: text() }, { rowLevelSecurity: { enabled: true } });
 export const own_notes = policy('own_notes', { table: 'notes', using: sql\`owner = current_user\`, withCheck: sql\`owner = current_user\` });
-export default defineSchema({ items, item_names, totals, quantity, pair, citext, ticket_seq, notes, own_notes });
+export const stock = fn('stock', {
+  args: [{ name: 'i', type: 'int' }], returns: 'int', language: 'sql', volatility: 'stable',
+  body: sql\`SELECT qty FROM items WHERE id = i\`,
+});
+export const restock = procedure('restock', {
+  args: [{ name: 'i', type: 'integer' }], language: 'plpgsql',
+  body: sql\`BEGIN UPDATE items SET qty = qty + 1 WHERE id = i; END\`,
+});
+export const touch = fn('touch', { returns: 'trigger', language: 'plpgsql', body: sql\`BEGIN NEW.name := trim(NEW.name); RETURN NEW; END\` });
+export const items_touch = trigger('items_touch', {
+  table: 'items', timing: 'before', events: ['update'], level: 'row', function: 'touch', when: sql\`OLD.name IS DISTINCT FROM NEW.name\`,
+});
+export const items_batch = trigger('items_batch', { table: 'items', timing: 'after', events: ['insert'], function: 'touch', args: ['batch'] });
+export default defineSchema({ items, item_names, totals, quantity, pair, citext, ticket_seq, notes, own_notes, stock, restock, touch, items_touch, items_batch });
 `;
+const STOCK = 'CREATE OR REPLACE FUNCTION stock(i integer) RETURNS integer LANGUAGE sql STABLE AS $$SELECT qty FROM items WHERE id = i$$';
+const TOUCH = 'CREATE TRIGGER items_touch BEFORE UPDATE ON items FOR EACH ROW WHEN (OLD.name IS DISTINCT FROM NEW.name) EXECUTE FUNCTION touch()';
 
 beforeAll(async () => {
   db = await createTestDatabase('postgres', 'retort_objdrift');
@@ -184,6 +199,66 @@ const DRIFTS: readonly Drift[] = [
     undo: 'ALTER TABLE notes NO FORCE ROW LEVEL SECURITY',
     names: "op.setRowLevelSecurity('notes'",
   },
+  {
+    what: "a function's body",
+    drift: STOCK.replace('SELECT qty', 'SELECT qty + 1'),
+    undo: STOCK,
+    names: "fn('stock'",
+  },
+  {
+    what: "a function's volatility",
+    drift: 'ALTER FUNCTION stock(integer) VOLATILE',
+    undo: 'ALTER FUNCTION stock(integer) STABLE',
+    names: "fn('stock'",
+  },
+  {
+    what: 'a function dropped',
+    drift: 'DROP FUNCTION stock(integer)',
+    undo: STOCK,
+    names: "op.create(fn('stock'",
+  },
+  {
+    what: 'an overload added',
+    drift: "CREATE FUNCTION stock(n text) RETURNS integer LANGUAGE sql AS 'SELECT 0'",
+    undo: 'DROP FUNCTION stock(text)',
+    names: "op.drop('function', 'stock', { args: 'text' })",
+  },
+  {
+    what: "a procedure's body",
+    drift: 'CREATE OR REPLACE PROCEDURE restock(i integer) LANGUAGE plpgsql AS $$BEGIN UPDATE items SET qty = qty + 2 WHERE id = i; END$$',
+    undo: 'CREATE OR REPLACE PROCEDURE restock(i integer) LANGUAGE plpgsql AS $$BEGIN UPDATE items SET qty = qty + 1 WHERE id = i; END$$',
+    names: "procedure('restock'",
+  },
+  {
+    what: 'a trigger dropped',
+    drift: 'DROP TRIGGER items_touch ON items',
+    undo: TOUCH,
+    names: "op.create(trigger('items_touch'",
+  },
+  {
+    what: "a trigger's WHEN",
+    drift: `DROP TRIGGER items_touch ON items; ${TOUCH.replace('OLD.name IS DISTINCT FROM NEW.name', 'OLD.qty <> NEW.qty')}`,
+    undo: `DROP TRIGGER items_touch ON items; ${TOUCH}`,
+    names: "trigger('items_touch'",
+  },
+  {
+    what: "a trigger's UPDATE OF columns",
+    drift: `DROP TRIGGER items_touch ON items; ${TOUCH.replace('BEFORE UPDATE', 'BEFORE UPDATE OF name')}`,
+    undo: `DROP TRIGGER items_touch ON items; ${TOUCH}`,
+    names: "trigger('items_touch'",
+  },
+  {
+    what: "a trigger's events",
+    drift: "DROP TRIGGER items_batch ON items; CREATE TRIGGER items_batch AFTER INSERT OR DELETE ON items EXECUTE FUNCTION touch('batch')",
+    undo: "DROP TRIGGER items_batch ON items; CREATE TRIGGER items_batch AFTER INSERT ON items EXECUTE FUNCTION touch('batch')",
+    names: "trigger('items_batch'",
+  },
+  {
+    what: "a trigger's arguments",
+    drift: "DROP TRIGGER items_batch ON items; CREATE TRIGGER items_batch AFTER INSERT ON items EXECUTE FUNCTION touch('other')",
+    undo: "DROP TRIGGER items_batch ON items; CREATE TRIGGER items_batch AFTER INSERT ON items EXECUTE FUNCTION touch('batch')",
+    names: "trigger('items_batch'",
+  },
 ];
 
 describe('PostgreSQL objects: check finds what changed behind its back', () => {
@@ -215,5 +290,14 @@ describe('PostgreSQL objects: check finds what changed behind its back', () => {
     expect(run.code).toBe(3);
     expect(run.stdout).toContain("op.setRowLevelSecurity('notes'");
     expect(run.stdout).toContain("policy('own_notes'");
+  });
+
+  it('from the command line: a function and a trigger changed, exit 3, both named', async () => {
+    await rawQuery(db, 'CREATE OR REPLACE VIEW item_names AS SELECT name FROM items WHERE qty > 0');
+    await rawQuery(db, `${STOCK.replace('SELECT qty', 'SELECT qty * 2')}; DROP TRIGGER items_touch ON items`);
+    const run = cli(project.dir, ['check']);
+    expect(run.code).toBe(3);
+    expect(run.stdout).toContain("fn('stock'");
+    expect(run.stdout).toContain("trigger('items_touch'");
   });
 });

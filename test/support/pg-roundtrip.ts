@@ -128,8 +128,18 @@ export async function fixtureRoundTrip(file: string, schemas: readonly string[] 
     const live1 = await first.read({ schemas });
     const pulled = await pullModule(live1, dir);
     const create = pgDiff({ tables: [], enums: [] }, pulled.model, schemas[0]);
-    await applyInChunks(second, create.upgrade);
-    for (const statement of deferred) await runSql(second.database.url, `SET check_function_bodies = false; ${statement}`);
+    // What the prelude could not create for want of retort's functions (an aggregate over one, an
+    // operator) goes in once the functions exist and before the views that use it, as a person's
+    // op.execute would in that place of the revision.
+    const firstView = create.upgrade.findIndex((op) => op.kind === 'createObject' && (op.object.kind === 'view' || op.object.kind === 'materializedView'));
+    const split = firstView < 0 ? create.upgrade.length : firstView;
+    await applyInChunks(second, create.upgrade.slice(0, split));
+    const later: string[] = [];
+    for (const statement of deferred) {
+      await runSql(second.database.url, `SET check_function_bodies = false; ${statement}`).catch(() => later.push(statement));
+    }
+    await applyInChunks(second, create.upgrade.slice(split));
+    for (const statement of later) await runSql(second.database.url, `SET check_function_bodies = false; ${statement}`);
     const live2 = await second.read({ schemas });
     const [a, b] = await Promise.all([catalogSnapshot(first.database.url, schemas), catalogSnapshot(second.database.url, schemas)]);
     const comparison = compareSnapshots(a, b);
@@ -145,14 +155,9 @@ export async function fixtureRoundTrip(file: string, schemas: readonly string[] 
  * patterns; a test asserts that every difference matches one, so anything new fails it.
  */
 export const KNOWN_DIFFERENCES: Readonly<Record<string, RegExp>> = {
-  // h10-objects models triggers next: until then the second database has none.
-  triggersNotYetModelled: /^triggers: only in the first: /,
   // A serial column's sequence (owned by the column whose default takes it) is part of the column,
   // which is created as an identity (serialBecomesIdentity): its own sequence has another name.
   serialSequences: /^sequences: only in the first: /,
-  // The fixtures' functions are created on the second database from their dumps (not yet by
-  // retort), without their COMMENT ON statements.
-  routineCommentsNotYetModelled: /^routines: \S+: [\s\S]* \| comment=[\s\S]* ≠ /,
   // A serial column (nextval default of a sequence it owns) is created as an identity.
   serialBecomesIdentity: /^columns: \S+: .*default nextval\('[^']+'::regclass\).* ≠ .*(identity d|$)/,
   // The indexes of a partition that are attached to its parent's are created by PostgreSQL with

@@ -41,8 +41,10 @@ export function splitStatements(text: string): string[] {
   return out;
 }
 
-// Domains, composite types and extensions are retort's (h-pgtypes): the generated upgrade creates them.
-const OUTSIDE_THE_TABLE_MODEL = /^(CREATE (SCHEMA|(OR REPLACE )?FUNCTION|OPERATOR|TYPE|AGGREGATE|COLLATION|TEXT SEARCH)|SET |SELECT pg_catalog\.set_config)/i;
+// Domains, composite types and extensions are retort's (h-pgtypes), and so are functions and
+// procedures (objects/functions.ts): the generated upgrade creates them; what needs the functions
+// (an aggregate, an operator) fails in the prelude and runs once they exist (pg-roundtrip.ts).
+const OUTSIDE_THE_TABLE_MODEL = /^(CREATE (SCHEMA|OPERATOR|TYPE|AGGREGATE|COLLATION|TEXT SEARCH)|SET |SELECT pg_catalog\.set_config)/i;
 
 /**
  * What a dump creates outside the table model (schemas, extensions, functions, operators,

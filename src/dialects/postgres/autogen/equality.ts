@@ -48,6 +48,11 @@ export function canonicalType(type: ColumnType): string {
   }
 }
 
+/** A type's text in one spelling (`int4` and `integer`): a function's identity and arguments. */
+export function postgresTypeKey(sqlType: string): string {
+  return canonicalType({ kind: 'raw', sql: sqlType });
+}
+
 /** A raw type as PostgreSQL spells it, folded onto the kinds' spellings when it names one. */
 function canonicalRaw(sql: string): string {
   const text = sql.trim().toLowerCase().replace(/\s+/g, ' ').replace(/\s*([(,])\s*/g, '$1').replace(/\s*\)/g, ')');

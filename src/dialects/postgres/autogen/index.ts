@@ -5,7 +5,7 @@ import type { SchemaObject } from '../../../schema/objects.js';
 import type { DialectAutogen } from '../../dialect.js';
 import { postgresObjectComparer } from '../objects/compare.js';
 import { postgresObjectsEqual, postgresObjectsInPlace } from '../objects/index.js';
-import { canonicalType, postgresDefaultsEqual, postgresExpressionsEqual, postgresTypesEqual } from './equality.js';
+import { postgresDefaultsEqual, postgresExpressionsEqual, postgresTypeKey, postgresTypesEqual } from './equality.js';
 import { normalizePostgresDeclared } from './normalize.js';
 import { readPostgresSchema } from './read-schema.js';
 
@@ -28,10 +28,10 @@ export const postgresAutogen: DialectAutogen = Object.freeze({
   defaultsEqual: postgresDefaultsEqual,
   expressionsEqual: postgresExpressionsEqual,
   normalizeDeclared: normalizePostgresDeclared,
-  objectsEqual: (live: SchemaObject, declared: SchemaObject) => postgresObjectsEqual(live, declared),
-  objectsInPlace: postgresObjectsInPlace,
+  objectsEqual: (live: SchemaObject, declared: SchemaObject) => postgresObjectsEqual(live, declared, { typeKey: postgresTypeKey }),
+  objectsInPlace: (from: SchemaObject, to: SchemaObject) => postgresObjectsInPlace(from, to, postgresTypeKey),
   objectComparer: postgresObjectComparer,
-  typeKey: (sqlType: string) => canonicalType({ kind: 'raw', sql: sqlType }),
+  typeKey: postgresTypeKey,
 });
 
 export { readPostgresSchema } from './read-schema.js';

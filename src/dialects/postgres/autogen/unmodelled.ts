@@ -12,6 +12,7 @@
  */
 import type { UnmodelledObject } from '../../../schema/model.js';
 import type { ReadSchemaOptions, Session } from '../../dialect.js';
+import { MODELLED_ROUTINE } from '../objects/functions.js';
 
 /**
  * `NOT EXISTS` an extension owning the object `oid` of the catalog `catalog`, or an object it is
@@ -47,17 +48,14 @@ const PARTS: readonly string[] = [
    JOIN pg_catalog.pg_class p ON p.oid = i.inhparent JOIN pg_catalog.pg_namespace pn ON pn.oid = p.relnamespace
    JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
    WHERE pn.nspname = ANY($1::text[]) AND (c.relkind = 'f' OR NOT n.nspname = ANY($1::text[]))`,
-  // Functions, procedures, aggregates, window functions.
+  // Aggregates, window functions, and the functions and procedures the model does not hold (C
+  // or internal language, SQL-standard bodies: objects/functions.ts).
   `SELECT CASE p.prokind WHEN 'f' THEN 'function' WHEN 'p' THEN 'procedure' WHEN 'a' THEN 'aggregate'
                          WHEN 'w' THEN 'window function' END,
           n.nspname, p.proname || '(' || pg_catalog.pg_get_function_identity_arguments(p.oid) || ')', NULL, NULL
    FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
-   WHERE n.nspname = ANY($1::text[]) AND ${notExtensionMember('pg_proc', 'p.oid')}`,
-  // Triggers (not the internal ones behind foreign keys) and rules (not a view's _RETURN) on relations read.
-  `SELECT 'trigger', n.nspname, t.tgname, c.relname, NULL
-   FROM pg_catalog.pg_trigger t JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid
-   JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-   WHERE n.nspname = ANY($1::text[]) AND NOT t.tgisinternal AND ${notExtensionMember('pg_trigger', 't.oid')}`,
+   WHERE n.nspname = ANY($1::text[]) AND NOT ${MODELLED_ROUTINE('p')} AND ${notExtensionMember('pg_proc', 'p.oid')}`,
+  // Rules (not a view's _RETURN) on relations read. (Triggers are modelled: objects/triggers.ts.)
   `SELECT 'rule', n.nspname, r.rulename, c.relname, NULL
    FROM pg_catalog.pg_rewrite r JOIN pg_catalog.pg_class c ON c.oid = r.ev_class
    JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace

@@ -9,14 +9,20 @@
  * object that does not exist yet) is a difference.
  */
 import type { SchemaModel } from '../../../schema/model.js';
-import type { SchemaObject, ViewSpec } from '../../../schema/objects.js';
+import type { FunctionSpec, SchemaObject, TriggerSpec, ViewSpec } from '../../../schema/objects.js';
+import { identityArgs } from '../../../schema/objects.js';
 import type { ObjectComparison, ReadSchemaOptions, Session } from '../../dialect.js';
 import { homeSearchPath } from '../autogen/read-schema.js';
+import { postgresTypeKey } from '../autogen/equality.js';
 import { DEFAULT_PG_SCHEMA } from '../capabilities.js';
+import { storeRoutines, storeTriggerWhens } from './compare-routines.js';
+import { routinesEqual } from './functions.js';
 import { postgresObjectsEqual, postgresObjectsInPlace } from './index.js';
 import { sqlTextKey } from './text.js';
 
 const isView = (o: SchemaObject): o is ViewSpec => o.kind === 'view' || o.kind === 'materializedView';
+const isRoutine = (o: SchemaObject): o is FunctionSpec => o.kind === 'function' || o.kind === 'procedure';
+const isTrigger = (o: SchemaObject): o is TriggerSpec => o.kind === 'trigger';
 
 /** What the server said about one declared view. */
 interface Stored {
@@ -46,7 +52,23 @@ export async function postgresObjectComparer(session: Session, live: SchemaModel
   const viewKey = (v: ViewSpec) => `${v.kind}:${fold(v.schema)}.${v.name}`;
   const stored = new Map<string, Stored>();
   const liveColumns = new Map<string, string>();
-  if (pairs.length > 0) {
+  // Routines and triggers that differ as text: the server says how it would store the declared one.
+  const routineKey = (o: FunctionSpec) => `${o.kind}:${fold(o.schema)}.${o.name}(${identityArgs(o.args).map(postgresTypeKey).join(',')})`;
+  const triggerKey = (o: TriggerSpec) => `${fold(o.schema)}.${o.table}.${o.name}`;
+  const liveRoutines = new Map((live.objects ?? []).filter(isRoutine).map((r) => [routineKey(r), r]));
+  const liveTriggers = new Map((live.objects ?? []).filter(isTrigger).map((t) => [triggerKey(t), t]));
+  const routinesToAsk = (declared.objects ?? []).filter(isRoutine).filter((d) => {
+    const l = liveRoutines.get(routineKey(d));
+    return l !== undefined && !routinesEqual(l, d, postgresTypeKey);
+  });
+  const triggersToAsk = (declared.objects ?? []).filter(isTrigger).filter((d) => {
+    const l = liveTriggers.get(triggerKey(d));
+    return l !== undefined && !postgresObjectsEqual(l, d);
+  });
+  const asked = new Set<SchemaObject>(routinesToAsk);
+  let storedRoutines = new Map<string, FunctionSpec>();
+  let storedWhens = new Map<string, string>();
+  if (pairs.length > 0 || routinesToAsk.length > 0 || triggersToAsk.length > 0) {
     await session.execute('BEGIN');
     try {
       await session.query("SELECT set_config('search_path', $1, true)", [homeSearchPath(home)]);
@@ -66,6 +88,8 @@ export async function postgresObjectComparer(session: Session, live: SchemaModel
           stored.set(viewKey(d), {});
         }
       }
+      storedRoutines = await storeRoutines(session, routinesToAsk, routineKey);
+      storedWhens = await storeTriggerWhens(session, triggersToAsk, triggerKey, home);
     } finally {
       // Nothing of this stays: the temporary views and the search_path go with the rollback.
       await session.execute('ROLLBACK');
@@ -75,9 +99,23 @@ export async function postgresObjectComparer(session: Session, live: SchemaModel
     const s = stored.get(viewKey(d));
     return s?.body !== undefined && s.body === sqlTextKey(l.body);
   };
+  const answers = {
+    viewBodyEqual,
+    typeKey: postgresTypeKey,
+    storedRoutine: (d: FunctionSpec) => storedRoutines.get(routineKey(d)),
+    triggerWhenEqual: (l: TriggerSpec, d: TriggerSpec) => {
+      const when = storedWhens.get(triggerKey(d));
+      return when !== undefined && sqlTextKey(when) === sqlTextKey(l.when ?? '');
+    },
+  };
   return {
-    equal: (l, d) => postgresObjectsEqual(l, d, { viewBodyEqual }),
+    equal: (l, d) => postgresObjectsEqual(l, d, answers),
     inPlace(from, to) {
+      // A routine: as the server would store the declared one (`int` is `integer`).
+      if (isRoutine(from) && isRoutine(to)) {
+        const asStored = (o: FunctionSpec) => (asked.has(o) ? storedRoutines.get(routineKey(o)) ?? o : o);
+        return postgresObjectsInPlace(asStored(from), asStored(to), postgresTypeKey);
+      }
       if (postgresObjectsInPlace(from, to)) return true;
       // A plain view whose output columns stay the same is replaced in place.
       if (from.kind !== 'view' || to.kind !== 'view') return false;

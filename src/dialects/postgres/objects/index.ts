@@ -4,7 +4,7 @@
  * (for readSchema), and equality (for the diff). See docs/autogenerate-postgres.md.
  */
 import type { IndexSpec } from '../../../schema/model.js';
-import type { CompositeTypeSpec, DomainSpec, ExtensionSpec, PolicySpec, SequenceSpec, ObjectKind, SchemaObject, ViewSpec } from '../../../schema/objects.js';
+import type { CompositeTypeSpec, DomainSpec, ExtensionSpec, FunctionSpec, PolicySpec, SequenceSpec, ObjectKind, SchemaObject, TriggerSpec, ViewSpec } from '../../../schema/objects.js';
 import type { ObjectDdl, Session } from '../../dialect.js';
 import { indexOf } from '../catalog-rows.js';
 import type { IndexRow } from '../catalog-rows.js';
@@ -13,8 +13,12 @@ import { domainDdl, domainInPlace, domainsEqual, readDomains } from './domains.j
 import { extensionDdl, extensionInPlace, extensionsEqual, readExtensions } from './extensions.js';
 import { policiesEqual, policyDdl, policyInPlace, readPolicies } from './policies.js';
 import { readSequences, sequenceDdl, sequenceInPlace, sequencesEqual } from './sequences.js';
+import { FUNCTIONS_SQL, functionDdl, functionOf, routineInPlace, routinesEqual } from './functions.js';
+import type { FunctionRow } from './functions.js';
 import { compositeTypeDdl, compositeTypeInPlace, compositeTypesEqual, readCompositeTypes } from './types.js';
 import { sqlTextKey } from './text.js';
+import { TRIGGERS_SQL, triggerDdl, triggerOf, triggersEqual } from './triggers.js';
+import type { TriggerRow } from './triggers.js';
 import { VIEWS_SQL, viewDdl, viewOf } from './views.js';
 import type { ViewRow } from './views.js';
 import type { PgWriter } from './writer.js';
@@ -24,6 +28,7 @@ export { POSTGRES_OBJECT_KINDS } from './kinds.js';
 /** The DDL of every kind, for one compiler's writer. */
 export function postgresObjectDdl(w: PgWriter): Partial<Record<ObjectKind, ObjectDdl>> {
   const views = viewDdl(w);
+  const routines = functionDdl(w);
   return {
     view: views, materializedView: views,
     domain: domainDdl(w),
@@ -31,6 +36,8 @@ export function postgresObjectDdl(w: PgWriter): Partial<Record<ObjectKind, Objec
     extension: extensionDdl(w),
     sequence: sequenceDdl(w),
     policy: policyDdl(w),
+    function: routines, procedure: routines,
+    trigger: triggerDdl(w),
   };
 }
 
@@ -45,6 +52,9 @@ export async function readPostgresObjects(session: Session, schemas: readonly st
   if (matviews.length > 0) {
     for (const row of await session.query<IndexRow>(INDEXES_SQL, [matviews])) indexes.set(row.relid, [...(indexes.get(row.relid) ?? []), indexOf(row)]);
   }
+  const routines = await session.query<FunctionRow>(FUNCTIONS_SQL, [schemas]);
+  // (A trigger of a table that `include` leaves out is left out with it by readSchema.)
+  const triggers = await session.query<TriggerRow>(TRIGGERS_SQL, [schemas]);
   return [
     ...views.map((v) => viewOf(v, modelSchema(v.schema), indexes.get(v.oid) ?? [])),
     ...(await readDomains(session, schemas, modelSchema)),
@@ -52,6 +62,8 @@ export async function readPostgresObjects(session: Session, schemas: readonly st
     ...(await readExtensions(session, modelSchema)),
     ...(await readSequences(session, schemas, modelSchema)),
     ...(await readPolicies(session, schemas, modelSchema)),
+    ...routines.map((r) => functionOf(r, modelSchema(r.schema))),
+    ...triggers.map((t) => triggerOf(t, modelSchema(t.schema), modelSchema(t.fn_schema))),
   ];
 }
 
@@ -61,6 +73,12 @@ const json = (value: unknown) => JSON.stringify(value ?? null);
 export interface ServerAnswers {
   /** True when the declared view's query, stored by the server, reads as the live one. */
   viewBodyEqual?(live: ViewSpec, declared: ViewSpec): boolean;
+  /** The declared routine as the server stores it (created in a scratch place), when its text differs from the live one's. */
+  storedRoutine?(declared: FunctionSpec): FunctionSpec | undefined;
+  /** True when the declared trigger's WHEN condition, stored by the server, reads as the live one. */
+  triggerWhenEqual?(live: TriggerSpec, declared: TriggerSpec): boolean;
+  /** A type's text in one spelling (a function's argument types). */
+  typeKey?(sqlType: string): string;
 }
 
 /**
@@ -87,12 +105,26 @@ export function postgresObjectsEqual(live: SchemaObject, declared: SchemaObject,
       return sequencesEqual(live, declared as SequenceSpec);
     case 'policy':
       return policiesEqual(live, declared as PolicySpec);
+    case 'function':
+    case 'procedure': {
+      const d = declared as FunctionSpec;
+      if (routinesEqual(live, d, server.typeKey)) return true;
+      const stored = server.storedRoutine?.(d);
+      return stored !== undefined && routinesEqual(live, stored, server.typeKey);
+    }
+    case 'trigger':
+      return triggersEqual(live, declared as TriggerSpec, server.triggerWhenEqual);
     default:
       return false;
   }
 }
 
-/** True when PostgreSQL changes `from` into `to` in place without asking the server (views need the comparer). */
-export function postgresObjectsInPlace(from: SchemaObject, to: SchemaObject): boolean {
+/**
+ * True when PostgreSQL changes `from` into `to` in place without asking the server (views need
+ * the comparer): a routine whose result and arguments stay (CREATE OR REPLACE). Triggers are
+ * dropped and created again.
+ */
+export function postgresObjectsInPlace(from: SchemaObject, to: SchemaObject, typeKey?: (sqlType: string) => string): boolean {
+  if ((from.kind === 'function' || from.kind === 'procedure') && to.kind === from.kind) return routineInPlace(from, to as FunctionSpec, typeKey);
   return domainInPlace(from, to) || compositeTypeInPlace(from, to) || extensionInPlace(from, to) || sequenceInPlace(from, to) || policyInPlace(from, to);
 }

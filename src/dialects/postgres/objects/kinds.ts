@@ -5,4 +5,5 @@ import type { ObjectKind } from '../../../schema/objects.js';
 export const POSTGRES_OBJECT_KINDS: readonly ObjectKind[] = Object.freeze([
   'view', 'materializedView',
   'domain', 'compositeType', 'extension', 'sequence', 'policy',
+  'function', 'procedure', 'trigger',
 ]);
