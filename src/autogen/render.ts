@@ -3,6 +3,7 @@
  * written with the `op` API as a person would write them, warnings as `// WARNING:` comments
  * above the operation they concern, and the builders to import from 'retort-migrate'.
  */
+import { indentOutsideTemplates } from '../script/code-lines.js';
 import type { AlterColumnOp, Operation } from '../ops/operations.js';
 import type { ConstraintOptions, IndexElement, KeyIndexOptions } from '../schema/model.js';
 import type { DiffWarning } from './types.js';
@@ -264,7 +265,7 @@ function renderBody(ops: readonly Operation[], warnings: readonly DiffWarning[],
     lines.push(renderOperation(op, imports));
   }
   if (ops.length === 0) lines.push('// no changes');
-  return lines.join('\n').replace(/^(?=.)/gm, INDENT);
+  return indentOutsideTemplates(lines.join('\n'), INDENT);
 }
 
 /**

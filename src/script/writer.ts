@@ -14,6 +14,7 @@
  *   as the body uses them (`_context` when it uses neither), so a generated file passes
  *   `tsc --noUnusedLocals --noUnusedParameters`; a stub to be written by hand gets `{ op, db }`.
  */
+import { linesInTemplates } from './code-lines.js';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { RetortError } from '../errors.js';
@@ -121,10 +122,13 @@ function renderImports(imports: readonly string[]): string {
  * and one that is not come out the same.
  */
 function dedent(body: string): string {
-  const lines = body.replace(/^\s*\n/, '').trimEnd().split('\n');
-  const indents = lines.filter((l) => l.trim() !== '').map((l) => /^[ \t]*/.exec(l)?.[0].length ?? 0);
+  const text = body.replace(/^\s*\n/, '').trimEnd();
+  const lines = text.split('\n');
+  // Lines inside a template literal (an SQL body) are the body's own: neither measured nor cut.
+  const inside = linesInTemplates(text);
+  const indents = lines.filter((l, i) => !inside[i] && l.trim() !== '').map((l) => /^[ \t]*/.exec(l)?.[0].length ?? 0);
   const common = indents.length === 0 ? 0 : Math.min(...indents);
-  return lines.map((l) => l.slice(common)).join('\n');
+  return lines.map((l, i) => (inside[i] ? l : l.slice(common))).join('\n');
 }
 
 /** The message's lines, with `*\/` escaped so that it cannot end the doc comment early. */
@@ -199,9 +203,10 @@ export function renderRevision(template: string, options: WriteRevisionOptions, 
       if (value === '' && line.trim() === placeholder) dropLine = true;
       // Multi-line values continue at the placeholder's indentation, so bodies look hand-written.
       const prefix = continuationPrefix(name, line.slice(0, offset), indent);
+      const inside = linesInTemplates(value);
       return value
         .split('\n')
-        .map((l, i) => (i === 0 ? l : l === '' ? prefix.trimEnd() : prefix + l))
+        .map((l, i) => (i === 0 || inside[i] ? l : l === '' ? prefix.trimEnd() : prefix + l))
         .join('\n');
     });
     if (!dropLine) out.push(rendered === line ? line : rendered.trimEnd());

@@ -178,3 +178,19 @@ describe('renderRevisionBody', () => {
     ].join('\n'));
   });
 });
+
+describe('SQL bodies in revision files', () => {
+  it('lines inside a sql`...` body are neither indented nor dedented (a multi-line string literal in a function body)', async () => {
+    const { fn } = await import('../../src/schema/object-builders.js');
+    const { renderRevision } = await import('../../src/script/writer.js');
+    const { readFileSync } = await import('node:fs');
+    const { builtInScriptTemplatePath } = await import('../../src/script/templates.js');
+    const body = "BEGIN\ntmp := 'SELECT 1\n    FROM t `x`\nWHERE a = ''it''s''';\nEND";
+    const rendered = renderRevisionBody({ upgrade: [{ kind: 'createObject', object: fn('f', { returns: 'void', language: 'plpgsql', body }) }], downgrade: [], warnings: [] } as never);
+    const file = renderRevision(readFileSync(builtInScriptTemplatePath(), 'utf8'), {
+      dir: '/nowhere', revision: 'abc', message: 'm', downRevisions: [], upgradeBody: rendered.upgrade, downgradeBody: rendered.downgrade,
+    });
+    expect(file).toContain(`body: sql\`${body.replace(/`/g, '\\`')}\``);
+    expect(file).toContain("\n  await op.create(fn('f', {\n    returns: 'void',");
+  });
+});
