@@ -212,6 +212,18 @@ const DRIFTS: readonly Drift[] = [
     names: "fn('stock'",
   },
   {
+    what: "a function's SET clause and SECURITY DEFINER",
+    drift: 'ALTER FUNCTION stock(integer) SECURITY DEFINER SET search_path = public',
+    undo: 'ALTER FUNCTION stock(integer) SECURITY INVOKER RESET search_path',
+    names: "fn('stock'",
+  },
+  {
+    what: "a function's comment",
+    drift: "COMMENT ON FUNCTION stock(integer) IS 'added behind our back'",
+    undo: 'COMMENT ON FUNCTION stock(integer) IS NULL',
+    names: "fn('stock'",
+  },
+  {
     what: 'a function dropped',
     drift: 'DROP FUNCTION stock(integer)',
     undo: STOCK,
@@ -252,6 +264,12 @@ const DRIFTS: readonly Drift[] = [
     drift: "DROP TRIGGER items_batch ON items; CREATE TRIGGER items_batch AFTER INSERT OR DELETE ON items EXECUTE FUNCTION touch('batch')",
     undo: "DROP TRIGGER items_batch ON items; CREATE TRIGGER items_batch AFTER INSERT ON items EXECUTE FUNCTION touch('batch')",
     names: "trigger('items_batch'",
+  },
+  {
+    what: 'a trigger disabled',
+    drift: 'ALTER TABLE items DISABLE TRIGGER items_touch',
+    undo: 'ALTER TABLE items ENABLE TRIGGER items_touch',
+    names: "trigger('items_touch'",
   },
   {
     what: "a trigger's arguments",
