@@ -161,6 +161,12 @@ export const others = table('others', { id: bigint().primaryKey().default(sql\`n
     expect: ['await op.alter(\n    fn(\'stock\''],
   },
   {
+    kind: 'function with a typmod and a VARIADIC argument, body changed (same identity: CREATE OR REPLACE)',
+    v1: ["fn('pad', { args: [{ name: 's', type: 'varchar(20)' }, { name: 'ns', type: 'int[]', mode: 'variadic' }], returns: 'text', language: 'sql', body: sql`SELECT s || array_length(ns, 1)` })"],
+    v2: ["fn('pad', { args: [{ name: 's', type: 'varchar(20)' }, { name: 'ns', type: 'int[]', mode: 'variadic' }], returns: 'text', language: 'sql', body: sql`SELECT s || '-' || array_length(ns, 1)` })"],
+    expect: ["await op.alter(\n    fn('pad'"],
+  },
+  {
     kind: 'function result type changed, with a view over it (drop and create both)',
     v1: ["fn('twice', { args: [{ name: 'x', type: 'integer' }], returns: 'integer', language: 'sql', volatility: 'immutable', body: sql`SELECT x * 2` })",
       "view('doubled', sql`SELECT id, twice(qty) AS q FROM items`)"],

@@ -48,9 +48,15 @@ export function canonicalType(type: ColumnType): string {
   }
 }
 
-/** A type's text in one spelling (`int4` and `integer`): a function's identity and arguments. */
+/**
+ * A type's text in one spelling (`int4` and `integer`): a function's identity and arguments.
+ * PostgreSQL keeps no modifier on a function's argument types (`varchar(20)` is stored as
+ * `character varying`), so modifiers are left out; `VARIADIC` stays.
+ */
 export function postgresTypeKey(sqlType: string): string {
-  return canonicalType({ kind: 'raw', sql: sqlType });
+  const variadic = /^\s*variadic\s+/i;
+  const prefix = variadic.test(sqlType) ? 'variadic ' : '';
+  return prefix + canonicalType({ kind: 'raw', sql: sqlType.replace(variadic, '') }).replace(/\(\d+(,\d+)?\)/g, '');
 }
 
 /** A raw type as PostgreSQL spells it, folded onto the kinds' spellings when it names one. */
