@@ -16,14 +16,22 @@
  * True when the sequence `seq` (an oid expression) is a serial column's: owned (OWNED BY, deptype
  * 'a') by a column whose default takes its values. Such a sequence is part of its column (read as
  * `autoIncrement`, as an identity's is); any other sequence is an object of the model.
+ *
+ * A scalar subquery, not EXISTS: the planner turns a correlated EXISTS over pg_depend into one
+ * hashed subplan joining every default with every ownership (73 s on 2,000 tables with fresh
+ * catalog statistics); a scalar subquery runs per row, on the catalogs' indexes.
  */
 export function serialSequence(seq: string): string {
-  return `EXISTS (SELECT 1 FROM pg_catalog.pg_depend so
+  // Nested so that each step starts from an index with a known key (the owner of the sequence, its
+  // default, the default's dependency): as one join, fresh statistics led the planner to scan every
+  // default's dependencies for each sequence.
+  return `COALESCE((SELECT bool_or((SELECT count(*) > 0 FROM pg_catalog.pg_depend su
+        WHERE su.classid = 'pg_catalog.pg_attrdef'::regclass AND su.objid = sd.oid
+          AND su.refclassid = 'pg_catalog.pg_class'::regclass AND su.refobjid = so.objid))
+    FROM pg_catalog.pg_depend so
     JOIN pg_catalog.pg_attrdef sd ON sd.adrelid = so.refobjid AND sd.adnum = so.refobjsubid
-    JOIN pg_catalog.pg_depend su ON su.classid = 'pg_catalog.pg_attrdef'::regclass AND su.objid = sd.oid
-      AND su.refclassid = 'pg_catalog.pg_class'::regclass AND su.refobjid = so.objid
     WHERE so.classid = 'pg_catalog.pg_class'::regclass AND so.objid = ${seq} AND so.deptype = 'a'
-      AND so.refclassid = 'pg_catalog.pg_class'::regclass AND so.refobjsubid > 0)`;
+      AND so.refclassid = 'pg_catalog.pg_class'::regclass AND so.refobjsubid > 0), false)`;
 }
 
 /**
@@ -44,9 +52,10 @@ SELECT a.attrelid AS relid, a.attnum AS num, a.attname AS name, t.typname, t.typ
        -- it is deparsed with its table.
        CASE WHEN a.attgenerated = '' THEN pg_get_expr(d.adbin, 0) END AS default_sql,
        -- Whether the default's sequence is a serial column's (serialSequence), not a standalone one.
-       CASE WHEN d.oid IS NOT NULL AND a.attgenerated = '' THEN EXISTS (
-         SELECT 1 FROM pg_catalog.pg_depend dq WHERE dq.classid = 'pg_catalog.pg_attrdef'::regclass AND dq.objid = d.oid
-           AND dq.refclassid = 'pg_catalog.pg_class'::regclass AND ${serialSequence('dq.refobjid')}) END AS serial,
+       CASE WHEN d.oid IS NOT NULL AND a.attgenerated = '' THEN (
+         SELECT bool_or(${serialSequence('dq.refobjid')}) FROM pg_catalog.pg_depend dq
+         WHERE dq.classid = 'pg_catalog.pg_attrdef'::regclass AND dq.objid = d.oid
+           AND dq.refclassid = 'pg_catalog.pg_class'::regclass) END AS serial,
        CASE WHEN a.attgenerated <> '' THEN pg_get_expr(d.adbin, d.adrelid, true) END AS generated_sql,
        CASE WHEN a.attcollation <> t.typcollation AND a.attcollation <> 0 THEN co.collname END AS collation,
        a.attislocal AS local,
