@@ -141,6 +141,17 @@ function dependencyOrder(objects: readonly SchemaObject[], deps: Map<SchemaObjec
   return order;
 }
 
+/**
+ * True when routine `o` names `d` only in its body: the server records no dependency on what a
+ * body reads (it is resolved when called), so `d` may be dropped and created again under it, and
+ * `o` (with the triggers that use it) stays.
+ */
+function bodyOnly(o: SchemaObject, d: SchemaObject): boolean {
+  if (o.kind !== 'function' && o.kind !== 'procedure') return false;
+  const signature = [o.returns ?? '', ...o.args.map((a) => `${a.type} ${a.default ?? ''}`)].flatMap((t) => [...words(t)]);
+  return !signature.includes(d.name);
+}
+
 /** Objects of kinds the dialect does not model are left out of the declared side, with a warning. */
 function supported(model: SchemaModel, ctx: DiffContext, plan: Plan | undefined): SchemaObject[] {
   const out: SchemaObject[] = [];
@@ -221,7 +232,7 @@ export function diffObjects(from: SchemaModel, to: SchemaModel, ctx: DiffContext
     grew = false;
     for (const o of live) {
       if (removed.has(o) || recreated.has(o)) continue;
-      const gone = [...(liveDeps.get(o)?.objects ?? [])].some((d) => removed.has(d) || recreated.has(d));
+      const gone = [...(liveDeps.get(o)?.objects ?? [])].some((d) => (removed.has(d) || recreated.has(d)) && !bodyOnly(o, d));
       if (gone && after.has(keyOf(o, ctx))) {
         recreated.add(o);
         grew = true;

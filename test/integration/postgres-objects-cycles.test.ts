@@ -63,6 +63,8 @@ interface Cycle {
   readonly v2: readonly string[];
   /** Text the v2 revision must contain (proof of in-place changes where the engine allows). */
   readonly expect?: readonly string[];
+  /** Text the v2 revision must not contain. */
+  readonly absent?: readonly string[];
   /** The tables of v1 (and v2), when not the plain ones. */
   readonly tables1?: string;
   /** The tables of v2, when they change too. */
@@ -167,6 +169,17 @@ export const others = table('others', { id: bigint().primaryKey().default(sql\`n
     expect: ["await op.alter(\n    fn('pad'"],
   },
   {
+    kind: 'a view re-created under a function whose body reads it (the function and its trigger stay)',
+    v1: ["view('stocked', sql`SELECT id FROM items WHERE qty > 0`)",
+      "fn('check_stock', { returns: 'trigger', language: 'plpgsql', body: sql`BEGIN PERFORM 1 FROM stocked; RETURN NEW; END` })",
+      "trigger('items_stock', { table: 'items', timing: 'before', events: ['insert'], level: 'row', function: 'check_stock' })"],
+    v2: ["view('stocked', sql`SELECT id, qty FROM items WHERE qty > 0`)",
+      "fn('check_stock', { returns: 'trigger', language: 'plpgsql', body: sql`BEGIN PERFORM 1 FROM stocked; RETURN NEW; END` })",
+      "trigger('items_stock', { table: 'items', timing: 'before', events: ['insert'], level: 'row', function: 'check_stock' })"],
+    expect: ["op.drop('view', 'stocked')"],
+    absent: ["op.drop('function'", "op.drop('trigger'"],
+  },
+  {
     kind: 'function result type changed, with a view over it (drop and create both)',
     v1: ["fn('twice', { args: [{ name: 'x', type: 'integer' }], returns: 'integer', language: 'sql', volatility: 'immutable', body: sql`SELECT x * 2` })",
       "view('doubled', sql`SELECT id, twice(qty) AS q FROM items`)"],
@@ -217,6 +230,7 @@ describe('PostgreSQL objects: edit, autogenerate, upgrade, check, downgrade, upg
     writeModule(cycle.v2, cycle.tables2 ?? cycle.tables1);
     const text = await generateAndUpgrade(`${cycle.kind} v2`);
     for (const fragment of cycle.expect ?? []) expect(text).toContain(fragment);
+    for (const fragment of cycle.absent ?? []) expect(text).not.toContain(fragment);
     expect(await catalogSnapshot(db.url)).not.toEqual(before);
     await project.retort.downgrade('-1');
     expect(await catalogSnapshot(db.url)).toEqual(before);
