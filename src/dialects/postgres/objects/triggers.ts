@@ -17,7 +17,9 @@ import type { PgWriter } from './writer.js';
 /** Triggers matching `where` (over `t`, its table `c` and the table's namespace `n`), in one query. */
 export function triggersSql(where: string): string {
   return `
-SELECT t.oid, n.nspname AS schema, c.relname AS tbl, t.tgname AS name, t.tgtype AS type, pg_catalog.pg_get_triggerdef(t.oid) AS def,
+SELECT t.oid, n.nspname AS schema, c.relname AS tbl, t.tgname AS name, t.tgtype AS type,
+       -- Deparsed only for a WHEN condition (the only part not in pg_trigger's columns): it is most of the query's cost.
+       CASE WHEN t.tgqual IS NOT NULL THEN pg_catalog.pg_get_triggerdef(t.oid) END AS def,
        ARRAY(SELECT a.attname::text FROM unnest(t.tgattr::int2[]) WITH ORDINALITY AS k(attnum, i)
              JOIN pg_catalog.pg_attribute a ON a.attrelid = t.tgrelid AND a.attnum = k.attnum ORDER BY k.i) AS update_of,
        fn.nspname AS fn_schema, p.proname AS fn_name, t.tgargs AS args, t.tgnargs AS nargs,
@@ -45,7 +47,8 @@ export interface TriggerRow {
   tbl: string;
   name: string;
   type: number;
-  def: string;
+  /** `pg_get_triggerdef`, read only when the trigger has a WHEN condition. */
+  def: string | null;
   update_of: string[];
   fn_schema: string;
   fn_name: string;
@@ -86,7 +89,7 @@ export function whenOf(def: string): string | undefined {
 /** A row as a trigger (`schema` as the model names the table's schema; the function named as the model names its schema). */
 export function triggerOf(row: TriggerRow, schema: string | undefined, fnSchema: string | undefined): TriggerSpec {
   const args = row.args === null || row.nargs === 0 ? [] : row.args.toString('utf8').split('\u0000').slice(0, row.nargs);
-  const when = whenOf(row.def);
+  const when = row.def === null ? undefined : whenOf(row.def);
   const spec: Record<string, unknown> = {
     kind: 'trigger', name: row.name, schema, table: row.tbl,
     timing: (row.type & INSTEAD) !== 0 ? 'instead of' : (row.type & BEFORE) !== 0 ? 'before' : 'after',
