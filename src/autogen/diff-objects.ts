@@ -254,7 +254,7 @@ export function diffObjects(from: SchemaModel, to: SchemaModel, ctx: DiffContext
       plan.add(dropPhase, dropOp(unowned(o)), createOp(unowned(o)), flagged(o, removed));
       continue;
     }
-    plan.add(dropPhase, dropOp(o), createOp(o), flagged(o, removed));
+    plan.add(dropPhase, dropOp(o), createOp(o), recreated.has(o) ? typeInUse(o, from) : flagged(o, removed));
   }
 
   // Creations and in-place changes, in dependency order of the declared side.
@@ -264,7 +264,7 @@ export function diffObjects(from: SchemaModel, to: SchemaModel, ctx: DiffContext
     const phase = phaseOf(next).create;
     if (old !== undefined && inPlace.has(old)) {
       const ownerChanged = old.kind === 'sequence' && next.kind === 'sequence' && JSON.stringify(old.ownedBy) !== JSON.stringify(next.ownedBy);
-      plan.add(ownerChanged ? 'ownSequences' : phase, { kind: 'alterObject', from: old, to: next }, { kind: 'alterObject', from: next, to: old });
+      plan.add(ownerChanged ? 'ownSequences' : phase, { kind: 'alterObject', from: old, to: next }, { kind: 'alterObject', from: next, to: old }, versionBack(old, next));
       continue;
     }
     if (old !== undefined && !recreated.has(old)) continue;
@@ -308,4 +308,21 @@ function flagged(o: SchemaObject, removed: ReadonlySet<SchemaObject>): { up?: { 
   if (!removed.has(o) || !FLAGGED_DROPS.has(o.kind)) return {};
   const what = describeObject(objectRef(o));
   return { up: [{ code: 'dropObject', message: `drops the ${what}${o.kind === 'sequence' ? ' and its current value' : o.kind === 'extension' ? ' and every object it made' : ''}` }] };
+}
+
+/**
+ * A domain or composite type that is dropped and created again while live columns use it: the
+ * server refuses the drop (nothing is lost, but the revision fails). Said before it runs.
+ */
+function typeInUse(o: SchemaObject, live: SchemaModel): { up?: { code: 'unsupportedChange'; message: string }[] } {
+  if (o.kind !== 'domain' && o.kind !== 'compositeType') return {};
+  const users = live.tables.flatMap((t) => t.columns.filter((c) => c.spec.type.kind === 'raw' && words(c.spec.type.sql).has(o.name)).map((c) => `${t.name}.${c.name}`));
+  if (users.length === 0) return {};
+  return { up: [{ code: 'unsupportedChange', message: `re-creates the ${describeObject(objectRef(o))}, which ${users.join(', ')} use${users.length === 1 ? 's' : ''}: PostgreSQL refuses to drop it while they do; change those columns first` }] };
+}
+
+/** An extension's version change: its reverse goes back to a version most extensions ship no script for. */
+function versionBack(old: SchemaObject, next: SchemaObject): { down?: { code: 'unsupportedChange'; message: string }[] } {
+  if (old.kind !== 'extension' || next.kind !== 'extension' || next.version === undefined || old.version === undefined || old.version === next.version) return {};
+  return { down: [{ code: 'unsupportedChange', message: `goes back to version ${old.version} of extension ${old.name}: most extensions ship no downgrade script, so this may fail` }] };
 }

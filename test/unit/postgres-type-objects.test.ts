@@ -8,6 +8,8 @@ import { check, compositeType, domain, extension, policy, sequence, sql } from '
 import { postgresDialect } from '../../src/dialects/postgres/index.js';
 import { postgresObjectsEqual, postgresObjectsInPlace } from '../../src/dialects/postgres/objects/index.js';
 import type { Operation } from '../../src/ops/operations.js';
+import { defineSchema, integer, rawType, table } from '../../src/index.js';
+import { pgDiff } from '../support/pg-autogen.js';
 
 const compile = (op: Operation) => postgresDialect.compiler.compile(op, { defaultSchema: 'public' });
 
@@ -68,5 +70,14 @@ describe('PostgreSQL type objects', () => {
     expect(await compile({ kind: 'createObject', object: policy('p', { table: 't', command: 'select', permissive: false, using: sql`qty > 0` }) })).toEqual([
       'CREATE POLICY "p" ON "public"."t" AS RESTRICTIVE FOR SELECT TO PUBLIC USING (qty > 0)',
     ]);
+  });
+
+  it('warns before re-creating a domain that columns use, and before going back to an extension version', () => {
+    const film = table('film', { id: integer().primaryKey(), release_year: rawType('year') });
+    const live = defineSchema({ film, year: domain('year', 'integer'), citext: extension('citext', { version: '1.5' }) }).model;
+    const declared = defineSchema({ film, year: domain('year', 'bigint'), citext: extension('citext', { version: '1.6' }) }).model;
+    const warnings = pgDiff(live, declared).warnings.map((w) => `${w.direction} ${w.code}: ${w.message}`);
+    expect(warnings).toContain('upgrade unsupportedChange: re-creates the domain year, which film.release_year uses: PostgreSQL refuses to drop it while they do; change those columns first');
+    expect(warnings).toContain('downgrade unsupportedChange: goes back to version 1.5 of extension citext: most extensions ship no downgrade script, so this may fail');
   });
 });
