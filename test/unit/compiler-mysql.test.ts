@@ -26,6 +26,13 @@ async function failure(promise: Promise<unknown>) {
 }
 
 describe('MysqlCompiler: tables', () => {
+  it('refuses a trigger with `enabled` (MySQL triggers are always enabled)', async () => {
+    const { trigger } = await import('../../src/schema/object-builders.js');
+    const t = trigger('t', { table: 'items', timing: 'after', events: ['insert'], body: 'SET @x = 1' });
+    await expect(Promise.resolve().then(() => compile({ kind: 'createObject', object: t }))).resolves.toHaveLength(1);
+    await expect(Promise.resolve().then(() => compile({ kind: 'createObject', object: { ...t, enabled: 'disabled' } }))).rejects.toMatchObject({ code: 'UnsupportedOperation' });
+  });
+
   it('renders the Alembic books table as MySQL would show it', async () => {
     const out = await compile({
       kind: 'createTable',

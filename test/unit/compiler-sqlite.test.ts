@@ -62,6 +62,13 @@ describe('SqliteCompiler: exact SQL', () => {
     ]);
   });
 
+  it('refuses a trigger with `enabled` (SQLite triggers are always enabled)', async () => {
+    const { trigger } = await import('../../src/schema/object-builders.js');
+    const t = trigger('t', { table: 'items', timing: 'after', events: ['insert'], body: 'SELECT 1;' });
+    await expect(compile({ kind: 'createObject', object: t })).resolves.toHaveLength(1);
+    await expect(compile({ kind: 'createObject', object: { ...t, enabled: 'disabled' } })).rejects.toMatchObject({ code: 'UnsupportedOperation' });
+  });
+
   it('refuses auto-increment outside a single-column key', async () => {
     await expect(
       compile({ kind: 'createTable', table: 't', columns: [{ name: 'a', spec: integer().primaryKey().autoIncrement().spec }, { name: 'b', spec: integer().primaryKey().spec }], constraints: [], options: {} }),

@@ -67,7 +67,7 @@ export function mysqlObjectsEqual(live: SchemaObject, declared: SchemaObject, se
   if (live.kind !== 'trigger') return false;
   const d = declared as TriggerSpec;
   return live.table === d.table && live.timing === d.timing && json(live.events) === json(d.events) && d.when === undefined &&
-    d.updateOf === undefined && d.function === undefined && mysqlTextKey(live.body) === mysqlTextKey(d.body);
+    d.updateOf === undefined && d.function === undefined && d.enabled === undefined && mysqlTextKey(live.body) === mysqlTextKey(d.body);
 }
 
 /** A view is changed in place (CREATE OR REPLACE VIEW); a trigger is dropped and created again. */

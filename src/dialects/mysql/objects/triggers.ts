@@ -43,8 +43,8 @@ export function mysqlTriggerDdl(quote: (name: string) => string): ObjectDdl {
     create(o) {
       const t = o as TriggerSpec;
       const [event, ...more] = t.events;
-      if (t.body === undefined || event === undefined || more.length > 0 || event === 'truncate' || t.timing === 'instead of' || t.updateOf !== undefined || t.when !== undefined) {
-        throw new RetortError('UnsupportedOperation', `MySQL cannot create trigger '${t.name}': a MySQL trigger runs BEFORE or AFTER exactly one of insert, update or delete, for each row, and runs its own statement (\`body\`), without WHEN or UPDATE OF.`, {
+      if (t.body === undefined || event === undefined || more.length > 0 || event === 'truncate' || t.timing === 'instead of' || t.updateOf !== undefined || t.when !== undefined || t.enabled !== undefined) {
+        throw new RetortError('UnsupportedOperation', `MySQL cannot create trigger '${t.name}': a MySQL trigger runs BEFORE or AFTER exactly one of insert, update or delete, for each row, and runs its own statement (\`body\`), without WHEN, UPDATE OF or \`enabled\` (always enabled).`, {
           fields: { trigger: t.name },
           hint: 'Declare one trigger per event, with body: sql`SET NEW.x = ...` or sql`BEGIN ... END`; put a condition inside the body with IF.',
         });

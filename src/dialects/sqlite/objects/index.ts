@@ -57,5 +57,5 @@ export function sqliteObjectsEqual(live: SchemaObject, declared: SchemaObject): 
   if (live.kind !== 'trigger') return false;
   const d = declared as TriggerSpec;
   return live.table.toLowerCase() === d.table.toLowerCase() && live.timing === d.timing && names(live.events) === names(d.events) &&
-    names(live.updateOf) === names(d.updateOf) && key(live.when) === key(d.when) && key(live.body) === key(d.body) && d.function === undefined;
+    names(live.updateOf) === names(d.updateOf) && key(live.when) === key(d.when) && key(live.body) === key(d.body) && d.function === undefined && d.enabled === undefined;
 }

@@ -65,8 +65,8 @@ export function sqliteTriggerDdl(quote: (name: string) => string): ObjectDdl {
     create(o) {
       const t = o as TriggerSpec;
       const [event, ...more] = t.events;
-      if (t.body === undefined || event === undefined || more.length > 0 || event === 'truncate' || t.function !== undefined) {
-        throw new RetortError('UnsupportedOperation', `SQLite cannot create trigger '${t.name}': a SQLite trigger fires for exactly one of insert, update or delete and runs its own statements (\`body\`), not a function.`, {
+      if (t.body === undefined || event === undefined || more.length > 0 || event === 'truncate' || t.function !== undefined || t.enabled !== undefined) {
+        throw new RetortError('UnsupportedOperation', `SQLite cannot create trigger '${t.name}': a SQLite trigger fires for exactly one of insert, update or delete and runs its own statements (\`body\`), not a function, and is always enabled (no \`enabled\`).`, {
           fields: { trigger: t.name },
           hint: 'Declare one trigger per event, with body: sql`...;` holding the statements between BEGIN and END.',
         });
