@@ -335,6 +335,16 @@ export interface HistorySqlExpressions {
   readonly host: string;
 }
 
+/** What a dialect found out about a failed statement by asking the server (see {@link Dialect.explainFailure}). */
+export interface FailureExplanation {
+  /** One or two sentences appended to the driver's message: what the server's state really is. */
+  readonly reason: string;
+  /** What to do, replacing the generic "fix the script" hint. */
+  readonly hint: string;
+  /** Structured facts for `--json` (JSON-serialisable). */
+  readonly fields?: Readonly<Record<string, unknown>>;
+}
+
 /** A dialect: capabilities, quoting, DDL, connections. */
 export interface Dialect {
   /** For display and for the registry only; the core never branches on it. */
@@ -378,6 +388,14 @@ export interface Dialect {
    * conflict), so that the statement took no effect and, run on its own, may run again.
    */
   isWriteConflict?(error: unknown): boolean;
+  /**
+   * Called when a statement of a revision failed with an SQL error, on the run's session outside
+   * any transaction (a transaction the error aborted cannot answer): the dialect may read the
+   * catalog to say what the bare error does not (PostgreSQL: the index that "already exists" is an
+   * INVALID leftover of a killed `CREATE INDEX CONCURRENTLY`). Resolves to undefined when it has
+   * nothing to add; must not throw.
+   */
+  explainFailure?(session: Session, error: unknown, statement: string): Promise<FailureExplanation | undefined>;
   /** Who and when for history rows; absent (SQLite): the client's clock, user and host name. */
   readonly historySql?: HistorySqlExpressions;
   /**

@@ -4,8 +4,8 @@
  * (a second operation starting while the first is still running, or the script returning while
  * one is still running).
  */
-import type { CompileContext, Dialect } from '../dialects/dialect.js';
-import { RetortError } from '../errors.js';
+import type { CompileContext, Dialect, FailureExplanation } from '../dialects/dialect.js';
+import { isRetortError, RetortError } from '../errors.js';
 import { buildOp, type Op } from '../ops/facade.js';
 import type { Operation } from '../ops/operations.js';
 import type { Channel, Transactions } from './channel.js';
@@ -17,6 +17,8 @@ export interface FailedStatement {
   readonly sql: string;
   /** 1-based position of the statement within the revision. */
   readonly index: number;
+  /** What the dialect found out about the failure from the server, when it could tell more. */
+  readonly explanation?: FailureExplanation;
 }
 
 /** Optional hooks of a run around each statement (history progress, interruption). */
@@ -90,11 +92,22 @@ export class OperationRunner {
       else await this.channel.run(sql);
     } catch (error) {
       this.failed = { sql, index: this.statementsApplied + 1 };
+      if (!bookkeeping) {
+        const explanation = await this.explain(error, sql);
+        if (explanation !== undefined) this.failed = { ...this.failed, explanation };
+      }
       throw error;
     }
     this.statementsApplied += 1;
     if (!this.transactions.isOpen) this.statementsCommitted = this.statementsApplied;
     if (announce) await this.hooks.afterStatement?.(this.statementsApplied);
+  }
+
+  /** The dialect's explanation of an SQL error, asked only where no transaction is open (an aborted one cannot answer). */
+  private async explain(error: unknown, sql: string): Promise<FailureExplanation | undefined> {
+    const session = this.channel.session;
+    if (session === undefined || this.dialect.explainFailure === undefined || this.transactions.isOpen || isRetortError(error)) return undefined;
+    return this.dialect.explainFailure(session, error, sql).catch(() => undefined);
   }
 
   /**

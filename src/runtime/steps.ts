@@ -214,18 +214,19 @@ function stepFailure(error: unknown, step: MigrationStep, runner: OperationRunne
     const message = error.message.includes(step.revision) ? error.message : `${step.direction === 'up' ? 'Upgrade' : 'Downgrade'} of revision ${step.revision}${at}: ${error.message}`;
     return new RetortError(error.code, message, { fields: { ...fields, ...location, ...error.fields }, hint: error.hint, cause: error });
   }
-  const reason = explainScriptError(error);
+  const explanation = runner.failed?.explanation;
+  const reason = explainScriptError(error) + (explanation === undefined ? '' : `\n  ${explanation.reason}`);
   const place = at === undefined ? '' : ` at ${formatLocation({ ...at, file: shown(at.file) })}`;
   const where = runner.failed
     ? `statement ${runner.failed.index}${place} failed: ${runner.failed.sql}\n  ${reason}`
     : `the script threw${place}: ${reason}`;
-  const located = { ...fields, ...location };
+  const located = { ...fields, ...location, ...explanation?.fields };
   const verb = step.direction === 'up' ? 'Upgrade' : 'Downgrade';
   const committed = runner.statementsCommitted;
   if (committed === 0) {
     return new RetortError('MigrationFailed', `${verb} of revision ${step.revision} failed: ${where}`, {
       fields: located,
-      hint: 'Fix the script or the database, then run the command again. The version table still names the revisions applied before this one.',
+      hint: explanation?.hint ?? 'Fix the script or the database, then run the command again. The version table still names the revisions applied before this one.',
       cause: error,
     });
   }
@@ -234,7 +235,7 @@ function stepFailure(error: unknown, step: MigrationStep, runner: OperationRunne
   ${committed} statement(s) of it stay committed (they ran outside a transaction); ` +
     `the version table does not claim ${step.revision}, and retort records it as failed in the history (where the connection is gone, its row stays 'running'; either way the next run refuses until resolve).`, {
       fields: located,
-      hint: `Finish or undo the revision by hand, then \`retort resolve ${step.revision} --applied\` or \`retort resolve ${step.revision} --rolled-back\`; until then upgrade and downgrade refuse to run.`,
+      hint: `${explanation === undefined ? '' : `${explanation.hint} `}Finish or undo the revision by hand, then \`retort resolve ${step.revision} --applied\` or \`retort resolve ${step.revision} --rolled-back\`; until then upgrade and downgrade refuse to run.`,
       cause: error,
     });
 }

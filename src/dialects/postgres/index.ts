@@ -12,6 +12,7 @@ import { postgresAutogen } from './autogen/index.js';
 import { postgresSnapshotReader } from './catalog-snapshot.js';
 import { serverScratchDatabases } from '../scratch.js';
 import { postgresRules } from '../../lint/postgres.js';
+import { explainPostgresFailure } from './failures.js';
 
 const compiler = new PostgresCompiler();
 
@@ -41,6 +42,7 @@ export const postgresDialect: Dialect = Object.freeze({
   // now() is the transaction's start: for a revision's row, when the revision began.
   historySql: Object.freeze({ nowUtc: "(now() AT TIME ZONE 'UTC')", user: 'current_user', host: 'host(inet_client_addr())' }),
   lastInsertIdSql: 'SELECT lastval() AS id',
+  explainFailure: explainPostgresFailure,
   catalogSnapshot: postgresSnapshotReader,
   // FORCE (PostgreSQL 13+): a session a failed run left open must not keep the scratch database.
   scratch: serverScratchDatabases({ connect: connectPostgres, quoteIdentifier: (name) => compiler.quoteIdentifier(name), dropSuffix: 'WITH (FORCE)' }),
