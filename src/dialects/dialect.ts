@@ -9,6 +9,7 @@ import type { Operation } from '../ops/operations.js';
 import type { LintRule } from '../lint/types.js';
 import type { ColumnType, DefaultValue, SchemaModel, TableOptions, TableSpec } from '../schema/model.js';
 import type { ObjectKind, ObjectRef, SchemaObject } from '../schema/objects.js';
+import type { DatabaseCopies } from './copies.js';
 import type { CatalogSnapshotReader, ScratchDatabases } from './snapshot.js';
 
 /** What a dialect can do; the core decides by these, never by name. */
@@ -407,4 +408,6 @@ export interface Dialect {
   readonly catalogSnapshot?: CatalogSnapshotReader;
   /** Databases made and dropped for one `retort test` run. */
   readonly scratch?: ScratchDatabases;
+  /** Template databases and their copies, for `retort-migrate/testing`'s per-worker databases. */
+  readonly copies?: DatabaseCopies;
 }

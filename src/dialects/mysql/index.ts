@@ -13,6 +13,8 @@ import { mysqlExistingTables, readMysqlTable } from './introspect.js';
 import { quoteMysqlIdentifier, quoteMysqlString } from './quoting.js';
 import { mysqlSnapshotReader } from './catalog-snapshot.js';
 import { serverScratchDatabases } from '../scratch.js';
+import { serverDatabaseCopies } from '../copies.js';
+import { copyMysqlDatabase } from './copy.js';
 import { mysqlRules } from '../../lint/mysql.js';
 
 export { MysqlCompiler } from './compiler.js';
@@ -45,4 +47,10 @@ export const mysqlDialect: Dialect = Object.freeze({
   lastInsertIdSql: 'SELECT LAST_INSERT_ID() AS id',
   catalogSnapshot: mysqlSnapshotReader,
   scratch: serverScratchDatabases({ connect: connectMysql, quoteIdentifier: quoteMysqlIdentifier }),
+  copies: serverDatabaseCopies({
+    connect: connectMysql,
+    quoteIdentifier: quoteMysqlIdentifier,
+    existsSql: 'SELECT 1 FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?',
+    copy: copyMysqlDatabase,
+  }),
 });

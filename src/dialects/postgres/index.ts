@@ -11,6 +11,7 @@ import { postgresExistingTables, readPostgresTable } from './introspect.js';
 import { postgresAutogen } from './autogen/index.js';
 import { postgresSnapshotReader } from './catalog-snapshot.js';
 import { serverScratchDatabases } from '../scratch.js';
+import { serverDatabaseCopies } from '../copies.js';
 import { postgresRules } from '../../lint/postgres.js';
 import { explainPostgresFailure } from './failures.js';
 
@@ -46,6 +47,19 @@ export const postgresDialect: Dialect = Object.freeze({
   catalogSnapshot: postgresSnapshotReader,
   // FORCE (PostgreSQL 13+): a session a failed run left open must not keep the scratch database.
   scratch: serverScratchDatabases({ connect: connectPostgres, quoteIdentifier: (name) => compiler.quoteIdentifier(name), dropSuffix: 'WITH (FORCE)' }),
+  copies: serverDatabaseCopies({
+    connect: connectPostgres,
+    quoteIdentifier: (name) => compiler.quoteIdentifier(name),
+    existsSql: 'SELECT 1 FROM pg_database WHERE datname = $1',
+    dropSuffix: 'WITH (FORCE)',
+    // A file-level copy of the template (schema, rows, sequences, every object): no statement of
+    // the revisions runs again. The server refuses while another session is connected to the
+    // template (it waits up to 5 s for sessions that are closing).
+    copy: async (session, from, name) => {
+      await session.execute(`CREATE DATABASE ${compiler.quoteIdentifier(name)} TEMPLATE ${compiler.quoteIdentifier(from)}`);
+      return true;
+    },
+  }),
 });
 
 export { PostgresCompiler } from './compiler.js';

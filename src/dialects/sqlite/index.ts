@@ -13,7 +13,7 @@ import { sqliteHooks } from './hooks.js';
 import { readSqliteTable, sqliteExistingTables } from './introspect.js';
 import { sqliteAutogen } from './autogen/index.js';
 import { sqliteSnapshotReader } from './catalog-snapshot.js';
-import { sqliteScratchDatabases } from './scratch.js';
+import { sqliteDatabaseCopies, sqliteScratchDatabases } from './scratch.js';
 import { sqliteRules } from '../../lint/sqlite.js';
 
 /** A new SQLite dialect object (each with its own compiler instance). */
@@ -38,6 +38,7 @@ export function createSqliteDialect(): Dialect {
     autogen: sqliteAutogen,
     catalogSnapshot: sqliteSnapshotReader,
     scratch: sqliteScratchDatabases,
+    copies: sqliteDatabaseCopies,
   });
 }
 

@@ -1,0 +1,3 @@
+import { booksTest } from './books.js';
+
+booksTest('books-4');
