@@ -12,6 +12,7 @@ const benches = {
   fleet: async (log) => (await import('./fleet.mjs')).benchFleet({ log }),
   galera: async (log) => (await import('./galera.mjs')).benchGalera({ log }),
   gitlab: async (log) => (await import('./gitlab.mjs')).benchGitlab({ log }),
+  testkit: async (log) => (await import('./testkit.mjs')).benchTestkit({ log }),
 };
 
 const wanted = process.argv.slice(2);
