@@ -40,6 +40,14 @@ export interface DialectCapabilities {
   readonly objectKinds?: readonly ObjectKind[];
   /** Row-level security on tables (PostgreSQL). */
   readonly rowLevelSecurity?: boolean;
+  /**
+   * How one statement can change retort's version table and write the revision's history row
+   * together (one round trip per revision saved, and atomic on its own where no transaction is
+   * open): `'dml-cte'`, a data-changing CTE (`WITH v AS (UPDATE ... RETURNING 1) INSERT ...
+   * SELECT ... FROM v`); `'multi-table-update'`, an UPDATE of two tables (`UPDATE a, b SET ...`),
+   * for a version UPDATE beside a `running` history row. Absent: two statements.
+   */
+  readonly combinedBookkeeping?: 'dml-cte' | 'multi-table-update';
 }
 
 /** A parsed connection URL. `password` is kept only to connect and to redact; never print it. */
@@ -94,6 +102,12 @@ export interface Session {
    * bookkeeping can tell "changed the version table" from "matched nothing".
    */
   executeCounting?(sql: string): Promise<number>;
+  /**
+   * Execute one INSERT and return the id the server gave its row (AUTO_INCREMENT, rowid), read
+   * from the statement's own reply, so learning it costs no second round trip. Absent: the run
+   * asks with {@link Dialect.lastInsertIdSql}.
+   */
+  executeInsert?(sql: string): Promise<number | undefined>;
   /** Run one query and return its rows. */
   query<R = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<R[]>;
   /**

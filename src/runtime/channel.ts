@@ -21,6 +21,11 @@ export interface Channel {
    * undefined offline or where the session cannot count.
    */
   runCounting(sql: string): Promise<number | undefined>;
+  /**
+   * {@link run} for an INSERT into retort's own tables, returning the id of the row it made where
+   * the session reads it from the statement's reply; undefined offline or where it cannot.
+   */
+  runInsert(sql: string): Promise<number | undefined>;
   /** Execute (or print) a statement that only undoes (ROLLBACK): sent even after the lock was lost. */
   runUnguarded(sql: string): Promise<void>;
   /** A comment for the offline script (ignored online). */
@@ -60,6 +65,12 @@ export function onlineChannel(session: Session, options: OnlineChannelOptions = 
       observe?.(sql);
       return session.executeCounting(sql);
     },
+    runInsert: async (sql) => {
+      await ensureHeld?.();
+      if (session.executeInsert === undefined) return execute(sql).then(() => undefined);
+      observe?.(sql);
+      return session.executeInsert(sql);
+    },
     runUnguarded: execute,
     comment: () => {},
   };
@@ -86,6 +97,10 @@ export function offlineChannel(): OfflineChannel {
       lines.push(`${sql};\n`);
     },
     async runCounting(sql) {
+      await this.run(sql);
+      return undefined;
+    },
+    async runInsert(sql) {
       await this.run(sql);
       return undefined;
     },

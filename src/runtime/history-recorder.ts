@@ -21,7 +21,8 @@ import { redactSecrets } from '../util/redact.js';
 import { isRetortError, RetortError } from '../errors.js';
 import type { Channel } from './channel.js';
 import { retryOnConflict } from './conflict-retry.js';
-import { insertHistorySql, updateRunningSql, type HistoryTableRef } from './history-table.js';
+import type { HistorySuccess } from './bookkeeping.js';
+import { insertHistorySql, updateRunningSql, type HistoryTableRef, type NewHistoryRow } from './history-table.js';
 
 /** What the recorder needs from the run. */
 export interface HistoryRecorderOptions {
@@ -43,6 +44,8 @@ export interface SuccessStatement {
   readonly sql: string;
   /** An UPDATE of the run's own row by id: 0 rows matched means the row is not what this run wrote. */
   readonly expectOneRow: boolean;
+  /** The same row as parts, for a statement that changes the version table too (bookkeeping.ts). */
+  readonly parts: HistorySuccess;
 }
 
 /** The history rows of one run. */
@@ -54,8 +57,18 @@ export class HistoryRecorder {
    */
   private running: { readonly revision: string; readonly id: number | undefined } | undefined;
   private startedAt: Date | undefined;
+  /**
+   * The count of statements done that the `running` row does not say yet: written just before
+   * the revision's next statement ({@link flushProgress}), or folded into the row's final UPDATE.
+   */
+  private unwritten: number | undefined;
 
   constructor(private readonly options: HistoryRecorderOptions) {}
+
+  /** The history table this recorder writes. */
+  get table(): HistoryTableRef {
+    return this.options.table;
+  }
 
   /** A revision is about to run its first statement. */
   async start(step: MigrationStep): Promise<void> {
@@ -76,9 +89,24 @@ export class HistoryRecorder {
     await this.openRunning(step, statements);
   }
 
-  /** A statement of the revision took effect (not transactional: the count is kept current). */
+  /**
+   * A statement of the revision took effect (not transactional: the count is kept current). The
+   * count is written before the revision's next statement runs ({@link flushProgress}) rather
+   * than at once: the row then still says at any moment what committed for certain, with at most
+   * the one statement after its count possibly committed too (which the refusal of a dead run's
+   * row says), and the count after the revision's last statement rides on its final UPDATE,
+   * saving a round trip and a commit per revision.
+   */
   async progress(step: MigrationStep, statements: number): Promise<void> {
     if (this.running?.revision !== step.revision) return;
+    this.unwritten = statements;
+  }
+
+  /** Before a statement of the revision: write the count of those done, if the row does not say it yet. */
+  async flushProgress(step: MigrationStep): Promise<void> {
+    const statements = this.unwritten;
+    if (statements === undefined || this.running?.revision !== step.revision) return;
+    this.unwritten = undefined;
     await this.write(step, updateRunningSql(this.options.dialect, this.options.table, this.rowOf(step), { statements }));
   }
 
@@ -94,12 +122,16 @@ export class HistoryRecorder {
    * own (see steps.ts), then calls {@link succeeded}.
    */
   async successStatement(step: MigrationStep, statements: number, durationMs: number): Promise<SuccessStatement> {
+    this.unwritten = undefined;
     const duration = this.options.channel.offline ? null : durationMs;
+    const { dialect, table, version } = this.options;
     if (this.running?.revision === step.revision) {
       const row = this.rowOf(step);
-      return { sql: updateRunningSql(this.options.dialect, this.options.table, row, { status: 'ok', statements, durationMs: duration }), expectOneRow: 'id' in row };
+      const set = { status: 'ok', statements, durationMs: duration } as const;
+      return { sql: updateRunningSql(dialect, table, row, set), expectOneRow: 'id' in row, parts: { kind: 'update', row, set } };
     }
-    return { sql: await this.insert(step, { status: 'ok', statements, durationMs: duration, error: null }), expectOneRow: false };
+    const row = await this.newRow(step, { status: 'ok', statements, durationMs: duration, error: null });
+    return { sql: insertHistorySql(dialect, table, row, version), expectOneRow: false, parts: { kind: 'insert', row, version } };
   }
 
   /** The success statement of `step` ran. */
@@ -122,6 +154,7 @@ export class HistoryRecorder {
   async fail(step: MigrationStep, committed: number, durationMs: number, error: string): Promise<boolean> {
     // A driver's message can quote a connection string: the table is read by people and tools.
     const message = redactSecrets(error, this.options.secrets ?? []);
+    this.unwritten = undefined;
     try {
       const duration = this.options.channel.offline ? null : durationMs;
       if (this.running?.revision === step.revision) {
@@ -145,15 +178,17 @@ export class HistoryRecorder {
     return id === undefined ? { revision: step.revision } : { id };
   }
 
-  /** Insert the `running` row of `step` and learn its id. */
+  /** Insert the `running` row of `step` and learn its id (from the INSERT's own reply where the session can). */
   private async openRunning(step: MigrationStep, statements: number): Promise<void> {
-    await this.write(step, await this.insert(step, { status: 'running', statements, durationMs: null, error: null }));
     const { channel, dialect } = this.options;
-    let id: number | undefined;
-    if (channel.session !== undefined && dialect.lastInsertIdSql !== undefined) {
-      const value = Number((await channel.session.query<{ id: unknown }>(dialect.lastInsertIdSql))[0]?.id);
-      id = Number.isSafeInteger(value) && value > 0 ? value : undefined;
+    let value: number | undefined;
+    await this.write(step, await this.insert(step, { status: 'running', statements, durationMs: null, error: null }), async (sql) => {
+      value = await channel.runInsert(sql);
+    });
+    if (value === undefined && channel.session !== undefined && dialect.lastInsertIdSql !== undefined) {
+      value = Number((await channel.session.query<{ id: unknown }>(dialect.lastInsertIdSql))[0]?.id);
     }
+    const id = value !== undefined && Number.isSafeInteger(value) && value > 0 ? value : undefined;
     this.running = { revision: step.revision, id };
   }
 
@@ -163,12 +198,12 @@ export class HistoryRecorder {
    * again (see conflict-retry.ts). A failure is reported as the history write it is, naming the
    * revision and the statement, never as the script's.
    */
-  private async write(step: MigrationStep, sql: string): Promise<void> {
-    const { channel, dialect } = this.options;
+  private async write(step: MigrationStep, sql: string, run = (text: string) => this.options.channel.run(text)): Promise<void> {
+    const { dialect } = this.options;
     const what = `the history row of revision ${step.revision}`;
     try {
-      if (this.options.transactional) await channel.run(sql);
-      else await retryOnConflict(dialect, what, sql, () => channel.run(sql));
+      if (this.options.transactional) await run(sql);
+      else await retryOnConflict(dialect, what, sql, () => run(sql));
     } catch (error) {
       if (isRetortError(error)) throw error;
       throw new RetortError('HistoryWriteFailed', `Writing ${what} to the history table failed: ${(error as Error).message ?? String(error)}. Statement: ${sql}`, {
@@ -179,15 +214,27 @@ export class HistoryRecorder {
     }
   }
 
-  private async insert(step: MigrationStep, row: { status: 'running' | 'ok' | 'failed'; statements: number; durationMs: number | null; error: string | null }): Promise<string> {
-    const { dialect, table, channel } = this.options;
-    return insertHistorySql(dialect, table, {
+  private async insert(step: MigrationStep, row: RowValues): Promise<string> {
+    const { dialect, table, version } = this.options;
+    return insertHistorySql(dialect, table, await this.newRow(step, row), version);
+  }
+
+  private async newRow(step: MigrationStep, row: RowValues): Promise<NewHistoryRow> {
+    return {
       revision: step.revision,
       direction: step.direction,
       checksum: await this.options.checksumOf(step.revision),
       // Offline, the server's clock when the DBA applies the script.
-      ...(channel.offline || this.startedAt === undefined ? {} : { startedAt: this.startedAt }),
+      ...(this.options.channel.offline || this.startedAt === undefined ? {} : { startedAt: this.startedAt }),
       ...row,
-    }, this.options.version);
+    };
   }
+}
+
+/** The values of a row that differ between its INSERTs. */
+interface RowValues {
+  readonly status: 'running' | 'ok' | 'failed';
+  readonly statements: number;
+  readonly durationMs: number | null;
+  readonly error: string | null;
 }

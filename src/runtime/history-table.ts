@@ -128,6 +128,12 @@ const COLUMNS = ['revision', 'direction', 'checksum', 'started_at', 'duration_ms
  * session, not the machine that printed the script.
  */
 export function insertHistorySql(dialect: Dialect, table: HistoryTableRef, row: NewHistoryRow, version: string): string {
+  const { columns, values } = historyInsertParts(dialect, row, version);
+  return `INSERT INTO ${qualifiedName(dialect, table)} (${columns}) VALUES (${values})`;
+}
+
+/** The column list and the VALUES list of {@link insertHistorySql}, for a statement that inserts them otherwise. */
+export function historyInsertParts(dialect: Dialect, row: NewHistoryRow, version: string): { columns: string; values: string } {
   const expr = dialect.historySql;
   const values = [
     literal(dialect, row.revision),
@@ -143,9 +149,19 @@ export function insertHistorySql(dialect: Dialect, table: HistoryTableRef, row: 
     literal(dialect, row.statements),
     literal(dialect, row.error === null ? null : cleanError(row.error)),
   ];
-  const columns = COLUMNS.map((c) => dialect.quoteIdentifier(c)).join(', ');
-  return `INSERT INTO ${qualifiedName(dialect, table)} (${columns}) VALUES (${values.join(', ')})`;
+  return { columns: COLUMNS.map((c) => dialect.quoteIdentifier(c)).join(', '), values: values.join(', ') };
 }
+
+/** What {@link updateRunningSql} sets. */
+export interface RunningRowChange {
+  readonly status?: HistoryStatus;
+  readonly statements: number;
+  readonly durationMs?: number | null;
+  readonly error?: string | null;
+}
+
+/** Which running row {@link updateRunningSql} addresses: by id online, by revision offline. */
+export type RunningRowRef = { readonly id: number } | { readonly revision: string };
 
 /**
  * The UPDATE of the run's own `running` row: by its id online (`row.id`), so a run never touches
@@ -154,13 +170,17 @@ export function insertHistorySql(dialect: Dialect, table: HistoryTableRef, row: 
  * DBA's server will assign, so there the row is addressed by revision and status: a script is
  * applied by one person, and a database with a `running` row of the revision refuses to run it.
  */
-export function updateRunningSql(
-  dialect: Dialect,
-  table: HistoryTableRef,
-  row: { readonly id: number } | { readonly revision: string },
-  set: { status?: HistoryStatus; statements: number; durationMs?: number | null; error?: string | null },
-): string {
-  const q = (c: string) => dialect.quoteIdentifier(c);
+export function updateRunningSql(dialect: Dialect, table: HistoryTableRef, row: RunningRowRef, set: RunningRowChange): string {
+  const { assignments, where } = runningUpdateParts(dialect, row, set, '');
+  return `UPDATE ${qualifiedName(dialect, table)} SET ${assignments} WHERE ${where}`;
+}
+
+/**
+ * The SET list and the WHERE condition of {@link updateRunningSql}, each column prefixed with
+ * `prefix` (a table name and a dot, for an UPDATE of two tables at once).
+ */
+export function runningUpdateParts(dialect: Dialect, row: RunningRowRef, set: RunningRowChange, prefix: string): { assignments: string; where: string } {
+  const q = (c: string) => `${prefix}${dialect.quoteIdentifier(c)}`;
   const parts = [
     ...(set.status === undefined ? [] : [`${q('status')} = ${literal(dialect, set.status)}`]),
     `${q('statements')} = ${set.statements}`,
@@ -168,7 +188,7 @@ export function updateRunningSql(
     ...(set.error === undefined ? [] : [`${q('error')} = ${literal(dialect, set.error === null ? null : cleanError(set.error))}`]),
   ];
   const where = 'id' in row ? `${q('id')} = ${row.id}` : `${q('revision')} = ${literal(dialect, row.revision)} AND ${q('status')} = 'running'`;
-  return `UPDATE ${qualifiedName(dialect, table)} SET ${parts.join(', ')} WHERE ${where}`;
+  return { assignments: parts.join(', '), where };
 }
 
 /** Error text for the table: passwords removed, bounded (a TEXT column, but a log row, not a dump). */

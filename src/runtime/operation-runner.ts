@@ -11,6 +11,7 @@ import type { Operation } from '../ops/operations.js';
 import type { Channel, Transactions } from './channel.js';
 import { formatLocation, userLocation, type SourceLocation } from '../script/stack-map.js';
 import { retryOnConflict } from './conflict-retry.js';
+import type { CombinedStatement } from './bookkeeping.js';
 
 /** Describes the statement that failed, for the error and the history. */
 export interface FailedStatement {
@@ -27,6 +28,11 @@ export interface StatementHooks {
   readonly beforeStatement?: () => void;
   /** Called after each statement took effect, with the revision's count so far. */
   readonly afterStatement?: (statements: number) => Promise<void>;
+  /**
+   * Called before each statement of the script's operations, after {@link beforeStatement}: the
+   * history writes the count it deferred (see HistoryRecorder.progress).
+   */
+  readonly beforeWrite?: () => Promise<void>;
   /**
    * Called inside the revision's open transaction just before `op.noTransaction` commits it,
    * with the count of statements that are about to become permanent (the history's chance to
@@ -87,8 +93,8 @@ export class OperationRunner {
    */
   async runStatement(sql: string, { announce = true, bookkeeping = false }: { announce?: boolean; bookkeeping?: boolean } = {}): Promise<void> {
     try {
-      if (bookkeeping && !this.transactions.isOpen) await retryOnConflict(this.dialect, 'the version-table change', sql, () => this.runOneRow(sql));
-      else if (bookkeeping) await this.runOneRow(sql);
+      if (bookkeeping && !this.transactions.isOpen) await retryOnConflict(this.dialect, 'the version-table change', sql, () => this.runMatching(sql, 1));
+      else if (bookkeeping) await this.runMatching(sql, 1);
       else await this.channel.run(sql);
     } catch (error) {
       this.failed = { sql, index: this.statementsApplied + 1 };
@@ -129,7 +135,7 @@ export class OperationRunner {
         try {
           for (const [i, statement] of statements.entries()) {
             this.failed = { sql: statement.sql, index: this.statementsApplied + Math.min(i + 1, versionSql.length) };
-            if (statement.expectOneRow) await this.runOneRow(statement.sql);
+            if (statement.expectOneRow) await this.runMatching(statement.sql, 1);
             else await channel.run(statement.sql);
           }
           this.failed = undefined;
@@ -148,16 +154,35 @@ export class OperationRunner {
   }
 
   /**
-   * One of retort's own row changes that must match exactly one row. An UPDATE or DELETE of the
-   * version table matching none means the table no longer holds what this run read under its
-   * lock (another run, or a person, changed it): committing it would claim a move that never
+   * The revision's version-table change and its history row as one statement (bookkeeping.ts):
+   * counted as the version change, the revision's last statement, which it names when it fails.
+   * Where no transaction is open it commits on its own, and a write conflict (MySQL 1213) rolled
+   * all of it back, so it is run again as a whole.
+   */
+  async runCombined(statement: CombinedStatement): Promise<void> {
+    const { sql, expectedRows } = statement;
+    try {
+      if (this.transactions.isOpen) await this.runMatching(sql, expectedRows);
+      else await retryOnConflict(this.dialect, 'the version-table change and its history row', sql, () => this.runMatching(sql, expectedRows));
+    } catch (error) {
+      this.failed = { sql, index: this.statementsApplied + 1 };
+      throw error;
+    }
+    this.statementsApplied += 1;
+    if (!this.transactions.isOpen) this.statementsCommitted = this.statementsApplied;
+  }
+
+  /**
+   * One of retort's own row changes that must match exactly `expected` rows. An UPDATE or DELETE
+   * of the version table matching none means the table no longer holds what this run read under
+   * its lock (another run, or a person, changed it): committing it would claim a move that never
    * happened, so the run stops here.
    */
-  private async runOneRow(sql: string): Promise<void> {
+  private async runMatching(sql: string, expected: number): Promise<void> {
     const rows = await this.channel.runCounting(sql);
-    if (rows === undefined || rows === 1) return;
+    if (rows === undefined || rows === expected) return;
     throw new RetortError('VersionTableMismatch',
-      `Revision ${this.revision}: retort's own bookkeeping statement matched ${rows} row(s) instead of 1: ${sql}. ` +
+      `Revision ${this.revision}: retort's own bookkeeping statement matched ${rows} row(s) instead of ${expected}: ${sql}. ` +
         'The table no longer holds what this run read under its lock (another run or a person changed it during this run), so the change was not committed.', {
         fields: { revision: this.revision, statement: sql, rowsMatched: rows },
         hint: '`retort current` and `retort history --applied` show what the database holds now; run the command again once nothing else changes these tables.',
@@ -202,6 +227,7 @@ export class OperationRunner {
         // Only the script's own statements stop on a signal: the version-table change that ends a
         // revision always runs, so a revision is either done and recorded or stopped part-way.
         this.hooks.beforeStatement?.();
+        await this.hooks.beforeWrite?.();
         await this.runStatement(sql);
       }
     } catch (error) {

@@ -18,6 +18,7 @@ import { interruptedError, throwIfInterrupted } from './interrupt.js';
 import { OperationRunner } from './operation-runner.js';
 import type { VersionTableRef } from './version-table.js';
 import { versionChangeSql } from './version-table.js';
+import { combinedSuccessSql } from './bookkeeping.js';
 import { isAbsolute, relative } from 'node:path';
 import { explainScriptError } from '../script/import-check.js';
 import { formatLocation, locateError } from '../script/stack-map.js';
@@ -100,7 +101,11 @@ export async function runSteps(
       await history?.start(step);
       const runner = new OperationRunner(dialect, channel, transactions, options.compileContext, step.revision, {
         beforeStatement: () => throwIfInterrupted(signal, () => interruptedError(signal, { step, current, partial: runner.statementsApplied, committed: runner.statementsCommitted })),
-        ...(history ? { afterStatement: (n: number) => history.progress(step, n), beforePartialCommit: (n: number) => history.partialCommit(step, n) } : {}),
+        ...(history ? {
+          afterStatement: (n: number) => history.progress(step, n),
+          beforeWrite: () => history.flushProgress(step),
+          beforePartialCommit: (n: number) => history.partialCommit(step, n),
+        } : {}),
         ...(revision?.path === undefined ? {} : { file: revision.path }),
       });
       active.runner = runner;
@@ -123,7 +128,15 @@ export async function runSteps(
           await dialect.hooks.verify(channel.session, { operations: runner.operations, queried: usage.queried });
         }
         const versionSql = next.changes.map((change) => versionChangeSql(dialect, options.versionTable, change));
-        if (transactions.isOpen) {
+        const change = next.changes.length === 1 ? next.changes[0] : undefined;
+        const success = history === undefined || change === undefined ? undefined : await history.successStatement(step, runner.statementsApplied + 1, elapsed(started));
+        const combined = success === undefined || change === undefined ? undefined
+          : combinedSuccessSql(dialect, { version: options.versionTable, history: history!.table }, change, success.parts);
+        if (combined !== undefined) {
+          // The version change and the history row in one statement, where the dialect can.
+          await runner.runCombined(combined);
+          history!.succeeded(step);
+        } else if (transactions.isOpen) {
           // The version-table change is the revision's last statement: history.succeed() below
           // writes the final count, so no progress update is sent for it.
           for (const sql of versionSql) await runner.runStatement(sql, { announce: false, bookkeeping: true });

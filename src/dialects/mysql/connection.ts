@@ -62,6 +62,11 @@ class MysqlConnection implements Connection {
         },
         // Rows matched, not changed: mysql2 connects with FOUND_ROWS.
         executeCounting: async (text: string) => Number((await db.executeQuery(CompiledQuery.raw(text, []))).numAffectedRows ?? 0),
+        // The OK packet of an INSERT carries the AUTO_INCREMENT id: no `SELECT LAST_INSERT_ID()`.
+        executeInsert: async (text: string) => {
+          const id = (await db.executeQuery(CompiledQuery.raw(text, []))).insertId;
+          return id === undefined ? undefined : Number(id);
+        },
         query: async <R>(text: string, params: readonly unknown[] = []) => {
           const result = await db.executeQuery<R>(CompiledQuery.raw(text, [...params]));
           return [...result.rows];

@@ -78,6 +78,9 @@ export async function connectSqlite(url: ConnectionUrl): Promise<Connection> {
     async executeCounting(sqlText: string): Promise<number> {
       return onFile(sqlText, () => open.prepare(sqlText).run().changes);
     },
+    async executeInsert(sqlText: string): Promise<number> {
+      return Number(handle.prepare(sqlText).run().lastInsertRowid);
+    },
     async query<R>(sqlText: string, params: readonly unknown[] = []): Promise<R[]> {
       return onFile(sqlText, () => {
         const statement = open.prepare(sqlText);
