@@ -79,7 +79,7 @@ export async function connectSqlite(url: ConnectionUrl): Promise<Connection> {
       return onFile(sqlText, () => open.prepare(sqlText).run().changes);
     },
     async executeInsert(sqlText: string): Promise<number> {
-      return Number(handle.prepare(sqlText).run().lastInsertRowid);
+      return onFile(sqlText, () => Number(open.prepare(sqlText).run().lastInsertRowid));
     },
     async query<R>(sqlText: string, params: readonly unknown[] = []): Promise<R[]> {
       return onFile(sqlText, () => {
