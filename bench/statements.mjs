@@ -34,7 +34,7 @@ export async function countStatements({ log, dialect, small = 10, extra = [], la
       const env = { ...process.env, XDG_CACHE_HOME: join(dir, 'cache') };
       const lines = trace(dialect, made.url, dir, env, extra);
       counts.push(lines.length);
-      const at = (i) => lines.findIndex((l) => new RegExp(`CREATE TABLE [\`"]?t${i}[\`"]?[\\s(]`).test(l.sql));
+      const at = (i) => lines.findIndex((l) => new RegExp(`CREATE TABLE (?:"public"\\.)?[\`"]?t${i}[\`"]?[\\s(]`).test(l.sql));
       const from = at(small + 4);
       const to = at(small + 5);
       if (n === small * 2 && from >= 0 && to >= 0) sample = lines.slice(from, to);

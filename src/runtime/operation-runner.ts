@@ -227,7 +227,14 @@ export class OperationRunner {
         // Only the script's own statements stop on a signal: the version-table change that ends a
         // revision always runs, so a revision is either done and recorded or stopped part-way.
         this.hooks.beforeStatement?.();
-        await this.hooks.beforeWrite?.();
+        try {
+          await this.hooks.beforeWrite?.();
+        } catch (error) {
+          // Stopped before this statement was sent (a lost lock, a history write that failed):
+          // the error names the statement it stopped, as when the statement itself is refused.
+          this.failed = { sql, index: this.statementsApplied + 1 };
+          throw error;
+        }
         await this.runStatement(sql);
       }
     } catch (error) {

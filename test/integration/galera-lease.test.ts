@@ -86,7 +86,7 @@ describe('Galera: the run lease', () => {
     await nodeQuery(1, db.name, "UPDATE retort_lock SET token = 'thief', fence = fence + 1, expires_at = UTC_TIMESTAMP(6) + INTERVAL 1 HOUR, pid = 5151, host = 'thief-host' WHERE name = 'retort_version'");
     const done = await victim.done;
     expect(done.code, done.stderr).toBe(1);
-    expect(done.stderr).toMatch(/\[LockLost\] Lost the run lock \(Galera lease 'retort_version' in `[^`]+`\.retort_lock\): another run took it over \(now retort pid 5151 on thief-host .*fence 2; expires in/);
+    expect(done.stderr).toMatch(/\[LockLost\] Upgrade of revision aaaaaaaaaaa1, statement 4: Lost the run lock \(Galera lease 'retort_version' in `[^`]+`\.retort_lock\): another run took it over \(now retort pid 5151 on thief-host .*fence 2; expires in/);
     expect(await marks(db)).toEqual([1]);
     // Nothing written after the take-over: the row still counts the two statements before the sleep.
     expect(await historyRows(db)).toEqual([expect.objectContaining({ revision: 'aaaaaaaaaaa1', status: 'running', statements: 2 })]);
