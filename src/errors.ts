@@ -60,6 +60,8 @@ export const ERROR_CODES = {
   ToolTableMissing: 'input',
   /** `baseline` / `adopt` on a project or database retort already manages. */
   AlreadyManaged: 'input',
+  /** The schema module exports Drizzle tables and drizzle-orm (an optional peer) cannot be found. */
+  DrizzleNotInstalled: 'input',
   // the database or a migration failed
   ConnectionFailed: 'migration',
   /** The server did not complete the connect (TCP, TLS, authentication) within `connectTimeout`. */

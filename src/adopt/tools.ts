@@ -48,7 +48,9 @@ export const TOOLS: readonly ToolInfo[] = Object.freeze([
   { name: 'alembic', title: 'Alembic', table: 'alembic_version', extraTables: [], state: { label: 'version_num', order: 'version_num', rowsAreHeads: true } },
   { name: 'sqlalchemy-migrate', title: 'sqlalchemy-migrate', table: 'migrate_version', extraTables: [], state: { label: 'version', order: 'version', rowsAreHeads: true } },
   { name: 'knex', title: 'Knex', table: 'knex_migrations', extraTables: ['knex_migrations_lock'], state: { label: 'name', order: 'id' } },
-  { name: 'drizzle', title: 'drizzle-kit', table: '__drizzle_migrations', extraTables: [], schemaWhenNamespaced: 'drizzle', state: { label: 'hash', order: 'id' } },
+  // drizzle-orm's migrator orders by created_at (the journal's time): on SQLite its `id SERIAL
+  // PRIMARY KEY` is no rowid alias, so every row's id is NULL.
+  { name: 'drizzle', title: 'drizzle-kit', table: '__drizzle_migrations', extraTables: [], schemaWhenNamespaced: 'drizzle', state: { label: 'hash', order: 'created_at' } },
   // Prisma: a row with neither finished_at nor rolled_back_at is a migration that failed half-way.
   { name: 'prisma', title: 'Prisma Migrate', table: '_prisma_migrations', extraTables: [], state: { label: 'migration_name', order: 'started_at', failed: (q) => `${q('finished_at')} IS NULL AND ${q('rolled_back_at')} IS NULL` } },
   // Flyway: `success` is a boolean on PostgreSQL and a TINYINT elsewhere; NOT works on both.

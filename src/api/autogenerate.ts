@@ -104,13 +104,14 @@ export async function loadDeclaredSchema(project: Project): Promise<SchemaModel>
     throw moduleFailed(path, error);
   });
   const schema = module.default ?? module.schema;
-  if (!isSchemaDefinition(schema)) {
-    throw new RetortError('NoSchemaModule', `The schema module ${path} does not export a schema made with defineSchema().`, {
-      fields: { file: path },
-      hint: 'End the module with `export default defineSchema({ ...tables })`.',
-    });
-  }
-  return schema.model;
+  if (isSchemaDefinition(schema)) return schema.model;
+  // A Drizzle schema module: read only when one is met, so drizzle-orm stays an optional peer.
+  const drizzle = await import('../schema/drizzle/index.js');
+  if (drizzle.isDrizzleModule(module)) return drizzle.drizzleSchemaModel(module, path);
+  throw new RetortError('NoSchemaModule', `The schema module ${path} does not export a schema made with defineSchema() (nor Drizzle tables).`, {
+    fields: { file: path },
+    hint: 'End the module with `export default defineSchema({ ...tables })`, or export Drizzle tables (pgTable, mysqlTable, sqliteTable).',
+  });
 }
 
 /**
@@ -127,11 +128,31 @@ function moduleFailed(path: string, error: unknown): RetortError {
       fields: { file: path, ...location, ...error.fields }, ...(error.hint === undefined ? {} : { hint: error.hint }), cause: error,
     });
   }
+  const missing = missingPackage(error);
+  if (missing !== undefined) {
+    // Most often drizzle-orm, an optional peer of retort: the project installs it.
+    return new RetortError(missing.name === 'drizzle-orm' ? 'DrizzleNotInstalled' : 'SchemaInvalid',
+      `The schema module ${path} imports '${missing.specifier}'${where}, but the package '${missing.name}' is not installed where the module is.`, {
+        fields: { file: path, ...location, package: missing.name },
+        hint: `Install it in the project: \`npm install ${missing.name}\`.`,
+        cause: error,
+      });
+  }
   return new RetortError('SchemaInvalid', `The schema module ${path} failed to load${where}: ${explainScriptError(error)}`, {
     fields: { file: path, ...location },
     hint: 'Fix the error in the schema module (run with --verbose for the stack).',
     cause: error,
   });
+}
+
+/** The package a failed import named (`drizzle-orm` of `drizzle-orm/pg-core`), when the error is a missing package. */
+function missingPackage(error: unknown): { specifier: string; name: string } | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (code !== 'MODULE_NOT_FOUND' && code !== 'ERR_MODULE_NOT_FOUND') return undefined;
+  const specifier = /Cannot find (?:module|package) '([^']+)'/.exec(error instanceof Error ? error.message : '')?.[1];
+  if (specifier === undefined || specifier.startsWith('.') || specifier.startsWith('/') || /^[a-z]:/i.test(specifier)) return undefined;
+  const parts = specifier.split('/');
+  return { specifier, name: specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]! };
 }
 
 /**
