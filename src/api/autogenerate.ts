@@ -36,6 +36,12 @@ export interface CompareOptions {
    */
   readonly decideRenames?: (candidates: readonly RenameCandidate[]) => Promise<readonly RenameDecision[]>;
   /**
+   * Write the plain forms of changes to existing tables (one transaction, locks held for the whole
+   * build or scan) instead of the dialect's lock-friendly ones (CONCURRENTLY, NOT VALID +
+   * VALIDATE, ALGORITHM/LOCK). For databases no one uses while they migrate.
+   */
+  readonly plainForms?: boolean;
+  /**
    * Autogenerate only: write the revision even when the schema module declares no table and the
    * database has some (a revision that drops every table). Without it that is refused.
    */
@@ -195,9 +201,11 @@ export async function compare(project: Project, options: CompareOptions = {}): P
     const declaredHere = autogen.normalizeDeclared(declared, defaults);
     const schemas = namespaces(project);
     const objects = await autogen.objectComparer?.(session, live, declaredHere, schemas === undefined ? {} : { schemas });
+    const safeForm = options.plainForms === true ? undefined : await autogen.safeForms?.(session, live);
     const diffWith = (renames: readonly RenameDecision[] | undefined) => diffSchemas(live, declaredHere, {
       ...dialectDiffOptions(dialect),
       ...(objects === undefined ? {} : { objectsEqual: objects.equal, objectsInPlace: objects.inPlace }),
+      ...(safeForm === undefined ? {} : { safeForm }),
       ...(project.target.dbSchema === undefined ? {} : { defaultSchema: project.target.dbSchema }),
       ...(renames === undefined ? {} : { renames }),
       ...(project.target.autogenerate.rewrite === undefined ? {} : { rewrite: project.target.autogenerate.rewrite }),

@@ -138,14 +138,18 @@ export class Plan {
     const ordered = PHASES.flatMap((p) => this.steps.get(p) as Step[]);
     const warnings: DiffWarning[] = [];
     const upgrade: Operation[] = [];
+    const safeUp = safeForms(options.safeForm);
     for (const step of ordered) {
-      if (step.up) upgrade.push(step.up);
-      for (const w of step.upWarnings) warnings.push(attach(w, 'upgrade', step.up));
+      const up = safeUp(step.up);
+      if (up) upgrade.push(up);
+      for (const w of step.upWarnings) warnings.push(attach(w, 'upgrade', up));
     }
     const downgrade: Operation[] = [];
+    const safeDown = safeForms(options.safeForm);
     for (const step of [...ordered].reverse()) {
-      if (step.down) downgrade.push(step.down);
-      for (const w of step.downWarnings) warnings.push(attach(w, 'downgrade', step.down));
+      const down = safeDown(step.down);
+      if (down) downgrade.push(down);
+      for (const w of step.downWarnings) warnings.push(attach(w, 'downgrade', down));
     }
     const rewrite = options.rewrite;
     return Object.freeze({
@@ -155,6 +159,23 @@ export class Plan {
       renameCandidates: Object.freeze([...candidates]),
     });
   }
+}
+
+/**
+ * Applies `safeForm` to the operations of one direction, in order, except on tables an earlier
+ * operation of that direction created (empty: the plain form locks nothing anyone waits for).
+ */
+function safeForms(safeForm: DiffOptions['safeForm']): (op: Operation | undefined) => Operation | undefined {
+  const created = new Set<string>();
+  return (op) => {
+    if (op === undefined || safeForm === undefined) return op;
+    if (op.kind === 'createTable') {
+      created.add(`${op.schema ?? ''}.${op.table}`);
+      return op;
+    }
+    const table = 'table' in op && typeof op.table === 'string' ? `${'schema' in op ? op.schema ?? '' : ''}.${op.table}` : undefined;
+    return table !== undefined && created.has(table) ? op : freezeOp(safeForm(op));
+  };
 }
 
 function attach(w: PendingWarning, direction: DiffWarning['direction'], operation: Operation | undefined): DiffWarning {

@@ -4,7 +4,7 @@
  * above the operation they concern, and the builders to import from 'retort-migrate'.
  */
 import { indentOutsideTemplates } from '../script/code-lines.js';
-import type { AlterColumnOp, Operation } from '../ops/operations.js';
+import type { AlterColumnOp, OnlineDdl, Operation } from '../ops/operations.js';
 import type { ConstraintOptions, IndexElement, KeyIndexOptions } from '../schema/model.js';
 import type { DiffWarning } from './types.js';
 import type { Imports } from './render-parts.js';
@@ -53,6 +53,26 @@ function timing(c: ConstraintOptions): [string, string | undefined][] {
   return [['deferrable', flag(c.deferrable)], ['initiallyDeferred', flag(c.initiallyDeferred)], ['notValid', flag(c.notValid)]];
 }
 
+/** MySQL's `algorithm` / `lock` as option entries. */
+function online(op: OnlineDdl): [string, string | undefined][] {
+  return [['algorithm', op.algorithm === undefined ? undefined : str(op.algorithm)], ['lock', op.lock === undefined ? undefined : str(op.lock)]];
+}
+
+/**
+ * True when the operation's statements must each run in a transaction of their own: CONCURRENTLY
+ * refuses a transaction block, and a VALIDATE (or the NOT NULL steps) in the ADD's transaction
+ * would keep the ADD's strong lock through the whole scan.
+ */
+export function needsOwnTransactions(op: Operation): boolean {
+  switch (op.kind) {
+    case 'createIndex':
+    case 'dropIndex': return op.concurrently === true;
+    case 'addConstraint': return op.concurrently === true || op.validate === true;
+    case 'alterColumn': return op.notNullViaCheck === true;
+    default: return false;
+  }
+}
+
 /** INCLUDE and WITH of a key's index as option entries. */
 function keyOptions(c: KeyIndexOptions): [string, string | undefined][] {
   return [['include', c.include === undefined ? undefined : stringList(c.include)], ['with', storageLiteral(c.with)]];
@@ -89,6 +109,8 @@ function renderAlter(op: AlterColumnOp, imports: Imports): string {
     ['existingOnUpdate', e.onUpdate === undefined ? undefined : onUpdateValue(e.onUpdate, imports)],
     ['existingGenerated', e.generated === undefined ? undefined : generatedObject(e.generated.expression, e.generated.stored)],
     ['existingIdentity', e.identity === undefined ? undefined : str(e.identity)],
+    ['notNullViaCheck', flag(op.notNullViaCheck)],
+    ...online(op),
     schemaOpt(op),
   ];
   const lines = entries.filter((x): x is [string, string] => x[1] !== undefined).map(([k, v]) => `${INDENT}${k}: ${v},`);
@@ -136,9 +158,9 @@ export function renderOperation(op: Operation, imports: Imports): string {
     case 'renameTable':
       return `await op.renameTable(${str(op.table)}, ${str(op.newName)}${trailing([schemaOpt(op)])});`;
     case 'addColumn':
-      return `await op.addColumn(${str(op.table)}, ${str(op.column.name)}, ${columnChain(op.column.spec, imports)}${trailing([schemaOpt(op)])});`;
+      return `await op.addColumn(${str(op.table)}, ${str(op.column.name)}, ${columnChain(op.column.spec, imports)}${trailing([schemaOpt(op), ...online(op)])});`;
     case 'dropColumn':
-      return `await op.dropColumn(${str(op.table)}, ${str(op.column)}${trailing([schemaOpt(op)])});`;
+      return `await op.dropColumn(${str(op.table)}, ${str(op.column)}${trailing([schemaOpt(op), ...online(op)])});`;
     case 'alterColumn':
       return renderAlter(op, imports);
     case 'createIndex': {
@@ -154,21 +176,25 @@ export function renderOperation(op: Operation, imports: Imports): string {
         ['concurrently', op.concurrently ? 'true' : undefined],
         ['fulltext', op.fulltext ? 'true' : undefined],
         ['spatial', op.spatial ? 'true' : undefined],
+        ...online(op),
       ]);
       return `await op.createIndex(${str(op.name)}, ${str(op.table)}, ${cols}${opts});`;
     }
     case 'dropIndex':
-      return `await op.dropIndex(${str(op.name)}${trailing([['table', op.table === undefined ? undefined : str(op.table)], schemaOpt(op)])});`;
+      return `await op.dropIndex(${str(op.name)}${trailing([
+        ['table', op.table === undefined ? undefined : str(op.table)], schemaOpt(op), ['concurrently', flag(op.concurrently)], ...online(op),
+      ])});`;
     case 'addConstraint': {
       const c = op.constraint;
       const head = `${str(c.name)}, ${str(op.table)}`;
+      const safe: [string, string | undefined][] = [['concurrently', flag(op.concurrently)], ['validate', flag(op.validate)], ...online(op)];
       switch (c.kind) {
         case 'unique':
-          return `await op.createUnique(${head}, ${stringList(c.columns)}${trailing([schemaOpt(op), ...keyOptions(c), ['nullsNotDistinct', flag(c.nullsNotDistinct)], ...timing(c)])});`;
+          return `await op.createUnique(${head}, ${stringList(c.columns)}${trailing([schemaOpt(op), ...keyOptions(c), ['nullsNotDistinct', flag(c.nullsNotDistinct)], ...timing(c), ...safe])});`;
         case 'primaryKey':
-          return `await op.createPrimaryKey(${head}, ${stringList(c.columns)}${trailing([schemaOpt(op), ...keyOptions(c), ...timing(c)])});`;
+          return `await op.createPrimaryKey(${head}, ${stringList(c.columns)}${trailing([schemaOpt(op), ...keyOptions(c), ...timing(c), ...safe])});`;
         case 'check':
-          return `await op.createCheck(${head}, ${str(c.condition)}${trailing([schemaOpt(op), ['noInherit', flag(c.noInherit)], ...timing(c)])});`;
+          return `await op.createCheck(${head}, ${str(c.condition)}${trailing([schemaOpt(op), ['noInherit', flag(c.noInherit)], ...timing(c), ...safe])});`;
         case 'exclude':
           return `await op.addConstraint(${str(op.table)}, ${constraintCall(c, imports)}${trailing([schemaOpt(op)])});`;
         case 'foreignKey':
@@ -180,12 +206,13 @@ export function renderOperation(op: Operation, imports: Imports): string {
               ['onUpdate', c.onUpdate === undefined ? undefined : str(c.onUpdate)],
               ['match', c.match === undefined || c.match === 'simple' ? undefined : str(c.match)],
               ...timing(c),
+              ...safe,
             ])});`;
       }
       break;
     }
     case 'dropConstraint':
-      return `await op.dropConstraint(${str(op.name)}, ${str(op.table)}${trailing([schemaOpt(op), ['type', op.type === undefined ? undefined : str(op.type)]])});`;
+      return `await op.dropConstraint(${str(op.name)}, ${str(op.table)}${trailing([schemaOpt(op), ['type', op.type === undefined ? undefined : str(op.type)], ...online(op)])});`;
     case 'createEnum':
       return `await op.createEnum(${str(op.name)}, ${stringList(op.values)}${trailing([schemaOpt(op)])});`;
     case 'dropEnum':
@@ -262,7 +289,9 @@ function renderBody(ops: readonly Operation[], warnings: readonly DiffWarning[],
   const lines = loose.map(comment);
   for (const op of ops) {
     for (const w of byOp.get(op) ?? []) lines.push(comment(w));
-    lines.push(renderOperation(op, imports));
+    const line = renderOperation(op, imports);
+    // Each statement of a safe form commits on its own, releasing its lock (see needsOwnTransactions).
+    lines.push(needsOwnTransactions(op) ? `await op.noTransaction(() => ${line.slice('await '.length, -1)});` : line);
   }
   if (ops.length === 0) lines.push('// no changes');
   return indentOutsideTemplates(lines.join('\n'), INDENT);

@@ -91,6 +91,13 @@ export interface DiffOptions {
   readonly typeKey?: (sqlType: string) => string;
   /** The dialect has row-level security (table option). Default true. */
   readonly rowLevelSecurity?: boolean;
+  /**
+   * The lock-friendly form of an operation on a table that exists before the revision (the
+   * dialect's: PostgreSQL CONCURRENTLY and NOT VALID + VALIDATE, MySQL ALGORITHM/LOCK). Never
+   * asked about a table created earlier in the same direction: an empty table is locked for no
+   * time, so it keeps the plain form. Default: plain forms.
+   */
+  readonly safeForm?: (op: Operation) => Operation;
 }
 
 /** What {@link diffSchemas} found. */

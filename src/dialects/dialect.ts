@@ -331,6 +331,12 @@ export interface DialectAutogen {
   /** A type's text in one spelling (`int4` and `integer`), for a function's identity. */
   typeKey?(sqlType: string): string;
   /**
+   * For one comparison: the lock-friendly form of each operation autogenerate writes for a table
+   * that exists already (PostgreSQL CONCURRENTLY, NOT VALID + VALIDATE; MySQL ALGORITHM/LOCK),
+   * decided by the live server's version and schema. Absent: the plain forms.
+   */
+  safeForms?(session: Session, live: SchemaModel): Promise<(op: Operation) => Operation>;
+  /**
    * The name the server gives a primary key declared without one (PostgreSQL `<table>_pkey`),
    * so that `pull` writes only the names a person chose; absent: every name read was chosen.
    */

@@ -36,6 +36,8 @@ export const tableCopy: LintRule = {
   summary: 'an ALTER that MySQL/MariaDB run with ALGORITHM=COPY (writes blocked for the whole copy)',
   check: ({ op, newTables }) => {
     if (newTables.has('table' in op && typeof op.table === 'string' ? op.table : '')) return undefined;
+    // With ALGORITHM=INSTANT or INPLACE named, the server refuses the statement rather than copy.
+    if ('algorithm' in op && (op.algorithm === 'instant' || op.algorithm === 'inplace')) return undefined;
     const fix = 'Run it with an online schema change tool (gh-ost, pt-online-schema-change), or add a new column, backfill it in batches and switch the application over.';
     if (op.kind === 'alterColumn') {
       const c = op.changes;

@@ -37,10 +37,22 @@ export const concurrentlyInTransaction: LintRule = {
   id: 'concurrently-in-transaction',
   severity: 'error',
   summary: 'CREATE/DROP INDEX CONCURRENTLY inside a transaction fails',
-  check: ({ op, inTransaction }) => (op.kind === 'createIndex' || op.kind === 'dropIndex') && op.concurrently && inTransaction ? {
-    message: `${op.kind === 'createIndex' ? 'CREATE' : 'DROP'} INDEX CONCURRENTLY ${op.name} cannot run inside a transaction block: the revision fails with "cannot run inside a transaction block".`,
-    fix: `Wrap the call: await op.noTransaction(() => op.${op.kind}(...)).`,
-  } : undefined,
+  check: ({ op, inTransaction }) => {
+    if (!inTransaction) return undefined;
+    if ((op.kind === 'createIndex' || op.kind === 'dropIndex') && op.concurrently) {
+      return {
+        message: `${op.kind === 'createIndex' ? 'CREATE' : 'DROP'} INDEX CONCURRENTLY ${op.name} cannot run inside a transaction block: the revision fails with "cannot run inside a transaction block".`,
+        fix: `Wrap the call: await op.noTransaction(() => op.${op.kind}(...)).`,
+      };
+    }
+    if (op.kind === 'addConstraint' && op.concurrently && (op.constraint.kind === 'unique' || op.constraint.kind === 'primaryKey')) {
+      return {
+        message: `${op.constraint.name} with { concurrently: true } builds its index with CREATE UNIQUE INDEX CONCURRENTLY, which cannot run inside a transaction block.`,
+        fix: 'Wrap the call: await op.noTransaction(() => op.createUnique(...)).',
+      };
+    }
+    return undefined;
+  },
 };
 
 /** ADD COLUMN ... NOT NULL without a default. */
@@ -60,27 +72,48 @@ export const setNotNull: LintRule = {
   id: 'set-not-null',
   severity: 'error',
   summary: 'SET NOT NULL scans the whole table under an ACCESS EXCLUSIVE lock',
-  check: ({ op, newTables }) => op.kind === 'alterColumn' && op.changes.nullable === false && !newTables.has(op.table) ? {
-    message: `SET NOT NULL on ${op.table}.${op.column} takes an ACCESS EXCLUSIVE lock and scans every row to check for NULLs: all reads and writes of ${op.table} wait for the scan.`,
-    fix: `op.createCheck('${op.column}_not_null', '${op.table}', '${op.column} IS NOT NULL', { notValid: true }); in a later revision VALIDATE CONSTRAINT (SHARE UPDATE EXCLUSIVE, writes go on), then SET NOT NULL (PostgreSQL 12+ uses the valid check and skips the scan) and drop the check.`,
-  } : undefined,
+  check: ({ op, newTables, inTransaction }) => {
+    if (op.kind !== 'alterColumn' || op.changes.nullable !== false || newTables.has(op.table)) return undefined;
+    if (op.notNullViaCheck && !inTransaction) return undefined;
+    if (op.notNullViaCheck) {
+      return {
+        message: `notNullViaCheck on ${op.table}.${op.column} inside the revision's transaction keeps the ACCESS EXCLUSIVE lock of ADD CHECK through the VALIDATE scan: reads and writes of ${op.table} wait for the whole scan.`,
+        fix: `await op.noTransaction(() => op.alterColumn('${op.table}', '${op.column}', { nullable: false, notNullViaCheck: true })): each step commits and releases its lock.`,
+      };
+    }
+    return notNullHit(op.table, op.column);
+  },
 };
+
+function notNullHit(table: string, column: string): RuleHit {
+  return {
+    message: `SET NOT NULL on ${table}.${column} takes an ACCESS EXCLUSIVE lock and scans every row to check for NULLs: all reads and writes of ${table} wait for the scan.`,
+    fix: `await op.noTransaction(() => op.alterColumn('${table}', '${column}', { nullable: false, notNullViaCheck: true })): a CHECK (${column} IS NOT NULL) NOT VALID, VALIDATE (SHARE UPDATE EXCLUSIVE, writes go on), SET NOT NULL (PostgreSQL 12+ trusts the valid check and skips the scan), then the check dropped.`,
+  };
+}
 
 /** ADD FOREIGN KEY / CHECK validated at once. */
 export const constraintNotValid: LintRule = {
   id: 'constraint-not-valid',
   severity: 'error',
   summary: 'a FOREIGN KEY or CHECK added without NOT VALID is validated under lock',
-  check: ({ op, newTables }) => {
+  check: ({ op, newTables, inTransaction }) => {
     if (op.kind !== 'addConstraint' || newTables.has(op.table)) return undefined;
     const c = op.constraint;
-    if ((c.kind !== 'foreignKey' && c.kind !== 'check') || c.notValid) return undefined;
+    if (c.kind !== 'foreignKey' && c.kind !== 'check') return undefined;
+    if (op.validate && inTransaction) {
+      return {
+        message: `${c.name} is added NOT VALID and validated in the same transaction: the ADD's lock on ${op.table} is kept through the VALIDATE scan, so nothing is gained.`,
+        fix: 'Wrap the call in op.noTransaction(() => ...): the ADD commits at once and VALIDATE CONSTRAINT scans with writes going on.',
+      };
+    }
+    if (c.notValid || op.validate) return undefined;
     const locks = c.kind === 'foreignKey'
       ? `a SHARE ROW EXCLUSIVE lock on ${op.table} and on ${c.refTable}: writes to both wait while every row of ${op.table} is checked`
       : `an ACCESS EXCLUSIVE lock on ${op.table}: reads and writes wait while every row is checked`;
     return {
       message: `ADD ${c.kind === 'foreignKey' ? 'FOREIGN KEY' : 'CHECK'} ${c.name} takes ${locks}.`,
-      fix: `Pass { notValid: true } (only new rows are checked, the lock is brief), then in a later revision op.execute('ALTER TABLE ${op.table} VALIDATE CONSTRAINT ${c.name}'), which lets reads and writes go on.`,
+      fix: `await op.noTransaction(() => op.${c.kind === 'foreignKey' ? 'createForeignKey' : 'createCheck'}(..., { notValid: true, validate: true })): ADD ... NOT VALID checks only new rows under a brief lock and commits, then VALIDATE CONSTRAINT scans while reads and writes go on.`,
     };
   },
 };
@@ -90,9 +123,9 @@ export const keyUnderLock: LintRule = {
   id: 'key-under-lock',
   severity: 'error',
   summary: 'UNIQUE or PRIMARY KEY added by building its index under an ACCESS EXCLUSIVE lock',
-  check: ({ op, newTables }) => op.kind === 'addConstraint' && (op.constraint.kind === 'unique' || op.constraint.kind === 'primaryKey') && !newTables.has(op.table) ? {
+  check: ({ op, newTables }) => op.kind === 'addConstraint' && (op.constraint.kind === 'unique' || op.constraint.kind === 'primaryKey') && !op.concurrently && !newTables.has(op.table) ? {
     message: `ADD ${op.constraint.kind === 'unique' ? 'UNIQUE' : 'PRIMARY KEY'} ${op.constraint.name} builds its index while holding an ACCESS EXCLUSIVE lock on ${op.table}: all reads and writes wait for the build.`,
-    fix: `Build the index first with op.noTransaction(() => op.createIndex('${op.constraint.name}', '${op.table}', [...], { unique: true, concurrently: true })), then op.execute('ALTER TABLE ${op.table} ADD CONSTRAINT ${op.constraint.name} ${op.constraint.kind === 'unique' ? 'UNIQUE' : 'PRIMARY KEY'} USING INDEX ${op.constraint.name}').`,
+    fix: `await op.noTransaction(() => op.${op.constraint.kind === 'unique' ? 'createUnique' : 'createPrimaryKey'}('${op.constraint.name}', '${op.table}', [...], { concurrently: true })): CREATE UNIQUE INDEX CONCURRENTLY, then ADD CONSTRAINT ... USING INDEX (a brief lock).`,
   } : undefined,
 };
 

@@ -19,13 +19,14 @@ import type {
   StorageParameters,
   TableOptions,
 } from '../schema/model.js';
-import type { ColumnChanges, Operation, TableOptionChanges } from './operations.js';
+import type { ColumnChanges, OnlineDdl, Operation, TableOptionChanges } from './operations.js';
 import type { ObjectKind, SchemaObject } from '../schema/objects.js';
 import { isSchemaObject } from '../schema/objects.js';
 import { freezeOp } from './operations.js';
 import { acknowledgeable, registerAcknowledgements, type Acknowledgement, type OpCall } from './ack.js';
 
 export type { OpCall } from './ack.js';
+export type { OnlineDdl } from './operations.js';
 
 /** Receives each operation the script makes, in order. */
 export type OperationSink = (op: Operation) => Promise<void>;
@@ -49,7 +50,9 @@ export interface CreateTableOptions extends SchemaOption, TableOptions {
 export type DefaultInput = string | number | boolean | { readonly kind: 'sql'; readonly sql: string };
 
 /** What {@link Op.alterColumn} may change, with Alembic's `existing*` facts about the column. */
-export interface AlterColumnOptions extends SchemaOption {
+export interface AlterColumnOptions extends SchemaOption, OnlineDdl {
+  /** PostgreSQL 12+: `nullable: false` through a validated CHECK, without a locked scan (wrap in `op.noTransaction`). */
+  readonly notNullViaCheck?: boolean;
   /** New type, given with a column builder: `varchar(128)`. */
   readonly type?: AnyColumn;
   readonly nullable?: boolean;
@@ -92,7 +95,7 @@ export interface GeneratedInput {
 }
 
 /** Options of {@link Op.createIndex}. */
-export interface CreateIndexOptions extends SchemaOption {
+export interface CreateIndexOptions extends SchemaOption, OnlineDdl {
   readonly unique?: boolean;
   /** Partial index predicate (PostgreSQL, SQLite). */
   readonly where?: string;
@@ -113,7 +116,7 @@ export interface CreateIndexOptions extends SchemaOption {
 }
 
 /** Options of {@link Op.dropIndex}. */
-export interface DropIndexOptions extends SchemaOption {
+export interface DropIndexOptions extends SchemaOption, OnlineDdl {
   /** The index's table (MySQL needs it). */
   readonly table?: string;
   readonly concurrently?: boolean;
@@ -121,7 +124,9 @@ export interface DropIndexOptions extends SchemaOption {
 }
 
 /** Options of {@link Op.createForeignKey}. */
-export interface ForeignKeyOptions extends SchemaOption, ConstraintOptions {
+export interface ForeignKeyOptions extends SchemaOption, ConstraintOptions, OnlineDdl {
+  /** With `notValid`: `VALIDATE CONSTRAINT` as a second statement (wrap in `op.noTransaction`). */
+  readonly validate?: boolean;
   readonly refSchema?: string;
   readonly onDelete?: ReferentialAction;
   readonly onUpdate?: ReferentialAction;
@@ -129,13 +134,17 @@ export interface ForeignKeyOptions extends SchemaOption, ConstraintOptions {
 }
 
 /** Options of {@link Op.createUnique} and {@link Op.createPrimaryKey} (PostgreSQL). */
-export interface KeyConstraintOptions extends SchemaOption, ConstraintOptions, KeyIndexOptions {
+export interface KeyConstraintOptions extends SchemaOption, ConstraintOptions, KeyIndexOptions, OnlineDdl {
+  /** PostgreSQL: `CREATE UNIQUE INDEX CONCURRENTLY`, then `ADD CONSTRAINT ... USING INDEX` (wrap in `op.noTransaction`). */
+  readonly concurrently?: boolean;
   readonly nullsNotDistinct?: boolean;
 }
 
 /** Options of {@link Op.createCheck} (PostgreSQL). */
-export interface CheckConstraintOptions extends SchemaOption {
+export interface CheckConstraintOptions extends SchemaOption, OnlineDdl {
   readonly notValid?: boolean;
+  /** With `notValid`: `VALIDATE CONSTRAINT` as a second statement (wrap in `op.noTransaction`). */
+  readonly validate?: boolean;
   readonly noInherit?: boolean;
 }
 
@@ -191,8 +200,8 @@ export interface Op {
   createTable(name: string, columns: Readonly<Record<string, AnyColumn>>, options?: CreateTableOptions): OpCall;
   dropTable(name: string, options?: SchemaOption & { readonly ifExists?: boolean; readonly cascade?: boolean }): OpCall;
   renameTable(name: string, newName: string, options?: SchemaOption): OpCall;
-  addColumn(table: string, name: string, column: AnyColumn, options?: SchemaOption): OpCall;
-  dropColumn(table: string, name: string, options?: SchemaOption): OpCall;
+  addColumn(table: string, name: string, column: AnyColumn, options?: SchemaOption & OnlineDdl): OpCall;
+  dropColumn(table: string, name: string, options?: SchemaOption & OnlineDdl): OpCall;
   alterColumn(table: string, name: string, changes: AlterColumnOptions): OpCall;
   createIndex(name: string, table: string, columns: readonly IndexElement[], options?: CreateIndexOptions): OpCall;
   dropIndex(name: string, options?: DropIndexOptions): OpCall;
@@ -208,7 +217,7 @@ export interface Op {
   attachPartition(table: string, partition: string, bound: string, options?: PartitionOptions): OpCall;
   /** `ALTER TABLE parent DETACH PARTITION p` (PostgreSQL). */
   detachPartition(table: string, partition: string, options?: PartitionOptions): OpCall;
-  dropConstraint(name: string, table: string, options?: SchemaOption & { readonly type?: ConstraintSpec['kind'] }): OpCall;
+  dropConstraint(name: string, table: string, options?: SchemaOption & OnlineDdl & { readonly type?: ConstraintSpec['kind'] }): OpCall;
   createEnum(name: string, values: readonly string[], options?: SchemaOption): OpCall;
   dropEnum(name: string, options?: SchemaOption & { readonly ifExists?: boolean }): OpCall;
   addEnumValue(name: string, value: string, options?: SchemaOption & { readonly before?: string; readonly after?: string; readonly ifNotExists?: boolean }): OpCall;
@@ -249,6 +258,14 @@ function toGenerated(value: GeneratedInput): GeneratedColumn {
 
 function schemaOf(options: SchemaOption | undefined): { schema?: string } {
   return options?.schema === undefined ? {} : { schema: options.schema };
+}
+
+/** The MySQL `ALGORITHM` / `LOCK` asked for, as operation fields. */
+function onlineOf(options: OnlineDdl | undefined): OnlineDdl {
+  return {
+    ...(options?.algorithm === undefined ? {} : { algorithm: options.algorithm }),
+    ...(options?.lock === undefined ? {} : { lock: options.lock }),
+  };
 }
 
 /** The column changes and `existing` facts of an alterColumn call. */
@@ -341,9 +358,12 @@ export function buildOp(sink: OperationSink, noTransaction: (body: () => Promise
     const acks: Acknowledgement[] = [];
     return acknowledgeable(emitWith(op, acks), acks);
   };
-  const addConstraint = (table: string, options: SchemaOption | undefined, constraint: ConstraintSpec) => {
+  const addConstraint = (table: string, options: (SchemaOption & OnlineDdl & { concurrently?: boolean; validate?: boolean }) | undefined, constraint: ConstraintSpec) => {
     requireName('A constraint', constraint.name);
-    return emit({ kind: 'addConstraint', table, ...schemaOf(options), constraint: Object.freeze(constraint) as ConstraintSpec & { name: string } });
+    return emit({
+      kind: 'addConstraint', table, ...schemaOf(options), constraint: Object.freeze(constraint) as ConstraintSpec & { name: string },
+      ...(options?.concurrently ? { concurrently: true } : {}), ...(options?.validate ? { validate: true } : {}), ...onlineOf(options),
+    });
   };
   const flags = (options: object | undefined, keys: readonly string[]): Record<string, unknown> =>
     Object.fromEntries(keys.map((k) => [k, (options as Record<string, unknown> | undefined)?.[k]]).filter(([, v]) => v !== undefined && v !== false));
@@ -361,9 +381,12 @@ export function buildOp(sink: OperationSink, noTransaction: (body: () => Promise
     },
     dropTable: (name, options) => emit({ kind: 'dropTable', table: name, ...schemaOf(options), ...(options?.ifExists ? { ifExists: true } : {}), ...(options?.cascade ? { cascade: true } : {}) }),
     renameTable: (name, newName, options) => emit({ kind: 'renameTable', table: name, newName, ...schemaOf(options) }),
-    addColumn: (table, name, column, options) => emit({ kind: 'addColumn', table, ...schemaOf(options), column: Object.freeze({ name, spec: column.spec }) }),
-    dropColumn: (table, name, options) => emit({ kind: 'dropColumn', table, ...schemaOf(options), column: name }),
-    alterColumn: (table, name, changes) => emit({ kind: 'alterColumn', table, column: name, ...schemaOf(changes), ...alterColumnParts(changes) }),
+    addColumn: (table, name, column, options) => emit({ kind: 'addColumn', table, ...schemaOf(options), column: Object.freeze({ name, spec: column.spec }), ...onlineOf(options) }),
+    dropColumn: (table, name, options) => emit({ kind: 'dropColumn', table, ...schemaOf(options), column: name, ...onlineOf(options) }),
+    alterColumn: (table, name, changes) => emit({
+      kind: 'alterColumn', table, column: name, ...schemaOf(changes), ...alterColumnParts(changes), ...onlineOf(changes),
+      ...(changes.notNullViaCheck ? { notNullViaCheck: true } : {}),
+    }),
     createIndex(name, table, columns, options) {
       requireName('op.createIndex', name);
       return emit({
@@ -374,11 +397,12 @@ export function buildOp(sink: OperationSink, noTransaction: (body: () => Promise
         ...(options?.ifNotExists ? { ifNotExists: true } : {}),
         ...(options?.fulltext ? { fulltext: true } : {}),
         ...(options?.spatial ? { spatial: true } : {}),
+        ...onlineOf(options),
       });
     },
     dropIndex: (name, options) => emit({
       kind: 'dropIndex', name, ...schemaOf(options), ...(options?.table === undefined ? {} : { table: options.table }),
-      ...(options?.concurrently ? { concurrently: true } : {}), ...(options?.ifExists ? { ifExists: true } : {}),
+      ...(options?.concurrently ? { concurrently: true } : {}), ...(options?.ifExists ? { ifExists: true } : {}), ...onlineOf(options),
     }),
     createUnique: (name, table, columns, options) => addConstraint(table, options, {
       kind: 'unique', name, columns: [...columns], ...flags(options, ['nullsNotDistinct', 'include', 'with', 'deferrable', 'initiallyDeferred']),
@@ -408,7 +432,9 @@ export function buildOp(sink: OperationSink, noTransaction: (body: () => Promise
       kind: 'detachPartition', table, ...schemaOf(options), partition,
       ...(options?.partitionSchema === undefined ? {} : { partitionSchema: options.partitionSchema }),
     }),
-    dropConstraint: (name, table, options) => emit({ kind: 'dropConstraint', name, table, ...schemaOf(options), ...(options?.type === undefined ? {} : { type: options.type }) }),
+    dropConstraint: (name, table, options) => emit({
+      kind: 'dropConstraint', name, table, ...schemaOf(options), ...(options?.type === undefined ? {} : { type: options.type }), ...onlineOf(options),
+    }),
     createEnum: (name, values, options) => emit({ kind: 'createEnum', name, ...schemaOf(options), values: Object.freeze([...values]) }),
     dropEnum: (name, options) => emit({ kind: 'dropEnum', name, ...schemaOf(options), ...(options?.ifExists ? { ifExists: true } : {}) }),
     addEnumValue: (name, value, options) => emit({

@@ -20,6 +20,18 @@ import type {
 } from '../schema/model.js';
 import type { ObjectRef, SchemaObject } from '../schema/objects.js';
 
+/**
+ * How MySQL / MariaDB should run an ALTER (InnoDB online DDL): `ALGORITHM=INSTANT` (metadata
+ * only) or `INPLACE` with `LOCK=NONE` (reads and writes go on). Named explicitly, the server
+ * refuses the statement at once when it cannot run it that way, instead of silently copying the
+ * table under a write lock. Other dialects ignore both.
+ */
+export interface OnlineDdl {
+  readonly algorithm?: 'instant' | 'inplace' | 'copy';
+  /** Ignored with `algorithm: 'instant'` (MySQL allows only LOCK=DEFAULT there). */
+  readonly lock?: 'none' | 'shared' | 'exclusive';
+}
+
 /** Create a table with its columns, constraints and options. */
 export interface CreateTableOp {
   readonly kind: 'createTable';
@@ -52,7 +64,7 @@ export interface RenameTableOp {
 }
 
 /** Add a column. */
-export interface AddColumnOp {
+export interface AddColumnOp extends OnlineDdl {
   readonly kind: 'addColumn';
   readonly table: string;
   readonly schema?: string;
@@ -60,7 +72,7 @@ export interface AddColumnOp {
 }
 
 /** Drop a column. */
-export interface DropColumnOp {
+export interface DropColumnOp extends OnlineDdl {
   readonly kind: 'dropColumn';
   readonly table: string;
   readonly schema?: string;
@@ -94,7 +106,7 @@ export interface ColumnChanges {
 }
 
 /** Alter a column. `existing` describes the column as it is (Alembic's `existing_*`). */
-export interface AlterColumnOp {
+export interface AlterColumnOp extends OnlineDdl {
   readonly kind: 'alterColumn';
   readonly table: string;
   readonly schema?: string;
@@ -102,10 +114,17 @@ export interface AlterColumnOp {
   readonly changes: ColumnChanges;
   /** The column's current definition, when known: needed by MySQL's MODIFY and SQLite's rebuild. */
   readonly existing?: Partial<ColumnSpec>;
+  /**
+   * PostgreSQL 12+: make the column NOT NULL without an ACCESS EXCLUSIVE scan: a `CHECK (c IS
+   * NOT NULL) NOT VALID`, `VALIDATE CONSTRAINT` (writes go on), `SET NOT NULL` (which then
+   * trusts the valid check and skips the scan), and the check dropped. Run it under
+   * `op.noTransaction` so each step commits and releases its lock.
+   */
+  readonly notNullViaCheck?: boolean;
 }
 
 /** Create an index. */
-export interface CreateIndexOp {
+export interface CreateIndexOp extends OnlineDdl {
   readonly kind: 'createIndex';
   readonly name: string;
   readonly table: string;
@@ -132,7 +151,7 @@ export interface CreateIndexOp {
 }
 
 /** Drop an index. MySQL needs the table. */
-export interface DropIndexOp {
+export interface DropIndexOp extends OnlineDdl {
   readonly kind: 'dropIndex';
   readonly name: string;
   readonly table?: string;
@@ -142,15 +161,27 @@ export interface DropIndexOp {
 }
 
 /** Add a table constraint (unique, foreign key, check, primary key). */
-export interface AddConstraintOp {
+export interface AddConstraintOp extends OnlineDdl {
   readonly kind: 'addConstraint';
   readonly table: string;
   readonly schema?: string;
   readonly constraint: ConstraintSpec & { readonly name: string };
+  /**
+   * PostgreSQL UNIQUE / PRIMARY KEY: build the index first with `CREATE UNIQUE INDEX
+   * CONCURRENTLY` (writes go on), then attach it with `ADD CONSTRAINT ... USING INDEX` (a brief
+   * lock). Runs outside a transaction (`op.noTransaction`).
+   */
+  readonly concurrently?: boolean;
+  /**
+   * A FOREIGN KEY or CHECK added `NOT VALID` is validated by a second statement, `VALIDATE
+   * CONSTRAINT`, which takes only a SHARE UPDATE EXCLUSIVE lock. Under `op.noTransaction` the
+   * ADD commits (releasing its brief strong lock) before the scan starts.
+   */
+  readonly validate?: boolean;
 }
 
 /** Drop a named constraint; `type` helps dialects that spell drops differently (MySQL). */
-export interface DropConstraintOp {
+export interface DropConstraintOp extends OnlineDdl {
   readonly kind: 'dropConstraint';
   readonly table: string;
   readonly schema?: string;

@@ -5,23 +5,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import { renderRevisionBody } from '../../src/autogen/render.js';
-import { buildOp } from '../../src/ops/facade.js';
 import type { Operation } from '../../src/ops/operations.js';
-import * as columns from '../../src/schema/columns.js';
-import * as extras from '../../src/schema/extras.js';
 import { integer, sql, text, timestamp, varchar } from '../../src/schema/columns.js';
 import { index } from '../../src/schema/extras.js';
 import { table } from '../../src/schema/table.js';
-import { model, outline, roundTrip } from './diff-support.js';
+import { model, runBody, outline, roundTrip } from './diff-support.js';
 
-async function runBody(body: string, imports: readonly string[]): Promise<Operation[]> {
-  const ops: Operation[] = [];
-  const op = buildOp(async (o) => { ops.push(o); }, async (fn) => fn());
-  const lib = { ...columns, ...extras } as unknown as Record<string, unknown>;
-  const AsyncFunction = Object.getPrototypeOf(async () => {}).constructor as new (...args: string[]) => (...a: unknown[]) => Promise<void>;
-  await new AsyncFunction('op', ...imports, body)(op, ...imports.map((n) => lib[n]));
-  return ops;
-}
 
 describe('column attributes in the diff and the renderer', () => {
   const before = table('users', {

@@ -2,6 +2,10 @@
 import { expect } from 'vitest';
 import { diffSchemas } from '../../src/autogen/diff.js';
 import type { DiffOptions, DiffResult } from '../../src/autogen/types.js';
+import { buildOp } from '../../src/ops/facade.js';
+import type { Operation } from '../../src/ops/operations.js';
+import * as columns from '../../src/schema/columns.js';
+import * as extras from '../../src/schema/extras.js';
 import { applyOperations } from '../../src/schema/apply.js';
 import { defineSchema } from '../../src/schema/define.js';
 import type { SchemaModel } from '../../src/schema/model.js';
@@ -30,4 +34,14 @@ export function outline(ops: DiffResult['upgrade']): string[] {
     const name = op.kind === 'addConstraint' ? ` ${op.constraint.name}` : op.kind === 'dropConstraint' || op.kind === 'createIndex' || op.kind === 'dropIndex' ? ` ${op.name}` : '';
     return `${op.kind} ${target}${name}`.trim();
   });
+}
+
+/** Run a rendered revision body through the real `op` facade: the operations a script makes. */
+export async function runBody(body: string, imports: readonly string[]): Promise<Operation[]> {
+  const ops: Operation[] = [];
+  const op = buildOp(async (o) => { ops.push(o); }, async (fn) => fn());
+  const lib = { ...columns, ...extras } as unknown as Record<string, unknown>;
+  const AsyncFunction = Object.getPrototypeOf(async () => {}).constructor as new (...args: string[]) => (...a: unknown[]) => Promise<void>;
+  await new AsyncFunction('op', ...imports, body)(op, ...imports.map((n) => lib[n]));
+  return ops;
 }

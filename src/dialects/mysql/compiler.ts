@@ -12,6 +12,7 @@ import type {
   CreateIndexOp,
   DropConstraintOp,
   DropIndexOp,
+  Operation,
   RenameTableOp,
 } from '../../ops/operations.js';
 import { elementColumn, elementExpression, elementOptions } from '../../schema/elements.js';
@@ -25,6 +26,7 @@ import { needsFullDefinition, resolveAlteredColumn } from './alter-column.js';
 import { changesGeneratedKind, liveTableFor, regenerateColumn } from './regenerate.js';
 import { quoteMysqlIdentifier, quoteMysqlString } from './quoting.js';
 import { atLeast, serverOf } from './server.js';
+import { onlineClause } from './online-ddl.js';
 import { renderMysqlType } from './types.js';
 
 /** Compiles operations to MySQL / MariaDB statements. Stateless; the server arrives in the context. */
@@ -34,6 +36,13 @@ export class MysqlCompiler extends SqlCompiler {
 
   protected override objectDdl(kind: ObjectKind): ObjectDdl | undefined {
     return this.objects[kind];
+  }
+
+  /** The base's statements, each ALTER TABLE ending with the operation's `ALGORITHM` / `LOCK` when it asks for them. */
+  override async compile(op: Operation, ctx: CompileContext): Promise<readonly string[]> {
+    const statements = await super.compile(op, ctx);
+    const clause = op.kind === 'batch' ? undefined : onlineClause(op);
+    return clause === undefined ? statements : statements.map((sql) => (sql.startsWith('ALTER TABLE ') ? `${sql}, ${clause}` : sql));
   }
 
   override quoteIdentifier(name: string): string {
@@ -271,6 +280,8 @@ export class MysqlCompiler extends SqlCompiler {
     }
     const ifNotExists = op.ifNotExists ? 'IF NOT EXISTS ' : '';
     const table = this.tableName(this.tableRef(op.table, op.schema, ctx));
+    // MariaDB's CREATE/DROP INDEX take no LOCK clause: with ALGORITHM asked for, ALTER TABLE says it (compile appends it).
+    if (onlineClause(op) !== undefined && !op.ifNotExists) return [`ALTER TABLE ${table} ${this.addIndexClause(op)}`];
     return [`CREATE ${this.indexKind(op)}INDEX ${ifNotExists}${this.quoteIdentifier(op.name)} ON ${table} ${this.indexBody(op)}`];
   }
 
@@ -318,6 +329,7 @@ export class MysqlCompiler extends SqlCompiler {
       });
     }
     const ifExists = op.ifExists ? 'IF EXISTS ' : '';
+    if (onlineClause(op) !== undefined && !op.ifExists) return [this.alterTable(this.tableRef(op.table, op.schema, ctx), `DROP INDEX ${this.quoteIdentifier(op.name)}`)];
     return [`DROP INDEX ${ifExists}${this.quoteIdentifier(op.name)} ON ${this.tableName(this.tableRef(op.table, op.schema, ctx))}`];
   }
 

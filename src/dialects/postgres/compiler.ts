@@ -5,6 +5,7 @@
  * already standard in the base and PostgreSQL spells it the same way.
  */
 import type {
+  AddConstraintOp,
   AddEnumValueOp,
   AlterColumnOp,
   AttachPartitionOp,
@@ -25,6 +26,7 @@ import type { CompileContext, ObjectDdl } from '../dialect.js';
 import { DEFAULT_PG_SCHEMA } from './capabilities.js';
 import { postgresObjectDdl } from './objects/index.js';
 import { pgWriter } from './objects/writer.js';
+import { notNullViaCheck, safeAddConstraint, type SafeDdlWriter } from './safe-ddl.js';
 
 /** Kinds whose literals are numbers. */
 const NUMERIC_KINDS: ReadonlySet<ColumnType['kind']> = new Set(['smallint', 'integer', 'bigint', 'numeric', 'real', 'double']);
@@ -233,9 +235,12 @@ export class PostgresCompiler extends SqlCompiler {
     const { collation, generated, identity, ...rest } = op.changes;
     const table = this.tableRef(op.table, op.schema, ctx);
     const column = this.quoteIdentifier(op.column);
-    const out = [...(super.compileAlterColumn({ ...op, changes: rest }, ctx) as string[])];
+    const viaCheck = op.notNullViaCheck === true && rest.nullable === false;
+    const { nullable, ...others } = rest;
+    const out = [...(super.compileAlterColumn({ ...op, changes: viaCheck ? others : rest }, ctx) as string[])];
     // The base renames last; these statements must name the column as it is before a rename.
     const renamed = rest.newName !== undefined && rest.newName !== op.column ? out.pop() : undefined;
+    if (viaCheck && nullable === false) out.push(...notNullViaCheck(op.table, op.column, this.safeWriter(table, ctx)));
     const spec = this.alteredSpec(op);
     if (collation !== undefined && rest.type === undefined) {
       const type = this.withQualifiedEnum(spec, table.schema).type;
@@ -264,6 +269,22 @@ export class PostgresCompiler extends SqlCompiler {
   protected override alterColumnAutoIncrement(table: TableRef, column: string, autoIncrement: boolean, spec?: ColumnSpec): string[] {
     if (!autoIncrement || spec?.identity !== 'always') return super.alterColumnAutoIncrement(table, column, autoIncrement, spec);
     return [this.alterTable(table, `ALTER COLUMN ${this.quoteIdentifier(column)} ADD GENERATED ALWAYS AS IDENTITY`)];
+  }
+
+  // ---------------------------------------------------------------- safe forms
+
+  /** UNIQUE / PRIMARY KEY `concurrently` and FOREIGN KEY / CHECK `validate` (safe-ddl.ts); else the plain ADD. */
+  protected override compileAddConstraint(op: AddConstraintOp, ctx: CompileContext): Statements {
+    return safeAddConstraint(op, this.safeWriter(this.tableRef(op.table, op.schema, ctx), ctx)) ?? super.compileAddConstraint(op, ctx);
+  }
+
+  private safeWriter(table: TableRef, ctx: CompileContext): SafeDdlWriter {
+    return {
+      quoteIdentifier: (name) => this.quoteIdentifier(name),
+      alterTable: (clause) => this.alterTable(table, clause),
+      createIndex: (ix) => this.compileCreateIndex(ix, ctx) as string[],
+      constraint: (spec) => this.renderConstraint(table, spec),
+    };
   }
 
   // ---------------------------------------------------------------- enums

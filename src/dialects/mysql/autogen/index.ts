@@ -9,6 +9,11 @@ import { readMysqlDefaults, readMysqlSchema } from './read-schema.js';
 import { mysqlObjectComparer } from '../objects/compare.js';
 import { mysqlObjectsEqual, mysqlObjectsInPlace } from '../objects/index.js';
 import type { SchemaObject } from '../../../schema/objects.js';
+import type { SchemaModel } from '../../../schema/model.js';
+import type { Operation } from '../../../ops/operations.js';
+import type { Session } from '../../dialect.js';
+import { mysqlSafeForm } from '../online-ddl.js';
+import { parseServerVersion } from '../server.js';
 
 export { canonicalMysqlType, normalizeMysqlExpression } from './equality.js';
 
@@ -23,4 +28,9 @@ export const mysqlAutogen: DialectAutogen = Object.freeze({
   objectsEqual: (live: SchemaObject, declared: SchemaObject) => mysqlObjectsEqual(live, declared),
   objectsInPlace: mysqlObjectsInPlace,
   objectComparer: mysqlObjectComparer,
+  // ALGORITHM / LOCK by the live server's version (online-ddl.ts).
+  safeForms: async (session: Session, live: SchemaModel) => {
+    const server = parseServerVersion(session.serverVersion ?? (await session.query<{ v: string }>('SELECT VERSION() AS v'))[0]?.v ?? '');
+    return (op: Operation) => mysqlSafeForm(op, server, live);
+  },
 });

@@ -8,6 +8,7 @@ import { postgresObjectsEqual, postgresObjectsInPlace } from '../objects/index.j
 import { postgresDefaultsEqual, postgresExpressionsEqual, postgresTypeKey, postgresTypesEqual } from './equality.js';
 import { normalizePostgresDeclared } from './normalize.js';
 import { readPostgresSchema } from './read-schema.js';
+import { postgresSafeForms } from './safe-forms.js';
 
 /**
  * The name PostgreSQL gives an unnamed primary key (its makeObjectName(table, NULL, 'pkey')):
@@ -32,6 +33,7 @@ export const postgresAutogen: DialectAutogen = Object.freeze({
   objectsInPlace: (from: SchemaObject, to: SchemaObject) => postgresObjectsInPlace(from, to, postgresTypeKey),
   objectComparer: postgresObjectComparer,
   typeKey: postgresTypeKey,
+  safeForms: postgresSafeForms,
 });
 
 export { readPostgresSchema } from './read-schema.js';
