@@ -52,11 +52,22 @@ describe.each(['postgres', 'mysql'] as const)('%s', (dialect) => {
     pause.go();
     const run = await running.done;
     const error = expectJsonFailure(run, 1, 'ConnectionLost');
-    expect(error).toMatchObject({ target: 'default', revision: SECOND, statement: sentSleep(dialect), statementSent: false });
+    expect(error).toMatchObject({ target: 'default', revision: SECOND, statement: sentSleep(dialect), statementSent: false, statementIndex: 2 });
+    expect(error.message).toContain(`Upgrade of revision ${SECOND}, statement 2: `);
+    const rerun = await startRetort(project.dir, ['upgrade', 'head', '--json']).done;
     if (dialect === 'postgres') {
-      const rerun = await startRetort(project.dir, ['upgrade', 'head', '--json']).done;
       expect(rerun.code, rerun.stdout + rerun.stderr).toBe(0);
       expect(await rowsOf(db)).toEqual([2, 3]);
+    } else {
+      // MariaDB committed the first INSERT on its own; the history must say exactly that: one
+      // statement for certain (the next is announced as possible only: a running row cannot
+      // know it was never sent), the version table not claiming the revision.
+      const refusal = expectJsonFailure(rerun, 2, 'UnresolvedFailure');
+      const [row] = await rawQuery<{ status: string; statements: number }>(db, `SELECT status, statements FROM retort_history WHERE revision = '${SECOND}' ORDER BY id DESC`);
+      expect(refusal).toMatchObject({ revision: SECOND, status: row!.status, statementsApplied: 1, versionTableClaims: false });
+      expect(Number(row!.statements)).toBe(1);
+      expect(refusal.statementMayHaveCommitted).toBe(2);
+      expect(await rowsOf(db)).toEqual([2]);
     }
   });
 
