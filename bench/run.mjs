@@ -4,6 +4,8 @@
  * baseline measured in the same run. Pass names to run some only: `npm run bench -- graph sqlite`.
  */
 const benches = {
+  // Requests sent per revision (a load-independent figure): run it alone with `npm run bench -- statements`.
+  statements: async (log) => (await import('./statements.mjs')).benchStatements({ log }),
   graph: async (log) => (await import('./graph.mjs')).benchGraph({ log }),
   sqlite: async (log) => (await import('./upgrade.mjs')).benchUpgrade({ log, dialect: 'sqlite' }),
   postgres: async (log) => (await import('./upgrade.mjs')).benchUpgrade({ log, dialect: 'postgres' }),

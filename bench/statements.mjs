@@ -49,12 +49,15 @@ export async function countStatements({ log, dialect, small = 10, extra = [], la
   return per;
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  const log = (line) => console.log(line);
-  const wanted = process.argv.slice(2);
+/** Every dialect, per-migration transactions and (where DDL is transactional) `transaction: 'all'`. */
+export async function benchStatements({ log, dialects: wanted = [] }) {
   for (const dialect of ['sqlite', 'postgres', 'mysql']) {
     if (wanted.length > 0 && !wanted.includes(dialect)) continue;
     await countStatements({ log, dialect });
     if (dialect !== 'mysql') await countStatements({ log, dialect, extra: ['-c', 'retort.all.json'], label: " (transaction: 'all')" });
   }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  await benchStatements({ log: (line) => console.log(line), dialects: process.argv.slice(2) });
 }
