@@ -14,7 +14,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import { RetortError } from '../errors.js';
 import type { ConnectionUrl } from '../dialects/dialect.js';
-import { passwordOf, redactSecrets } from '../util/redact.js';
+import { passwordOf, redactQueryPasswords, redactSecrets } from '../util/redact.js';
 
 /** The database family each accepted URL scheme belongs to. */
 export const URL_SCHEMES = Object.freeze({
@@ -82,9 +82,9 @@ export function familyOf(url: ConnectionUrl): DatabaseFamily {
  */
 export function displayUrl(url: string): string {
   const split = splitAuthority(url);
-  if (!split) return url;
+  if (!split) return redactQueryPasswords(url);
   const { head, tail, at, colon } = split;
-  return `${head}${tail.slice(0, colon)}:***${tail.slice(at)}`;
+  return redactQueryPasswords(`${head}${tail.slice(0, colon)}:***${tail.slice(at)}`);
 }
 
 /**

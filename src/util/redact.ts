@@ -6,23 +6,44 @@
 
 const MASK = '***';
 
-/** The URL with its password (if any) replaced by `***`. Works on malformed URLs too. */
+/**
+ * Query parameters that carry a password, as libpq and the MySQL clients accept them
+ * (`postgresql://host/db?user=u&password=...`): masked like the authority's password.
+ */
+const PASSWORD_PARAMS = /([?&](?:password|pass|pwd|sslpassword)=)([^&#]*)/gi;
+
+/** `url` with the values of its password query parameters replaced by `***`. */
+export function redactQueryPasswords(url: string): string {
+  return url.replace(PASSWORD_PARAMS, (_m, head: string) => `${head}${MASK}`);
+}
+
+/** The URL with its password (if any, in the authority or as a query parameter) replaced by `***`. Works on malformed URLs too. */
 export function redactUrl(url: string): string {
   // scheme://user:password@host... ; done by pattern so that a URL the WHATWG parser rejects is
   // still redacted (a malformed URL is exactly when we print it in an error).
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/?#@]*:)([^@/?#]*)@/i, (_m, head: string) => `${head}${MASK}@`);
+  return redactQueryPasswords(url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/?#@]*:)([^@/?#]*)@/i, (_m, head: string) => `${head}${MASK}@`));
 }
 
-/** The password of a URL, decoded, or undefined. Never throws. */
-export function passwordOf(url: string): string | undefined {
-  const match = /^[a-z][a-z0-9+.-]*:\/\/[^:/?#@]*:([^@/?#]*)@/i.exec(url);
-  if (!match || match[1] === undefined || match[1] === '') return undefined;
-  const raw = match[1];
+function decoded(raw: string): string {
   try {
-    return decodeURIComponent(raw);
+    return decodeURIComponent(raw.replace(/\+/g, ' '));
   } catch {
     return raw;
   }
+}
+
+/** The password of a URL (the authority's, else a password query parameter's), decoded, or undefined. Never throws. */
+export function passwordOf(url: string): string | undefined {
+  const match = /^[a-z][a-z0-9+.-]*:\/\/[^:/?#@]*:([^@/?#]*)@/i.exec(url);
+  if (match && match[1] !== undefined && match[1] !== '') {
+    try {
+      return decodeURIComponent(match[1]);
+    } catch {
+      return match[1];
+    }
+  }
+  for (const [, , value] of url.matchAll(PASSWORD_PARAMS)) if (value !== undefined && value !== '') return decoded(value);
+  return undefined;
 }
 
 /**
