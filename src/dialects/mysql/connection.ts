@@ -16,6 +16,14 @@ import { GALERA_SESSION_SQL, osuNotice, parseProfile, PROFILE_SQL, type ServerPr
 import { openGaleraLease } from './lease.js';
 import { openMysqlLock } from './lock.js';
 
+/**
+ * retort's compiler (and mysql2's parameter escaping) write string literals as MySQL reads them by
+ * default, a backslash doubled; under `NO_BACKSLASH_ESCAPES` the server would keep both. Its
+ * sessions therefore read literals the default way.
+ */
+const BACKSLASH_SESSION_SQL = "SET SESSION sql_mode = REPLACE(@@session.sql_mode, 'NO_BACKSLASH_ESCAPES', '')";
+const BACKSLASH_NOTICE = "The server's sql_mode has NO_BACKSLASH_ESCAPES: retort's session turns it off, so that a backslash in a value or default it writes stays one backslash.";
+
 /** A connection pool plus the server version read when it was opened. */
 class MysqlConnection implements Connection {
   /** `VERSION()`, read once at connect; the compiler picks spellings by it. */
@@ -35,7 +43,7 @@ class MysqlConnection implements Connection {
   ) {
     this.serverVersion = profile.version;
     const notice = profile.galera && osuNotice(profile.galera);
-    this.notices = notice === undefined ? [] : [notice];
+    this.notices = [...(notice === undefined ? [] : [notice]), ...(profile.noBackslashEscapes ? [BACKSLASH_NOTICE] : [])];
   }
 
   /**
@@ -54,6 +62,7 @@ class MysqlConnection implements Connection {
     return this.kysely.connection().execute(async (db) => {
       // Before anything is read: causal reads, and DDL in total order (see galera.ts).
       if (this.profile.galera !== undefined) await db.executeQuery(CompiledQuery.raw(GALERA_SESSION_SQL, []));
+      if (this.profile.noBackslashEscapes) await db.executeQuery(CompiledQuery.raw(BACKSLASH_SESSION_SQL, []));
       const session: Session = {
         db,
         serverVersion: this.serverVersion,

@@ -13,7 +13,7 @@
  *   ALTERs. A run's session is therefore always switched to TOI, and the user told so.
  */
 /** The connect-time query: the version and the wsrep settings, in one round trip (any MySQL or MariaDB). */
-export const PROFILE_SQL = "SHOW GLOBAL VARIABLES WHERE Variable_name IN ('version', 'wsrep_on', 'wsrep_provider', 'wsrep_osu_method', 'wsrep_node_name')";
+export const PROFILE_SQL = "SHOW GLOBAL VARIABLES WHERE Variable_name IN ('version', 'sql_mode', 'wsrep_on', 'wsrep_provider', 'wsrep_osu_method', 'wsrep_node_name')";
 
 /** A Galera node, as read at connect. */
 export interface GaleraNode {
@@ -29,6 +29,8 @@ export interface ServerProfile {
   readonly version: string;
   /** Set when the server is a node of a running Galera cluster (replication on, a provider loaded). */
   readonly galera: GaleraNode | undefined;
+  /** The server's `sql_mode` has `NO_BACKSLASH_ESCAPES` (see connection.ts: retort's sessions turn it off). */
+  readonly noBackslashEscapes: boolean;
 }
 
 /** Reads the rows of {@link PROFILE_SQL}. MySQL has no wsrep variables: then not Galera. */
@@ -39,7 +41,8 @@ export function parseProfile(rows: ReadonlyArray<{ Variable_name: string; Value:
   const galera = on && provider !== '' && provider.toLowerCase() !== 'none'
     ? Object.freeze({ nodeName: vars.get('wsrep_node_name') ?? '', osuMethod: (vars.get('wsrep_osu_method') ?? 'TOI').toUpperCase() })
     : undefined;
-  return Object.freeze({ version: vars.get('version') ?? '', galera });
+  const noBackslashEscapes = (vars.get('sql_mode') ?? '').toUpperCase().split(',').includes('NO_BACKSLASH_ESCAPES');
+  return Object.freeze({ version: vars.get('version') ?? '', galera, noBackslashEscapes });
 }
 
 /**
