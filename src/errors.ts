@@ -70,6 +70,8 @@ export const ERROR_CODES = {
   ConnectionLost: 'migration',
   DatabaseNotFound: 'migration',
   MigrationFailed: 'migration',
+  /** A statement of a revision gave up waiting for its lock (lockWaitTimeout), after its retries. */
+  LockWaitTimeout: 'migration',
   ScriptError: 'migration',
   MissingAwait: 'migration',
   VersionTableMismatch: 'migration',

@@ -64,7 +64,7 @@ async function migrate(project: Project, target: string, direction: 'up' | 'down
   // So do typos in the target: `upgrade nonsense` against a server that is down is exit 2, not 1.
   if (!options.sql) graph.assertTargetNames(target);
   const planner = direction === 'up' ? planUpgrade : planDowngrade;
-  const common = { graph, x: run.x ?? {}, tag: options.tag, transaction: project.target.transaction, versionTable: versionTableOf(project.target) };
+  const common = { graph, x: run.x ?? {}, tag: options.tag, transaction: project.target.transaction, versionTable: versionTableOf(project.target), limits: project.target.limits };
   const events = stepEvents(project.target.name, run);
   if (options.sql) {
     const dialect = await dialectOf(project.target);
@@ -93,7 +93,7 @@ async function migrate(project: Project, target: string, direction: 'up' | 'down
   }
   return withDatabase(project.target, async ({ dialect, session, compileContext, ensureHeld }) => {
     const channel = onlineChannel(session, { observe: statementObserver(project, run), ensureHeld });
-    await emitSchemaScope(dialect, channel, project.target);
+    await emitSchemaScope(dialect, channel, project.target, session.serverVersion);
     const tables = await ensureRunTables({ dialect, session, channel, target: project.target, compileContext, createVersionTable: direction === 'up' });
     const heads = await readHeads(dialect, session, common.versionTable, tables.versionTableExisted || direction === 'up');
     assertKnownHeads(graph, heads);
@@ -153,6 +153,7 @@ function stepEvents(targetName: string, run: RetortOptions) {
   return {
     onStepStart: (step: MigrationStep, message: string) => run.onEvent?.({ type: 'step-start', target: targetName, step, message }),
     onStepDone: (result: StepResult) => run.onEvent?.({ type: 'step-done', target: targetName, result }),
+    onLockRetry: (message: string) => run.onEvent?.({ type: 'info', target: targetName, message }),
   };
 }
 
@@ -161,7 +162,10 @@ function stepEvents(targetName: string, run: RetortOptions) {
  * online and offline alike, so a DBA's script reaches the same tables as a run. Outside any
  * transaction: a session setting survives the revisions' rollbacks.
  */
-async function emitSchemaScope(dialect: Dialect, channel: Channel, target: ResolvedTarget): Promise<void> {
+async function emitSchemaScope(dialect: Dialect, channel: Channel, target: ResolvedTarget, serverVersion?: string): Promise<void> {
+  // The lock-wait and statement limits first: every later statement, retort's own included, waits
+  // at most that long for a lock (offline too, so a DBA's script behaves as a run).
+  for (const sql of dialect.statementLimits?.settings(target.limits, serverVersion) ?? []) await channel.run(sql);
   if (target.dbSchema === undefined) return;
   for (const sql of dialect.hooks.scopeToSchema?.(target.dbSchema) ?? []) await channel.run(sql);
 }

@@ -45,7 +45,7 @@ export function verboseBlock(info: RevisionInfo): string {
 /** The steps of a run, for `--json` (the contract's shape). */
 export function runJson(result: RunResult): Record<string, unknown> {
   return {
-    steps: result.steps.map((s) => ({ direction: s.direction, revision: s.revision, from: s.from, to: s.to, durationMs: s.durationMs })),
+    steps: result.steps.map((s) => ({ direction: s.direction, revision: s.revision, from: s.from, to: s.to, durationMs: s.durationMs, ...(s.lockRetries === undefined ? {} : { lockRetries: s.lockRetries }) })),
     current: result.current,
   };
 }

@@ -63,6 +63,24 @@ export interface TargetConfig {
    */
   statementIdleTimeout?: number | undefined;
   /**
+   * Seconds each statement of a run may wait for a lock on a table before it gives up
+   * (PostgreSQL `lock_timeout`, MySQL/MariaDB `lock_wait_timeout` and `innodb_lock_wait_timeout`,
+   * SQLite's busy timeout), so a migration queued behind a long query never makes every other
+   * query of that table queue behind it. 0 waits forever. Default 10.
+   */
+  lockWaitTimeout?: number | undefined;
+  /**
+   * How many times a statement that gave up waiting for its lock is run again, after a pause
+   * that doubles each time (from 0.5 s, jittered), where that is safe (it ran on its own, outside
+   * the revision's transaction). Default 3; 0 fails at once.
+   */
+  lockWaitRetries?: number | undefined;
+  /**
+   * Seconds any one statement may run (PostgreSQL `statement_timeout`, MariaDB
+   * `max_statement_time`, MySQL `max_execution_time`, which bounds SELECTs only). 0 or absent: no limit.
+   */
+  statementTimeout?: number | undefined;
+  /**
    * File name pattern for new revisions, without the `.ts`. Tokens: `{rev}`, `{slug}`, `{year}`,
    * `{month}`, `{day}`, `{hour}`, `{minute}`, `{second}`, `{epoch}` (UTC). Default `{rev}_{slug}`.
    */

@@ -8,7 +8,7 @@ import type { NamedTargetConfig, RetortConfig, RevisionIdStyle, TargetConfig, Tr
 import { parseUrl, SQLITE_MEMORY, familyOf } from './url.js';
 import type { ConfigSource } from './validate.js';
 import { resolveAutogenerate, type ResolvedAutogenerate } from './autogenerate.js';
-import type { ConnectionTimeouts } from '../dialects/dialect.js';
+import type { ConnectionTimeouts, StatementLimits } from '../dialects/dialect.js';
 
 /** Defaults applied to every target. */
 export const CONFIG_DEFAULTS = Object.freeze({
@@ -22,6 +22,8 @@ export const CONFIG_DEFAULTS = Object.freeze({
   connectTimeoutSeconds: 10,
   keepaliveSeconds: 30,
   statementIdleTimeoutSeconds: 30,
+  lockWaitTimeoutSeconds: 10,
+  lockWaitRetries: 3,
   fileTemplate: '{rev}_{slug}',
 });
 
@@ -58,6 +60,8 @@ export interface ResolvedTarget {
   readonly lockLeaseSeconds: number;
   /** The connections' timeouts from the config (a URL's own parameters win at connect time). */
   readonly timeouts: ConnectionTimeouts;
+  /** Lock waits and statement run times of a run's statements (see {@link StatementLimits}). */
+  readonly limits: StatementLimits;
   /** File name pattern for new revisions (see {@link TargetConfig.fileTemplate}). */
   readonly fileTemplate: string;
   /** Absolute path of the config file this target comes from. */
@@ -111,6 +115,11 @@ export function resolveTarget(defaults: TargetConfig, own: TargetConfig, name: s
       connectMs: (pick('connectTimeout') ?? CONFIG_DEFAULTS.connectTimeoutSeconds) * 1000,
       keepaliveMs: (pick('keepalive') ?? CONFIG_DEFAULTS.keepaliveSeconds) * 1000,
       statementIdleMs: (pick('statementIdleTimeout') ?? CONFIG_DEFAULTS.statementIdleTimeoutSeconds) * 1000,
+    }),
+    limits: Object.freeze({
+      lockWaitMs: (pick('lockWaitTimeout') ?? CONFIG_DEFAULTS.lockWaitTimeoutSeconds) * 1000,
+      statementMs: (pick('statementTimeout') ?? 0) * 1000,
+      lockWaitRetries: pick('lockWaitRetries') ?? CONFIG_DEFAULTS.lockWaitRetries,
     }),
     fileTemplate: pick('fileTemplate') ?? CONFIG_DEFAULTS.fileTemplate,
     configPath: ctx.source.file,

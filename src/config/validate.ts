@@ -60,6 +60,9 @@ const TARGET_CHECKS: Readonly<Record<keyof TargetConfig, Check>> = {
   connectTimeout: seconds,
   keepalive: seconds,
   statementIdleTimeout: seconds,
+  lockWaitTimeout: seconds,
+  statementTimeout: seconds,
+  lockWaitRetries: (v) => (typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= 20 ? undefined : 'a whole number from 0 to 20'),
   fileTemplate: (v) => {
     const allowed = `a file name pattern using ${FILE_TEMPLATE_TOKENS.map((t) => `{${t}}`).join(', ')}`;
     if (typeof v !== 'string' || v.trim() === '' || /[\\/]/.test(v)) return `${allowed} (no folders)`;

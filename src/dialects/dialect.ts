@@ -79,6 +79,31 @@ export interface ConnectionTimeouts {
   readonly statementIdleMs: number;
 }
 
+/** How long a run's statements may wait for locks and run (from the config), in ms; 0: no limit. */
+export interface StatementLimits {
+  readonly lockWaitMs: number;
+  readonly statementMs: number;
+  /** Times a statement that gave up waiting for its lock runs again, where that is safe. */
+  readonly lockWaitRetries: number;
+}
+
+/**
+ * A dialect's spelling of {@link StatementLimits}: the session settings that bound every later
+ * statement's lock wait (and run time), and how it reports a lock wait given up.
+ */
+export interface StatementLimitSql {
+  /** Statements run once at the start of a run (and printed by `--sql`), outside any transaction. */
+  settings(limits: StatementLimits, serverVersion: string | undefined): readonly string[];
+  /** True when `error` says a statement stopped waiting for a lock (the statement took no effect). */
+  isLockWaitTimeout(error: unknown): boolean;
+  /**
+   * Statements that clean up what a statement that timed out may have left before it runs again
+   * (PostgreSQL: the INVALID index a CREATE INDEX CONCURRENTLY leaves when it gives up while
+   * waiting for older transactions); none when it left nothing.
+   */
+  beforeRetry?(sql: string): readonly string[];
+}
+
 /** Options of {@link Dialect.connect}. */
 export interface ConnectOptions {
   /** The target's name, for errors (`ConnectionLost` names it). */
@@ -424,6 +449,8 @@ export interface Dialect {
    * a run updates its own `running` row by id and never another run's.
    */
   readonly lastInsertIdSql?: string;
+  /** Lock-wait and statement limits (absent: the config's limits are not applied on this dialect). */
+  readonly statementLimits?: StatementLimitSql;
   /** The catalog as the server prints it, for `retort test` (absent: the dialect cannot be tested). */
   readonly catalogSnapshot?: CatalogSnapshotReader;
   /** Databases made and dropped for one `retort test` run. */

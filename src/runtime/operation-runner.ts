@@ -41,7 +41,27 @@ export interface StatementHooks {
   readonly beforePartialCommit?: (statements: number) => Promise<void>;
   /** The script's file: errors name the line of the operation call in it. */
   readonly file?: string;
+  /** Times a statement that gave up waiting for its lock runs again (see OperationRunner.runScriptStatement). */
+  readonly lockWaitRetries?: number;
+  /** The configured lock wait, for messages. */
+  readonly lockWaitMs?: number;
+  /** Told before each such retry, with a sentence for the user. */
+  readonly onLockRetry?: (message: string) => void;
 }
+
+/** A statement that gave up waiting for its lock and ran again. */
+export interface LockRetry {
+  readonly statement: string;
+  /** The attempt that failed (1: the first run). */
+  readonly attempt: number;
+  /** The pause before the next attempt. */
+  readonly pauseMs: number;
+}
+
+/** First pause before a retry, doubled each time up to LONGEST_PAUSE_MS, jittered. */
+const FIRST_PAUSE_MS = 500;
+const LONGEST_PAUSE_MS = 8000;
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Where an operation was called: a stack captured at the call, formatted only if an error needs it. */
 interface CallSite {
@@ -66,6 +86,8 @@ export class OperationRunner {
   }
   private failedSite: CallSite | undefined;
   private pending: { op: Operation; promise: Promise<void>; site: CallSite } | undefined;
+  /** Statements that timed out waiting for their lock and ran again. */
+  readonly lockRetries: LockRetry[] = [];
   /** The kinds of the operations run so far (for the dialect's verify hook). */
   readonly operations: Operation['kind'][] = [];
 
@@ -235,12 +257,61 @@ export class OperationRunner {
           this.failed = { sql, index: this.statementsApplied + 1 };
           throw error;
         }
-        await this.runStatement(sql);
+        await this.runScriptStatement(sql);
       }
     } catch (error) {
       this.failedSite ??= site;
       throw error;
     }
+  }
+
+  /**
+   * One statement of the script, run again when it gave up waiting for its lock (lock_timeout,
+   * lock_wait_timeout), a bounded number of times with a doubling pause, but only where that is
+   * safe: when no transaction is open, so the statement is alone in its own (autocommit)
+   * transaction. There the timed-out statement took no effect and nothing else was undone with
+   * it, and during the pause this session holds no lock at all, so the application's queries run.
+   *
+   * Inside the revision's transaction it is not retried: PostgreSQL has aborted the transaction
+   * (every earlier statement of the revision is lost with it), and a retry through a savepoint
+   * would keep the locks the earlier statements took while it waits and pauses, blocking the
+   * very queries lock_timeout protects. The safe retry there is the whole revision after its
+   * rollback, which retort does not do yet: the run fails with `LockWaitTimeout` (exit 1), the
+   * revision rolled back. The safe forms autogenerate writes run under op.noTransaction, so
+   * their statements are retried.
+   */
+  private async runScriptStatement(sql: string): Promise<void> {
+    const limits = this.dialect.statementLimits;
+    const retries = this.hooks.lockWaitRetries ?? 0;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.runStatement(sql);
+        return;
+      } catch (error) {
+        if (limits === undefined || !limits.isLockWaitTimeout(error)) throw error;
+        const alone = !this.transactions.isOpen;
+        if (!alone || attempt > retries) throw this.lockWaitGivenUp(sql, attempt, alone, error);
+        const pauseMs = Math.round(Math.min(LONGEST_PAUSE_MS, FIRST_PAUSE_MS * 2 ** (attempt - 1)) * (0.75 + Math.random() / 2));
+        this.lockRetries.push(Object.freeze({ statement: sql, attempt, pauseMs }));
+        this.hooks.onLockRetry?.(`Revision ${this.revision}: statement ${this.statementsApplied + 1} gave up waiting for its lock after ` +
+          `${(this.hooks.lockWaitMs ?? 0) / 1000} s (attempt ${attempt} of ${retries + 1}); running it again in ${pauseMs} ms: ${sql}`);
+        this.failed = undefined;
+        await sleep(pauseMs);
+        for (const cleanup of limits.beforeRetry?.(sql) ?? []) await this.channel.run(cleanup);
+      }
+    }
+  }
+
+  private lockWaitGivenUp(sql: string, attempts: number, alone: boolean, error: unknown): RetortError {
+    const waited = `${(this.hooks.lockWaitMs ?? 0) / 1000} s`;
+    const why = alone
+      ? `it waited more than ${waited} for its lock ${attempts} time(s) and was not run again`
+      : `it waited more than ${waited} for its lock inside the revision's transaction, where running it again alone is not safe (the transaction is aborted), so the revision was rolled back`;
+    return new RetortError('LockWaitTimeout', `Revision ${this.revision}: statement ${this.statementsApplied + 1} gave up: ${why}. Statement: ${sql}`, {
+      fields: { revision: this.revision, statement: sql, attempts, lockWaitMs: this.hooks.lockWaitMs ?? 0 },
+      hint: 'Another session holds a lock on the table (a long query or transaction: see pg_stat_activity / SHOW PROCESSLIST). Run again at a quieter moment, or raise lockWaitTimeout / lockWaitRetries in the config.',
+      cause: error,
+    });
   }
 
   private locate(site: CallSite): SourceLocation | undefined {

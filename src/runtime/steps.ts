@@ -6,7 +6,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { Kysely, KyselyPlugin } from 'kysely';
-import type { CompileContext, Dialect } from '../dialects/dialect.js';
+import type { CompileContext, Dialect, StatementLimits } from '../dialects/dialect.js';
 import { RetortError, isRetortError } from '../errors.js';
 import type { MigrationStep, RevisionGraph } from '../script/graph/index.js';
 import { applyStep } from '../script/graph/index.js';
@@ -15,7 +15,7 @@ import { Transactions } from './channel.js';
 import type { MigrationContext, RevisionModule } from './context.js';
 import type { HistoryRecorder } from './history-recorder.js';
 import { interruptedError, throwIfInterrupted } from './interrupt.js';
-import { OperationRunner } from './operation-runner.js';
+import { OperationRunner, type LockRetry } from './operation-runner.js';
 import type { VersionTableRef } from './version-table.js';
 import { versionChangeSql } from './version-table.js';
 import { combinedSuccessSql } from './bookkeeping.js';
@@ -32,6 +32,8 @@ export interface StepResult {
   readonly message: string;
   readonly durationMs: number;
   readonly statements: number;
+  /** Statements that gave up waiting for their lock and ran again (absent: none). */
+  readonly lockRetries?: readonly LockRetry[];
 }
 
 /** Transaction mode of the config. */
@@ -56,6 +58,10 @@ export interface StepRunOptions {
   readonly onStepDone?: (result: StepResult) => void;
   /** Writes the history rows (absent: no history, e.g. a run that predates the table). */
   readonly history?: HistoryRecorder;
+  /** Lock-wait limits and retries (absent: statements that time out fail at once). */
+  readonly limits?: StatementLimits;
+  /** Told each time a statement that gave up waiting for its lock is about to run again. */
+  readonly onLockRetry?: (message: string) => void;
   /** Aborted by SIGINT/SIGTERM: the run stops before the next statement of a script. */
   readonly signal?: AbortSignal;
 }
@@ -107,6 +113,8 @@ export async function runSteps(
           beforePartialCommit: (n: number) => history.partialCommit(step, n),
         } : {}),
         ...(revision?.path === undefined ? {} : { file: revision.path }),
+        ...(options.limits === undefined ? {} : { lockWaitRetries: options.limits.lockWaitRetries, lockWaitMs: options.limits.lockWaitMs }),
+        ...(options.onLockRetry === undefined ? {} : { onLockRetry: options.onLockRetry }),
       });
       active.runner = runner;
       const usage = { queried: false };
@@ -168,6 +176,7 @@ export async function runSteps(
         message,
         durationMs: elapsed(started),
         statements: runner.statementsApplied,
+        ...(runner.lockRetries.length === 0 ? {} : { lockRetries: runner.lockRetries }),
       };
       results.push(result);
       active = undefined;

@@ -116,6 +116,7 @@ describe('loadConfig: resolution', () => {
       lockTimeoutSeconds: 60,
       lockLeaseSeconds: 10,
       timeouts: { connectMs: 10_000, keepaliveMs: 30_000, statementIdleMs: 30_000 },
+      limits: { lockWaitMs: 10_000, statementMs: 0, lockWaitRetries: 3 },
       fileTemplate: '{rev}_{slug}',
       configPath: join(dir, 'retort.config.json'),
       autogenerate: { includes: expect.any(Function), schemas: undefined, rewrite: undefined, toolTables: false },

@@ -56,7 +56,7 @@ describe('validateConfig', () => {
   it('lists the known keys when nothing is close', () => {
     const error = check({ plugins: [] });
     expect(error.message).toBe('retort.config.ts: unknown key `plugins`');
-    expect(error.hint).toContain('url, migrations, schema, dbSchema, createDbSchema, versionTable, historyTable, transaction, revisionIds, lockTimeout, lockLease, connectTimeout, keepalive, statementIdleTimeout, fileTemplate, autogenerate, targets, defaultTarget');
+    expect(error.hint).toContain('url, migrations, schema, dbSchema, createDbSchema, versionTable, historyTable, transaction, revisionIds, lockTimeout, lockLease, connectTimeout, keepalive, statementIdleTimeout, lockWaitTimeout, statementTimeout, lockWaitRetries, fileTemplate, autogenerate, targets, defaultTarget');
   });
 
   it.each([

@@ -16,6 +16,7 @@ import { serverScratchDatabases } from '../scratch.js';
 import { serverDatabaseCopies } from '../copies.js';
 import { copyMysqlDatabase } from './copy.js';
 import { mysqlRules } from '../../lint/mysql.js';
+import { mysqlLimits } from './limits.js';
 
 export { MysqlCompiler } from './compiler.js';
 export { mysqlCapabilities } from './capabilities.js';
@@ -46,6 +47,7 @@ export const mysqlDialect: Dialect = Object.freeze({
   historySql: Object.freeze({ nowUtc: 'UTC_TIMESTAMP(3)', user: "SUBSTRING_INDEX(USER(), '@', 1)", host: "SUBSTRING_INDEX(USER(), '@', -1)" }),
   lastInsertIdSql: 'SELECT LAST_INSERT_ID() AS id',
   catalogSnapshot: mysqlSnapshotReader,
+  statementLimits: mysqlLimits,
   scratch: serverScratchDatabases({ connect: connectMysql, quoteIdentifier: quoteMysqlIdentifier }),
   copies: serverDatabaseCopies({
     connect: connectMysql,

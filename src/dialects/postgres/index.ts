@@ -13,6 +13,7 @@ import { postgresSnapshotReader } from './catalog-snapshot.js';
 import { serverScratchDatabases } from '../scratch.js';
 import { serverDatabaseCopies } from '../copies.js';
 import { postgresRules } from '../../lint/postgres.js';
+import { postgresLimits } from './limits.js';
 import { explainPostgresFailure } from './failures.js';
 
 const compiler = new PostgresCompiler();
@@ -45,6 +46,7 @@ export const postgresDialect: Dialect = Object.freeze({
   lastInsertIdSql: 'SELECT lastval() AS id',
   explainFailure: explainPostgresFailure,
   catalogSnapshot: postgresSnapshotReader,
+  statementLimits: postgresLimits,
   // FORCE (PostgreSQL 13+): a session a failed run left open must not keep the scratch database.
   scratch: serverScratchDatabases({ connect: connectPostgres, quoteIdentifier: (name) => compiler.quoteIdentifier(name), dropSuffix: 'WITH (FORCE)' }),
   copies: serverDatabaseCopies({
