@@ -62,6 +62,8 @@ export class HistoryRecorder {
    * the revision's next statement ({@link flushProgress}), or folded into the row's final UPDATE.
    */
   private unwritten: number | undefined;
+  /** The deferred count's write, started once the script went on to something else (see {@link progress}). */
+  private flushing: Promise<void> | undefined;
 
   constructor(private readonly options: HistoryRecorderOptions) {}
 
@@ -91,23 +93,43 @@ export class HistoryRecorder {
 
   /**
    * A statement of the revision took effect (not transactional: the count is kept current). The
-   * count is written before the revision's next statement runs ({@link flushProgress}) rather
-   * than at once: the row then still says at any moment what committed for certain, with at most
-   * the one statement after its count possibly committed too (which the refusal of a dead run's
-   * row says), and the count after the revision's last statement rides on its final UPDATE,
-   * saving a round trip and a commit per revision.
+   * count is not written at once: where the script's last statement is followed at once by the
+   * revision's end, it rides on the final UPDATE (a round trip and a commit saved per revision).
+   * Otherwise it is written before the revision's next statement ({@link flushProgress}), or as
+   * soon as the script waits on anything else (a timer, a query of its own: the event loop turns),
+   * so a row left by a dead run says what committed for certain, as when it was written at once.
    */
   async progress(step: MigrationStep, statements: number): Promise<void> {
     if (this.running?.revision !== step.revision) return;
     this.unwritten = statements;
+    if (this.options.channel.offline || this.flushing !== undefined) return;
+    const flushing = new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.writeUnwritten(step));
+    this.flushing = flushing;
+    // Its failure is reported by the next flushProgress or successStatement, never unhandled.
+    flushing.catch(() => undefined).finally(() => {
+      if (this.flushing === flushing) this.flushing = undefined;
+    });
   }
 
   /** Before a statement of the revision: write the count of those done, if the row does not say it yet. */
   async flushProgress(step: MigrationStep): Promise<void> {
+    await this.settleFlushing();
+    await this.writeUnwritten(step);
+  }
+
+  private async writeUnwritten(step: MigrationStep): Promise<void> {
     const statements = this.unwritten;
     if (statements === undefined || this.running?.revision !== step.revision) return;
     this.unwritten = undefined;
     await this.write(step, updateRunningSql(this.options.dialect, this.options.table, this.rowOf(step), { statements }));
+  }
+
+  /** Wait for a deferred count's write in flight; throws its error (a lost lock or connection). */
+  private async settleFlushing(): Promise<void> {
+    const flushing = this.flushing;
+    if (flushing === undefined) return;
+    this.flushing = undefined;
+    await flushing;
   }
 
   /** True while `step` has a `running` row (its end is then an UPDATE of that row). */
@@ -123,6 +145,7 @@ export class HistoryRecorder {
    */
   async successStatement(step: MigrationStep, statements: number, durationMs: number): Promise<SuccessStatement> {
     this.unwritten = undefined;
+    await this.settleFlushing();
     const duration = this.options.channel.offline ? null : durationMs;
     const { dialect, table, version } = this.options;
     if (this.running?.revision === step.revision) {
@@ -155,6 +178,7 @@ export class HistoryRecorder {
     // A driver's message can quote a connection string: the table is read by people and tools.
     const message = redactSecrets(error, this.options.secrets ?? []);
     this.unwritten = undefined;
+    await this.settleFlushing().catch(() => undefined);
     try {
       const duration = this.options.channel.offline ? null : durationMs;
       if (this.running?.revision === step.revision) {
