@@ -62,6 +62,10 @@ export const ERROR_CODES = {
   AlreadyManaged: 'input',
   /** The schema module exports Drizzle tables and drizzle-orm (an optional peer) cannot be found. */
   DrizzleNotInstalled: 'input',
+  /** The database is inside a range `retort squash` replaced: upgrade it with the old files first. */
+  InsideSquashedRange: 'input',
+  /** `squash`: the range is not linear, holds data changes, or the squash would not build the same catalog. */
+  CannotSquash: 'input',
   // the database or a migration failed
   ConnectionFailed: 'migration',
   /** The server did not complete the connect (TCP, TLS, authentication) within `connectTimeout`. */

@@ -19,6 +19,7 @@ import { isSchemaDefinition } from '../schema/define.js';
 import type { SchemaModel, UnmodelledObject } from '../schema/model.js';
 import { loadScript } from '../script/script-loader.js';
 import { createRevision, type RevisionOptions } from './authoring.js';
+import { squashedHeadsOf } from './known-heads.js';
 import { withDatabase } from './database.js';
 import type { Project } from './project.js';
 import type { RevisionFileResult } from './results.js';
@@ -196,7 +197,7 @@ export async function compare(project: Project, options: CompareOptions = {}): P
   const versionTable = { name: project.target.versionTable, ...(project.target.dbSchema === undefined ? {} : { schema: project.target.dbSchema }) };
   return withDatabase(project.target, async ({ dialect, session }) => {
     const autogen = autogenOf(dialect);
-    const current = await readHeads(dialect, session, versionTable);
+    const current = squashedHeadsOf(graph, await readHeads(dialect, session, versionTable));
     const { live, defaults } = await readLive(project, dialect, session);
     const declaredHere = autogen.normalizeDeclared(declared, defaults);
     const schemas = namespaces(project);

@@ -5,7 +5,7 @@ import { RetortError } from '../errors.js';
 import { readHeads } from '../runtime/version-table.js';
 import type { Revision, RevisionGraph } from '../script/graph/index.js';
 import { withDatabase } from './database.js';
-import { assertKnownHeads } from './known-heads.js';
+import { knownHeads, squashedHeadsOf } from './known-heads.js';
 import type { Project } from './project.js';
 import type { CurrentResult, RevisionInfo } from './results.js';
 
@@ -38,8 +38,8 @@ function info(graph: RevisionGraph, id: string, current?: ReadonlySet<string>): 
 export async function current(project: Project): Promise<CurrentResult> {
   const graph = await project.graph();
   const table = { name: project.target.versionTable, ...(project.target.dbSchema === undefined ? {} : { schema: project.target.dbSchema }) };
-  const heads = await withDatabase(project.target, ({ dialect, session }) => readHeads(dialect, session, table));
-  assertKnownHeads(graph, heads);
+  // A row holding the last revision of a squashed range reads as the squash (a run rewrites it).
+  const { heads } = knownHeads(graph, await withDatabase(project.target, ({ dialect, session }) => readHeads(dialect, session, table)));
   // As Alembic's `current`: the rows, then the dependency heads they stand on ("effective heads").
   const revisions = graph.currentRevisions(heads).map((r) => describe(r));
   return { target: project.target.name, current: heads, effectiveHeads: revisions.slice(heads.length).map((r) => r.revision), revisions };
@@ -64,7 +64,7 @@ export async function history(project: Project, options: { range?: string; indic
   let heads: string[] | undefined;
   if (options.indicateCurrent || options.range?.includes('current')) {
     const table = { name: project.target.versionTable, ...(project.target.dbSchema === undefined ? {} : { schema: project.target.dbSchema }) };
-    heads = await withDatabase(project.target, ({ dialect, session }) => readHeads(dialect, session, table));
+    heads = squashedHeadsOf(graph, await withDatabase(project.target, ({ dialect, session }) => readHeads(dialect, session, table)));
   }
   const marks = options.indicateCurrent && heads ? new Set(heads) : undefined;
   return graph.history(options.range, heads).map((r) => describe(r, marks));

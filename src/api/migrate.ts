@@ -18,7 +18,7 @@ import {
 import type { MigrationStep, RevisionGraph } from '../script/graph/index.js';
 import { loadScriptOnce, prepareScripts } from '../script/script-loader.js';
 import type { ResolvedTarget } from '../config/index.js';
-import { assertKnownHeads } from './known-heads.js';
+import { knownHeads } from './known-heads.js';
 import { compileContextFor, dialectOf, withDatabase, type WithDatabaseOptions } from './database.js';
 import { ensureRunTables } from './run-tables.js';
 import { checkBeforeRun, emitHistoryTableDdl, recorderFor, stampHistorySql } from './history-run.js';
@@ -95,8 +95,8 @@ async function migrate(project: Project, target: string, direction: 'up' | 'down
     const channel = onlineChannel(session, { observe: statementObserver(project, run), ensureHeld });
     await emitSchemaScope(dialect, channel, project.target, session.serverVersion);
     const tables = await ensureRunTables({ dialect, session, channel, target: project.target, compileContext, createVersionTable: direction === 'up' });
-    const heads = await readHeads(dialect, session, common.versionTable, tables.versionTableExisted || direction === 'up');
-    assertKnownHeads(graph, heads);
+    const rows = await readHeads(dialect, session, common.versionTable, tables.versionTableExisted || direction === 'up');
+    const heads = await adoptSquashedRows(dialect, channel, graph, rows, common.versionTable, run, project.target.name);
     // Under the run lock: refuse over a half-applied revision or a changed applied file.
     await checkBeforeRun({ dialect, session, channel, target: project.target, graph, heads, direction });
     const steps = planner(graph, heads, target);
@@ -119,6 +119,22 @@ function olderTargetNote(graph: RevisionGraph, heads: readonly string[], target:
   const below = graph.targetsBelow(heads, target);
   if (below.length === 0) return undefined;
   return `${below.join(', ')} ${below.length === 1 ? 'is' : 'are'} below the current head(s) ${heads.join(', ')}: upgrade never goes down. To go back, run \`retort downgrade ${target}\`.`;
+}
+
+/**
+ * Under the run lock: a version row holding the last revision of a squashed range is rewritten to
+ * the squash (one UPDATE, atomic on its own), so the steps that follow move rows the graph knows.
+ * A row inside a squashed range, or one no file has, is refused before anything runs.
+ */
+async function adoptSquashedRows(
+  dialect: Dialect, channel: Channel, graph: RevisionGraph, rows: readonly string[], table: VersionTableRef, run: RetortOptions, target: string,
+): Promise<string[]> {
+  const { heads, moved } = knownHeads(graph, rows);
+  for (const { from, to } of moved) {
+    await channel.run(versionChangeSql(dialect, table, { kind: 'update', from, to }));
+    run.onEvent?.({ type: 'info', target, message: `Version row ${from} is now ${to}: ${to} squashed the range that ends at ${from}.` });
+  }
+  return heads;
 }
 
 /**
@@ -216,8 +232,8 @@ export async function stamp(project: Project, revisions: readonly string[], opti
     const tables = await ensureRunTables({ dialect, session, channel, target: project.target, compileContext, createVersionTable: true });
     // `stamp base` on a fresh database only creates the table (sqlalchemy-migrate's version_control): say so.
     const created = !tables.versionTableExisted;
-    const heads = await readHeads(dialect, session, table, true);
-    if (!options.purge) assertKnownHeads(graph, heads);
+    const rows = await readHeads(dialect, session, table, true);
+    const heads = options.purge ? rows : await adoptSquashedRows(dialect, channel, graph, rows, table, run, project.target.name);
     // One transaction where DDL is transactional, so a stamp is all or nothing.
     if (dialect.capabilities.transactionalDdl) await channel.run(dialect.beginSql);
     try {

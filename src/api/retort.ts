@@ -15,6 +15,7 @@ import { fleetMethods, type FleetMethods } from './fleet-api.js';
 import { openProject, type Project } from './project.js';
 import type { CurrentResult, RevisionFileResult, RevisionInfo, RunResult } from './results.js';
 import type { StairwayOptions, StairwayResult } from './stairway.js';
+import type { SquashOptions, SquashResult } from './squash.js';
 
 /** The operations of retort as a library (the `...All` methods run on every target: see {@link FleetMethods}). */
 export interface Retort extends FleetMethods<Retort> {
@@ -65,6 +66,11 @@ export interface Retort extends FleetMethods<Retort> {
   stairway(options?: StairwayOptions): Promise<StairwayResult>;
   /** Risky operations of revisions (no database needed): each with its rule, file:line, reason and fix. */
   lint(options?: LintOptions): Promise<LintResult>;
+  /**
+   * Replace the linear range `FROM:TO` with one revision whose upgrade builds the same catalog
+   * (checked on scratch databases); a database at TO is then at the squash.
+   */
+  squash(range: string, options: SquashOptions): Promise<SquashResult>;
 }
 
 /** A retort bound to a project (config found from `options.cwd`, default the working directory). */
@@ -80,6 +86,7 @@ const integrity = () => import('./integrity.js');
 const stairway = () => import('./stairway.js');
 const linter = () => import('./lint.js');
 const takeover = () => import('./baseline.js');
+const squasher = () => import('./squash.js');
 
 /** A retort on the project `project` gives (a fleet binds one per target, sharing config and graph). */
 export function bindRetort(project: () => Promise<Project>, options: RetortOptions): Retort {
@@ -106,5 +113,6 @@ export function bindRetort(project: () => Promise<Project>, options: RetortOptio
     resolve: async (revision: string, resolution: 'applied' | 'rolled-back') => (await integrity()).resolve(await project(), revision, resolution, options),
     stairway: async (opts: StairwayOptions = {}) => (await stairway()).stairway(await project(), opts, options),
     lint: async (opts: LintOptions = {}) => (await linter()).lint(await project(), opts, options),
+    squash: async (range: string, opts: SquashOptions) => (await squasher()).squash(await project(), range, opts, options),
   });
 }

@@ -13,7 +13,7 @@ import { CACHE_LIMITS, pruneCacheDir } from '../util/cache-prune.js';
 import type { RevisionHeader } from './revision.js';
 
 /** Bump when the header shape or the reader's rules change, so old entries are never used. */
-const FORMAT_VERSION = 1;
+const FORMAT_VERSION = 2;
 
 /** A file's identity as last read: size, mtime (ms), inode; and its header (null: not a revision). */
 type Entry = [size: number, mtimeMs: number, ino: number, header: Omit<RevisionHeader, 'path'> | null];

@@ -29,12 +29,17 @@ const FIELD_NAMES: ReadonlyMap<string, HeaderField> = new Map([
   ['branch_labels', 'branchLabels'],
   ['dependsOn', 'dependsOn'],
   ['depends_on', 'dependsOn'],
+  ['replaces', 'replaces'],
 ]);
 
-type HeaderField = 'revision' | 'downRevision' | 'branchLabels' | 'dependsOn';
+type HeaderField = 'revision' | 'downRevision' | 'branchLabels' | 'dependsOn' | 'replaces';
 
-/** How many distinct header fields there are. */
-const FIELD_COUNT = 4;
+/**
+ * The fields every revision declares: once all of them are found the scan stops. `replaces`
+ * (squash revisions only) is therefore read only when it comes before the last of them, which is
+ * where `retort squash` writes it (right after `revision`).
+ */
+const CORE_FIELDS: readonly HeaderField[] = ['revision', 'downRevision', 'branchLabels', 'dependsOn'];
 
 /** A header value as written: `null`/`undefined` (`[]`), one string, or an array of strings. */
 interface ParsedValue {
@@ -133,7 +138,7 @@ export function scanHeader(path: string, source: string): HeaderScan {
     // cannot change the header, so stop. This is what makes 5,000 files cost a few milliseconds.
     // The price: a second declaration of a field further down goes unnoticed here (TypeScript
     // rejects a redeclared `const` when the file is loaded anyway).
-    if (fields.size === FIELD_COUNT) break;
+    if (CORE_FIELDS.every((f) => fields.has(f))) break;
   }
   return { fields, exports, message: leadingMessage(lexer, firstExport), unterminated: lexer.unterminated?.start };
 }
@@ -232,8 +237,10 @@ export function headerFromScan(path: string, source: string, scan: HeaderScan): 
   checkIds(path, source, down, revisionIdProblem, 'down revision');
   const labels = fields.get('branchLabels');
   const dependsOn = fields.get('dependsOn');
+  const replaces = fields.get('replaces');
   if (labels !== undefined) checkIds(path, source, labels, branchLabelProblem, 'branch label');
   if (dependsOn !== undefined) checkIds(path, source, dependsOn, branchLabelProblem, 'dependency');
+  if (replaces !== undefined) checkIds(path, source, replaces, revisionIdProblem, 'replaced revision');
   return Object.freeze({
     revision: id,
     downRevisions: Object.freeze(unique(down.values)),
@@ -241,6 +248,7 @@ export function headerFromScan(path: string, source: string, scan: HeaderScan): 
     dependsOn: Object.freeze(unique(dependsOn?.values ?? [])),
     message: scan.message,
     path,
+    ...(replaces === undefined || replaces.values.length === 0 ? {} : { replaces: Object.freeze(unique(replaces.values)) }),
   });
 }
 

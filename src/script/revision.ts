@@ -15,4 +15,10 @@ export interface RevisionHeader {
   readonly message: string;
   /** Absolute path of the file. */
   readonly path: string;
+  /**
+   * A squash revision (`retort squash`): the ids of the linear range it replaces, oldest first.
+   * A database whose version table holds the last of them is at this revision; one holding any
+   * other is inside the range and is refused. Absent on ordinary revisions.
+   */
+  readonly replaces?: readonly string[];
 }

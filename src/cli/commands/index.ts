@@ -124,6 +124,13 @@ export function registerCommands(program: Command, host: CliHost): void {
     .option('--force', 'overwrite an existing file')
     .action(action(host, async () => (await author()).pull));
 
+  program.command('squash').argument('<range>', 'FROM:TO, the first and the last revision to replace')
+    .description('one revision replacing a linear range (same catalog, checked on scratch databases); a database at TO is then at it')
+    .option('-m, --message <msg>', 'what the squashed revision holds')
+    .option('--rev-id <id>', 'the id to use instead of a generated one')
+    .option('--keep-data', 'copy data statements (op.execute of INSERT/UPDATE..., op.bulkInsert) verbatim after the schema')
+    .action(action(host, async () => (await import('./squash.js')).squash));
+
   const adopt = () => import('./adopt.js');
   program.command('baseline').description('write the live schema as the first revision and stamp the database at it (a database no tool managed)')
     .option('-m, --message <msg>', 'the revision\'s message')

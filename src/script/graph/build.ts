@@ -21,6 +21,15 @@ export interface Core {
   readonly bases: readonly Node[];
   /** Bases that have no dependencies either. */
   readonly realBases: readonly Node[];
+  /** Ids squash revisions replace (their `replaces`), each with its squash. */
+  readonly replaced: ReadonlyMap<string, Replaced>;
+}
+
+/** A revision id a squash replaced: the squash, and whether it was the last of the range. */
+export interface Replaced {
+  readonly squash: RevisionHeader;
+  /** The range's last revision: a database holding it is exactly at the squash. */
+  readonly last: boolean;
 }
 
 /** Lookup by revision id or branch label; `keys()` lists ids (input order), then labels. */
@@ -34,7 +43,8 @@ const ILLEGAL_ID_CHARS = /[@+:-]/;
 
 /** Builds and validates the graph. */
 export function buildCore(headers: readonly RevisionHeader[]): Core {
-  const nodes = createNodes(headers);
+  const replaced = mapReplaced(headers);
+  const nodes = createNodes(replaced.size === 0 ? headers : headers.map((h) => throughSquashes(h, replaced)));
   const keys = mapBranchLabels(nodes);
   resolveDependencies(nodes, keys);
   const { heads, realHeads } = linkChildren(nodes);
@@ -44,7 +54,49 @@ export function buildCore(headers: readonly RevisionHeader[]): Core {
   const realBases = all.filter((n) => n.down.length === 0 && n.header.dependsOn.length === 0);
   detectCycles(nodes, heads, bases, realHeads, realBases);
   propagateBranchLabels(nodes);
-  return { nodes, keys, heads, realHeads, bases, realBases };
+  return { nodes, keys, heads, realHeads, bases, realBases, replaced };
+}
+
+/**
+ * The ids squash revisions replace. A replaced revision whose file is still there would put the
+ * range in the graph twice (the old files and the squash): refused, naming both files.
+ */
+function mapReplaced(headers: readonly RevisionHeader[]): Map<string, Replaced> {
+  const replaced = new Map<string, Replaced>();
+  for (const squash of headers) {
+    const ids = squash.replaces ?? [];
+    ids.forEach((id, index) => {
+      const other = replaced.get(id);
+      if (other !== undefined) {
+        throw new RetortError('DuplicateRevision', `Revision ${id} is replaced by two squashes: ${squash.revision} (${squash.path}) and ${other.squash.revision} (${other.squash.path}).`, {
+          fields: { revision: id, squash: squash.revision, paths: [squash.path, other.squash.path] },
+          hint: 'A revision can be replaced by one squash only: fix the `replaces` of one of the two files.',
+        });
+      }
+      replaced.set(id, { squash, last: index === ids.length - 1 });
+    });
+  }
+  if (replaced.size === 0) return replaced;
+  for (const header of headers) {
+    const squash = replaced.get(header.revision)?.squash;
+    if (squash === undefined) continue;
+    throw new RetortError('DuplicateRevision', `Revision ${header.revision} is replaced by the squash ${squash.revision} (${squash.path}) but its file ${header.path} is still present.`, {
+      fields: { revision: header.revision, squash: squash.revision, paths: [squash.path, header.path] },
+      hint: `Delete ${header.path}: the squash ${squash.revision} does what it did (git keeps the old file).`,
+    });
+  }
+  return replaced;
+}
+
+/**
+ * A header whose parents or dependencies name replaced revisions, with the squash in their place:
+ * the revision after a squashed range keeps its file (and so its recorded checksum) untouched.
+ */
+function throughSquashes(header: RevisionHeader, replaced: ReadonlyMap<string, Replaced>): RevisionHeader {
+  const swap = (ids: readonly string[]) => dedupe(ids.map((id) => replaced.get(id)?.squash.revision ?? id));
+  const refers = (ids: readonly string[]) => ids.some((id) => replaced.has(id));
+  if (!refers(header.downRevisions) && !refers(header.dependsOn)) return header;
+  return Object.freeze({ ...header, downRevisions: swap(header.downRevisions), dependsOn: swap(header.dependsOn) });
 }
 
 function createNodes(headers: readonly RevisionHeader[]): Map<string, Node> {

@@ -225,6 +225,16 @@ export class RevisionGraph {
     return named.filter((n) => applied.has(n) && !held.has(n.id)).map((n) => n.id);
   }
 
+  /**
+   * For an id a squash revision replaces (`replaces`): the squash's id, and whether the id was
+   * the last of the squashed range (a database holding it is at the squash). Else undefined.
+   * Parents and dependencies that name a replaced id are read as the squash when the graph is built.
+   */
+  squashOf(id: string): { readonly squash: string; readonly last: boolean; readonly replaces: readonly string[] } | undefined {
+    const found = this.core.replaced.get(id);
+    return found && { squash: found.squash.revision, last: found.last, replaces: found.squash.replaces ?? [] };
+  }
+
   /** The heads that share a lineage with `spec` (Alembic's `filter_for_lineage`). */
   filterForLineage(heads: readonly string[], spec: string): string[] {
     return this.resolver.filterForLineage(heads, checkTarget(spec));
@@ -262,7 +272,7 @@ function downStep(n: Node): MigrationStep {
 function toRevision(n: Node): Revision {
   // An explicit literal (no spread, no freeze): this runs for every revision on every CLI call.
   const h = n.header;
-  return {
+  const view: Revision = {
     revision: h.revision,
     downRevisions: h.downRevisions,
     branchLabels: h.branchLabels,
@@ -277,4 +287,5 @@ function toRevision(n: Node): Revision {
     isBranchPoint: n.nextrev.length > 1,
     isMergePoint: n.down.length > 1,
   };
+  return h.replaces === undefined ? view : { ...view, replaces: h.replaces };
 }
