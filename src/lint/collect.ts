@@ -26,6 +26,8 @@ export interface CollectedOperation {
 export interface CollectedRevision {
   readonly revision: Revision;
   readonly upgrade: readonly CollectedOperation[];
+  /** The downgrade's operations (empty when it has none, or needs the database to run). */
+  readonly downgradeOps: readonly CollectedOperation[];
   /** `missing`: no downgrade export; `empty`: it makes no operation; `present`: it does something (or queries). */
   readonly downgrade: 'missing' | 'empty' | 'present';
   /** Revision-level acknowledgements: `export const lintAck = { 'no-downgrade': 'reason' }`. */
@@ -92,16 +94,18 @@ export async function collectRevision(revision: Revision, options: CollectOption
   }
   const up = await collectCall(module, module.upgrade, revision, 'up', options);
   let downgrade: CollectedRevision['downgrade'] = 'missing';
+  let downgradeOps: readonly CollectedOperation[] = [];
   if (typeof module.downgrade === 'function') {
     try {
       const down = await collectCall(module, module.downgrade, revision, 'down', options);
       downgrade = down.ops.length > 0 ? 'present' : 'empty';
+      downgradeOps = down.ops;
     } catch {
       // A downgrade that needs the database (data moves through `db`) does something.
       downgrade = 'present';
     }
   }
-  return { revision, upgrade: up.ops, downgrade, acks: revisionAcks(module.lintAck, revision) };
+  return { revision, upgrade: up.ops, downgradeOps, downgrade, acks: revisionAcks(module.lintAck, revision) };
 }
 
 function revisionAcks(value: unknown, revision: Revision): Record<string, string> {

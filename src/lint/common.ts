@@ -31,7 +31,7 @@ export const dropColumn: LintRule = {
   id: 'drop-column',
   severity: 'warning',
   summary: 'a dropped column: application code still deployed may read or write it',
-  check: ({ op, newTables }) => op.kind !== 'dropColumn' || newTables.has(op.table) ? undefined : {
+  check: ({ op, newTables, newColumns }) => op.kind !== 'dropColumn' || newTables.has(op.table) || newColumns?.has(`${op.table}.${op.column}`) ? undefined : {
     message: `Dropping column ${op.table}.${op.column} breaks running application code that selects or inserts it (ORMs often select every column), and its data is gone.`,
     fix: 'Stop using the column in the application (and in ORM models) and deploy that first; drop it in a later revision.',
   },

@@ -6,33 +6,69 @@ import { readFileSync } from 'node:fs';
 import { acknowledgementsOf } from '../ops/ack.js';
 import type { Operation } from '../ops/operations.js';
 import type { CollectedOperation, CollectedRevision } from './collect.js';
-import { describeOperation } from './describe.js';
+import { describeOperation, tableOf } from './describe.js';
 import type { LintFinding, LintRule, RuleHit, Severity } from './types.js';
 
 /** The id of the revision-level rule: an upgrade that changes something and no downgrade undoing it. */
 export const NO_DOWNGRADE = 'no-downgrade';
 
-/** Findings of `rules` over `revision`'s upgrade, then the revision-level ones. */
+/** Operations that change data, not the schema. */
+const DATA_KINDS: ReadonlySet<Operation['kind']> = new Set(['execute', 'bulkInsert']);
+
+/** The operations of `calls`, batches opened, each with its call. */
+function flatten(calls: readonly CollectedOperation[]): { op: Operation; call: CollectedOperation }[] {
+  const out: { op: Operation; call: CollectedOperation }[] = [];
+  for (const call of calls) {
+    if (call.op.kind === 'batch') for (const op of call.op.operations) out.push({ op, call });
+    else out.push({ op: call.op, call });
+  }
+  return out;
+}
+
+/**
+ * The existing tables whose DDL runs inside the transaction of `calls` (tables the same calls
+ * create are not existing: nobody waits on them).
+ */
+function ddlTables(calls: readonly CollectedOperation[], created: ReadonlySet<string>): Set<string> {
+  const tables = new Set<string>();
+  for (const { op, call } of flatten(calls)) {
+    const table = tableOf(op);
+    if (call.inTransaction && table !== undefined && !DATA_KINDS.has(op.kind) && op.kind !== 'createTable' && !created.has(table)) tables.add(table);
+  }
+  return tables;
+}
+
+/** Findings of `rules` over `revision`'s upgrade and downgrade, then the revision-level ones. */
 export function lintRevision(revision: CollectedRevision, rules: readonly LintRule[]): LintFinding[] {
   const findings: LintFinding[] = [];
-  const newTables = new Set<string>();
-  const visit = (op: Operation, call: CollectedOperation, acksFrom: readonly Operation[]) => {
-    if (op.kind === 'batch') {
-      for (const inner of op.operations) visit(inner, call, [inner, op]);
-    } else {
-      for (const rule of rules) {
-        const hit = rule.check({ op, inTransaction: call.inTransaction, newTables });
-        if (hit === undefined) continue;
-        const ack = acksFrom.flatMap((o) => acknowledgementsOf(o)).find((a) => a.rule === rule.id);
-        findings.push(finding(revision, rule.id, hit.severity ?? rule.severity, call.location()?.line ?? 1, describeOperation(op), hit, ack?.reason));
+  const createdBy = (calls: readonly CollectedOperation[]) => new Set(flatten(calls).filter(({ op }) => op.kind === 'createTable').map(({ op }) => tableOf(op)!));
+  const upCreated = createdBy(revision.upgrade);
+  const upColumns = new Set(flatten(revision.upgrade).flatMap(({ op }) => (op.kind === 'addColumn' ? [`${op.table}.${op.column.name}`] : [])));
+  const lintCalls = (calls: readonly CollectedOperation[], direction: 'upgrade' | 'downgrade') => {
+    // A downgrade undoing its upgrade's tables and columns breaks nothing the app used before.
+    const newTables = new Set<string>(direction === 'downgrade' ? upCreated : []);
+    const ddlInTransaction = ddlTables(calls, new Set([...createdBy(calls), ...newTables]));
+    const newColumns = direction === 'downgrade' ? upColumns : undefined;
+    const visit = (op: Operation, call: CollectedOperation, acksFrom: readonly Operation[]) => {
+      if (op.kind === 'batch') {
+        for (const inner of op.operations) visit(inner, call, [inner, op]);
+      } else {
+        for (const rule of rules) {
+          const hit = rule.check({ op, inTransaction: call.inTransaction, newTables, ddlInTransaction, direction, ...(newColumns === undefined ? {} : { newColumns }) });
+          if (hit === undefined) continue;
+          const ack = acksFrom.flatMap((o) => acknowledgementsOf(o)).find((a) => a.rule === rule.id);
+          findings.push(finding(revision, direction, rule.id, hit.severity ?? rule.severity, call.location()?.line ?? 1, describeOperation(op), hit, ack?.reason));
+        }
       }
-    }
-    if (op.kind === 'createTable') newTables.add(op.table);
+      if (op.kind === 'createTable') newTables.add(op.table);
+    };
+    for (const call of calls) visit(call.op, call, [call.op]);
   };
-  for (const call of revision.upgrade) visit(call.op, call, [call.op]);
+  lintCalls(revision.upgrade, 'upgrade');
+  lintCalls(revision.downgradeOps, 'downgrade');
   if (revision.upgrade.length > 0 && revision.downgrade !== 'present') {
     const missing = revision.downgrade === 'missing';
-    findings.push(finding(revision, NO_DOWNGRADE, 'warning', lineOf(revision.revision.path, missing ? 'upgrade' : 'downgrade'), 'downgrade', {
+    findings.push(finding(revision, 'downgrade', NO_DOWNGRADE, 'warning', lineOf(revision.revision.path, missing ? 'upgrade' : 'downgrade'), 'downgrade', {
       message: missing
         ? `Revision ${revision.revision.revision} exports no downgrade: it cannot be reverted, and \`retort test\` cannot check it.`
         : `Revision ${revision.revision.revision}'s downgrade does nothing while its upgrade makes ${revision.upgrade.length} operation(s): a downgrade leaves them in place and the next upgrade fails on them.`,
@@ -42,9 +78,9 @@ export function lintRevision(revision: CollectedRevision, rules: readonly LintRu
   return findings;
 }
 
-function finding(revision: CollectedRevision, rule: string, severity: Severity, line: number, operation: string, hit: RuleHit, acknowledged: string | undefined): LintFinding {
+function finding(revision: CollectedRevision, direction: 'upgrade' | 'downgrade', rule: string, severity: Severity, line: number, operation: string, hit: RuleHit, acknowledged: string | undefined): LintFinding {
   return {
-    rule, severity, revision: revision.revision.revision, file: revision.revision.path, line, operation,
+    rule, severity, revision: revision.revision.revision, direction, file: revision.revision.path, line, operation,
     message: hit.message, fix: hit.fix, ...(acknowledged === undefined ? {} : { acknowledged }),
   };
 }

@@ -12,7 +12,7 @@ export function headFindings(graph: RevisionGraph): LintFinding[] {
   return graph.heads.map((id) => {
     const head = graph.get(id)!;
     return {
-      rule: 'multiple-heads', severity: 'error' as const, revision: id, file: head.path, line: 1, operation: 'downRevision',
+      rule: 'multiple-heads', severity: 'error' as const, direction: 'upgrade' as const, revision: id, file: head.path, line: 1, operation: 'downRevision',
       message: `The revision graph has ${graph.heads.length} heads (${graph.heads.join(', ')}); ${id} is one of them: \`retort upgrade head\` refuses until they are merged, and environments may apply the branches in different orders.`,
       fix: `retort merge heads -m "merge heads" (or point ${id}'s downRevision at the other head if it was meant to follow it).`,
     };
@@ -30,7 +30,7 @@ export function orderFindings(linted: readonly Revision[], since: string): LintF
     for (const parent of revision.downRevisions) {
       if (parent === since || inRange.has(parent)) continue;
       findings.push({
-        rule: 'out-of-order', severity: 'warning', revision: revision.revision, file: revision.path, line: 1, operation: 'downRevision',
+        rule: 'out-of-order', severity: 'warning', direction: 'upgrade', revision: revision.revision, file: revision.path, line: 1, operation: 'downRevision',
         message: `Revision ${revision.revision} follows ${parent}, which is older than ${since}: it was added out of order, so databases already past ${since} and new ones apply the revisions in different orders.`,
         fix: `Set its downRevision to the current head (${since} or the newest revision after it), after checking that its operations still make sense there.`,
       });

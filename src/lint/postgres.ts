@@ -178,8 +178,27 @@ export const volatileDefaultRule: LintRule = {
   },
 };
 
+const DATA_CHANGE = /^\s*(WITH\b[\s\S]*?\)\s*)?(UPDATE|INSERT|DELETE|MERGE)\b/i;
+
+/** A data change in the transaction that also holds DDL locks on existing tables. */
+export const backfillWithDdl: LintRule = {
+  id: 'backfill-in-ddl-transaction',
+  severity: 'error',
+  summary: 'a data backfill in the same transaction as DDL: the DDL\'s locks are held until the backfill ends',
+  check: ({ op, inTransaction, ddlInTransaction, newTables }) => {
+    if (!inTransaction || ddlInTransaction.size === 0) return undefined;
+    const data = (op.kind === 'execute' && DATA_CHANGE.test(op.sql)) || (op.kind === 'bulkInsert' && !newTables.has(op.table));
+    if (!data) return undefined;
+    const tables = [...ddlInTransaction].join(', ');
+    return {
+      message: `This data change runs in the revision's transaction with DDL on ${tables}: the DDL's locks (ACCESS EXCLUSIVE for most ALTER TABLE) are held until COMMIT, so every read and write of ${tables} waits for the whole backfill, and the rows it changes stay locked too.`,
+      fix: 'Move the backfill to a revision of its own (or wrap it in op.noTransaction and update in batches), so that the DDL commits at once and the backfill holds only row locks.',
+    };
+  },
+};
+
 /** The rules that apply to PostgreSQL, in report order. */
 export const postgresRules: readonly LintRule[] = Object.freeze([
   indexNotConcurrent, concurrentlyInTransaction, addColumnNotNull, setNotNull, constraintNotValid, keyUnderLock,
-  typeChangeRewrite, volatileDefaultRule, ...commonRules,
+  typeChangeRewrite, volatileDefaultRule, backfillWithDdl, ...commonRules,
 ]);

@@ -14,8 +14,20 @@ export interface OperationView {
   readonly op: Operation;
   /** The operation runs inside a transaction (not in `op.noTransaction`, transaction mode not 'none'). */
   readonly inTransaction: boolean;
-  /** Tables created earlier in the same revision: empty, so locks on them hurt no one. */
+  /**
+   * Tables created earlier in the same revision (in a downgrade: also those its upgrade
+   * created): empty, or unknown to the application before the revision, so locks and drops on
+   * them hurt no one.
+   */
   readonly newTables: ReadonlySet<string>;
+  /** In a downgrade, the `table.column`s its upgrade added (dropping them back breaks nothing). */
+  readonly newColumns?: ReadonlySet<string>;
+  /**
+   * The existing tables whose DDL runs in the same transaction as this operation (a data change
+   * there holds the DDL's lock for as long as it runs).
+   */
+  readonly ddlInTransaction: ReadonlySet<string>;
+  readonly direction: 'upgrade' | 'downgrade';
 }
 
 /** What a rule reports about one operation: the dialect's reason and the safe alternative. */
@@ -42,6 +54,8 @@ export interface LintFinding {
   readonly rule: string;
   readonly severity: Severity;
   readonly revision: string;
+  /** Whether the operation is in the revision's upgrade or its downgrade. */
+  readonly direction: 'upgrade' | 'downgrade';
   /** The revision file, as given by the graph (absolute). */
   readonly file: string;
   /** 1-based line of the operation's call in the user's file (1 when the finding is about the whole file). */

@@ -97,7 +97,17 @@ describe('retort lint on PostgreSQL', () => {
     upgrade: "  await op.createTable('labels', { id: integer().primaryKey() });",
     downgrade: '',
   };
-  const { dir, paths } = project('postgres://postgres@127.0.0.1:5432/retort_lint_unused', [base, risky, safe, noDown, acked]);
+  // The safe rewrite of a backfill: alone in its revision, no DDL holding locks meanwhile. Its
+  // downgrade is linted too (findings say 'downgrade').
+  const backfill: RevisionSpec = {
+    id: 'r6backfill', down: 'r5acked', message: 'backfill alone', imports,
+    upgrade: "  await op.execute(\"UPDATE books SET lang = 'fr' WHERE id < 100\").ack('raw-execute', 'batched by id');",
+    downgrade: [
+      "  await op.createIndex('ix_books_lang_old', 'books', ['lang']); // @downidx",
+      "  await op.dropColumn('books', 'remark'); // @downdrop",
+    ].join('\n'),
+  };
+  const { dir, paths } = project('postgres://postgres@127.0.0.1:5432/retort_lint_unused', [base, risky, safe, noDown, acked, backfill]);
 
   it('reports each risky operation at its line, and none of the safe rewrites (exit 3)', () => {
     const run = retort(dir, ['lint', '--json']);
@@ -118,12 +128,18 @@ describe('retort lint on PostgreSQL', () => {
       ['rename-column', 'r2risky', '@renamecol'],
       ['rename-table', 'r2risky', '@renametable'],
       ['drop-table', 'r2risky', '@droptable'],
+      ['backfill-in-ddl-transaction', 'r2risky', '@exec'],
       ['raw-execute', 'r2risky', '@exec'],
       ['no-downgrade', 'r4nodown', 'export async function downgrade'],
+      ['index-not-concurrent', 'r6backfill', '@downidx'],
+      ['drop-column', 'r6backfill', '@downdrop'],
     ]));
+    expect(json.findings.map((f: { direction: string }) => f.direction)).toEqual([...Array(16).fill('upgrade'), 'downgrade', 'downgrade', 'downgrade']);
+    const backfillHit = json.findings.find((f: { rule: string }) => f.rule === 'backfill-in-ddl-transaction');
+    expect(backfillHit.message).toContain('with DDL on books');
     // The contract's shape, every field filled.
     for (const f of json.findings) {
-      expect(Object.keys(f).sort()).toEqual(['file', 'fix', 'line', 'message', 'operation', 'revision', 'rule', 'severity']);
+      expect(Object.keys(f).sort()).toEqual(['direction', 'file', 'fix', 'line', 'message', 'operation', 'revision', 'rule', 'severity']);
       expect(f.file).toBe(paths.get(f.revision));
       expect(['error', 'warning']).toContain(f.severity);
       expect(f.message.length).toBeGreaterThan(20);
@@ -137,6 +153,7 @@ describe('retort lint on PostgreSQL', () => {
       ['index-not-concurrent', 'r3safe', 'books has 40 rows'],
       ['raw-execute', 'r3safe', 'validation lets writes go on'],
       ['no-downgrade', 'r5acked', 'tags are rebuilt from the search index'],
+      ['raw-execute', 'r6backfill', 'batched by id'],
     ]);
   });
 
@@ -147,13 +164,19 @@ describe('retort lint on PostgreSQL', () => {
     expect(run.stdout).toContain(`migrations/r2risky_risky.ts:${line} index-not-concurrent (error) createIndex ix_books_title ON books\n`);
     expect(run.stdout).toContain('  fix: await op.noTransaction(');
     expect(run.stdout).toContain('  acknowledged: books has 40 rows');
-    expect(run.stdout).toContain('16 finding(s), 3 acknowledged, in 5 revision(s) (postgres rules).');
+    const down = expected(paths, [['', 'r6backfill', '@downidx']])[0]![2];
+    expect(run.stdout).toContain(`migrations/r6backfill_backfill_alone.ts:${down} index-not-concurrent (error) in the downgrade: createIndex ix_books_lang_old ON books\n`);
+    expect(run.stdout).toContain('19 finding(s), 4 acknowledged, in 6 revision(s) (postgres rules).');
   });
 
   it('--since REV lints only the later revisions; a clean range exits 0', () => {
     const since = retort(dir, ['lint', '--since', 'r2risky', '--json']);
     expect(since.code).toBe(3);
-    expect(found(since.json())).toEqual(expected(paths, [['no-downgrade', 'r4nodown', 'export async function downgrade']]));
+    expect(found(since.json())).toEqual(expected(paths, [
+      ['no-downgrade', 'r4nodown', 'export async function downgrade'],
+      ['index-not-concurrent', 'r6backfill', '@downidx'],
+      ['drop-column', 'r6backfill', '@downdrop'],
+    ]));
     const clean = retort(dir, ['lint', 'r2risky:r3safe']);
     expect(clean.code, clean.stdout).toBe(0);
     expect(clean.stdout).toContain('0 finding(s), 2 acknowledged, in 1 revision(s)');

@@ -17,7 +17,7 @@ function shown(path: string): string {
 
 function lines(f: LintFinding): string[] {
   return [
-    `${shown(f.file)}:${f.line} ${f.rule} (${f.severity}) ${f.operation}`,
+    `${shown(f.file)}:${f.line} ${f.rule} (${f.severity}) ${f.direction === 'downgrade' ? 'in the downgrade: ' : ''}${f.operation}`,
     `  ${f.message}`,
     ...(f.acknowledged === undefined ? [`  fix: ${f.fix}`] : [`  acknowledged: ${f.acknowledged}`]),
   ];
