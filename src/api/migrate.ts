@@ -78,6 +78,7 @@ async function migrate(project: Project, target: string, direction: 'up' | 'down
     const { start: startHeads, steps } = graph.planOffline(direction, target.includes(':') ? target : `:${target}`);
     const channel = offlineChannel();
     await emitSchemaScope(dialect, channel, project.target);
+    await emitStatementLimits(dialect, channel, project.target);
     if (startHeads.length === 0 && direction === 'up') await emitVersionTableDdl(dialect, channel, project);
     // The history too, so a DBA applying the script keeps it (rows: status ok, no duration).
     await emitHistoryTableDdl(dialect, channel, project.target, compileContextFor(project.target, dialect));
@@ -93,7 +94,7 @@ async function migrate(project: Project, target: string, direction: 'up' | 'down
   }
   return withDatabase(project.target, async ({ dialect, session, compileContext, ensureHeld }) => {
     const channel = onlineChannel(session, { observe: statementObserver(project, run), ensureHeld });
-    await emitSchemaScope(dialect, channel, project.target, session.serverVersion);
+    await emitSchemaScope(dialect, channel, project.target);
     const tables = await ensureRunTables({ dialect, session, channel, target: project.target, compileContext, createVersionTable: direction === 'up' });
     const rows = await readHeads(dialect, session, common.versionTable, tables.versionTableExisted || direction === 'up');
     const heads = await adoptSquashedRows(dialect, channel, graph, rows, common.versionTable, run, project.target.name);
@@ -102,6 +103,7 @@ async function migrate(project: Project, target: string, direction: 'up' | 'down
     const steps = planner(graph, heads, target);
     const note = steps.length === 0 && direction === 'up' ? olderTargetNote(graph, heads, target) : undefined;
     await prepareScripts(scriptPaths(graph, steps));
+    if (steps.length > 0) await emitStatementLimits(dialect, channel, project.target, session.serverVersion);
     const outcome = await runSteps(steps, heads, {
       ...common, dialect, channel, compileContext, loadModule: loadRevisionModule, db: scriptDb(session.db, dialect, project.target), ...events,
       history: await recorderFor(dialect, channel, project.target, graph),
@@ -178,12 +180,19 @@ function stepEvents(targetName: string, run: RetortOptions) {
  * online and offline alike, so a DBA's script reaches the same tables as a run. Outside any
  * transaction: a session setting survives the revisions' rollbacks.
  */
-async function emitSchemaScope(dialect: Dialect, channel: Channel, target: ResolvedTarget, serverVersion?: string): Promise<void> {
-  // The lock-wait and statement limits first: every later statement, retort's own included, waits
-  // at most that long for a lock (offline too, so a DBA's script behaves as a run).
-  for (const sql of dialect.statementLimits?.settings(target.limits, serverVersion) ?? []) await channel.run(sql);
+async function emitSchemaScope(dialect: Dialect, channel: Channel, target: ResolvedTarget): Promise<void> {
   if (target.dbSchema === undefined) return;
   for (const sql of dialect.hooks.scopeToSchema?.(target.dbSchema) ?? []) await channel.run(sql);
+}
+
+/**
+ * The lock-wait and statement limits (session settings, outside any transaction): every later
+ * statement, retort's own included, waits at most that long for a lock; offline too, so a DBA's
+ * script behaves as a run. Online they are sent only when there are steps to run: a no-op run
+ * sends nothing beyond its reads (on Galera every statement a deploy's N processes send counts).
+ */
+async function emitStatementLimits(dialect: Dialect, channel: Channel, target: ResolvedTarget, serverVersion?: string): Promise<void> {
+  for (const sql of dialect.statementLimits?.settings(target.limits, serverVersion) ?? []) await channel.run(sql);
 }
 
 async function emitVersionTableDdl(dialect: Dialect, channel: Channel, project: Project, compileContext = compileContextFor(project.target, dialect)): Promise<void> {

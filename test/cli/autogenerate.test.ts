@@ -126,7 +126,9 @@ describe.each(DIALECTS)('%s: autogenerate, check and pull from the command line'
     expect(json.json().operations).toEqual([expect.objectContaining({ kind: 'addColumn', table: 'userdata' })]);
 
     ok(['revision', '--autogenerate', '-m', 'add email']);
-    expect(generated('add_email')).toContain("await op.dropColumn('userdata', 'email')");
+    // MariaDB gets the online form it can apply without a table copy (instant), named so a DBA sees it.
+    const options = dialect === 'mysql' ? ", { algorithm: 'instant' }" : '';
+    expect(generated('add_email')).toContain(`await op.dropColumn('userdata', 'email'${options});`);
     ok(['upgrade', 'head']);
     expect(await columnsOf('userdata')).toEqual(['id', 'name', 'age', 'email']);
     expect(run(['check']).code).toBe(0);

@@ -69,7 +69,7 @@ describe('edit cycles on MariaDB', () => {
     const db = await fresh('mysql');
     const { text } = await editCycle(db, mysqlCatalog, schemaModule(imports, docs(false), ['docs']), schemaModule(imports, docs(true), ['docs']));
     expect(text).toContain("await op.createIndex('ft_bio', 'docs', ['bio', 'login'], { fulltext: true });");
-    expect(text).toContain("await op.createIndex('ix_login_prefix', 'docs', [{ column: 'login', length: 10 }]);");
+    expect(text).toContain("await op.createIndex('ix_login_prefix', 'docs', [{ column: 'login', length: 10 }], { algorithm: 'inplace', lock: 'none' });");
     expect(text).toContain("await op.createIndex('sp_place', 'docs', ['place'], { spatial: true });");
   });
 

@@ -299,6 +299,7 @@ describe('PostgreSQL compiler', () => {
       dropColumnDropsForeignKeys: true,
       objectKinds: POSTGRES_OBJECT_KINDS,
       rowLevelSecurity: true,
+      combinedBookkeeping: 'dml-cte',
     });
   });
 });
