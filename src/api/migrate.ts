@@ -78,12 +78,13 @@ async function migrate(project: Project, target: string, direction: 'up' | 'down
     const { start: startHeads, steps } = graph.planOffline(direction, target.includes(':') ? target : `:${target}`);
     const channel = offlineChannel();
     await emitSchemaScope(dialect, channel, project.target);
-    await emitStatementLimits(dialect, channel, project.target);
     if (startHeads.length === 0 && direction === 'up') await emitVersionTableDdl(dialect, channel, project);
     // The history too, so a DBA applying the script keeps it (rows: status ok, no duration).
     await emitHistoryTableDdl(dialect, channel, project.target, compileContextFor(project.target, dialect));
     let revision = '';
     await prepareScripts(scriptPaths(graph, steps));
+    // Where an online run sends them: after its own tables, before the first step.
+    if (steps.length > 0) await emitStatementLimits(dialect, channel, project.target);
     const outcome = await runSteps(steps, startHeads, {
       ...common, dialect, channel, compileContext: compileContextFor(project.target, dialect),
       history: await recorderFor(dialect, channel, project.target, graph),
