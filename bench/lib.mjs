@@ -3,7 +3,7 @@
  * ratio printing. Every figure is printed against a baseline measured in the same run.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -121,4 +121,15 @@ export function checkLoad(log) {
   log(`machine load: ${one.toFixed(2)} (1 min), ${five.toFixed(2)} (5 min) on ${cpus().length} cores`);
   if (one > 1.5) log('  WARNING: load above 1.5: the machine is busy and the figures below are noisy; rerun when it is quiet.');
   return one;
+}
+
+/**
+ * Install the peer tools the upgrade benchmark compares against (bench/peers/package.json, its
+ * own lock file and node_modules: never dependencies of retort-migrate), on first use.
+ */
+export function ensurePeers(log) {
+  const peers = join(ROOT, 'bench/peers');
+  if (existsSync(join(peers, 'node_modules/knex'))) return;
+  log('installing the peer tools (npm ci in bench/peers) ...');
+  timeProcess('npm', ['ci', '--no-audit', '--no-fund', '--prefix', peers]);
 }

@@ -6,7 +6,9 @@
  *
  * Measured per tool: wall time and peak RSS (the child's maxRSS). retort runs warm (its
  * compiled-script cache filled, a CI's second run) and cold (an empty cache folder: CI, a fresh
- * container, a deploy), and in `transaction: 'all'` mode; the peer is kysely's Migrator. Then the
+ * container, a deploy), and in `transaction: 'all'` mode; the peers (bench/peers) are kysely's
+ * Migrator, knex, umzug (committing per migration, as retort), drizzle-orm's migrator and, on
+ * PostgreSQL, node-pg-migrate, each with its own default transactions. Then the
  * status command (`retort current`) and a no-op `upgrade head`, against the client reading the
  * version table once.
  *
@@ -16,10 +18,18 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chainCreates, dialects, writeFloorSql, writeStatusSql } from './floor.mjs';
-import { BIN, ROOT, checkLoad, measureProcess, medianOf, revId, workdir, writeChain } from './lib.mjs';
+import { BIN, ROOT, checkLoad, ensurePeers, measureProcess, medianOf, revId, workdir, writeChain } from './lib.mjs';
 
 const DEFAULT_COUNTS = { sqlite: 500, postgres: 500, mysql: 200 };
 const GOALS = { sqlite: 'within 1.2x warm, 1.3x cold', postgres: 'within 1.15x warm, 1.3x cold', mysql: 'within 1.15x warm, 1.3x cold' };
+
+/** The peer tools, each a script in bench/peers run as its own process on the same CREATEs. */
+const PEERS = [
+  { name: 'knex migrate.latest (one batch transaction)', script: 'knex.mjs', dialects: ['sqlite', 'postgres', 'mysql'] },
+  { name: 'umzug (a transaction per migration)', script: 'umzug.mjs', dialects: ['sqlite', 'postgres', 'mysql'] },
+  { name: 'drizzle-orm migrate() (its default)', script: 'drizzle.mjs', dialects: ['sqlite', 'postgres', 'mysql'] },
+  { name: 'node-pg-migrate (a transaction each)', script: 'node-pg-migrate.mjs', dialects: ['postgres'] },
+];
 
 /** One table row: the median seconds and peak RSS of a tool, as a ratio to the floor. */
 function row(name, samples, floorSeconds) {
@@ -43,6 +53,7 @@ export async function benchUpgrade({ log, dialect, count = Number(process.env.BE
     await made.drop();
   };
   try {
+    ensurePeers(log);
     checkLoad(log);
     writeChain(dir, count);
     writeFileSync(join(dir, 'retort.all.json'), JSON.stringify({ migrations: './migrations', transaction: 'all' }));
@@ -72,6 +83,8 @@ export async function benchUpgrade({ log, dialect, count = Number(process.env.BE
       }],
       ["retort, transaction: 'all', warm", (url) => retort(url, warmEnv, ['-c', 'retort.all.json'])],
       ['kysely Migrator (its default transactions)', (url) => measureProcess(node, [join(ROOT, 'bench/peer-kysely.mjs'), dialect, url, createsJson])],
+      ...PEERS.filter((peer) => peer.dialects.includes(dialect)).map((peer) =>
+        [peer.name, (url) => measureProcess(node, [join(ROOT, 'bench/peers', peer.script), dialect, url, createsJson])]),
     ];
     const samples = tools.map(() => []);
     let statusDb;
