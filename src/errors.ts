@@ -66,6 +66,11 @@ export const ERROR_CODES = {
   InsideSquashedRange: 'input',
   /** `squash`: the range is not linear, holds data changes, or the squash would not build the same catalog. */
   CannotSquash: 'input',
+  /**
+   * A revision converted by `adopt --alembic-scripts` whose body is still the stub: its Python was
+   * never ported, so nothing of it ran.
+   */
+  UnportedRevision: 'input',
   // the database or a migration failed
   ConnectionFailed: 'migration',
   /** The server did not complete the connect (TCP, TLS, authentication) within `connectTimeout`. */

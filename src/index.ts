@@ -21,6 +21,7 @@ export type { MigrationContext, RevisionModule } from './runtime/context.js';
 
 export { defineConfig, type RetortConfig, type TargetConfig, type NamedTargetConfig, type TargetsContext } from './config/define.js';
 
+export { notPorted } from './adopt/not-ported.js';
 export { RetortError, ERROR_CODES, EXIT_CODES, isRetortError, type ErrorCode, type ErrorKind } from './errors.js';
 
 export {

@@ -30,6 +30,11 @@ export interface BaselineOptions {
   readonly sql?: boolean;
   /** Seconds to wait for the run lock while stamping. */
   readonly lockTimeout?: number;
+  /**
+   * `adopt --from alembic` only: the Alembic project's versions folder. Its scripts become the
+   * graph (stub bodies) and the database is stamped at `alembic_version`'s rows; no baseline.
+   */
+  readonly alembicScripts?: string;
 }
 
 /** The result of `baseline` and `adopt` (the contract's JSON: `revision`, `file`, `stamped`, `from`). */
@@ -54,15 +59,18 @@ export interface BaselineResult {
   readonly schemaModule?: string;
   /** `adopt`: what the other tool's table says. Left in place; `tool.tables` are what to drop when ready. */
   readonly tool?: ToolState;
-  /** With `sql`: the revision file's text. */
+  /** With `sql`: the revision file's text (every file's, each after a `-- path` line, with `alembicScripts`). */
   readonly script?: string;
+  /** With `alembicScripts`: each converted revision, its file and the script it came from. */
+  readonly revisions?: readonly { readonly revision: string; readonly file: string; readonly source: string }[];
   /** With `sql`: the statements that would stamp the database. */
   readonly sql?: string;
 }
 
 const EMPTY: SchemaModel = Object.freeze({ tables: [], enums: [], objects: [] });
 
-function versionTableOf(project: Project): VersionTableRef {
+/** The project's version table. */
+export function versionTableOf(project: Project): VersionTableRef {
   const { versionTable, dbSchema } = project.target;
   return { name: versionTable, ...(dbSchema === undefined ? {} : { schema: dbSchema }) };
 }
@@ -80,7 +88,7 @@ export function toolFor(name: string): ToolInfo {
 }
 
 /** A baseline is the first revision: refuse in a project that has revisions. */
-async function assertNoRevisions(project: Project): Promise<void> {
+export async function assertNoRevisions(project: Project): Promise<void> {
   const graph = await project.graph();
   if (graph.revisions.length === 0) return;
   throw new RetortError('AlreadyManaged', `The project already has ${graph.revisions.length} revision(s) (heads: ${graph.heads.join(', ')}); a baseline is the first revision of a project.`, {
@@ -90,7 +98,7 @@ async function assertNoRevisions(project: Project): Promise<void> {
 }
 
 /** `adopt` writing its rows into the tool's own table would not leave that table in place. */
-function assertOwnVersionTable(project: Project, tool: ToolInfo | undefined): void {
+export function assertOwnVersionTable(project: Project, tool: ToolInfo | undefined): void {
   if (tool === undefined || project.target.versionTable.toLowerCase() !== tool.table) return;
   throw new RetortError('BadArgument', `The config's versionTable is '${project.target.versionTable}', ${tool.title}'s own table: adopt leaves that table as ${tool.title} left it.`, {
     fields: { versionTable: project.target.versionTable, tool: tool.name },
@@ -98,21 +106,29 @@ function assertOwnVersionTable(project: Project, tool: ToolInfo | undefined): vo
   });
 }
 
+/** A database whose retort version table holds rows is managed already: refuse to take it over. */
+export function assertFreshTarget(heads: readonly string[], table: VersionTableRef): void {
+  if (heads.length === 0) return;
+  throw new RetortError('AlreadyManaged', `The database already holds revision(s) ${heads.join(', ')} in ${table.name}: retort manages it already.`, {
+    fields: { current: heads, versionTable: table.name },
+    hint: 'Check the URL names the database to take over; `retort current` shows what it holds.',
+  });
+}
+
 /** Write (or, with `sql`, show) the baseline of the live database and stamp it. */
 export async function baseline(project: Project, options: BaselineOptions, run: RetortOptions = {}, from?: string): Promise<BaselineResult> {
   const tool = from === undefined ? undefined : toolFor(from);
+  if (options.alembicScripts !== undefined) {
+    if (tool === undefined) throw new RetortError('BadArgument', '--alembic-scripts goes with `retort adopt --from alembic`.', { hint: 'Run `retort adopt --from alembic --alembic-scripts DIR`.' });
+    const { alembicScripts } = options;
+    return (await import('./adopt-scripts.js')).adoptAlembicScripts(project, { ...options, alembicScripts }, run, tool);
+  }
   assertOwnVersionTable(project, tool);
   await assertNoRevisions(project);
   const table = versionTableOf(project);
   const read = await withDatabase(project.target, async ({ dialect, session }) => {
     const toolState = tool === undefined ? undefined : await readToolState(dialect, session, tool, project.target.dbSchema);
-    const heads = await readHeads(dialect, session, table);
-    if (heads.length > 0) {
-      throw new RetortError('AlreadyManaged', `The database already holds revision(s) ${heads.join(', ')} in ${table.name}: retort manages it already.`, {
-        fields: { current: heads, versionTable: table.name },
-        hint: 'Check the URL names the database to take over; `retort current` shows what it holds.',
-      });
-    }
+    assertFreshTarget(await readHeads(dialect, session, table), table);
     const { live, defaults } = await readLive(project, dialect, session);
     const diff = diffSchemas(EMPTY, live, {
       ...dialectDiffOptions(dialect),
@@ -166,7 +182,7 @@ function defaultMessage(tool: ToolInfo | undefined, state: ToolState | undefined
  * is written from the live schema, as `pull` writes it; a module that declares tables is the
  * user's, and is left alone.
  */
-async function writeSchemaIfAbsent(project: Project, read: { live: SchemaModel; defaults?: Parameters<typeof writeSchemaModule>[2]; primaryKeyName: Parameters<typeof writeSchemaModule>[3] }): Promise<string | undefined> {
+export async function writeSchemaIfAbsent(project: Project, read: { live: SchemaModel; defaults?: Parameters<typeof writeSchemaModule>[2]; primaryKeyName: Parameters<typeof writeSchemaModule>[3] }): Promise<string | undefined> {
   const path = project.target.schema;
   if (path === undefined || read.live.tables.length === 0) return undefined;
   if (existsSync(path)) {

@@ -9,7 +9,7 @@
  * - `{{downRevision}}` `null`, `'a'` or `['a', 'b']`; `{{branchLabels}}`, `{{dependsOn}}` arrays
  * - `{{imports}}` import lines (the line disappears when there are none)
  * - `{{upgrade}}`, `{{downgrade}}` the bodies, indented like the placeholder
- * - `{{createDate}}` the creation time, ISO 8601 UTC
+ * - `{{createDate}}` the creation time, ISO 8601 UTC (or the `createDate` text given)
  * - `{{upgradeArgs}}`, `{{downgradeArgs}}` the parameter of each function: `{ op }`, `{ op, db }`...
  *   as the body uses them (`_context` when it uses neither), so a generated file passes
  *   `tsc --noUnusedLocals --noUnusedParameters`; a stub to be written by hand gets `{ op, db }`.
@@ -51,6 +51,8 @@ export interface WriteRevisionOptions {
   readonly template?: string;
   /** Creation time (default: now); for reproducible output. */
   readonly now?: Date;
+  /** The creation time as text, written as given (a revision converted from another tool keeps its date). */
+  readonly createDate?: string;
 }
 
 const PLACEHOLDER = /\{\{\s*([A-Za-z]+)\s*\}\}/g;
@@ -183,7 +185,7 @@ export function renderRevision(template: string, options: WriteRevisionOptions, 
     imports: renderImports(options.imports ?? []),
     upgrade: dedent(options.upgradeBody ?? '// write the upgrade here'),
     downgrade: dedent(options.downgradeBody ?? '// write the downgrade here'),
-    createDate: (options.now ?? new Date()).toISOString(),
+    createDate: options.createDate ?? (options.now ?? new Date()).toISOString(),
     upgradeArgs: contextArgs(options.upgradeBody),
     downgradeArgs: contextArgs(options.downgradeBody),
   };

@@ -19,10 +19,25 @@ export async function baseline(ctx: CommandContext, _args: readonly unknown[], o
 
 /** `retort adopt --from TOOL [-m MSG] [--sql]` */
 export async function adopt(ctx: CommandContext, _args: readonly unknown[], options: Record<string, unknown>): Promise<void> {
-  print(ctx, await createRetort(ctx.options).adopt(String(options.from ?? ''), baselineOptions(options)));
+  const scripts = typeof options.alembicScripts === 'string' ? { alembicScripts: options.alembicScripts } : {};
+  print(ctx, await createRetort(ctx.options).adopt(String(options.from ?? ''), { ...baselineOptions(options), ...scripts }));
 }
 
 const shown = (path: string) => relative(process.cwd(), path) || path;
+
+/** `adopt --alembic-scripts`: the converted files, the rows stamped, and what is left to port. */
+function convertedLines(result: BaselineResult, revisions: NonNullable<BaselineResult['revisions']>): string[] {
+  const rows = result.stamped.length === 0 ? 'base (alembic_version is empty)' : result.stamped.join(', ');
+  if (!result.written) {
+    return [`-- would convert ${revisions.length} Alembic script(s):`, '', result.script ?? '', '', '-- would stamp the database:', result.sql ?? ''];
+  }
+  return [
+    ...revisions.map((r) => `Converted ${shown(r.source)} -> ${shown(r.file)}`),
+    ...(result.schemaModule === undefined ? [] : [`Wrote the schema module ${shown(result.schemaModule)} from the database.`]),
+    `Stamped the database at ${rows}, as alembic_version holds it.`,
+    'The bodies are stubs that throw UnportedRevision, with the Python in a comment: port those a database built from scratch must run.',
+  ];
+}
 
 function print(ctx: CommandContext, result: BaselineResult): void {
   for (const warning of result.warnings) ctx.output.warn(warning.message);
@@ -34,7 +49,8 @@ function print(ctx: CommandContext, result: BaselineResult): void {
       lines.push(`Found ${t.table}: ${t.rows} row(s), ${at}.`);
       if (t.failed > 0) lines.push(`Warning: ${t.table} records ${t.failed} failed or unfinished migration(s): the schema may be half-way through one. Check it before relying on the baseline.`);
     }
-    if (!result.written) {
+    if (result.revisions !== undefined) lines.push(...convertedLines(result, result.revisions));
+    else if (!result.written) {
       lines.push(`-- would write ${shown(result.file)} (${result.tables.length} tables):`, '', result.script ?? '', '', '-- would stamp the database:', result.sql ?? '');
     } else {
       lines.push(`Generating ${shown(result.file)} (${result.tables.length} tables) ... done`);

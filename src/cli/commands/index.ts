@@ -139,6 +139,7 @@ export function registerCommands(program: Command, host: CliHost): void {
     .action(action(host, async () => (await adopt()).baseline));
   program.command('adopt').description('take over a database from another tool: read its version table, then baseline; its table is left in place')
     .requiredOption('--from <tool>', 'alembic, sqlalchemy-migrate, knex, drizzle, prisma or flyway')
+    .option('--alembic-scripts <dir>', 'with --from alembic: convert the versions/*.py headers into the graph (stub bodies) and stamp alembic_version\'s rows, instead of a baseline')
     .option('-m, --message <msg>', 'the revision\'s message')
     .option('--sql', 'print the revision and the stamp SQL; write and stamp nothing')
     .addOption(lockTimeoutOption())
