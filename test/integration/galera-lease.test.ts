@@ -119,12 +119,16 @@ describe('Galera: the run lease', () => {
   }, 40_000);
 
   it('a killed holder\'s lease frees after its length; the next run names the holder it waited for and the truth', async () => {
-    const { db, run } = await fixture(5);
+    const { db, run } = await fixture(30); // killed long before the sleep ends
     const victim = run(0, ['upgrade', 'head']);
     await waitFor('the long statement', () => sleeping(db, 0));
+    // The next run starts while the victim holds the lease, and is waiting before the kill: on a
+    // loaded machine a run started after it could come too late to see the 2 s lease held at all.
+    const waiting = run(2, ['upgrade', 'head', '--lock-timeout', '20s']);
+    await waitFor('the next run to wait for the lease', () => /Waiting for the run lock/.test(waiting.output().stderr), 20_000);
     victim.child.kill('SIGKILL');
     await victim.done;
-    const next = await run(2, ['upgrade', 'head', '--lock-timeout', '20s']).done;
+    const next = await waiting.done;
     expect(next.stderr).toMatch(new RegExp(`Waiting for the run lock \\(Galera lease 'retort_version' .*held by retort pid ${victim.child.pid} `));
     expect(next.code, next.stderr).toBe(2);
     expect(next.stderr).toMatch(/\[UnresolvedFailure\] Revision aaaaaaaaaaa1 did not finish its upgrade: its history row \(.*\) still says 'running'.* 2 statement\(s\) of it committed for certain/);
