@@ -16,6 +16,7 @@ export function describe(revision: Revision, current?: ReadonlySet<string>): Rev
     downRevisions: revision.downRevisions,
     message: revision.message,
     branchLabels: revision.branchLabels,
+    memberOfBranches: revision.memberOfBranches,
     dependsOn: revision.dependsOn,
     isHead: revision.isHead,
     isEffectiveHead: revision.isEffectiveHead,

@@ -27,6 +27,11 @@ export interface RevisionInfo {
   readonly downRevisions: readonly string[];
   readonly message: string;
   readonly branchLabels: readonly string[];
+  /**
+   * The branch labels that apply, own and inherited along the branch (Alembic's `branch_labels`
+   * after `RevisionMap` propagates them): what the text lines show, as Alembic's do.
+   */
+  readonly memberOfBranches?: readonly string[];
   readonly dependsOn: readonly string[];
   readonly isHead: boolean;
   /** A head only through `dependsOn` (Alembic's "effective head"): upgrading to its dependents leaves it no row of its own. */

@@ -10,12 +10,16 @@ import type { RevisionInfo, RunResult } from '../api/results.js';
  */
 function tags(info: RevisionInfo, short = false): string {
   const parts: string[] = [];
-  if (info.branchLabels.length > 0) parts.push(`(${info.branchLabels.join(', ')})`);
+  // Alembic shows the labels a revision inherits along its branch too (`(shoppingcart) (head)` on
+  // the head of a labelled branch), so `LABEL@head` is readable from the output.
+  const labels = info.memberOfBranches ?? info.branchLabels;
+  if (labels.length > 0) parts.push(`(${labels.join(', ')})`);
   if (short && info.isEffectiveHead) parts.push('(effective head)');
   else if (info.isHead) parts.push('(head)');
+  // Alembic's order: the head markers and (current), then the tree markers.
+  if (info.isCurrent) parts.push('(current)');
   if (info.isBranchPoint) parts.push('(branchpoint)');
   if (info.isMergePoint) parts.push('(mergepoint)');
-  if (info.isCurrent) parts.push('(current)');
   return parts.length > 0 ? ` ${parts.join(' ')}` : '';
 }
 
@@ -24,10 +28,14 @@ export function shortLine(info: RevisionInfo): string {
   return `${info.revision}${tags(info, true)}`;
 }
 
-/** `<base> -> 1975ea83b712 (head), create account table` */
+/**
+ * Alembic's history line: `<base> -> 1975ea83b712 (head), create account table`; a merge's
+ * parents as `a, b -> c`; dependencies in parentheses after the parents, `a (d) -> c`.
+ */
 export function historyLine(info: RevisionInfo): string {
-  const down = info.downRevisions.length === 0 ? '<base>' : info.downRevisions.length === 1 ? info.downRevisions[0] : `(${info.downRevisions.join(', ')})`;
-  return `${down} -> ${info.revision}${tags(info)}, ${info.message}`;
+  const down = info.downRevisions.length === 0 ? '<base>' : info.downRevisions.join(', ');
+  const dependencies = info.dependsOn.length === 0 ? '' : ` (${info.dependsOn.join(', ')})`;
+  return `${down}${dependencies} -> ${info.revision}${tags(info)}, ${info.message}`;
 }
 
 /** The multi-line form of `show` and of `-v`. */

@@ -3,7 +3,8 @@
  * (test/fixtures/alembic: scripts in the 0.6, 0.7-1.10, 1.11 and 1.16 template styles and by
  * hand, two bases, a branch point, a merge, branch labels, a depends_on), with the database built
  * by Alembic's own offline SQL (`alembic upgrade heads --sql`, per dialect, in the fixture).
- * After adopt, `history` is Alembic's `history` (alembic-history.txt), `current` is
+ * After adopt, `history` is Alembic's `history` (alembic-history.txt, the graph and the text line
+ * for line), `current` is
  * `alembic_version`'s rows, `heads` Alembic's heads; a stub says UnportedRevision when run; and a
  * new retort revision on top upgrades the database.
  */
@@ -103,6 +104,8 @@ describe('adopt --from alembic --alembic-scripts', () => {
     expect(ours).toEqual(alembicHistory());
     const labels = (history.json().revisions as { revision: string; branchLabels: string[] }[]).filter((r) => r.branchLabels.length > 0);
     expect(labels.map((r) => [r.revision, r.branchLabels])).toEqual([['3782d9986ced', ['networking']], ['27c6a30d7c24', ['shoppingcart']]]);
+    // The text too, line for line: merges, dependencies, inherited labels, markers.
+    expect(retort(dir, ['history']).stdout).toBe(readFileSync(join(FIXTURE, 'alembic-history.txt'), 'utf8'));
     expect(retort(dir, ['current', '--json']).json().current).toEqual(alembicRows);
     expect(retort(dir, ['heads', '--json']).json().heads).toEqual(alembicHistory().filter((r) => r.isHead).map((r) => r.revision).sort());
 

@@ -92,7 +92,8 @@ it('sequential ids, branches with --head/--splice/--branch-label, dependencies a
   expect(retort(dir, ['downgrade', '0005']).code).toBe(0);
   expect(retort(dir, ['current', '--json']).json()).toEqual({ current: ['0005'] });
   const marked = retort(dir, ['history', '-i']);
-  expect(marked.stdout).toContain('(0002, 0004) -> 0005 (mergepoint) (current), merge cart');
+  // Alembic's line: a merge's parents without parentheses, the label 0005 inherits from 0003, (current) before (mergepoint).
+  expect(marked.stdout).toContain('0002, 0004 -> 0005 (cart) (current) (mergepoint), merge cart');
 });
 
 it('--rev-id and --version-path, and the errors for a taken id or an unknown directory', () => {
