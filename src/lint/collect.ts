@@ -5,7 +5,7 @@
  * SQL, so a revision whose SQL cannot be rendered offline (a MySQL MODIFY without `existingType`)
  * is still linted.
  */
-import { RetortError } from '../errors.js';
+import { isRetortError, RetortError } from '../errors.js';
 import { buildOp } from '../ops/facade.js';
 import type { Operation } from '../ops/operations.js';
 import type { MigrationContext, RevisionModule } from '../runtime/context.js';
@@ -92,7 +92,13 @@ export async function collectRevision(revision: Revision, options: CollectOption
       hint: 'Export `async function upgrade({ op, db })` from the file.',
     });
   }
-  const up = await collectCall(module, module.upgrade, revision, 'up', options);
+  const up = await collectCall(module, module.upgrade, revision, 'up', options).catch((error: unknown) => {
+    // A revision converted by `adopt --alembic-scripts` and not ported yet: its body is Python in
+    // a comment, with no operation to lint (its downgrade counts as present: it will be ported too).
+    if (isRetortError(error) && error.code === 'UnportedRevision') return undefined;
+    throw error;
+  });
+  if (up === undefined) return { revision, upgrade: [], downgradeOps: [], downgrade: 'present', acks: revisionAcks(module.lintAck, revision) };
   let downgrade: CollectedRevision['downgrade'] = 'missing';
   let downgradeOps: readonly CollectedOperation[] = [];
   if (typeof module.downgrade === 'function') {

@@ -109,6 +109,11 @@ describe('adopt --from alembic --alembic-scripts', () => {
     expect(retort(dir, ['current', '--json']).json().current).toEqual(alembicRows);
     expect(retort(dir, ['heads', '--json']).json().heads).toEqual(alembicHistory().filter((r) => r.isHead).map((r) => r.revision).sort());
 
+    // Stubs have nothing to lint (lint runs each upgrade against a recorder): only the graph's two heads are found.
+    const lint = retort(dir, ['lint', '--json']);
+    expect(lint.code, lint.stdout + lint.stderr).toBe(3);
+    expect(new Set((lint.json().findings as { rule: string }[]).map((f) => f.rule))).toEqual(new Set(['multiple-heads']));
+
     // The stub of a revision the database had run: nothing runs, the rows stay.
     const down = retort(dir, ['downgrade', 'networking@-1', '--json']);
     expect(down.code).toBe(2);
