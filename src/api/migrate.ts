@@ -76,7 +76,7 @@ async function migrate(project: Project, target: string, direction: 'up' | 'down
     }
     // Offline there is no version table to read: FROM (default base) stands for what the database holds.
     const { start: startHeads, steps } = graph.planOffline(direction, target.includes(':') ? target : `:${target}`);
-    const channel = offlineChannel();
+    const channel = offlineChannel(dialect.scriptStatement?.bind(dialect));
     await emitSchemaScope(dialect, channel, project.target);
     if (startHeads.length === 0 && direction === 'up') await emitVersionTableDdl(dialect, channel, project);
     // The history too, so a DBA applying the script keeps it (rows: status ok, no duration).
@@ -231,7 +231,7 @@ export async function stamp(project: Project, revisions: readonly string[], opti
   };
   if (options.sql) {
     const dialect = await dialectOf(project.target);
-    const channel = offlineChannel();
+    const channel = offlineChannel(dialect.scriptStatement?.bind(dialect));
     await emitVersionTableDdl(dialect, channel, project);
     await emitHistoryTableDdl(dialect, channel, project.target, compileContextFor(project.target, dialect));
     const result = await apply(dialect, channel, []);

@@ -412,6 +412,11 @@ export interface Dialect {
   readonly commitSql: string;
   readonly rollbackSql: string;
   /**
+   * A statement as a `--sql` script prints it for the server's own client; absent: `sql;`
+   * (MySQL: a statement with semicolons of its own goes between DELIMITER lines).
+   */
+  scriptStatement?(sql: string): string;
+  /**
    * Open a connection (verifying it answers). Failures are RetortErrors `ConnectionFailed`,
    * `ConnectTimeout` or `DatabaseNotFound` naming host and port, never the password. A connection
    * lost later fails its statements with `ConnectionLost`, never with an unhandled event.

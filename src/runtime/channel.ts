@@ -84,8 +84,11 @@ export interface OfflineChannel extends Channel {
   readonly statements: readonly string[];
 }
 
-/** A channel that prints instead of executing. */
-export function offlineChannel(): OfflineChannel {
+/**
+ * A channel that prints instead of executing.
+ * @param scriptStatement - how the dialect prints one statement for its client (default `sql;`)
+ */
+export function offlineChannel(scriptStatement: (sql: string) => string = (sql) => `${sql};`): OfflineChannel {
   const lines: string[] = [];
   const statements: string[] = [];
   return {
@@ -94,7 +97,7 @@ export function offlineChannel(): OfflineChannel {
     statements,
     async run(sql) {
       statements.push(sql);
-      lines.push(`${sql};\n`);
+      lines.push(`${scriptStatement(sql)}\n`);
     },
     async runCounting(sql) {
       await this.run(sql);

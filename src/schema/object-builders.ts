@@ -79,6 +79,8 @@ export interface FunctionOptions {
   readonly body: SqlText;
   readonly volatility?: FunctionSpec['volatility'];
   readonly strict?: boolean;
+  /** MySQL / MariaDB: `reads sql data`, `modifies sql data`, `no sql` (default `contains sql`). */
+  readonly dataAccess?: FunctionSpec['dataAccess'];
   readonly securityDefiner?: boolean;
   readonly leakproof?: boolean;
   readonly parallel?: FunctionSpec['parallel'];
@@ -98,7 +100,7 @@ function routine(kind: FunctionSpec['kind'], name: string, options: FunctionOpti
     kind, name, schema: options.schema, args, returns: kind === 'function' ? options.returns : undefined,
     language: options.language, body: text(options.body),
     volatility: options.volatility === 'volatile' ? undefined : options.volatility,
-    strict: options.strict || undefined, securityDefiner: options.securityDefiner || undefined, leakproof: options.leakproof || undefined,
+    strict: options.strict || undefined, dataAccess: options.dataAccess === 'contains sql' ? undefined : options.dataAccess, securityDefiner: options.securityDefiner || undefined, leakproof: options.leakproof || undefined,
     parallel: options.parallel === 'unsafe' ? undefined : options.parallel, cost: options.cost, rows: options.rows,
     set: options.set === undefined || Object.keys(options.set).length === 0 ? undefined : Object.freeze({ ...options.set }),
     comment: options.comment, dependsOn: options.dependsOn,

@@ -55,6 +55,11 @@ export interface FunctionSpec extends ObjectBase {
   /** Default `volatile`. */
   readonly volatility?: 'immutable' | 'stable' | 'volatile';
   readonly strict?: boolean;
+  /**
+   * MySQL / MariaDB's SQL DATA ACCESS characteristic; default `contains sql`. (PostgreSQL has
+   * none: its volatility says what a routine may do.)
+   */
+  readonly dataAccess?: 'contains sql' | 'no sql' | 'reads sql data' | 'modifies sql data';
   readonly securityDefiner?: boolean;
   readonly leakproof?: boolean;
   /** Default `unsafe`. */

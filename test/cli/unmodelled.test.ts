@@ -3,7 +3,7 @@
  * database holds that retort does not model (kinds, counts, names; `unmodelled` in `--json`).
  * `check` never prints a bare OK over them: it exits 0 (the schema module cannot declare them, so
  * they cannot differ from it) but names them, and `--strict` makes them exit 3. Views and triggers
- * of SQLite and MySQL / MariaDB are modelled: `pull` writes them.
+ * of SQLite and MySQL / MariaDB (and MySQL routines) are modelled: `pull` writes them.
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -105,9 +105,10 @@ describe('a database with nothing beyond the model', () => {
 });
 
 /**
- * Per dialect: views and triggers made behind retort's back are modelled now: `pull` writes them
- * with the builders and `check` on the pulled module exits 0; what the model cannot hold (a
- * SQLite view with a column list, a MySQL event) is still named as not modelled.
+ * Per dialect: views and triggers (and MySQL's functions and procedures) made behind retort's back
+ * are modelled now: `pull` writes them with the builders and `check` on the pulled module exits 0;
+ * what the model cannot hold (a SQLite view with a column list, a MySQL event, a MariaDB
+ * aggregate function) is still named as not modelled.
  */
 const OBJECT_CASES: Partial<Record<TestDialect, { setup: string[]; written: string[]; unmodelled: string[] }>> = {
   sqlite: {
@@ -132,17 +133,25 @@ const OBJECT_CASES: Partial<Record<TestDialect, { setup: string[]; written: stri
       'CREATE VIEW stocked AS SELECT id, qty FROM items WHERE qty > 0',
       "CREATE TRIGGER items_seen BEFORE UPDATE ON items FOR EACH ROW SET NEW.seen = 'x'",
       'CREATE EVENT items_cleanup ON SCHEDULE EVERY 1 DAY DISABLE DO DELETE FROM items WHERE qty = 0',
+      "CREATE FUNCTION in_stock(q INT) RETURNS VARCHAR(3) DETERMINISTIC NO SQL COMMENT 'yes or no' RETURN IF(q > 0, 'yes', 'no')",
+      'CREATE PROCEDURE restock(IN n INT, OUT total BIGINT) BEGIN UPDATE items SET qty = qty + n; SELECT SUM(qty) INTO total FROM items; END',
+      // MariaDB's aggregate functions are not modelled.
+      'CREATE AGGREGATE FUNCTION qty_sum(x INT) RETURNS INT BEGIN DECLARE s INT DEFAULT 0; DECLARE CONTINUE HANDLER FOR NOT FOUND RETURN s; LOOP FETCH GROUP NEXT ROW; SET s = s + x; END LOOP; END',
     ],
     // The server's text, without the database's name: the module works in a database of another name.
     written: [
       "export const stocked_view = view('stocked', sql`select \\`items\\`.\\`id\\` AS \\`id\\`,\\`items\\`.\\`qty\\` AS \\`qty\\` from \\`items\\` where \\`items\\`.\\`qty\\` > 0`);",
       "export const items_seen_trigger = trigger('items_seen', {\n  table: 'items',\n  timing: 'before',\n  events: ['update'],",
+      // Routines, with their characteristics (SQL SECURITY DEFINER is MySQL's default) and the parameters' types as the server reports them.
+      "export const in_stock_fn = fn('in_stock', {\n  args: [{ name: 'q', type: 'int(11)' }],\n  returns: 'varchar(3)',\n  language: 'sql',\n  body: sql`RETURN IF(q > 0, 'yes', 'no')`,\n" +
+        "  volatility: 'immutable',\n  dataAccess: 'no sql',\n  securityDefiner: true,\n  comment: 'yes or no',\n});",
+      "args: [{ name: 'n', type: 'int(11)' }, { name: 'total', type: 'bigint(20)', mode: 'out' }],\n  language: 'sql',\n  body: sql`BEGIN UPDATE items SET qty = qty + n; SELECT SUM(qty) INTO total FROM items; END`,",
     ],
-    unmodelled: ['  1 event: '],
+    unmodelled: ['  1 event: ', '  1 function: ', '.qty_sum'],
   },
 };
 
-describe.each(Object.keys(OBJECT_CASES) as TestDialect[])('%s: pull writes views and triggers', (dialect) => {
+describe.each(Object.keys(OBJECT_CASES) as TestDialect[])('%s: pull writes views, triggers (and MySQL routines)', (dialect) => {
   it('pull writes them with the builders, check exits 0 on the pulled module, the rest is named', async () => {
     const c = OBJECT_CASES[dialect]!;
     db = await createTestDatabase(dialect, 'retort_pullobj');

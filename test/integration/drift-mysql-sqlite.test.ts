@@ -3,7 +3,8 @@
  * must exit 3 and name it (the one operation that would put it back), and once it is undone
  * `check` is clean again. A table of drifts over what issue 10 added: collations, character
  * sets, ON UPDATE, generated columns, FULLTEXT / prefix / descending indexes, table engine,
- * collation and row format, auto-increment; SQLite's generated columns and collations.
+ * collation and row format, auto-increment, views, triggers, stored functions and procedures;
+ * SQLite's generated columns and collations.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -52,7 +53,7 @@ async function assertDrift(db: TestDatabase, project: TestProject, drift: Drift)
   expect((await project.retort.check()).operations).toEqual([]);
 }
 
-const imports = ['bigint', 'element', 'index', 'integer', 'numeric', 'sql', 'text', 'timestamptz', 'trigger', 'varchar', 'view'];
+const imports = ['bigint', 'element', 'fn', 'index', 'integer', 'numeric', 'procedure', 'sql', 'text', 'timestamptz', 'trigger', 'varchar', 'view'];
 
 const MYSQL_SCHEMA = schemaModule(imports, `export const users = table('users', {
   id: bigint().unsigned().primaryKey().autoIncrement(),
@@ -74,8 +75,13 @@ export const cache = table('cache', { k: varchar(40).primaryKey() });
 export const tags = table('tags', { id: integer().primaryKey(), label: varchar(40).notNull(), uses: integer().notNull().default(0), touched: integer().notNull().default(0) });
 export const usedTags = view('used_tags', sql\`SELECT id, label FROM tags WHERE uses > 0\`);
 export const topTags = view('top_tags', sql\`SELECT label FROM used_tags ORDER BY label LIMIT 10\`, { options: { security_invoker: 'true' } });
-export const touch = trigger('tags_touch', { table: 'tags', timing: 'before', events: ['update'], body: sql\`SET NEW.touched = OLD.touched + 1\` });`,
-  ['users', 'settings', 'cache', 'tags', 'usedTags', 'topTags', 'touch']);
+export const touch = trigger('tags_touch', { table: 'tags', timing: 'before', events: ['update'], body: sql\`SET NEW.touched = OLD.touched + 1\` });
+export const net = fn('net', { args: [{ name: 'p', type: 'decimal(10,2)' }], returns: 'decimal(10,2)', language: 'sql', volatility: 'immutable', body: sql\`RETURN p * 2\` });
+export const tagReset = procedure('tag_reset', { language: 'sql', dataAccess: 'modifies sql data', body: sql\`BEGIN
+  UPDATE tags SET uses = 0;
+  UPDATE tags SET touched = 0;
+END\` });`,
+  ['users', 'settings', 'cache', 'tags', 'usedTags', 'topTags', 'touch', 'net', 'tagReset']);
 
 const MYSQL_DRIFTS: readonly Drift[] = [
   {
@@ -211,6 +217,36 @@ const MYSQL_OBJECT_DRIFTS: readonly Drift[] = [
   },
 ];
 
+const NET = 'CREATE OR REPLACE FUNCTION net(p DECIMAL(10,2)) RETURNS DECIMAL(10,2) DETERMINISTIC SQL SECURITY INVOKER RETURN p * 2';
+const TAG_RESET = `CREATE PROCEDURE tag_reset() MODIFIES SQL DATA SQL SECURITY INVOKER BEGIN
+  UPDATE tags SET uses = 0;
+  UPDATE tags SET touched = 0;
+END`;
+const net = { kind: 'function', name: 'net' };
+const tagReset = { kind: 'procedure', name: 'tag_reset' };
+
+/** Stored functions and procedures (the definer is not compared: see src/dialects/mysql/objects/routines.ts). */
+const MYSQL_ROUTINE_DRIFTS: readonly Drift[] = [
+  {
+    name: "a function's body changed",
+    apply: [NET.replace('p * 2', 'p * 3')],
+    undo: [NET],
+    expected: [{ kind: 'alterObject', from: { ...net, body: 'RETURN p * 3' }, to: { ...net, body: 'RETURN p * 2' } }],
+  },
+  {
+    name: "a procedure's SQL SECURITY and data access changed",
+    apply: ['ALTER PROCEDURE tag_reset SQL SECURITY DEFINER READS SQL DATA'],
+    undo: ['ALTER PROCEDURE tag_reset SQL SECURITY INVOKER MODIFIES SQL DATA'],
+    expected: [{ kind: 'alterObject', from: { ...tagReset, securityDefiner: true, dataAccess: 'reads sql data' }, to: { ...tagReset, dataAccess: 'modifies sql data' } }],
+  },
+  {
+    name: 'a procedure dropped',
+    apply: ['DROP PROCEDURE tag_reset'],
+    undo: [TAG_RESET],
+    expected: [{ kind: 'createObject', object: tagReset }],
+  },
+];
+
 describe('drift on MariaDB: check exits 3 and names it', () => {
   let db: TestDatabase;
   let project: TestProject;
@@ -222,7 +258,7 @@ describe('drift on MariaDB: check exits 3 and names it', () => {
     await db?.drop();
   });
 
-  it.each([...MYSQL_DRIFTS, ...MYSQL_OBJECT_DRIFTS])('$name', async (drift) => assertDrift(db, project, drift));
+  it.each([...MYSQL_DRIFTS, ...MYSQL_OBJECT_DRIFTS, ...MYSQL_ROUTINE_DRIFTS])('$name', async (drift) => assertDrift(db, project, drift));
 });
 
 const SQLITE_SCHEMA = schemaModule(imports, `export const notes = table('notes', {

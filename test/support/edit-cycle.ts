@@ -10,6 +10,7 @@ import { expect } from 'vitest';
 import type { AutogenerateResult } from '../../src/api/autogenerate.js';
 import type { TestDatabase } from './databases.js';
 import { createTestProject } from './project.js';
+import type { TestProject } from './project.js';
 
 /** A schema module: `body` declares tables with the builders in `imports`; `tables` are exported as the schema. */
 export function schemaModule(imports: readonly string[], body: string, tables: readonly string[]): string {
@@ -26,14 +27,14 @@ export interface CycleResult {
 /**
  * Run the cycle on `db` from schema module `before` to `after`. `catalog` reads what must come back
  * exactly after the downgrade (straight from the server's catalog). `between` runs after the
- * edit's upgrade (to assert on the changed database).
+ * edit's upgrade (to assert on the changed database; it gets the project).
  */
 export async function editCycle(
   db: TestDatabase,
   catalog: (db: TestDatabase) => Promise<unknown>,
   before: string,
   after: string,
-  between?: () => Promise<void>,
+  between?: (project: TestProject) => Promise<void>,
 ): Promise<CycleResult> {
   const project = createTestProject({ url: db.url, schema: './schema.ts' });
   try {
@@ -52,7 +53,7 @@ export async function editCycle(
     const checked = await project.retort.check();
     expect(checked.operations).toEqual([]);
     expect(checked.ok).toBe(true);
-    await between?.();
+    await between?.(project);
 
     await project.retort.downgrade('-1');
     expect(await catalog(db)).toEqual(original);

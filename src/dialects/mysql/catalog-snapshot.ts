@@ -75,9 +75,13 @@ export async function readMysqlCatalog(query: RowQuery, database: string, exclud
   const triggers = await q(`SELECT TRIGGER_NAME AS name, EVENT_OBJECT_TABLE AS t, EVENT_MANIPULATION AS manipulation, ACTION_TIMING AS timing,
       ACTION_ORDER AS ord, ACTION_STATEMENT AS body
     FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = ?`);
+  // A routine's parameters as one text (mode, name, type in order): a changed parameter is a changed routine.
   const routines = await q(`SELECT ROUTINE_NAME AS name, ROUTINE_TYPE AS type, DTD_IDENTIFIER AS returns, ROUTINE_DEFINITION AS body,
-      IS_DETERMINISTIC AS isDeterministic, SQL_DATA_ACCESS AS dataAccess, SECURITY_TYPE AS securityType, ROUTINE_COMMENT AS routineComment
-    FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = ?`);
+      IS_DETERMINISTIC AS isDeterministic, SQL_DATA_ACCESS AS dataAccess, SECURITY_TYPE AS securityType, ROUTINE_COMMENT AS routineComment,
+      (SELECT GROUP_CONCAT(CONCAT_WS(' ', p.PARAMETER_MODE, p.PARAMETER_NAME, p.DTD_IDENTIFIER) ORDER BY p.ORDINAL_POSITION SEPARATOR ', ')
+         FROM information_schema.PARAMETERS p WHERE p.SPECIFIC_SCHEMA = r.ROUTINE_SCHEMA AND p.SPECIFIC_NAME = r.ROUTINE_NAME
+           AND p.ROUTINE_TYPE = r.ROUTINE_TYPE AND p.ORDINAL_POSITION > 0) AS params
+    FROM information_schema.ROUTINES r WHERE ROUTINE_SCHEMA = ?`);
 
   const fkColumns = new Map<string, string>();
   for (const k of keys) fkColumns.set(`${String(k.t)}\u0000${String(k.name)}`, String(k.c));

@@ -31,8 +31,8 @@ import { renderMysqlType } from './types.js';
 
 /** Compiles operations to MySQL / MariaDB statements. Stateless; the server arrives in the context. */
 export class MysqlCompiler extends SqlCompiler {
-  /** The DDL of views and triggers (objects/), with this compiler's quoting. */
-  private readonly objects: Partial<Record<ObjectKind, ObjectDdl>> = mysqlObjectDdl((name) => this.quoteIdentifier(name));
+  /** The DDL of views, triggers and routines (objects/), with this compiler's quoting. */
+  private readonly objects: Partial<Record<ObjectKind, ObjectDdl>> = mysqlObjectDdl((name) => this.quoteIdentifier(name), (text) => this.quoteString(text));
 
   protected override objectDdl(kind: ObjectKind): ObjectDdl | undefined {
     return this.objects[kind];

@@ -8,6 +8,7 @@ import type { Dialect } from '../dialect.js';
 import { mysqlAutogen } from './autogen/index.js';
 import { mysqlCapabilities } from './capabilities.js';
 import { MysqlCompiler } from './compiler.js';
+import { mysqlScriptStatement } from './script.js';
 import { connectMysql } from './connection.js';
 import { mysqlExistingTables, readMysqlTable } from './introspect.js';
 import { quoteMysqlIdentifier, quoteMysqlString } from './quoting.js';
@@ -32,6 +33,8 @@ export const mysqlDialect: Dialect = Object.freeze({
   hooks: Object.freeze({}),
   quoteIdentifier: quoteMysqlIdentifier,
   quoteString: quoteMysqlString,
+  // A `--sql` script runs in the mysql client: BEGIN ... END bodies need DELIMITER there (script.ts).
+  scriptStatement: mysqlScriptStatement,
   // DDL commits implicitly on MySQL (see capabilities.ts): these transactions only bind the
   // data statements and the version-table update that run between DDL statements.
   beginSql: 'BEGIN',

@@ -41,3 +41,11 @@ export function atLeast(server: ServerInfo, major: number, minor = 0, patch = 0)
 export function serverOf(version: string | undefined): ServerInfo | undefined {
   return version === undefined ? undefined : parseServerVersion(version);
 }
+
+/**
+ * True when the server has CREATE OR REPLACE FUNCTION | PROCEDURE (MariaDB; MySQL 8 has none).
+ * Undefined (offline) is false: a `--sql` script drops and creates, which both servers run.
+ */
+export function routineOrReplace(server: ServerInfo | undefined): boolean {
+  return server?.flavour === 'mariadb';
+}

@@ -8,6 +8,7 @@ import { normalizeMysqlDeclared } from './normalize.js';
 import { readMysqlDefaults, readMysqlSchema } from './read-schema.js';
 import { mysqlObjectComparer } from '../objects/compare.js';
 import { mysqlObjectsEqual, mysqlObjectsInPlace } from '../objects/index.js';
+import { mysqlRoutineTypeKey } from '../objects/routines.js';
 import type { SchemaObject } from '../../../schema/objects.js';
 import type { SchemaModel } from '../../../schema/model.js';
 import type { Operation } from '../../../ops/operations.js';
@@ -28,6 +29,8 @@ export const mysqlAutogen: DialectAutogen = Object.freeze({
   objectsEqual: (live: SchemaObject, declared: SchemaObject) => mysqlObjectsEqual(live, declared),
   objectsInPlace: mysqlObjectsInPlace,
   objectComparer: mysqlObjectComparer,
+  // A routine's identity is its name and argument types in one spelling (`int(11)` is `int`).
+  typeKey: mysqlRoutineTypeKey,
   // ALGORITHM / LOCK by the live server's version (online-ddl.ts).
   safeForms: async (session: Session, live: SchemaModel) => {
     const server = parseServerVersion(session.serverVersion ?? (await session.query<{ v: string }>('SELECT VERSION() AS v'))[0]?.v ?? '');

@@ -150,8 +150,8 @@ export async function readMysqlDefaults(session: Session, options: ReadSchemaOpt
  * carry no `schema`; tables of another database carry its name. `options.include` is applied to
  * the table list before any other catalog query. Every table reports its engine, character set
  * and collation (`pull` leaves out those equal to the server's defaults); a column its character
- * set and collation only where they differ from its table's. Views and triggers are read into
- * `objects` (../objects/); routines, events and sequences are listed as `unmodelled` (unmodelled.ts), and so are the parts of tables the
+ * set and collation only where they differ from its table's. Views, triggers and routines are read into
+ * `objects` (../objects/); events, sequences and the routines the model cannot hold are listed as `unmodelled` (unmodelled.ts), and so are the parts of tables the
  * model has no place for (see tableLeftovers).
  */
 export async function readMysqlSchema(session: Session, options: ReadSchemaOptions): Promise<SchemaModel> {

@@ -8,6 +8,7 @@
  * (not a SQL-standard `BEGIN ATOMIC` body, which the server keeps parsed). Aggregates, window
  * functions, C functions and SQL-standard bodies stay in the unmodelled report ({@link MODELLED_ROUTINE}).
  */
+import { RetortError } from '../../../errors.js';
 import type { FunctionArgument, FunctionSpec, ObjectRef } from '../../../schema/objects.js';
 import type { CompileContext, ObjectDdl } from '../../dialect.js';
 import { sqlTextKey } from './text.js';
@@ -160,6 +161,13 @@ function argumentList(w: PgWriter, args: readonly FunctionArgument[]): string {
 /** `CREATE [OR REPLACE] FUNCTION|PROCEDURE <qualified>(...) ... AS $body$...$body$`. */
 export function createRoutineSql(w: PgWriter, o: FunctionSpec, qualified: string, orReplace: boolean): string {
   const fn = o.kind === 'function';
+  if (o.dataAccess !== undefined) {
+    // MySQL's characteristic: refused rather than dropped without a word.
+    throw new RetortError('UnsupportedOperation', `PostgreSQL cannot create ${o.kind} '${o.name}' with dataAccess '${o.dataAccess}' (a MySQL characteristic).`, {
+      fields: { [o.kind]: o.name },
+      hint: "Say what a PostgreSQL routine may do with volatility ('immutable', 'stable', 'volatile').",
+    });
+  }
   const lines = [`CREATE ${orReplace ? 'OR REPLACE ' : ''}${fn ? 'FUNCTION' : 'PROCEDURE'} ${qualified}(${argumentList(w, o.args)})`];
   if (fn && o.returns !== undefined) lines.push(` RETURNS ${o.returns}`);
   lines.push(` LANGUAGE ${o.language}`);
