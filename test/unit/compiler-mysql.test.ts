@@ -3,6 +3,8 @@ import { MysqlCompiler } from '../../src/dialects/mysql/compiler.js';
 import { parseColumnType } from '../../src/dialects/mysql/types.js';
 import { parseColumnDefault } from '../../src/dialects/mysql/defaults.js';
 import { parseServerVersion } from '../../src/dialects/mysql/server.js';
+import { mysqlScriptStatement } from '../../src/dialects/mysql/script.js';
+import { fn } from '../../src/schema/object-builders.js';
 import { isRetortError } from '../../src/errors.js';
 import type { CompileContext } from '../../src/dialects/dialect.js';
 import type { Operation } from '../../src/ops/operations.js';
@@ -311,5 +313,29 @@ describe('MySQL type and default parsing', () => {
     expect(parseColumnDefault('1', '', { kind: 'boolean' }, mysql)).toEqual({ kind: 'literal', value: true });
     expect(parseColumnDefault('current_timestamp()', '', { kind: 'timestamp' }, maria)).toEqual({ kind: 'sql', sql: 'current_timestamp()' });
     expect(parseColumnDefault('CURRENT_TIMESTAMP', 'DEFAULT_GENERATED', { kind: 'timestamp' }, mysql)).toEqual({ kind: 'sql', sql: 'CURRENT_TIMESTAMP' });
+  });
+});
+
+describe('MySQL routines: DDL by server, and the --sql script', () => {
+  const f = fn('net', { args: [{ name: 'p', type: 'decimal(10,2)' }], returns: 'decimal(10,2)', language: 'sql', volatility: 'immutable', body: sql`RETURN p * 2` });
+  const changed = { ...f, body: 'RETURN p * 3' };
+  it('replaces a changed function in place on MariaDB, drops and creates it on MySQL and offline; characteristics by ALTER', async () => {
+    const op: Operation = { kind: 'alterObject', from: f, to: changed };
+    expect(await compile(op, { serverVersion: MARIADB })).toEqual(['CREATE OR REPLACE FUNCTION `net`(`p` decimal(10,2)) RETURNS decimal(10,2)\nDETERMINISTIC SQL SECURITY INVOKER\nRETURN p * 3']);
+    for (const ctx of [{ serverVersion: MYSQL }, {}]) {
+      expect(await compile(op, ctx)).toEqual(['DROP FUNCTION `net`', 'CREATE FUNCTION `net`(`p` decimal(10,2)) RETURNS decimal(10,2)\nDETERMINISTIC SQL SECURITY INVOKER\nRETURN p * 3']);
+    }
+    expect(await compile({ kind: 'alterObject', from: f, to: { ...f, securityDefiner: true, comment: "it's" } }, { serverVersion: MYSQL }))
+      .toEqual(["ALTER FUNCTION `net` CONTAINS SQL SQL SECURITY DEFINER COMMENT 'it''s'"]);
+  });
+  it('refuses what a MySQL routine cannot be', async () => {
+    const e = await failure(compile({ kind: 'createObject', object: { ...f, language: 'plpgsql' } }));
+    expect(e).toMatchObject({ code: 'UnsupportedOperation' });
+  });
+  it('wraps in DELIMITER only statements the client would split', () => {
+    expect(mysqlScriptStatement("INSERT INTO t VALUES ('a;b') -- x")).toBe("INSERT INTO t VALUES ('a;b') -- x\n;");
+    expect(mysqlScriptStatement('SELECT `a;` /* ; */ FROM t')).toBe('SELECT `a;` /* ; */ FROM t;');
+    expect(mysqlScriptStatement('CREATE PROCEDURE p() BEGIN SELECT 1; END')).toBe('DELIMITER $$\nCREATE PROCEDURE p() BEGIN SELECT 1; END$$\nDELIMITER ;');
+    expect(mysqlScriptStatement("CREATE PROCEDURE p() BEGIN SELECT '$$'; END")).toBe("DELIMITER $$1$$\nCREATE PROCEDURE p() BEGIN SELECT '$$'; END$$1$$\nDELIMITER ;");
   });
 });
