@@ -7,7 +7,13 @@ import { acknowledgementsOf } from '../ops/ack.js';
 import type { Operation } from '../ops/operations.js';
 import type { CollectedOperation, CollectedRevision } from './collect.js';
 import { describeOperation, tableOf } from './describe.js';
-import type { LintFinding, LintRule, RuleHit, Severity } from './types.js';
+import type { EarlierOperation, LintFinding, LintRule, RuleHit, Severity } from './types.js';
+
+/** What the engine knows of the run besides the operations. */
+export interface LintSettings {
+  /** The config's lockWaitTimeout in ms (0: none); absent when the dialect applies no limits. */
+  readonly lockWaitMs: number;
+}
 
 /** The id of the revision-level rule: an upgrade that changes something and no downgrade undoing it. */
 export const NO_DOWNGRADE = 'no-downgrade';
@@ -39,7 +45,7 @@ function ddlTables(calls: readonly CollectedOperation[], created: ReadonlySet<st
 }
 
 /** Findings of `rules` over `revision`'s upgrade and downgrade, then the revision-level ones. */
-export function lintRevision(revision: CollectedRevision, rules: readonly LintRule[]): LintFinding[] {
+export function lintRevision(revision: CollectedRevision, rules: readonly LintRule[], settings: LintSettings = { lockWaitMs: 0 }): LintFinding[] {
   const findings: LintFinding[] = [];
   const createdBy = (calls: readonly CollectedOperation[]) => new Set(flatten(calls).filter(({ op }) => op.kind === 'createTable').map(({ op }) => tableOf(op)!));
   const upCreated = createdBy(revision.upgrade);
@@ -49,18 +55,27 @@ export function lintRevision(revision: CollectedRevision, rules: readonly LintRu
     const newTables = new Set<string>(direction === 'downgrade' ? upCreated : []);
     const ddlInTransaction = ddlTables(calls, new Set([...createdBy(calls), ...newTables]));
     const newColumns = direction === 'downgrade' ? upColumns : undefined;
+    // Rules read it synchronously while it holds exactly the operations before theirs.
+    const earlier: EarlierOperation[] = [];
+    const reported = new Set<string>();
     const visit = (op: Operation, call: CollectedOperation, acksFrom: readonly Operation[]) => {
       if (op.kind === 'batch') {
         for (const inner of op.operations) visit(inner, call, [inner, op]);
       } else {
         for (const rule of rules) {
-          const hit = rule.check({ op, inTransaction: call.inTransaction, newTables, ddlInTransaction, direction, ...(newColumns === undefined ? {} : { newColumns }) });
+          if (rule.oncePerRevision && reported.has(rule.id)) continue;
+          const hit = rule.check({
+            op, inTransaction: call.inTransaction, newTables, ddlInTransaction, direction, lockWaitMs: settings.lockWaitMs, earlier,
+            ...(newColumns === undefined ? {} : { newColumns }),
+          });
           if (hit === undefined) continue;
+          reported.add(rule.id);
           const ack = acksFrom.flatMap((o) => acknowledgementsOf(o)).find((a) => a.rule === rule.id);
           findings.push(finding(revision, direction, rule.id, hit.severity ?? rule.severity, call.location()?.line ?? 1, describeOperation(op), hit, ack?.reason));
         }
       }
       if (op.kind === 'createTable') newTables.add(op.table);
+      if (op.kind !== 'batch') earlier.push({ op, inTransaction: call.inTransaction });
     };
     for (const call of calls) visit(call.op, call, [call.op]);
   };

@@ -5,8 +5,9 @@
  * rebuild, and the NOT NULL column the running app cannot insert without.
  */
 import type { ColumnType } from '../schema/model.js';
-import type { LintRule } from './types.js';
+import type { EarlierOperation, LintRule } from './types.js';
 import { commonRules } from './common.js';
+import { missingLockTimeout, type LockWaitChange } from './lock-wait.js';
 
 /** Characters that fit in VARCHAR with a 1-byte length prefix at utf8mb4 (255 bytes / 4). */
 const ONE_BYTE_PREFIX = 63;
@@ -29,12 +30,25 @@ function appendOnly(from: readonly string[], to: readonly string[]): boolean {
 
 const COPY = 'ALGORITHM=COPY: MySQL/MariaDB copy the whole table row by row while INSERT, UPDATE and DELETE are blocked (LOCK=SHARED), and replicas replay the copy after it, lagging';
 
+/**
+ * Whether an earlier `op.execute` of the revision turned foreign_key_checks off for the session
+ * (the last such SET wins): ADD FOREIGN KEY then runs INPLACE, the safe form this rule suggests.
+ */
+function foreignKeyChecksOff(earlier: readonly EarlierOperation[]): boolean {
+  let off = false;
+  for (const { op } of earlier) {
+    if (op.kind !== 'execute') continue;
+    for (const m of op.sql.matchAll(/\bSET\s+(?:SESSION\s+|@@(?:SESSION\.)?)?foreign_key_checks\s*=\s*(\w+)/gi)) off = /^(0|OFF)$/i.test(m[1]!);
+  }
+  return off;
+}
+
 /** ALTERs that cannot be INSTANT or INPLACE. */
 export const tableCopy: LintRule = {
   id: 'mysql-table-copy',
   severity: 'error',
   summary: 'an ALTER that MySQL/MariaDB run with ALGORITHM=COPY (writes blocked for the whole copy)',
-  check: ({ op, newTables }) => {
+  check: ({ op, newTables, earlier }) => {
     if (newTables.has('table' in op && typeof op.table === 'string' ? op.table : '')) return undefined;
     // With ALGORITHM=INSTANT or INPLACE named, the server refuses the statement rather than copy.
     if ('algorithm' in op && (op.algorithm === 'instant' || op.algorithm === 'inplace')) return undefined;
@@ -55,6 +69,7 @@ export const tableCopy: LintRule = {
     if (op.kind === 'dropConstraint' && op.type === 'primaryKey') {
       return { message: `Dropping the primary key of ${op.table} without adding one in the same ALTER needs ${COPY}.`, fix: 'Drop and add the primary key in one op.batch, which MySQL runs INPLACE, or use an online schema change tool.' };
     }
+    if (op.kind === 'addConstraint' && op.constraint.kind === 'foreignKey' && foreignKeyChecksOff(earlier)) return undefined;
     if (op.kind === 'addConstraint' && (op.constraint.kind === 'foreignKey' || op.constraint.kind === 'check')) {
       return {
         message: `ADD ${op.constraint.kind === 'foreignKey' ? 'FOREIGN KEY' : 'CHECK'} ${op.constraint.name} validates every row of ${op.table} with ${COPY}${op.constraint.kind === 'foreignKey' ? ' (INPLACE only with foreign_key_checks=0, which skips the validation)' : ''}.`,
@@ -115,5 +130,21 @@ export const addColumnNotNull: LintRule = {
     } : undefined,
 };
 
+/** lock_wait_timeout's default, a year: as good as no bound. */
+const MYSQL_DEFAULT_WAIT_S = 31_536_000;
+
+/** `SET [SESSION] lock_wait_timeout = N|DEFAULT`, `SET @@[session.]lock_wait_timeout = ...` (GLOBAL leaves this session alone). */
+function mysqlLockWaitChange(statement: string): LockWaitChange | undefined {
+  const set = /^SET\s+(?:SESSION\s+|@@(?:SESSION\.)?|LOCAL\s+|@@LOCAL\.)?lock_wait_timeout\s*(?::=|=)\s*(\S+)$/i.exec(statement);
+  if (set === null) return undefined;
+  const value = set[1]!;
+  return { unbounded: /^DEFAULT$/i.test(value) || Number(value) >= MYSQL_DEFAULT_WAIT_S, local: false };
+}
+
+/** `missing-lock-timeout` on MySQL/MariaDB: an ALTER waiting for its metadata lock blocks every later query of the table. */
+export const mysqlMissingLockTimeout: LintRule = missingLockTimeout({
+  setting: 'lock_wait_timeout', lock: 'exclusive metadata', change: mysqlLockWaitChange, example: 'SET SESSION lock_wait_timeout = 30',
+});
+
 /** The rules that apply to MySQL and MariaDB, in report order. */
-export const mysqlRules: readonly LintRule[] = Object.freeze([tableCopy, enumCopy, tableRebuild, addColumnNotNull, ...commonRules]);
+export const mysqlRules: readonly LintRule[] = Object.freeze([tableCopy, enumCopy, tableRebuild, addColumnNotNull, mysqlMissingLockTimeout, ...commonRules]);

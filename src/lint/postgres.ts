@@ -7,6 +7,7 @@ import type { ColumnType } from '../schema/model.js';
 import type { LintRule, RuleHit } from './types.js';
 import type { Operation } from '../ops/operations.js';
 import { commonRules } from './common.js';
+import { missingLockTimeout, type LockWaitChange } from './lock-wait.js';
 
 const VOLATILE = /\b(random|gen_random_uuid|uuid_generate_v[14]|clock_timestamp|timeofday|nextval|txid_current)\s*\(/i;
 
@@ -197,8 +198,30 @@ export const backfillWithDdl: LintRule = {
   },
 };
 
+/** A value of lock_timeout that means no bound: 0 in any unit, or the server default (0 unless the role sets one). */
+const PG_NO_BOUND = /^(?:'?\s*0+\s*(?:ms|s|min)?\s*'?|DEFAULT)$/i;
+
+/** `SET [SESSION|LOCAL] lock_timeout = ...`, `RESET lock_timeout|ALL`, `set_config('lock_timeout', ...)`. */
+function pgLockWaitChange(statement: string): LockWaitChange | undefined {
+  const set = /^SET\s+(SESSION\s+|LOCAL\s+)?lock_timeout\s*(?:=|\bTO\b)\s*(.+)$/i.exec(statement);
+  if (set !== null) return { unbounded: PG_NO_BOUND.test(set[2]!.trim()), local: /LOCAL/i.test(set[1] ?? '') };
+  if (/^RESET\s+(lock_timeout|ALL)\b/i.test(statement)) return { unbounded: true, local: false };
+  const call = /set_config\(\s*'lock_timeout'\s*,\s*'([^']*)'\s*,\s*(true|false)\s*\)/i.exec(statement);
+  if (call !== null) return { unbounded: PG_NO_BOUND.test(call[1]!.trim()), local: call[2]!.toLowerCase() === 'true' };
+  return undefined;
+}
+
+/**
+ * `missing-lock-timeout` on PostgreSQL. Not op.noTransaction itself: retort sets lock_timeout
+ * for the session, which outlives the commits noTransaction makes; only a `SET LOCAL` reset
+ * ends there.
+ */
+export const pgMissingLockTimeout: LintRule = missingLockTimeout({
+  setting: 'lock_timeout', lock: 'ACCESS EXCLUSIVE (or SHARE)', change: pgLockWaitChange, example: "SET lock_timeout = '30s'",
+});
+
 /** The rules that apply to PostgreSQL, in report order. */
 export const postgresRules: readonly LintRule[] = Object.freeze([
   indexNotConcurrent, concurrentlyInTransaction, addColumnNotNull, setNotNull, constraintNotValid, keyUnderLock,
-  typeChangeRewrite, volatileDefaultRule, backfillWithDdl, ...commonRules,
+  typeChangeRewrite, volatileDefaultRule, backfillWithDdl, pgMissingLockTimeout, ...commonRules,
 ]);

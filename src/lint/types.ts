@@ -28,6 +28,19 @@ export interface OperationView {
    */
   readonly ddlInTransaction: ReadonlySet<string>;
   readonly direction: 'upgrade' | 'downgrade';
+  /**
+   * The config's lock-wait bound in ms (`lockWaitTimeout`), which a run sets for the session
+   * before the first statement; 0 when it sets none.
+   */
+  readonly lockWaitMs: number;
+  /** The operations before this one in the same direction of the revision, in call order. */
+  readonly earlier: readonly EarlierOperation[];
+}
+
+/** An operation that ran before the one a rule looks at. */
+export interface EarlierOperation {
+  readonly op: Operation;
+  readonly inTransaction: boolean;
 }
 
 /** What a rule reports about one operation: the dialect's reason and the safe alternative. */
@@ -45,6 +58,11 @@ export interface LintRule {
   readonly severity: Severity;
   /** One line: what the rule catches (README table, `--json` consumers). */
   readonly summary: string;
+  /**
+   * Report only the first hit per revision and direction: the rule is about a state of the
+   * session (an unbounded lock wait), not about each operation in it.
+   */
+  readonly oncePerRevision?: boolean;
   /** A hit when `view` is risky, else undefined. */
   check(view: OperationView): RuleHit | undefined;
 }

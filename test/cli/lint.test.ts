@@ -182,13 +182,16 @@ describe('retort lint on PostgreSQL', () => {
     expect(clean.stdout).toContain('0 finding(s), 2 acknowledged, in 1 revision(s)');
   });
 
-  it('bad input is exit 2: an unknown --since, RANGE with --since, a malformed range', () => {
+  it('bad input is exit 2: an unknown --since, RANGE with --since, --pending with --since, a malformed range', () => {
     const unknown = retort(dir, ['lint', '--since', 'nosuchrev']);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/nosuchrev/);
     const both = retort(dir, ['lint', 'r1base:', '--since', 'r1base']);
     expect(both.code).toBe(2);
-    expect(both.stderr).toContain('Give a RANGE or --since, not both');
+    expect(both.stderr).toContain('Give only one of a RANGE, --since or --pending (got a RANGE and --since)');
+    const pending = retort(dir, ['lint', '--pending', '--since', 'r1base']);
+    expect(pending.code).toBe(2);
+    expect(pending.stderr).toContain('(got --since and --pending)');
     expect(retort(dir, ['lint', 'a:b:c']).code).toBe(2);
   });
 });

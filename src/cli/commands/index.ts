@@ -118,6 +118,7 @@ export function registerCommands(program: Command, host: CliHost): void {
   program.command('lint').argument('[range]', 'START:END or a revision (default: every revision)')
     .description('risky operations of revisions, read without a database; exit 3 on findings not acknowledged')
     .option('--since <rev>', 'only the revisions after REV')
+    .option('--pending', 'only the revisions the database has not applied (the next `upgrade heads`); reads its version table, no lock')
     .action(action(host, async () => (await import('./lint.js')).lint));
   program.command('pull').description('write the TypeScript schema of the live database')
     .option('--out <file>', 'where to write (default: the config\'s schema path)')

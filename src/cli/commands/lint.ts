@@ -1,5 +1,5 @@
 /**
- * `retort lint [RANGE] [--since REV]`: prints each finding as `file:line rule (severity)`, the
+ * `retort lint [RANGE] [--since REV | --pending]`: prints each finding as `file:line rule (severity)`, the
  * operation, the reason and the fix; acknowledged ones with the script's reason. Exit 3 when a
  * finding is not acknowledged, 0 otherwise.
  */
@@ -23,18 +23,23 @@ function lines(f: LintFinding): string[] {
   ];
 }
 
-/** `retort lint [RANGE] [--since REV] [--json]` */
+/** `retort lint [RANGE] [--since REV | --pending] [--json]` */
 export async function lint(ctx: CommandContext, args: readonly unknown[], options: Record<string, unknown>): Promise<number> {
   const range = typeof args[0] === 'string' ? args[0] : undefined;
   const result = await createRetort(ctx.options).lint({
     ...(range === undefined ? {} : { range }),
     ...(typeof options.since === 'string' ? { since: options.since } : {}),
+    ...(options.pending === true ? { pending: true } : {}),
   });
-  const json = { findings: result.findings, acknowledged: result.acknowledged, revisions: result.revisions, dialect: result.dialect };
+  const json = {
+    findings: result.findings, acknowledged: result.acknowledged, revisions: result.revisions, dialect: result.dialect,
+    ...(result.current === undefined ? {} : { current: result.current }),
+  };
+  const at = result.current === undefined ? '' : ` pending on a database at ${result.current.length === 0 ? 'base' : result.current.join(', ')}`;
   ctx.output.result(json, () => [
     ...result.findings.flatMap(lines),
     ...result.acknowledged.flatMap(lines),
-    `${result.findings.length} finding(s), ${result.acknowledged.length} acknowledged, in ${result.revisions} revision(s) (${result.dialect} rules).`,
+    `${result.findings.length} finding(s), ${result.acknowledged.length} acknowledged, in ${result.revisions} revision(s)${at} (${result.dialect} rules).`,
   ]);
   return result.findings.length === 0 ? EXIT_CODES.ok : EXIT_CODES.check;
 }
