@@ -24,6 +24,8 @@ export interface RevisionOptions {
   readonly upgradeBody?: string;
   readonly downgradeBody?: string;
   readonly imports?: readonly string[];
+  /** `sql`: a plain `.sql` revision with up and down sections (`revision --sql-file`). */
+  readonly format?: 'ts' | 'sql';
 }
 
 /** Options of `merge`. */
@@ -98,6 +100,12 @@ export async function createRevision(project: Project, options: RevisionOptions)
  */
 export async function planRevision(project: Project, options: RevisionOptions): Promise<WriteRevisionOptions> {
   const message = requireMessage(options.message, 'revision');
+  if (options.format === 'sql' && (options.upgradeBody !== undefined || options.downgradeBody !== undefined)) {
+    // The bodies are op.* calls, which a .sql file cannot hold: refuse rather than drop them.
+    throw new RetortError('BadArgument', 'A plain .sql revision is written empty: --sql-file cannot take generated operations (--autogenerate).', {
+      hint: 'Autogenerate a .ts revision, or write the SQL yourself (`retort upgrade --sql` prints what a .ts revision runs).',
+    });
+  }
   const graph = await project.graph();
   const headSpec = options.head ?? 'head';
   const parents = headSpec === 'base' ? [] : graph.resolveAll(headSpec);
@@ -126,6 +134,7 @@ export async function planRevision(project: Project, options: RevisionOptions): 
     ...(options.upgradeBody === undefined ? {} : { upgradeBody: options.upgradeBody }),
     ...(options.downgradeBody === undefined ? {} : { downgradeBody: options.downgradeBody }),
     ...(options.imports === undefined ? {} : { imports: options.imports }),
+    ...(options.format === undefined ? {} : { format: options.format }),
   };
 }
 

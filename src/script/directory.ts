@@ -6,13 +6,14 @@ import { resolve, join } from 'node:path';
 import { RetortError } from '../errors.js';
 import { DirectoryHeaderCache } from './header-cache.js';
 import { headerFromScan, scanHeader } from './header.js';
+import { isSqlRevisionPath, readSqlRevisionFile } from './sql-revision.js';
 import type { RevisionHeader } from './revision.js';
 
 /** Extensions of revision files. */
-const REVISION_EXTENSIONS = ['.ts', '.mts', '.js', '.mjs'];
+const REVISION_EXTENSIONS = ['.ts', '.mts', '.js', '.mjs', '.sql'];
 
 /**
- * Whether a directory entry may be a revision file: a `.ts`/`.mts`/`.js`/`.mjs` file that is not a
+ * Whether a directory entry may be a revision file: a `.ts`/`.mts`/`.js`/`.mjs`/`.sql` file that is not a
  * declaration file (`.d.ts`), not hidden (dotfiles: editor swap files, `.DS_Store`) and not the
  * script template.
  */
@@ -26,8 +27,10 @@ export function isRevisionFileName(name: string): boolean {
  * Reads the header of one file found in a version directory, or `undefined` for a file that is not
  * a revision: one without `export const revision` and without an `upgrade` export (an `index.ts`, a
  * helper module). A file that exports `upgrade` but no revision is a broken revision: error.
+ * A `.sql` file is read by sql-revision.ts, by the same rule.
  */
 export function readRevisionFile(path: string, source: string): RevisionHeader | undefined {
+  if (isSqlRevisionPath(path)) return readSqlRevisionFile(path, source);
   const scan = scanHeader(path, source);
   if (!scan.fields.has('revision') && !scan.exports.has('upgrade')) return undefined;
   return headerFromScan(path, source, scan);

@@ -21,6 +21,7 @@ import { CACHE_LIMITS, pruneCacheDir } from '../util/cache-prune.js';
 import { importModule } from './loader.js';
 import { checkImports, noteRetortExports } from './import-check.js';
 import { noteCompiled } from './stack-map.js';
+import { isSqlRevisionPath, sqlRevisionModule } from './sql-revision.js';
 
 /** Bump when the compiled form changes, so old cache entries are never used. */
 const FORMAT_VERSION = '2';
@@ -160,7 +161,8 @@ function writeAtomically(file: string, data: string | Uint8Array): void {
  * anything). Optional: {@link loadScript} compiles on demand too.
  */
 export async function prepareScripts(paths: readonly string[]): Promise<void> {
-  await Promise.all(paths.map(async (path) => compiledCode(path, readFileSync(path, 'utf8'))));
+  // A `.sql` revision is not compiled by esbuild: its module is made when it is loaded.
+  await Promise.all(paths.filter((path) => !isSqlRevisionPath(path)).map(async (path) => compiledCode(path, readFileSync(path, 'utf8'))));
 }
 
 /** Evaluated revision modules per content key: a fleet of 200 tenants evaluates each script once. */
@@ -192,6 +194,7 @@ export async function loadScript(path: string): Promise<Exports> {
 
 /** {@link loadScript} of a file already read, whose cache key is `key`. */
 async function loadSource(path: string, source: string, key: string): Promise<Exports> {
+  if (isSqlRevisionPath(path)) return sqlRevisionModule(path, source);
   const code = await compiledCode(path, source, key);
   if (code === null) {
     noteCompiled(path);

@@ -20,8 +20,11 @@ export interface SourceLocation {
   readonly column: number;
 }
 
-/** `(/path/file.ts:12:5)` or `at /path/file.ts:12:5`, with an optional `file://`. */
-const FRAME = /((?:file:\/\/)?\/[^\s():]+?\.[cm]?[jt]sx?):(\d+):(\d+)/g;
+/**
+ * `(/path/file.ts:12:5)` or `at /path/file.ts:12:5`, with an optional `file://`; `.sql` for plain
+ * SQL revisions, whose generated module names the file's own lines (sql-revision.ts).
+ */
+const FRAME = /((?:file:\/\/)?\/[^\s():]+?\.(?:[cm]?[jt]sx?|sql)):(\d+):(\d+)/g;
 
 /** Files compiled from TypeScript or ESM by retort's loaders in this process (their frames need mapping). */
 const compiledFiles = new Set<string>();
@@ -35,6 +38,7 @@ export function noteCompiled(path: string): void {
 
 function isUserFile(path: string): boolean {
   if (path.includes('/node_modules/')) return false;
+  if (path.endsWith('.sql')) return true;
   // TypeScript always runs compiled; JavaScript only when one of retort's loaders compiled it.
   return /\.[cm]?ts$/.test(path) || compiledFiles.has(path);
 }
@@ -59,6 +63,8 @@ function sourceMapOf(path: string): SourceMap | null {
 
 /** Where compiled `line:column` (1-based) of `path` comes from in the user's file. */
 function original(path: string, line: number, column: number): SourceLocation | undefined {
+  // A `.sql` revision's frames already name the file's line and column: nothing was compiled.
+  if (path.endsWith('.sql')) return { file: path, line, column };
   const map = sourceMapOf(path);
   if (map === null) return undefined;
   const entry = map.findEntry(line - 1, column - 1) as { originalLine?: number; originalColumn?: number };

@@ -60,6 +60,14 @@ export function builtInScriptTemplatePath(): string {
   return join(templatesDir(), 'default', 'migrations', 'script.ts.tmpl');
 }
 
+/**
+ * The built-in template of plain SQL revisions (`revision --sql-file`), used when a version
+ * directory has no `script.sql.tmpl`. Outside the init templates: `init` does not copy it.
+ */
+export function builtInSqlTemplatePath(): string {
+  return join(templatesDir(), 'script.sql.tmpl');
+}
+
 /** The init templates, sorted by name. */
 export function listTemplates(): TemplateInfo[] {
   const root = templatesDir();

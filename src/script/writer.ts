@@ -1,6 +1,8 @@
 /**
  * Writes new revision files from the script template: `<dir>/script.ts.tmpl` when the project has
- * one (it is meant to be edited), else the built-in template shipped in `templates/`.
+ * one (it is meant to be edited), else the built-in template shipped in `templates/`. A plain SQL
+ * revision (`format: 'sql'`) comes from `<dir>/script.sql.tmpl` or `templates/script.sql.tmpl`,
+ * with the same placeholders.
  *
  * Placeholders are `{{name}}`, chosen because `${...}` is a template literal in TypeScript and
  * would collide with code users put in their template:
@@ -20,10 +22,14 @@ import { dirname, join, resolve } from 'node:path';
 import { RetortError } from '../errors.js';
 import { readRevisionHeader } from './header.js';
 import { branchLabelProblem, printable, revisionIdProblem } from './ids.js';
-import { builtInScriptTemplatePath } from './templates.js';
+import { builtInScriptTemplatePath, builtInSqlTemplatePath } from './templates.js';
+import { readSqlRevisionFile } from './sql-revision.js';
 
 /** Name of the editable script template in a version directory. */
 export const SCRIPT_TEMPLATE_NAME = 'script.ts.tmpl';
+
+/** Name of the editable template of plain SQL revisions in a version directory. */
+export const SQL_TEMPLATE_NAME = 'script.sql.tmpl';
 
 /** Longest slug in a file name, as Alembic's `truncate_slug_length`. */
 export const MAX_SLUG_LENGTH = 40;
@@ -53,6 +59,8 @@ export interface WriteRevisionOptions {
   readonly now?: Date;
   /** The creation time as text, written as given (a revision converted from another tool keeps its date). */
   readonly createDate?: string;
+  /** `sql`: a plain `.sql` revision (up and down sections) instead of a TypeScript script. */
+  readonly format?: 'ts' | 'sql';
 }
 
 const PLACEHOLDER = /\{\{\s*([A-Za-z]+)\s*\}\}/g;
@@ -96,10 +104,10 @@ export function slugify(message: string): string {
   return slug;
 }
 
-/** The file name of a revision: `<rev>_<slug>.ts`, or `<rev>.ts` when the message has no words. */
-export function revisionFileName(revision: string, message: string): string {
+/** The file name of a revision: `<rev>_<slug>.ts`, or `<rev>.ts` when the message has no words (`.sql` for SQL). */
+export function revisionFileName(revision: string, message: string, extension: '.ts' | '.sql' = '.ts'): string {
   const slug = slugify(message);
-  return slug.length > 0 ? `${revision}_${slug}.ts` : `${revision}.ts`;
+  return slug.length > 0 ? `${revision}_${slug}${extension}` : `${revision}${extension}`;
 }
 
 /** A string as a single-quoted TypeScript literal. */
@@ -145,6 +153,8 @@ function messageLines(message: string): string[] {
 function continuationPrefix(name: string, before: string, indent: string): string {
   if (name !== 'message') return indent;
   if (/^\s*\*+\s*$/.test(before)) return before;
+  // A message in an SQL comment continues as one.
+  if (/^\s*--\s*$/.test(before)) return before;
   if (/^\s*\/\*\*?\s*$/.test(before)) return `${indent} * `;
   return indent;
 }
@@ -223,15 +233,16 @@ export function renderRevision(template: string, options: WriteRevisionOptions, 
 export function revisionText(options: WriteRevisionOptions): { path: string; text: string } {
   checkInput(options);
   const dir = resolve(options.dir);
-  const local = join(dir, SCRIPT_TEMPLATE_NAME);
+  const sql = options.format === 'sql';
+  const local = join(dir, sql ? SQL_TEMPLATE_NAME : SCRIPT_TEMPLATE_NAME);
   let templatePath = local;
   let template = options.template;
   if (template === undefined) {
-    if (!existsSync(local)) templatePath = builtInScriptTemplatePath();
+    if (!existsSync(local)) templatePath = sql ? builtInSqlTemplatePath() : builtInScriptTemplatePath();
     template = readFileSync(templatePath, 'utf8');
   } else templatePath = '<template option>';
   const text = renderRevision(template, options, templatePath);
-  const path = join(dir, revisionFileName(options.revision, options.message));
+  const path = join(dir, revisionFileName(options.revision, options.message, sql ? '.sql' : '.ts'));
   verifyReadBack(path, text, options, templatePath);
   return { path, text };
 }
@@ -264,7 +275,8 @@ export function writeRevision(options: WriteRevisionOptions): string {
 function verifyReadBack(path: string, text: string, options: WriteRevisionOptions, templatePath: string): void {
   let header;
   try {
-    header = readRevisionHeader(path, text);
+    header = options.format === 'sql' ? readSqlRevisionFile(path, text) : readRevisionHeader(path, text);
+    if (header === undefined) throw new Error('no Revision ID line and no -- retort:up section');
   } catch (error) {
     throw new RetortError('BadRevisionFile', `The script template ${templatePath} does not produce a readable revision header.`, {
       fields: { path: templatePath },

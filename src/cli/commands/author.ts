@@ -44,6 +44,7 @@ export async function revision(ctx: CommandContext, _args: readonly unknown[], o
     ...(Array.isArray(options.dependsOn) ? { dependsOn: options.dependsOn as string[] } : {}),
     ...(typeof options.revId === 'string' ? { revId: options.revId } : {}),
     ...(typeof options.versionPath === 'string' ? { versionPath: options.versionPath } : {}),
+    ...(options.sqlFile === true ? { format: 'sql' as const } : {}),
   };
   if (options.autogenerate === true) {
     const { autogenerateRevision } = await import('./autogenerate.js');

@@ -56,6 +56,7 @@ export function registerCommands(program: Command, host: CliHost): void {
     .option('--depends-on <rev>', 'a revision this one depends on (repeatable)', collect)
     .option('--rev-id <id>', 'the id to use instead of a generated one')
     .option('--version-path <dir>', 'the version directory to write into')
+    .option('--sql-file', 'write a plain .sql revision (-- retort:up and -- retort:down sections) instead of a .ts script')
     .action(action(host, async () => (await author()).revision));
   program.command('merge').argument('<revs...>', 'revisions to merge (`heads` for all heads)')
     .description('write a revision whose parents are REVS')
