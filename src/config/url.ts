@@ -166,12 +166,15 @@ function parseServerUrl(raw: string, scheme: string): ConnectionUrl {
   const host = parsed.hostname.replace(/^\[(.*)\]$/, '$1');
   const database = decodeComponent(raw, parsed.pathname.replace(/^\//, ''), 'database name');
   if (database.includes('/')) throw badUrl(raw, 'the database name contains `/`');
-  const user = decodeComponent(raw, parsed.username, 'user');
-  const password = decodeComponent(raw, parsed.password, 'password');
+  const params = parseQuery(raw, parsed.search.replace(/^\?/, ''));
+  // libpq's rule, which MySQL URLs follow here too: a `user=` or `password=` query parameter
+  // overrides the authority's (`postgresql://host/db?user=u&password=p`, the form libpq users write).
+  const user = params['user'] ?? decodeComponent(raw, parsed.username, 'user');
+  const password = params['password'] ?? decodeComponent(raw, parsed.password, 'password');
   const url: ConnectionUrl = {
     raw,
     scheme,
-    params: parseQuery(raw, parsed.search.replace(/^\?/, '')),
+    params,
     ...(host === '' ? {} : { host }),
     ...(parsed.port === '' ? {} : { port: Number(parsed.port) }),
     ...(user === '' ? {} : { user }),
@@ -208,15 +211,17 @@ function parseQuery(raw: string, query: string): Readonly<Record<string, string>
 }
 
 /**
- * A BadUrl error. The URL is shown masked; the message then goes through `redactSecrets` with
- * the password as both the strict and the lenient parsers see it, as a second line of defence.
+ * A BadUrl error. The URL is shown with its password field masked (and only that: a user or
+ * database name equal to the password stays readable); the reason and hint, which never quote the
+ * URL's parts, go through `redactSecrets` with the password as both the strict and the lenient
+ * parsers see it, as a second line of defence.
  */
 function badUrl(raw: string, reason: string, hint?: string): RetortError {
   const shown = displayUrl(raw);
   const secrets = [passwordOf(raw), strictPasswordOf(raw)];
-  const message = redactSecrets(`Bad connection URL \`${shown}\`: ${reason}.`, secrets);
+  const message = `Bad connection URL \`${shown}\`: ${redactSecrets(reason, secrets)}.`;
   return new RetortError('BadUrl', message, {
-    fields: { url: redactSecrets(shown, secrets) },
+    fields: { url: shown },
     hint: redactSecrets(hint ?? 'Check the URL against the accepted forms, e.g. `postgres://user@host:5432/db` or `sqlite:./app.db`.', secrets),
   });
 }

@@ -58,7 +58,9 @@ export interface ConnectionUrl {
   readonly scheme: string;
   readonly host?: string;
   readonly port?: number;
+  /** The user: a `user=` query parameter's, else the authority's (libpq's precedence). */
   readonly user?: string;
+  /** The password, likewise: a `password=` query parameter's, else the authority's. */
   readonly password?: string;
   /** Database name (PostgreSQL, MySQL) or file path (SQLite; `:memory:` for memory). */
   readonly database?: string;

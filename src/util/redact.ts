@@ -1,27 +1,49 @@
 /**
- * Passwords never appear in any output. Every URL is shown through {@link redactUrl}, and every
- * message that could carry a driver's text passes through {@link redactSecrets} with the
- * passwords known to the run (in plain and URL-encoded form).
+ * Passwords never appear in any output, and nothing else is hidden for them. A URL is shown
+ * through {@link redactUrl}, which masks the password FIELD where the URL's structure puts it (the
+ * authority's `user:password@`, a `password=` query parameter, a libpq `password=` keyword): a user
+ * or database name that happens to equal the password, or contain it, stays readable. Only text
+ * retort cannot parse, a driver's own message, passes through {@link redactSecrets}, which masks
+ * the password's text wherever it occurs (plain and URL-encoded).
  */
 
 const MASK = '***';
 
-/**
- * Query parameters that carry a password, as libpq and the MySQL clients accept them
- * (`postgresql://host/db?user=u&password=...`): masked like the authority's password.
- */
-const PASSWORD_PARAMS = /([?&](?:password|pass|pwd|sslpassword)=)([^&#]*)/gi;
+/** The keys that carry a password, as libpq and the MySQL clients accept them. */
+const PASSWORD_KEYS = 'password|pass|pwd|sslpassword';
 
-/** `url` with the values of its password query parameters replaced by `***`. */
+/** `?password=...` / `&pwd=...` in a URL's query: the value runs to the next `&` or `#`. */
+const QUERY_PASSWORD = new RegExp(`([?&](?:${PASSWORD_KEYS})=)([^&#]*)`, 'gi');
+
+/**
+ * `password = value` in a libpq key/value string (`host=h user=u password='a b'`): the value is
+ * single-quoted (backslash escapes inside) or runs to the next white space.
+ */
+const KEYWORD_PASSWORD = new RegExp(`((?:^|\\s)(?:${PASSWORD_KEYS})\\s*=\\s*)('(?:[^'\\\\]|\\\\.)*'?|\\S*)`, 'gi');
+
+/** `scheme://user:password@`: the password is everything between the user's `:` and the `@`. */
+const AUTHORITY_PASSWORD = /^([a-z][a-z0-9+.-]*:\/\/[^:/?#@]*:)([^@/?#]*)@/i;
+
+const SCHEME = /^[a-z][a-z0-9+.-]*:/i;
+
+/**
+ * `url` with the values of its password parameters replaced by `***`: query parameters of a URL,
+ * or keywords of a libpq key/value string (which has no scheme).
+ */
 export function redactQueryPasswords(url: string): string {
-  return url.replace(PASSWORD_PARAMS, (_m, head: string) => `${head}${MASK}`);
+  return SCHEME.test(url)
+    ? url.replace(QUERY_PASSWORD, (_m, head: string) => `${head}${MASK}`)
+    : url.replace(KEYWORD_PASSWORD, (_m, head: string) => `${head}${MASK}`);
 }
 
-/** The URL with its password (if any, in the authority or as a query parameter) replaced by `***`. Works on malformed URLs too. */
+/**
+ * The URL with its password field (in the authority, as a query parameter, or as a libpq keyword)
+ * replaced by `***`, and nothing else changed. Works on malformed URLs too.
+ */
 export function redactUrl(url: string): string {
-  // scheme://user:password@host... ; done by pattern so that a URL the WHATWG parser rejects is
+  // Done by the URL's structure, not by the WHATWG parser, so that a URL the parser rejects is
   // still redacted (a malformed URL is exactly when we print it in an error).
-  return redactQueryPasswords(url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/?#@]*:)([^@/?#]*)@/i, (_m, head: string) => `${head}${MASK}@`));
+  return redactQueryPasswords(url.replace(AUTHORITY_PASSWORD, (_m, head: string) => `${head}${MASK}@`));
 }
 
 function decoded(raw: string): string {
@@ -32,22 +54,32 @@ function decoded(raw: string): string {
   }
 }
 
-/** The password of a URL (the authority's, else a password query parameter's), decoded, or undefined. Never throws. */
+/** A libpq keyword value without its quotes and escapes. */
+function unquoted(value: string): string {
+  return value.startsWith("'") ? value.replace(/^'|'$/g, '').replace(/\\(.)/g, '$1') : value;
+}
+
+/** The password of a URL (the authority's, else a password query parameter's or keyword's), decoded, or undefined. Never throws. */
 export function passwordOf(url: string): string | undefined {
-  const match = /^[a-z][a-z0-9+.-]*:\/\/[^:/?#@]*:([^@/?#]*)@/i.exec(url);
-  if (match && match[1] !== undefined && match[1] !== '') {
+  const match = AUTHORITY_PASSWORD.exec(url);
+  if (match && match[2] !== undefined && match[2] !== '') {
     try {
-      return decodeURIComponent(match[1]);
+      return decodeURIComponent(match[2]);
     } catch {
-      return match[1];
+      return match[2];
     }
   }
-  for (const [, , value] of url.matchAll(PASSWORD_PARAMS)) if (value !== undefined && value !== '') return decoded(value);
+  const scheme = SCHEME.test(url);
+  for (const [, , value] of url.matchAll(scheme ? QUERY_PASSWORD : KEYWORD_PASSWORD)) {
+    if (value !== undefined && value !== '') return scheme ? decoded(value) : unquoted(value);
+  }
   return undefined;
 }
 
 /**
- * `text` with every occurrence of each secret, plain or URL-encoded, replaced by `***`. Secrets
+ * `text` with every occurrence of each secret, plain or URL-encoded, replaced by `***`: for text
+ * retort did not compose and cannot parse (a driver's message). Never apply it to a URL or to a
+ * message built from the URL's fields: use {@link redactUrl} and the fields themselves. Secrets
  * shorter than 3 characters are still masked: a short password is still a password.
  */
 export function redactSecrets(text: string, secrets: Iterable<string | undefined>): string {

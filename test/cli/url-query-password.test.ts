@@ -51,6 +51,38 @@ describe('a password as a URL query parameter never appears in output', () => {
     expect(run.stdout + run.stderr).not.toContain(SECRET);
   });
 
+  it('a user and database named like the password: only the password field is masked, in every URL form', async () => {
+    // The password is the user's name, and a prefix of the database's: before, every occurrence
+    // of its text was replaced (`***ql://***:***@host/***_x`, "no database "***_x"").
+    const host = new URL(db.url).host;
+    const pg = 'postgres';
+    const my = 'root';
+    const forms: [string, string, string, string, [string, string]?][] = [
+      // [url, error code, the url field ('' when none), text the message must hold, [user, database] fields]
+      [`postgresql://${pg}:${pg}@${host}/${pg}_x`, 'DatabaseNotFound', `postgresql://${pg}:***@${host}/${pg}_x`, `"${pg}_x"`, [pg, `${pg}_x`]],
+      [`postgresql://${host}/${pg}_x?user=${pg}&password=${pg}`, 'DatabaseNotFound', `postgresql://${host}/${pg}_x?user=${pg}&password=***`, `"${pg}_x"`, [pg, `${pg}_x`]],
+      [`mysql://${my}:${my}@127.0.0.1:3306/${my}_x`, 'ConnectionFailed', '', `'${my}'`, [my, `${my}_x`]],
+      // The query's user and password are the ones sent (before, dropped: root got in without one).
+      [`mysql://127.0.0.1:3306/${my}_x?user=${my}&password=${my}`, 'ConnectionFailed', '', `'${my}'`, [my, `${my}_x`]],
+      [`postgres://${pg}:${pg}@127.0.0.1:99999/${pg}_x`, 'BadUrl', `postgres://${pg}:***@127.0.0.1:99999/${pg}_x`, `${pg}:***@`],
+      // libpq's key/value form is not a URL retort takes, but its error must not print the password.
+      [`host=127.0.0.1 user=${pg} password='${pg} x' dbname=${pg}_x`, 'BadUrl', `host=127.0.0.1 user=${pg} password=*** dbname=${pg}_x`, `user=${pg} password=*** dbname=${pg}_x`],
+    ];
+    const runs = await Promise.all(forms.map(([url]) => startRetort(project.dir, ['--url', url, '--json', 'current']).done));
+    forms.forEach(([url, code, shown, text, names], i) => {
+      const run = runs[i]!;
+      expect(run.code, `${url}: ${run.stdout}${run.stderr}`).toBe(code === 'BadUrl' ? 2 : 1);
+      const { error } = JSON.parse(run.stdout) as { error: Record<string, any> };
+      expect(error.code, url).toBe(code);
+      expect(error.message, url).toContain(text);
+      expect(error.url, url).toBe(shown === '' ? undefined : shown);
+      if (names !== undefined) expect([error.user, error.database], url).toEqual(names);
+      expect(run.stdout + run.stderr, url).not.toContain('***ql:');
+      // The password field itself is never printed.
+      expect(run.stdout + run.stderr, url).not.toMatch(/:(postgres|root)@|password='?(postgres|root)/);
+    });
+  });
+
   it('redactUrl and passwordOf know the query forms', () => {
     expect(redactUrl('postgresql://h/db?user=app&password=s%40t&sslmode=require')).toBe('postgresql://h/db?user=app&password=***&sslmode=require');
     expect(redactUrl('mysql://h/db?pwd=x&pass=y')).toBe('mysql://h/db?pwd=***&pass=***');

@@ -1,7 +1,8 @@
 /**
- * Turning `pg`'s connection failures into RetortErrors a user can act on. Every text that could
- * carry a driver's words goes through `redactSecrets` with the password, plain and URL-encoded:
- * a password must never reach the terminal, a log or `--json` output.
+ * Turning `pg`'s connection failures into RetortErrors a user can act on. The driver's words go
+ * through `redactSecrets` with the password, plain and URL-encoded: a password must never reach
+ * the terminal, a log or `--json` output. What retort composes (host, user, database, the URL with
+ * its password field masked) is never text-replaced: a user named like the password stays readable.
  */
 import { isRetortError, RetortError } from '../../errors.js';
 import { redactSecrets, redactUrl } from '../../util/redact.js';
@@ -62,8 +63,7 @@ function errorMessage(error: unknown): string {
 export function connectionError(error: unknown, url: ConnectionUrl, connectMs?: number): RetortError {
   if (isRetortError(error)) return error;
   const target = connectTarget(url);
-  const secrets = [url.password];
-  const clean = (text: string): string => redactSecrets(text, secrets);
+  const clean = (text: string): string => redactSecrets(text, [url.password]);
   const code = errorCode(error);
   const where = `${target.host}:${target.port}`;
   const fields = {
@@ -71,12 +71,13 @@ export function connectionError(error: unknown, url: ConnectionUrl, connectMs?: 
     port: target.port,
     user: target.user,
     database: target.database,
-    url: clean(redactUrl(url.raw)),
+    url: redactUrl(url.raw),
     ...(code === undefined ? {} : { driverCode: code }),
   };
   const detail = clean(errorMessage(error));
   const fail = (code: 'ConnectionFailed' | 'DatabaseNotFound' | 'ConnectTimeout', message: string, hint: string): RetortError =>
-    new RetortError(code, clean(message), { fields, hint: clean(hint), cause: error });
+    // `message` and `hint` hold the driver's words only through `detail`, already cleaned.
+    new RetortError(code, message, { fields, hint, cause: error });
 
   // pg's own connect timer ('timeout expired') or the pool's ('timeout exceeded when trying to connect').
   if (connectMs !== undefined && connectMs > 0 && /timeout expired|timeout exceeded when trying to connect|connection timeout/i.test(detail)) {
