@@ -77,6 +77,8 @@ async function migrate(project: Project, target: string, direction: 'up' | 'down
     // Offline there is no version table to read: FROM (default base) stands for what the database holds.
     const { start: startHeads, steps } = graph.planOffline(direction, target.includes(':') ? target : `:${target}`);
     const channel = offlineChannel(dialect.scriptStatement?.bind(dialect));
+    // First, the session settings the compiled text relies on (an online run sets them at connect).
+    for (const sql of dialect.hooks.scriptStart ?? []) await channel.run(sql);
     await emitSchemaScope(dialect, channel, project.target);
     if (startHeads.length === 0 && direction === 'up') await emitVersionTableDdl(dialect, channel, project);
     // The history too, so a DBA applying the script keeps it (rows: status ok, no duration).

@@ -199,6 +199,12 @@ export interface RunHooks {
   /** Statements run once at the end of a session, outside any transaction. */
   readonly sessionEnd?: readonly string[];
   /**
+   * Statements an offline (`--sql`) script begins with: session settings the compiled text relies
+   * on, which an online run sets when its server needs them but the session of whoever applies the
+   * script may lack (MySQL: `NO_BACKSLASH_ESCAPES` turned off, or its string literals change).
+   */
+  readonly scriptStart?: readonly string[];
+  /**
    * Statements that point the unqualified names of a revision's raw SQL (`op.execute`, `sql```)
    * at the target's `dbSchema`, run (or printed with `--sql`) before the first revision. Without
    * them a tenant's raw `UPDATE books ...` would reach whatever the session's default schema is.

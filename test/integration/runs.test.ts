@@ -107,8 +107,12 @@ describe.each(DIALECTS)('runs on %s', (dialect) => {
     await project.retort.upgrade('head');
     const online = project.events.flatMap((e) => (e.type === 'statement' ? [e.sql] : []));
     // Every statement is compared, history rows included; only their timing values differ (the
-    // offline script lets the server's clock stamp the row and cannot time itself).
-    expect(online.map(untimed)).toEqual(offline.statements!.map(untimed));
+    // offline script lets the server's clock stamp the row and cannot time itself). A script
+    // starts with the session settings its text relies on (MySQL: NO_BACKSLASH_ESCAPES off),
+    // which an online run sends only to a server that needs them (not this one).
+    const scriptStart = db.dialect === 'mysql' ? 1 : 0;
+    if (scriptStart > 0) expect(offline.statements![0]).toMatch(/^SET SESSION sql_mode = REPLACE\(@@session\.sql_mode, 'NO_BACKSLASH_ESCAPES', ''\)$/);
+    expect(online.map(untimed)).toEqual(offline.statements!.slice(scriptStart).map(untimed));
     // One history row per revision: its own INSERT, or (PostgreSQL) an INSERT that also changes the version table.
     expect(offline.statements!.filter((s) => /^(WITH .* )?INSERT INTO ["`]retort_history["`]/.test(s))).toHaveLength(3);
     expect(offline.sql).toContain('Running upgrade aaa111 -> bbb222, create b');
@@ -120,7 +124,7 @@ describe.each(DIALECTS)('runs on %s', (dialect) => {
     // The script cannot know that the history table exists; the online run looks and creates nothing.
     const created = offlineDown.statements!.filter((s) => /^CREATE TABLE IF NOT EXISTS/.test(s));
     expect(created).toHaveLength(1);
-    expect(onlineDown.map(untimed)).toEqual(offlineDown.statements!.filter((s) => !created.includes(s)).map(untimed));
+    expect(onlineDown.map(untimed)).toEqual(offlineDown.statements!.slice(scriptStart).filter((s) => !created.includes(s)).map(untimed));
   });
 
   it('stamps without running scripts, and purges', async () => {

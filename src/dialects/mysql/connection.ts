@@ -15,13 +15,14 @@ import { connectError } from './errors.js';
 import { GALERA_SESSION_SQL, osuNotice, parseProfile, PROFILE_SQL, type ServerProfile } from './galera.js';
 import { openGaleraLease } from './lease.js';
 import { openMysqlLock } from './lock.js';
+import { BACKSLASH_ESCAPES_SQL } from './quoting.js';
 
 /**
  * retort's compiler (and mysql2's parameter escaping) write string literals as MySQL reads them by
  * default, a backslash doubled; under `NO_BACKSLASH_ESCAPES` the server would keep both. Its
- * sessions therefore read literals the default way.
+ * sessions therefore read literals the default way (sent only when the server has the mode; an
+ * offline script always starts with it, see index.ts).
  */
-const BACKSLASH_SESSION_SQL = "SET SESSION sql_mode = REPLACE(@@session.sql_mode, 'NO_BACKSLASH_ESCAPES', '')";
 const BACKSLASH_NOTICE = "The server's sql_mode has NO_BACKSLASH_ESCAPES: retort's session turns it off, so that a backslash in a value or default it writes stays one backslash.";
 
 /** A connection pool plus the server version read when it was opened. */
@@ -62,7 +63,7 @@ class MysqlConnection implements Connection {
     return this.kysely.connection().execute(async (db) => {
       // Before anything is read: causal reads, and DDL in total order (see galera.ts).
       if (this.profile.galera !== undefined) await db.executeQuery(CompiledQuery.raw(GALERA_SESSION_SQL, []));
-      if (this.profile.noBackslashEscapes) await db.executeQuery(CompiledQuery.raw(BACKSLASH_SESSION_SQL, []));
+      if (this.profile.noBackslashEscapes) await db.executeQuery(CompiledQuery.raw(BACKSLASH_ESCAPES_SQL, []));
       const session: Session = {
         db,
         serverVersion: this.serverVersion,

@@ -11,7 +11,7 @@ import { MysqlCompiler } from './compiler.js';
 import { mysqlScriptStatement } from './script.js';
 import { connectMysql } from './connection.js';
 import { mysqlExistingTables, readMysqlTable } from './introspect.js';
-import { quoteMysqlIdentifier, quoteMysqlString } from './quoting.js';
+import { BACKSLASH_ESCAPES_SQL, quoteMysqlIdentifier, quoteMysqlString } from './quoting.js';
 import { mysqlSnapshotReader } from './catalog-snapshot.js';
 import { serverScratchDatabases } from '../scratch.js';
 import { serverDatabaseCopies } from '../copies.js';
@@ -30,7 +30,9 @@ export const mysqlDialect: Dialect = Object.freeze({
   capabilities: mysqlCapabilities,
   lintRules: mysqlRules,
   compiler: new MysqlCompiler(),
-  hooks: Object.freeze({}),
+  // The server of whoever applies a --sql script is unknown: its literals must read the same
+  // whether or not that server's sql_mode has NO_BACKSLASH_ESCAPES.
+  hooks: Object.freeze({ scriptStart: Object.freeze([BACKSLASH_ESCAPES_SQL]) }),
   quoteIdentifier: quoteMysqlIdentifier,
   quoteString: quoteMysqlString,
   // A `--sql` script runs in the mysql client: BEGIN ... END bodies need DELIMITER there (script.ts).

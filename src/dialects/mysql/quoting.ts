@@ -19,6 +19,13 @@ export function quoteMysqlString(value: string): string {
 }
 
 /**
+ * The session setting under which {@link quoteMysqlString}'s literals read as written: without
+ * `NO_BACKSLASH_ESCAPES` (a server may have it in its global `sql_mode`, where the doubled
+ * backslash would be kept as two). A no-op on a session without it.
+ */
+export const BACKSLASH_ESCAPES_SQL = "SET SESSION sql_mode = REPLACE(@@session.sql_mode, 'NO_BACKSLASH_ESCAPES', '')";
+
+/**
  * The values of a quoted list as MySQL prints it in `COLUMN_TYPE` (`enum('a','it''s')`):
  * `''` is a quote, and a backslash escapes the next character.
  */
