@@ -9,8 +9,10 @@
  *   asked on a new connection; it reports the session idle, so the session is ended server-side
  *   and the run fails with `ConnectionLost`; a read-only command (`current`) too;
  * - the whole server unreachable: `ConnectionLost`, and the run still ends;
- * while a long statement that the server reports running is waited for (exit 0).
+ * while a long statement that the server reports running is waited for (exit 0), its connections
+ * kept alive by TCP keepalive (checked in the kernel's socket table).
  */
+import { execFileSync } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startRetort, waitFor } from '../support/cli-async.js';
 import { rawQuery, type TestDatabase } from '../support/databases.js';
@@ -29,6 +31,12 @@ async function sessionsOn(db: TestDatabase): Promise<number> {
     ? await rawQuery<{ n: number }>(db, 'SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()')
     : await rawQuery<{ n: number }>(db, 'SELECT count(*) AS n FROM information_schema.PROCESSLIST WHERE DB = DATABASE() AND ID <> CONNECTION_ID()');
   return Number(rows[0]!.n);
+}
+
+/** How many established TCP sockets of the process (`pid=N,` as `ss -p` prints it) have a keepalive timer. */
+function keepaliveSockets(pid: string): number {
+  const lines = execFileSync('ss', ['-tnopH', 'state', 'established'], { encoding: 'utf8' }).split('\n');
+  return lines.filter((line) => line.includes(pid) && line.includes('timer:(keepalive')).length;
 }
 
 describe.each(['postgres', 'mysql'] as const)('%s', (dialect) => {
@@ -68,9 +76,14 @@ describe.each(['postgres', 'mysql'] as const)('%s', (dialect) => {
     else expectJsonFailure(rerun, 2, 'UnresolvedFailure');
   });
 
-  it('a long statement that the server reports running is waited for', async () => {
+  it('a long statement that the server reports running is waited for; every connection has TCP keepalive on', async () => {
     const { db, project, proxy } = await setup(dialect);
-    const run = await startRetort(project.dir, ['--url', proxy.url(db.url), 'upgrade', 'head', '--json', '-x', 'sleep=2']).done;
+    const running = startRetort(project.dir, ['--url', proxy.url(db.url), 'upgrade', 'head', '--json', '-x', 'sleep=2']);
+    // While the statement runs, the kernel's view of the run's sockets: the pool's and the lock's
+    // (at least) carry a keepalive timer (`ss -o`), so a peer that vanished is noticed when idle.
+    const pid = `pid=${running.child.pid},`;
+    await waitFor('two keepalive sockets', () => keepaliveSockets(pid) >= 2, 10_000);
+    const run = await running.done;
     expect(run.code, run.stdout + run.stderr).toBe(0);
     // Each silence of 0.5 s opened a probe connection (the pool and the lock are the first two).
     expect(proxy.connections().length).toBeGreaterThan(2);

@@ -17,6 +17,7 @@ import { startRetort, type AsyncRun } from '../support/cli-async.js';
 import { expectJsonFailure } from '../support/faults.js';
 import { startPrivateMariadb, type PrivateServer } from '../support/private-server.js';
 import { createTestProject, type TestProject } from '../support/project.js';
+import { MYSQL_ADMIN_URL } from '../support/databases.js';
 
 let certs: string;
 let server: PrivateServer;
@@ -101,4 +102,18 @@ it('a mode that would fall back to plain text is refused (exit 2, BadUrl), never
     const error = expectJsonFailure(run, 2, 'BadUrl');
     expect(error.message).toMatch(message);
   }
+});
+
+it('a server without TLS: each form that requires it fails with ConnectionFailed saying so, never a plain-text session', async () => {
+  // The shared server, as .ci/run installs it, has no certificates (have_ssl DISABLED).
+  const admin = await mysql.createConnection(MYSQL_ADMIN_URL);
+  const [[ssl]] = (await admin.query("SHOW VARIABLES LIKE 'have_ssl'")) as unknown as [[{ Value: string }]];
+  await admin.end();
+  expect(ssl.Value, 'this test needs a server without TLS').not.toBe('YES');
+  const forms = ['ssl-mode=REQUIRED', 'ssl=true', 'sslmode=require'];
+  const runs = await Promise.all(forms.map((params) => startRetort(project.dir, ['--url', `${MYSQL_ADMIN_URL}?${params}`, 'current', '--json']).done));
+  runs.forEach((run, i) => {
+    const error = expectJsonFailure(run, 1, 'ConnectionFailed');
+    expect(error.message, forms[i]).toMatch(/does not offer TLS, and the URL requires it/);
+  });
 });
