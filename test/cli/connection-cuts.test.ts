@@ -9,7 +9,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startRetort } from '../support/cli-async.js';
 import { createTestDatabase, rawQuery, type TestDatabase } from '../support/databases.js';
-import { cleanUpFaults, expectJsonFailure, faultSetup, onCleanUp, pausePoint, queryMessage, SECOND, sentSleep, type ServerDialect } from '../support/faults.js';
+import { cleanUpFaults, expectJsonFailure, faultSetup, FIRST, onCleanUp, pausePoint, queryMessage, SECOND, sentSleep, type ServerDialect } from '../support/faults.js';
 
 afterEach(cleanUpFaults);
 
@@ -112,5 +112,30 @@ describe.each(['postgres', 'mysql'] as const)('%s', (dialect) => {
 
     const text = await startRetort(project.dir, ['upgrade', 'head', '--all-targets']).done;
     expect(text.stdout).toMatch(/Summary: 2 targets/);
+  });
+});
+
+describe('mysql', () => {
+  it('a cut between the version-table change and the history update (issue 11, item 3): neither is claimed, the refusal says so; resolved as told', async () => {
+    const { db, project, proxy } = await setup('mysql');
+    // The first revision's bookkeeping is BEGIN, the version INSERT, the history UPDATE, COMMIT:
+    // the cut comes once the server has the INSERT and before the UPDATE is sent.
+    const fired = proxy.when({ sent: queryMessage('mysql', 'INSERT INTO `retort_version`') }, { cut: 'rst' });
+    const run = await startRetort(project.dir, ['--url', proxy.url(db.url), 'upgrade', 'head', '--json']).done;
+    await fired;
+    expect(expectJsonFailure(run, 1, 'ConnectionLost').revision).toBe(FIRST);
+    const versions = async () => (await rawQuery<{ v: string }>(db, 'SELECT version_num AS v FROM retort_version')).map((r) => r.v);
+    // The transaction died with its connection: the version table does not claim FIRST, and the
+    // refusal says so, with the statement count its history row holds (the CREATE TABLE committed).
+    expect(await versions()).toEqual([]);
+    const refusal = expectJsonFailure(await startRetort(project.dir, ['upgrade', 'head', '--json']).done, 2, 'UnresolvedFailure');
+    const [row] = await rawQuery<{ statements: number }>(db, `SELECT statements FROM retort_history WHERE revision = '${FIRST}' ORDER BY id DESC`);
+    expect(refusal).toMatchObject({ revision: FIRST, versionTableClaims: false, statementsApplied: Number(row!.statements) });
+    expect(await rawQuery(db, "SHOW TABLES LIKE 't'")).toHaveLength(1);
+    // Its one statement is there: resolved as applied, the version table moves (never skipped:
+    // the next upgrade starts after FIRST, at SECOND).
+    const resolved = await startRetort(project.dir, ['resolve', FIRST, '--applied', '--json']).done;
+    expect(resolved.code, resolved.stdout + resolved.stderr).toBe(0);
+    expect(await versions()).toEqual([FIRST]);
   });
 });
