@@ -13,6 +13,7 @@ import type { ColumnMatch } from './diff-columns.js';
 import { unnamedWarning } from './diff-tables.js';
 import type { TableConstraint } from './normalize.js';
 import { conventionalName, createIndexOp, tableConstraints } from './normalize.js';
+import { diffAttachedIndexes } from './diff-partition-indexes.js';
 import type { DiffContext, Phase, Plan } from './plan.js';
 import { schemaPart } from './plan.js';
 
@@ -106,12 +107,15 @@ function diffIndexes(from: TableSpec, to: TableSpec, names: ReadonlyMap<string, 
   const where = { table: to.name, ...schemaPart(to.schema) };
   const create = (ix: IndexSpec): Operation => createIndexOp(to.name, to.schema, ix);
   const dropOp = (ix: IndexSpec): Operation => ({ kind: 'dropIndex', name: ix.name, ...where });
-  const oldByName = new Map(from.indexes.map((ix) => [ix.name, ix]));
-  const newNames = new Set(to.indexes.map((ix) => ix.name));
-  for (const ix of from.indexes) {
+  // A partition's attached indexes are renamed in place, never dropped alone (see diff-partition-indexes.ts).
+  diffAttachedIndexes(from, to, ctx, plan);
+  const own = (t: TableSpec) => t.indexes.filter((ix) => ix.attachedTo === undefined);
+  const oldByName = new Map(own(from).map((ix) => [ix.name, ix]));
+  const newNames = new Set(own(to).map((ix) => ix.name));
+  for (const ix of own(from)) {
     if (!newNames.has(ix.name)) plan.add('dropConstraints', dropOp(ix), create(ix));
   }
-  for (const ix of to.indexes) {
+  for (const ix of own(to)) {
     const old = oldByName.get(ix.name);
     if (old === undefined) {
       plan.add('addConstraints', create(ix), dropOp(ix));

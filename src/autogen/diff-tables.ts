@@ -5,9 +5,10 @@
  * with ALTER TABLE (and dropped first, when the tables go).
  */
 import type { CreateTableOp, Operation } from '../ops/operations.js';
-import type { ConstraintSpec, NamedColumn, TableSpec } from '../schema/model.js';
+import type { ConstraintSpec, IndexSpec, NamedColumn, TableSpec } from '../schema/model.js';
+import { createPartitionIndexes, deferredIndexes } from './diff-partition-indexes.js';
 import { bareColumn, conventionalName, createIndexOp, parentTables, referencedTables, tableConstraints } from './normalize.js';
-import type { Plan } from './plan.js';
+import type { DiffContext, Plan } from './plan.js';
 import { schemaPart } from './plan.js';
 
 type ForeignKey = Extract<ConstraintSpec, { kind: 'foreignKey' }>;
@@ -119,8 +120,8 @@ function splitCreate(table: TableSpec, skipRefs: ReadonlySet<string>): { create:
   return { create, later };
 }
 
-function indexOps(table: TableSpec): { create: Operation; drop: Operation }[] {
-  return table.indexes.map((ix) => ({
+function indexOps(table: TableSpec, keep: (ix: IndexSpec) => boolean = (ix) => ix.attachedTo === undefined): { create: Operation; drop: Operation }[] {
+  return table.indexes.filter(keep).map((ix) => ({
     create: createIndexOp(table.name, table.schema, ix),
     drop: { kind: 'dropIndex', name: ix.name, table: table.name, ...schemaPart(table.schema) },
   }));
@@ -135,8 +136,10 @@ function keyOps(table: TableSpec, fk: ForeignKey): { add: Operation; drop: Opera
 }
 
 /** Record the creation of `tables` (new in the target). */
-export function createTables(tables: readonly TableSpec[], plan: Plan): void {
+export function createTables(tables: readonly TableSpec[], plan: Plan, ctx: DiffContext): void {
   const { order, deferred } = creationOrder(tables);
+  // Partitions' own indexes and the parents' indexes they attach to come after every table.
+  const partitionIndexes = deferredIndexes(tables);
   for (const table of order) {
     const { create, later } = splitCreate(table, deferred.get(table.name) ?? new Set());
     // The downgrade drops the new table, and whatever rows it holds by then.
@@ -144,12 +147,13 @@ export function createTables(tables: readonly TableSpec[], plan: Plan): void {
       down: [{ code: 'dropTable', table: table.name, message: `drops table '${table.name}' and all its rows` }],
     });
     // DROP TABLE takes its indexes with it; dropping one first fails on MySQL when a foreign key needs it.
-    for (const ix of indexOps(table)) plan.add('createTables', ix.create, undefined);
+    for (const ix of indexOps(table, (i) => !partitionIndexes.has(i) && i.attachedTo === undefined)) plan.add('createTables', ix.create, undefined);
     for (const fk of later) {
       const { add, drop } = keyOps(table, fk);
       plan.add('addForeignKeys', add, drop);
     }
   }
+  createPartitionIndexes(order, partitionIndexes, ctx, plan);
 }
 
 /** Record the dropping of `tables` (gone from the target), flagged as destructive. */

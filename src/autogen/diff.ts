@@ -98,7 +98,7 @@ export function diffSchemas(from: SchemaModel, to: SchemaModel, options: DiffOpt
     return match;
   });
   pairs.forEach(([old, next], i) => diffTable(old, next, matches[i] as ColumnMatch, ctx, plan));
-  createTables(created, plan);
+  createTables(created, plan, ctx);
   for (const t of created) {
     const security = rowLevelSecurity(t);
     if (ctx.rowLevelSecurity && Object.keys(security).length > 0) {

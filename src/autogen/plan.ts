@@ -7,7 +7,7 @@
  */
 import type { Operation } from '../ops/operations.js';
 import { freezeOp } from '../ops/operations.js';
-import type { ColumnType, DefaultValue } from '../schema/model.js';
+import type { ColumnType, DefaultValue, IndexSpec } from '../schema/model.js';
 import type { ObjectKind, SchemaObject } from '../schema/objects.js';
 import { OBJECT_KINDS } from '../schema/objects.js';
 import { neutralDefaultsEqual, neutralExpressionsEqual, neutralIsNarrowing, neutralObjectsEqual, neutralTypesEqual } from './compare.js';
@@ -66,6 +66,7 @@ export interface DiffContext {
   typesEqual(a: ColumnType, b: ColumnType): boolean;
   readonly defaultsEqual: (a: DefaultValue | undefined, b: DefaultValue | undefined) => boolean;
   readonly expressionsEqual: (a: string, b: string) => boolean;
+  readonly partitionIndexName: (table: string, index: IndexSpec) => string;
   readonly isNarrowing: (from: ColumnType, to: ColumnType) => boolean;
   readonly namedEnums: boolean;
   readonly comments: boolean;
@@ -98,6 +99,8 @@ export function diffContext(options: DiffOptions): DiffContext {
       namedEnums && a.kind === 'enum' && b.kind === 'enum' ? a.name === b.name : typesEqual(a, b),
     defaultsEqual: options.defaultsEqual ?? neutralDefaultsEqual,
     expressionsEqual: options.expressionsEqual ?? neutralExpressionsEqual,
+    partitionIndexName: options.partitionIndexName ?? ((table, index) =>
+      [table, ...index.columns.map((e) => (typeof e === 'string' ? e : 'column' in e ? e.column : 'expr')), 'idx'].join('_')),
     isNarrowing: options.isNarrowing ?? neutralIsNarrowing,
     namedEnums,
     comments: options.comments ?? true,

@@ -145,6 +145,7 @@ export function indexChain(ix: IndexSpec, column: (name: string) => string = str
   const storage = storageLiteral(ix.with);
   if (storage !== undefined) out += `.with(${storage})`;
   if (ix.where !== undefined) out += `.where(${str(ix.where)})`;
+  if (ix.attachedTo !== undefined) out += `.attachedTo(${str(ix.attachedTo)})`;
   return out;
 }
 

@@ -247,6 +247,15 @@ export function renderOperation(op: Operation, imports: Imports): string {
     case 'detachPartition':
       return `await op.detachPartition(${str(op.table)}, ${str(op.partition)}${trailing([
         schemaOpt(op), ['partitionSchema', op.partitionSchema === undefined ? undefined : str(op.partitionSchema)]])});`;
+    case 'attachIndex':
+      return `await op.attachIndex(${str(op.table)}, ${str(op.index)}, ${str(op.partition)}, ${str(op.partitionIndex)}${trailing([
+        schemaOpt(op), ['partitionSchema', op.partitionSchema === undefined ? undefined : str(op.partitionSchema)]])});`;
+    case 'alterIndex':
+      return `await op.alterIndex(${str(op.name)}, ${str(op.table)}, ${objectLiteral([
+        schemaOpt(op),
+        ['rename', op.rename === undefined ? undefined : str(op.rename)],
+        ['with', op.with === undefined ? undefined : objectLiteral(Object.entries(op.with).map(([k, v]) => [k, v === null ? 'null' : str(v)]))],
+      ])});`;
     case 'execute':
       return `await op.execute(${str(op.sql)});`;
     case 'bulkInsert':

@@ -4,7 +4,7 @@
  * {@link DiffOptions}.
  */
 import type { Operation } from '../ops/operations.js';
-import type { ColumnType, DefaultValue } from '../schema/model.js';
+import type { ColumnType, DefaultValue, IndexSpec } from '../schema/model.js';
 import type { ObjectKind, SchemaObject } from '../schema/objects.js';
 
 /** A user's answer to a rename prompt: column `from` of `table` is now called `to`. */
@@ -89,6 +89,12 @@ export interface DiffOptions {
   readonly objectKinds?: readonly ObjectKind[];
   /** A type's text in one canonical spelling (a function's argument types identify it). Default: lower case. */
   readonly typeKey?: (sqlType: string) => string;
+  /**
+   * The name the server gives a partition's copy of its parent's index (PostgreSQL:
+   * `partition_columns_idx`), for a partition index declared with `attachedTo` that is renamed
+   * from or back to it. Default: `table_columns_idx`.
+   */
+  readonly partitionIndexName?: (table: string, index: IndexSpec) => string;
   /** The dialect has row-level security (table option). Default true. */
   readonly rowLevelSecurity?: boolean;
   /**

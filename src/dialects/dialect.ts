@@ -7,7 +7,7 @@
 import type { Kysely } from 'kysely';
 import type { Operation } from '../ops/operations.js';
 import type { LintRule } from '../lint/types.js';
-import type { ColumnType, DefaultValue, SchemaModel, TableOptions, TableSpec } from '../schema/model.js';
+import type { ColumnType, DefaultValue, IndexSpec, SchemaModel, TableOptions, TableSpec } from '../schema/model.js';
 import type { ObjectKind, ObjectRef, SchemaObject } from '../schema/objects.js';
 import type { DatabaseCopies } from './copies.js';
 import type { CatalogSnapshotReader, ScratchDatabases } from './snapshot.js';
@@ -337,6 +337,8 @@ export interface DialectAutogen {
   defaultsEqual(a: DefaultValue | undefined, b: DefaultValue | undefined): boolean;
   /** True when two SQL expressions (checks, index predicates) are the same once the server has reformatted them. */
   expressionsEqual(a: string, b: string): boolean;
+  /** The name the server gives a partition's copy of its parent's index (see DiffOptions.partitionIndexName); absent: the neutral guess. */
+  partitionIndexName?(table: string, index: IndexSpec): string;
   /**
    * The declared model as this dialect would store it (e.g. SQLite has no enum names and no
    * comments; MySQL's boolean is tinyint(1)), so that declared and live models compare fairly.

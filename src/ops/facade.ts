@@ -161,6 +161,12 @@ export interface PartitionOptions extends SchemaOption {
   readonly partitionSchema?: string;
 }
 
+/** Options of {@link Op.alterIndex}: a new name, storage parameters set (or reset with null). */
+export interface AlterIndexOptions extends SchemaOption {
+  readonly rename?: string;
+  readonly with?: Readonly<Record<string, string | null>>;
+}
+
 /** Options of {@link Op.batch}. */
 export interface BatchOptions extends SchemaOption {
   /** 'auto' rebuilds only when the dialect cannot ALTER in place; 'always' forces a rebuild. */
@@ -217,6 +223,10 @@ export interface Op {
   attachPartition(table: string, partition: string, bound: string, options?: PartitionOptions): OpCall;
   /** `ALTER TABLE parent DETACH PARTITION p` (PostgreSQL). */
   detachPartition(table: string, partition: string, options?: PartitionOptions): OpCall;
+  /** `ALTER INDEX index ATTACH PARTITION partitionIndex` (PostgreSQL): `index` of `table`, `partitionIndex` of `partition`. */
+  attachIndex(table: string, index: string, partition: string, partitionIndex: string, options?: PartitionOptions): OpCall;
+  /** `ALTER INDEX name RENAME TO ...`, `SET (k = v)`, `RESET (k)` (PostgreSQL): `op.alterIndex('t_a_idx', 't', { rename: 'a_lookup' })`. */
+  alterIndex(name: string, table: string, options: AlterIndexOptions): OpCall;
   dropConstraint(name: string, table: string, options?: SchemaOption & OnlineDdl & { readonly type?: ConstraintSpec['kind'] }): OpCall;
   createEnum(name: string, values: readonly string[], options?: SchemaOption): OpCall;
   dropEnum(name: string, options?: SchemaOption & { readonly ifExists?: boolean }): OpCall;
@@ -431,6 +441,14 @@ export function buildOp(sink: OperationSink, noTransaction: (body: () => Promise
     detachPartition: (table, partition, options) => emit({
       kind: 'detachPartition', table, ...schemaOf(options), partition,
       ...(options?.partitionSchema === undefined ? {} : { partitionSchema: options.partitionSchema }),
+    }),
+    attachIndex: (table, index, partition, partitionIndex, options) => emit({
+      kind: 'attachIndex', table, ...schemaOf(options), index, partition, partitionIndex,
+      ...(options?.partitionSchema === undefined ? {} : { partitionSchema: options.partitionSchema }),
+    }),
+    alterIndex: (name, table, options) => emit({
+      kind: 'alterIndex', table, ...schemaOf(options), name,
+      ...(options.rename === undefined ? {} : { rename: options.rename }), ...flags(options, ['with']),
     }),
     dropConstraint: (name, table, options) => emit({
       kind: 'dropConstraint', name, table, ...schemaOf(options), ...(options?.type === undefined ? {} : { type: options.type }), ...onlineOf(options),

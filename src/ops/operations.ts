@@ -273,6 +273,40 @@ export interface DetachPartitionOp {
   readonly partitionSchema?: string;
 }
 
+/**
+ * Attach a partition's index to its parent's index (PostgreSQL `ALTER INDEX parentIndex ATTACH
+ * PARTITION partitionIndex`): the partition's index then stands for the parent's on that
+ * partition, under its own name and storage parameters. Attaching the index already attached
+ * does nothing; PostgreSQL refuses one that does not match the parent's.
+ */
+export interface AttachIndexOp {
+  readonly kind: 'attachIndex';
+  /** The partitioned parent and its index. */
+  readonly table: string;
+  readonly schema?: string;
+  readonly index: string;
+  /** The partition and its index. */
+  readonly partition: string;
+  readonly partitionSchema?: string;
+  readonly partitionIndex: string;
+}
+
+/**
+ * Rename an index and change its storage parameters (PostgreSQL `ALTER INDEX ... RENAME TO`,
+ * `SET (k = v)`, `RESET (k)` for a null value), without building it again.
+ */
+export interface AlterIndexOp {
+  readonly kind: 'alterIndex';
+  readonly table: string;
+  readonly schema?: string;
+  readonly name: string;
+  readonly rename?: string;
+  readonly with?: Readonly<Record<string, string | null>>;
+}
+
+/** The table operations only some dialects have (PostgreSQL's options, partitions and partition indexes). */
+export type TableFeatureOp = SetTableOptionsOp | AttachPartitionOp | DetachPartitionOp | AttachIndexOp | AlterIndexOp;
+
 /** Raw SQL, executed as written. */
 export interface ExecuteOp {
   readonly kind: 'execute';
@@ -359,6 +393,8 @@ export type Operation =
   | SetTableOptionsOp
   | AttachPartitionOp
   | DetachPartitionOp
+  | AttachIndexOp
+  | AlterIndexOp
   | ExecuteOp
   | BulkInsertOp
   | BatchOp

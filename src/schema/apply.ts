@@ -96,6 +96,18 @@ function alterTable(table: TableSpec, op: Operation): TableSpec {
     }
     case 'createIndex':
       return { ...table, indexes: [...table.indexes, indexOf(op)] };
+    case 'alterIndex':
+      // Renaming one of PostgreSQL's own partition indexes (not in the model) changes nothing the model holds.
+      return {
+        ...table,
+        indexes: table.indexes.map((ix) => {
+          if (ix.name !== op.name) return ix;
+          const storage: Record<string, string> = { ...(ix.with ?? {}) };
+          for (const [k, v] of Object.entries(op.with ?? {})) if (v === null) delete storage[k]; else storage[k] = v;
+          const { with: _w, ...rest } = ix;
+          return { ...rest, name: op.rename ?? ix.name, ...(Object.keys(storage).length > 0 ? { with: storage } : {}) };
+        }),
+      };
     case 'dropIndex':
       if (!table.indexes.some((ix) => ix.name === op.name)) throw missing('index', op.name);
       return { ...table, indexes: table.indexes.filter((ix) => ix.name !== op.name) };
@@ -205,6 +217,14 @@ function applyDirect(model: SchemaModel, op: Operation): SchemaModel {
           }
           return { ...t, partitionOf: { parent: op.table, ...(op.schema === undefined ? {} : { parentSchema: op.schema }), bound: op.bound } };
         }),
+      };
+    case 'attachIndex':
+      // The partition's index now stands for the parent's; an index PostgreSQL made is not in the model.
+      return {
+        ...model,
+        tables: model.tables.map((t) => (!sameTable(t, op.partition, op.partitionSchema) ? t : {
+          ...t, indexes: t.indexes.map((ix) => (ix.name === op.partitionIndex ? { ...ix, attachedTo: op.index } : ix)),
+        })),
       };
     case 'createObject':
       return withObject(model, objectRef(op.object), op.object, false);

@@ -101,6 +101,15 @@ export class IndexDefinition {
   with(parameters: StorageParameters): IndexDefinition {
     return new IndexDefinition({ ...this.spec, with: Object.freeze({ ...parameters }) });
   }
+
+  /**
+   * On a partition (PostgreSQL): this index is the partition's part of the parent's index
+   * `parentIndex` (`ALTER INDEX parentIndex ATTACH PARTITION name`), under its own name and
+   * storage parameters instead of those PostgreSQL would give it.
+   */
+  attachedTo(parentIndex: string): IndexDefinition {
+    return new IndexDefinition({ ...this.spec, attachedTo: parentIndex });
+  }
 }
 
 /** `index(name)` before its columns are given. */

@@ -160,6 +160,12 @@ export interface IndexSpec {
   readonly nullsNotDistinct?: boolean;
   /** Index storage parameters (PostgreSQL `WITH (fastupdate = off)`). */
   readonly with?: StorageParameters;
+  /**
+   * On a partition (PostgreSQL): the name of the parent's index this index is attached to. Only
+   * an attached index that differs from what PostgreSQL would create for the partition (its own
+   * name, or its own storage parameters) is declared; the others follow the parent unsaid.
+   */
+  readonly attachedTo?: string;
 }
 
 /** Options every constraint may carry (PostgreSQL). Absent means the default. */

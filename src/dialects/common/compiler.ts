@@ -13,9 +13,7 @@ import type {
   AddEnumValueOp,
   AlterColumnOp,
   AlterTableOptionsOp,
-  AttachPartitionOp,
-  DetachPartitionOp,
-  SetTableOptionsOp,
+  TableFeatureOp,
   AlterObjectOp,
   BatchOp,
   BulkInsertOp,
@@ -95,6 +93,8 @@ export class SqlCompiler extends SqlRenderer implements DdlCompiler {
       case 'setTableOptions':
       case 'attachPartition':
       case 'detachPartition':
+      case 'attachIndex':
+      case 'alterIndex':
         return this.compileTableFeature(op, ctx);
       case 'createObject':
         return this.compileCreateObject(op, ctx);
@@ -111,11 +111,11 @@ export class SqlCompiler extends SqlRenderer implements DdlCompiler {
    * Table features only some dialects have (PostgreSQL's table options and partitions). The base
    * has none: it says so rather than emitting SQL the server would reject half-way.
    */
-  protected compileTableFeature(op: SetTableOptionsOp | AttachPartitionOp | DetachPartitionOp, ctx: CompileContext): Statements {
+  protected compileTableFeature(op: TableFeatureOp, ctx: CompileContext): Statements {
     void ctx;
     throw new RetortError('UnsupportedOperation', `op.${op.kind} is not available on this database.`, {
       fields: { operation: op.kind, table: op.table },
-      hint: 'Unlogged tables, storage parameters and partitions are PostgreSQL features.',
+      hint: 'Unlogged tables, storage parameters, partitions and their indexes are PostgreSQL features.',
     });
   }
 

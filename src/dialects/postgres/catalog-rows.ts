@@ -72,6 +72,11 @@ export interface IndexRow {
   options: string[] | null;
   /** Attached to an index of the parent (a partition's copy of its parent's index). */
   inherited: boolean;
+  /** The parent's index it is attached to, and that index's `reloptions`. */
+  parent_index: string | null;
+  parent_options: string[] | null;
+  /** The index's own attribute names (`a`, `expr`, `lower`), INCLUDE columns too. */
+  attnames: string[];
   /** Backs a primary-key, unique or exclusion constraint. */
   constraint: boolean;
   /** `C:name` for a column, `E:expr` for an expression (so a column named `(x)` stays a column); INCLUDE columns last. */

@@ -102,7 +102,9 @@ ORDER BY con.conrelid, con.conname`;
 // decided which are defaults (an operator class is printed only when it is not the default of
 // the element's type, binary-coercible types and polymorphic classes included); `keys` gives each
 // key element bare, so the options are what follows it. `inherited`: an index of a partition
-// attached to its parent's index (relispartition), which the parent declares.
+// attached to its parent's index (relispartition), which the parent declares; `parent_index`,
+// `parent_options` and `attnames` (the index's own attribute names, which PostgreSQL builds
+// its generated names from) tell whether it has a name or storage parameters of its own.
 /** Indexes with their elements, INCLUDE columns, options and predicate. */
 export const INDEXES_SQL = `
 SELECT ix.indrelid AS relid, ix.indexrelid AS oid, ic.relname AS name, ix.indisunique AS unique,
@@ -110,6 +112,9 @@ SELECT ix.indrelid AS relid, ix.indexrelid AS oid, ic.relname AS name, ix.indisu
        pg_get_indexdef(ix.indexrelid, 0, true) AS definition,
        am.amname AS method, ix.indnullsnotdistinct AS nulls_not_distinct, ic.reloptions AS options,
        ic.relispartition AS inherited,
+       pi.relname AS parent_index, pi.reloptions AS parent_options,
+       ARRAY(SELECT a.attname::text FROM pg_catalog.pg_attribute a
+             WHERE a.attrelid = ix.indexrelid AND a.attnum > 0 ORDER BY a.attnum) AS attnames,
        EXISTS (SELECT 1 FROM pg_catalog.pg_constraint c
                WHERE c.conrelid = ix.indrelid AND c.conindid = ix.indexrelid AND c.contype IN ('p', 'u', 'x')) AS constraint,
        ARRAY(
@@ -123,6 +128,8 @@ FROM unnest($1::oid[]) AS rel(oid)
 JOIN pg_catalog.pg_index ix ON ix.indrelid = rel.oid
 JOIN pg_catalog.pg_class ic ON ic.oid = ix.indexrelid
 JOIN pg_catalog.pg_am am ON am.oid = ic.relam
+LEFT JOIN pg_catalog.pg_inherits ih ON ih.inhrelid = ix.indexrelid
+LEFT JOIN pg_catalog.pg_class pi ON pi.oid = ih.inhparent
 ORDER BY ix.indrelid, ic.relname`;
 
 /** Names of the columns of tables the other queries did not read (targets of foreign keys). */

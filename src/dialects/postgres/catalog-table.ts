@@ -6,7 +6,9 @@
  */
 import type { ConstraintSpec, IndexSpec, NamedColumn, TableName, TableOptions, TableSpec } from '../../schema/model.js';
 import type { CatalogRows } from './catalog-read.js';
+import type { IndexRow } from './catalog-rows.js';
 import { columnOf, constraintOf, indexOf, storageOf } from './catalog-rows.js';
+import { isDefaultIndexName } from './index-names.js';
 
 /**
  * The pg_class columns both readers select for a table `c` (joined with its namespace `n`):
@@ -51,6 +53,22 @@ function tableName(qualified: string, modelSchema: (schema: string) => string | 
   return Object.freeze(schema === undefined ? { name } : { name, schema });
 }
 
+/** Reloptions in a canonical order, to compare a partition's index with its parent's. */
+const optionsKey = (options: readonly string[] | null) => [...(options ?? [])].sort().join(',');
+
+/**
+ * Whether a partition's index attached to its parent's has something of its own: a name other
+ * than the one PostgreSQL gives it, or other storage parameters than the parent's index. Such an
+ * index is in the model with `attachedTo` (pg_dump creates it so, then attaches it); the others
+ * follow the parent and are left out, so a pulled module does not repeat them.
+ */
+function ownAttached(index: IndexRow, table: string, all: readonly IndexRow[]): boolean {
+  if (index.parent_index === null) return false;
+  if (optionsKey(index.options) !== optionsKey(index.parent_options)) return true;
+  const siblings = new Set(all.filter((r) => r !== index).map((r) => r.name));
+  return !isDefaultIndexName(index.name, table, index.attnames, siblings);
+}
+
 /**
  * The table of `row` with its catalog rows.
  * @param modelSchema - how a schema name appears in the model (the home schema as undefined)
@@ -71,7 +89,8 @@ export function tableOf(row: TableRow, rows: CatalogRows, modelSchema: (schema: 
     // A foreign key names its target's schema when it is not the table's own.
     return constraintOf(c, row.schema, index === undefined ? undefined : indexOf(index));
   });
-  const indexes: IndexSpec[] = indexRows.filter((r) => !r.constraint && !r.inherited).map(indexOf);
+  const indexes: IndexSpec[] = indexRows.filter((r) => !r.constraint && (!r.inherited || ownAttached(r, row.name, indexRows))).map((r) =>
+    (r.inherited && r.parent_index !== null ? Object.freeze({ ...indexOf(r), attachedTo: r.parent_index }) : indexOf(r)));
   const storage = storageOf(row.options);
   const options: TableOptions = Object.freeze({
     ...(row.comment === null ? {} : { comment: row.comment }),

@@ -8,13 +8,11 @@ import type {
   AddConstraintOp,
   AddEnumValueOp,
   AlterColumnOp,
-  AttachPartitionOp,
   ColumnChanges,
   CreateEnumOp,
   CreateTableOp,
-  DetachPartitionOp,
   DropEnumOp,
-  SetTableOptionsOp,
+  TableFeatureOp,
   SetRowLevelSecurityOp,
 } from '../../ops/operations.js';
 import type { ObjectKind } from '../../schema/objects.js';
@@ -202,7 +200,7 @@ export class PostgresCompiler extends SqlCompiler {
   }
 
   /** Table options and partitions: PostgreSQL has them all. */
-  protected override compileTableFeature(op: SetTableOptionsOp | AttachPartitionOp | DetachPartitionOp, ctx: CompileContext): string[] {
+  protected override compileTableFeature(op: TableFeatureOp, ctx: CompileContext): string[] {
     const table = this.tableRef(op.table, op.schema, ctx);
     switch (op.kind) {
       case 'setTableOptions': {
@@ -219,6 +217,24 @@ export class PostgresCompiler extends SqlCompiler {
         return [this.alterTable(table, `ATTACH PARTITION ${this.qualified(op.partition, this.resolveSchema(op.partitionSchema, ctx))} ${op.bound}`)];
       case 'detachPartition':
         return [this.alterTable(table, `DETACH PARTITION ${this.qualified(op.partition, this.resolveSchema(op.partitionSchema, ctx))}`)];
+      case 'attachIndex': {
+        // An index lives in its table's schema: the parent's index in the parent's, the partition's in the partition's.
+        const parentIndex = this.qualified(op.index, this.resolveSchema(op.schema, ctx));
+        return [`ALTER INDEX ${parentIndex} ATTACH PARTITION ${this.qualified(op.partitionIndex, this.resolveSchema(op.partitionSchema, ctx))}`];
+      }
+      case 'alterIndex': {
+        const schema = this.resolveSchema(op.schema, ctx);
+        const out: string[] = [];
+        if (op.rename !== undefined) out.push(`ALTER INDEX ${this.qualified(op.name, schema)} RENAME TO ${this.quoteIdentifier(op.rename)}`);
+        const index = this.qualified(op.rename ?? op.name, schema);
+        const entries = Object.entries(op.with ?? {});
+        const set = Object.fromEntries(entries.filter((e): e is [string, string] => e[1] !== null));
+        const reset = entries.filter(([, v]) => v === null).map(([k]) => k);
+        // SET/RESET change only the catalog's parameters; pages already written keep their layout (as pg_dump's CREATE would not).
+        if (Object.keys(set).length > 0) out.push(`ALTER INDEX ${index} SET (${this.renderStorage(set).slice(' WITH ('.length)}`);
+        if (reset.length > 0) out.push(`ALTER INDEX ${index} RESET (${reset.join(', ')})`);
+        return out;
+      }
     }
   }
 

@@ -1,7 +1,9 @@
 /**
  * PostgreSQL's part in autogenerate: the bulk catalog reader and the equality hooks.
  */
+import type { IndexSpec } from '../../../schema/model.js';
 import type { SchemaObject } from '../../../schema/objects.js';
+import { defaultIndexName, indexColumnNames } from '../index-names.js';
 import type { DialectAutogen } from '../../dialect.js';
 import { postgresObjectComparer } from '../objects/compare.js';
 import { postgresObjectsEqual, postgresObjectsInPlace } from '../objects/index.js';
@@ -21,6 +23,12 @@ export function postgresDefaultPrimaryKeyName(table: string): string {
   return `${chars.join('')}_pkey`;
 }
 
+/** PostgreSQL's name for a partition's copy of `index` (exact for columns and plain function calls). */
+export function postgresPartitionIndexName(table: string, index: IndexSpec): string {
+  const elements = [...index.columns, ...(index.include ?? [])].map((e) => (typeof e === 'string' ? { column: e } : e));
+  return defaultIndexName(table, indexColumnNames(elements));
+}
+
 /** Autogenerate for PostgreSQL. */
 export const postgresAutogen: DialectAutogen = Object.freeze({
   defaultPrimaryKeyName: postgresDefaultPrimaryKeyName,
@@ -28,6 +36,7 @@ export const postgresAutogen: DialectAutogen = Object.freeze({
   typesEqual: postgresTypesEqual,
   defaultsEqual: postgresDefaultsEqual,
   expressionsEqual: postgresExpressionsEqual,
+  partitionIndexName: postgresPartitionIndexName,
   normalizeDeclared: normalizePostgresDeclared,
   objectsEqual: (live: SchemaObject, declared: SchemaObject) => postgresObjectsEqual(live, declared, { typeKey: postgresTypeKey }),
   objectsInPlace: (from: SchemaObject, to: SchemaObject) => postgresObjectsInPlace(from, to, postgresTypeKey),

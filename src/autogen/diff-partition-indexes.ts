@@ -1,0 +1,108 @@
+/**
+ * Partition indexes with a name or storage parameters of their own (PostgreSQL): an index of a
+ * partition declared with `attachedTo`, standing for its parent's index on that partition. The
+ * server creates such an index by itself (named after the partition, with the parent's
+ * parameters) whenever the parent's index or the partition is created; what the model adds is
+ * how it differs. New tables are created the way pg_dump does it: the partition's own index
+ * first, the parent's index after (which takes the matching index instead of creating one),
+ * then an explicit `ATTACH PARTITION`, which does nothing when it is already attached and fails
+ * loudly when the two do not match. On tables that exist, the index is renamed and its
+ * parameters set (`ALTER INDEX`), since an attached index cannot be dropped alone.
+ */
+import type { Operation } from '../ops/operations.js';
+import type { IndexSpec, StorageParameters, TableSpec } from '../schema/model.js';
+import { createIndexOp } from './normalize.js';
+import type { DiffContext, Plan } from './plan.js';
+import { schemaPart } from './plan.js';
+import { canonicalStorage } from './same.js';
+
+const key = (name: string, schema: string | undefined) => `${schema ?? ''}.${name}`;
+
+/** Storage parameters set or reset (null) to go from `before` to `after`. */
+function storageChanges(before: StorageParameters | undefined, after: StorageParameters | undefined): Record<string, string | null> {
+  const out: Record<string, string | null> = {};
+  for (const [k, v] of Object.entries(after ?? {})) if (canonicalStorage({ [k]: v }) !== canonicalStorage({ [k]: before?.[k] ?? '' })) out[k] = v;
+  for (const k of Object.keys(before ?? {})) if (!(k in (after ?? {}))) out[k] = null;
+  return out;
+}
+
+/** `ALTER INDEX` from one state of a partition's index to another, or nothing when they agree. */
+function alterOp(table: TableSpec, from: { name: string; with?: StorageParameters }, to: { name: string; with?: StorageParameters }): Operation | undefined {
+  const changes = storageChanges(from.with, to.with);
+  if (from.name === to.name && Object.keys(changes).length === 0) return undefined;
+  return {
+    kind: 'alterIndex', table: table.name, ...schemaPart(table.schema), name: from.name,
+    ...(from.name === to.name ? {} : { rename: to.name }), ...(Object.keys(changes).length > 0 ? { with: changes } : {}),
+  };
+}
+
+/**
+ * The indexes of `created` tables that must wait: partitions' attached indexes, and the parents'
+ * indexes they attach to. Returned so that the caller creates the others with their tables.
+ */
+export function deferredIndexes(created: readonly TableSpec[]): Set<IndexSpec> {
+  const byKey = new Map(created.map((t) => [key(t.name, t.schema), t]));
+  const out = new Set<IndexSpec>();
+  for (const t of created) {
+    for (const ix of t.indexes) {
+      if (ix.attachedTo === undefined || t.partitionOf === undefined) continue;
+      const parent = byKey.get(key(t.partitionOf.parent, t.partitionOf.parentSchema));
+      const target = parent?.indexes.find((p) => p.name === ix.attachedTo);
+      if (target === undefined) continue;
+      out.add(ix);
+      out.add(target);
+    }
+  }
+  return out;
+}
+
+/**
+ * Create the deferred indexes of `created` (see {@link deferredIndexes}), deepest partitions
+ * first so that each parent's index finds its partitions' own, then attach them explicitly. An
+ * attached index of a new partition of an existing parent is the one the server just cloned:
+ * it is renamed and given its parameters.
+ */
+export function createPartitionIndexes(created: readonly TableSpec[], deferred: ReadonlySet<IndexSpec>, ctx: DiffContext, plan: Plan): void {
+  const byKey = new Map(created.map((t) => [key(t.name, t.schema), t]));
+  const depth = (t: TableSpec): number => {
+    const parent = t.partitionOf === undefined ? undefined : byKey.get(key(t.partitionOf.parent, t.partitionOf.parentSchema));
+    return parent === undefined ? 0 : 1 + depth(parent);
+  };
+  const ordered = [...created].sort((a, b) => depth(b) - depth(a));
+  const attaches: Operation[] = [];
+  for (const t of ordered) {
+    for (const ix of t.indexes) {
+      if (deferred.has(ix)) {
+        plan.add('createTables', createIndexOp(t.name, t.schema, ix), undefined);
+        if (ix.attachedTo !== undefined && t.partitionOf !== undefined) {
+          attaches.push({
+            kind: 'attachIndex', table: t.partitionOf.parent, ...schemaPart(t.partitionOf.parentSchema), index: ix.attachedTo,
+            partition: t.name, ...(t.schema === undefined ? {} : { partitionSchema: t.schema }), partitionIndex: ix.name,
+          });
+        }
+      } else if (ix.attachedTo !== undefined && t.partitionOf !== undefined && !byKey.has(key(t.partitionOf.parent, t.partitionOf.parentSchema))) {
+        const op = alterOp(t, { name: ctx.partitionIndexName(t.name, ix) }, ix);
+        if (op !== undefined) plan.add('createTables', op, undefined);
+      }
+    }
+  }
+  for (const op of attaches) plan.add('createTables', op, undefined);
+}
+
+/**
+ * The attached indexes of a partition present on both sides, matched by the parent's index they
+ * stand for: renamed and re-parametered in place. Runs after the parents' new indexes exist
+ * (which gave the partition its default copy) and, undone, before they are dropped.
+ */
+export function diffAttachedIndexes(from: TableSpec, to: TableSpec, ctx: DiffContext, plan: Plan): void {
+  const before = new Map(from.indexes.filter((ix) => ix.attachedTo !== undefined).map((ix) => [ix.attachedTo as string, ix]));
+  const after = new Map(to.indexes.filter((ix) => ix.attachedTo !== undefined).map((ix) => [ix.attachedTo as string, ix]));
+  for (const parentIndex of new Set([...before.keys(), ...after.keys()])) {
+    const a = before.get(parentIndex);
+    const b = after.get(parentIndex);
+    const shape = (a ?? b) as IndexSpec;
+    const state = (ix: IndexSpec | undefined) => (ix === undefined ? { name: ctx.partitionIndexName(to.name, shape) } : { name: ix.name, ...(ix.with === undefined ? {} : { with: ix.with }) });
+    const up = alterOp(to, state(a), state(b));
+    if (up !== undefined) plan.add('addForeignKeys', up, alterOp(to, state(b), state(a)));
+  }
+}

@@ -1,0 +1,102 @@
+/**
+ * The name PostgreSQL gives an index it creates by itself: a partition's copy of its parent's
+ * index (`ChooseIndexName` → `ChooseRelationName` → `makeObjectName` in the server's source).
+ * The reader uses it to tell an attached partition index that follows its parent (left out of
+ * the model) from one with a name of its own; autogenerate uses it to rename such an index
+ * back to what PostgreSQL would have called it.
+ */
+
+/** NAMEDATALEN - 1: the longest identifier, in bytes. */
+const MAX_BYTES = 63;
+
+const utf8 = new TextEncoder();
+
+/** `text` clipped to at most `bytes` UTF-8 bytes, never inside a character (`pg_mbcliplen`). */
+function clip(text: string, bytes: number): string {
+  let out = '';
+  let used = 0;
+  for (const ch of text) {
+    const size = utf8.encode(ch).length;
+    if (used + size > bytes) break;
+    out += ch;
+    used += size;
+  }
+  return out;
+}
+
+/**
+ * `makeObjectName(name1, name2, label)`: `name1_name2_label`, the longer of the two names
+ * shortened first so that the whole fits in 63 bytes.
+ */
+export function makeObjectName(name1: string, name2: string | undefined, label: string): string {
+  let n1 = utf8.encode(name1).length;
+  let n2 = name2 === undefined ? 0 : utf8.encode(name2).length;
+  const available = MAX_BYTES - (label.length + 1) - (name2 === undefined ? 0 : 1);
+  while (n1 + n2 > available) {
+    if (n1 > n2) n1--;
+    else n2--;
+  }
+  return [clip(name1, n1), ...(name2 === undefined ? [] : [clip(name2, n2)]), label].join('_');
+}
+
+/**
+ * `ChooseIndexNameAddition`: the index's column names (its own attribute names: a column's
+ * name, `expr` or a function's name for an expression, INCLUDE columns too) joined by `_`,
+ * stopping once 63 bytes are reached.
+ */
+export function indexNameAddition(columnNames: readonly string[]): string {
+  let out = '';
+  for (const name of columnNames) {
+    if (out !== '') out += '_';
+    out += clip(name, MAX_BYTES);
+    if (utf8.encode(out).length >= MAX_BYTES) break;
+  }
+  return out;
+}
+
+/**
+ * The name PostgreSQL gives the plain index it creates on `table` for the columns
+ * `columnNames`: `table_columns_idx`, or with `idx1`, `idx2`... when `taken(name)` says the
+ * previous one exists.
+ */
+export function defaultIndexName(table: string, columnNames: readonly string[], taken: (name: string) => boolean = () => false): string {
+  const addition = indexNameAddition(columnNames);
+  for (let pass = 0; ; pass++) {
+    const name = makeObjectName(table, addition, pass === 0 ? 'idx' : `idx${pass}`);
+    if (!taken(name) || pass > 1000) return name;
+  }
+}
+
+/**
+ * Whether `name` is what PostgreSQL would call the index of `table` on `columnNames`: the first
+ * candidate, or a numbered one whose predecessor is among `siblings` (the table's other indexes,
+ * which took the earlier names). A numbered name whose predecessor lives on another table (long
+ * names cut to the same prefix) depends on the order things were created in: it counts as the
+ * index's own.
+ */
+export function isDefaultIndexName(name: string, table: string, columnNames: readonly string[], siblings: ReadonlySet<string>): boolean {
+  const addition = indexNameAddition(columnNames);
+  if (name === makeObjectName(table, addition, 'idx')) return true;
+  for (let pass = 1; pass <= siblings.size; pass++) {
+    if (name !== makeObjectName(table, addition, `idx${pass}`)) continue;
+    return siblings.has(makeObjectName(table, addition, pass === 1 ? 'idx' : `idx${pass - 1}`));
+  }
+  return false;
+}
+
+/**
+ * The attribute names PostgreSQL gives an index's elements when the model holds only their
+ * text: a column's name, a function call's name, else `expr`; repeats numbered (`expr1`).
+ * Exact for columns and plain function calls, which is what partition indexes mostly are.
+ */
+export function indexColumnNames(elements: readonly ({ column: string } | { expression: string })[]): string[] {
+  const out: string[] = [];
+  for (const e of elements) {
+    const call = 'expression' in e ? /^(?:[a-z_][a-z0-9_$]*\.)?([a-z_][a-z0-9_$]*)\(/i.exec(e.expression.trim()) : null;
+    const base = 'column' in e ? e.column : (call?.[1] ?? 'expr');
+    let name = base;
+    for (let i = 1; out.includes(name); i++) name = `${base}${i}`;
+    out.push(name);
+  }
+  return out;
+}
