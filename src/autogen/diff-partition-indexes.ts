@@ -14,17 +14,9 @@ import type { IndexSpec, StorageParameters, TableSpec } from '../schema/model.js
 import { createIndexOp } from './normalize.js';
 import type { DiffContext, Plan } from './plan.js';
 import { schemaPart } from './plan.js';
-import { canonicalStorage } from './same.js';
+import { storageChanges } from './same.js';
 
 const key = (name: string, schema: string | undefined) => `${schema ?? ''}.${name}`;
-
-/** Storage parameters set or reset (null) to go from `before` to `after`. */
-function storageChanges(before: StorageParameters | undefined, after: StorageParameters | undefined): Record<string, string | null> {
-  const out: Record<string, string | null> = {};
-  for (const [k, v] of Object.entries(after ?? {})) if (canonicalStorage({ [k]: v }) !== canonicalStorage({ [k]: before?.[k] ?? '' })) out[k] = v;
-  for (const k of Object.keys(before ?? {})) if (!(k in (after ?? {}))) out[k] = null;
-  return out;
-}
 
 /** `ALTER INDEX` from one state of a partition's index to another, or nothing when they agree. */
 function alterOp(table: TableSpec, from: { name: string; with?: StorageParameters }, to: { name: string; with?: StorageParameters }): Operation | undefined {

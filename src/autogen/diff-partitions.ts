@@ -9,24 +9,15 @@ import type { Operation } from '../ops/operations.js';
 import type { TableSpec } from '../schema/model.js';
 import type { DiffContext, Plan } from './plan.js';
 import { schemaPart } from './plan.js';
-import { canonicalStorage } from './same.js';
-
-function storageChanges(from: TableSpec, to: TableSpec): Record<string, string | null> {
-  const before = from.options.with ?? {};
-  const after = to.options.with ?? {};
-  const out: Record<string, string | null> = {};
-  for (const [k, v] of Object.entries(after)) if (canonicalStorage({ [k]: v }) !== canonicalStorage({ [k]: before[k] ?? '' })) out[k] = v;
-  for (const k of Object.keys(before)) if (!(k in after)) out[k] = null;
-  return out;
-}
+import { storageChanges } from './same.js';
 
 /** Record the option changes of one table. */
 export function diffPostgresTableOptions(from: TableSpec, to: TableSpec, ctx: DiffContext, plan: Plan): void {
   const where = { table: to.name, ...schemaPart(to.schema) };
   const unloggedChanged = (from.options.unlogged ?? false) !== (to.options.unlogged ?? false);
-  const up = storageChanges(from, to);
+  const up = storageChanges(from.options.with, to.options.with);
   if (unloggedChanged || Object.keys(up).length > 0) {
-    const down = storageChanges(to, from);
+    const down = storageChanges(to.options.with, from.options.with);
     plan.add('columns',
       { kind: 'setTableOptions', ...where, ...(unloggedChanged ? { unlogged: to.options.unlogged ?? false } : {}), ...(Object.keys(up).length > 0 ? { with: up } : {}) },
       { kind: 'setTableOptions', ...where, ...(unloggedChanged ? { unlogged: from.options.unlogged ?? false } : {}), ...(Object.keys(down).length > 0 ? { with: down } : {}) });

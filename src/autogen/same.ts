@@ -114,3 +114,11 @@ export function sameContent(a: ConstraintSpec, b: ConstraintSpec, ctx: DiffConte
       return sameList(a.columns, (b as typeof a).columns) && keyIndex(a, b);
   }
 }
+
+/** Storage parameters set, or reset (null), to go from `before` to `after` (compared canonically). */
+export function storageChanges(before: StorageParameters | undefined, after: StorageParameters | undefined): Record<string, string | null> {
+  const out: Record<string, string | null> = {};
+  for (const [k, v] of Object.entries(after ?? {})) if (canonicalStorage({ [k]: v }) !== canonicalStorage({ [k]: before?.[k] ?? '' })) out[k] = v;
+  for (const k of Object.keys(before ?? {})) if (!(k in (after ?? {}))) out[k] = null;
+  return out;
+}
