@@ -29,56 +29,72 @@ function alterOp(table: TableSpec, from: { name: string; with?: StorageParameter
 }
 
 /**
- * The indexes of `created` tables that must wait: partitions' attached indexes, and the parents'
- * indexes they attach to. Returned so that the caller creates the others with their tables.
+ * The indexes of `created` tables that must wait until every table exists: partitions' attached
+ * indexes, the parents' indexes they attach to, and the partitions' own indexes (created last, so
+ * that no parent's index can take one of them for its own). Returned so that the caller creates
+ * the others with their tables.
  */
 export function deferredIndexes(created: readonly TableSpec[]): Set<IndexSpec> {
   const byKey = new Map(created.map((t) => [key(t.name, t.schema), t]));
   const out = new Set<IndexSpec>();
   for (const t of created) {
+    if (t.partitionOf === undefined) continue;
+    const parent = byKey.get(key(t.partitionOf.parent, t.partitionOf.parentSchema));
     for (const ix of t.indexes) {
-      if (ix.attachedTo === undefined || t.partitionOf === undefined) continue;
-      const parent = byKey.get(key(t.partitionOf.parent, t.partitionOf.parentSchema));
-      const target = parent?.indexes.find((p) => p.name === ix.attachedTo);
-      if (target === undefined) continue;
-      out.add(ix);
-      out.add(target);
+      const target = ix.attachedTo === undefined ? undefined : parent?.indexes.find((p) => p.name === ix.attachedTo);
+      if (ix.attachedTo === undefined || target !== undefined) out.add(ix);
+      if (target !== undefined) out.add(target);
     }
   }
   return out;
 }
 
 /**
- * Create the deferred indexes of `created` (see {@link deferredIndexes}), deepest partitions
- * first so that each parent's index finds its partitions' own, then attach them explicitly. An
- * attached index of a new partition of an existing parent is the one the server just cloned:
- * it is renamed and given its parameters.
+ * Create the deferred indexes of `created` (see {@link deferredIndexes}). One parent's index at a
+ * time, deepest partitions first: the partitions' own indexes for it, then it (PostgreSQL takes
+ * a partition's matching unattached index instead of creating one), then the explicit attach.
+ * One at a time because PostgreSQL 15 matches indexes without their sort order: with two own
+ * indexes waiting, `(a)` could take the one made for `(a DESC)`; the attach would then fail
+ * loudly. An attached index of a new partition of an existing parent is the one the server
+ * cloned when the partition was created: it is renamed and given its parameters.
  */
 export function createPartitionIndexes(created: readonly TableSpec[], deferred: ReadonlySet<IndexSpec>, ctx: DiffContext, plan: Plan): void {
   const byKey = new Map(created.map((t) => [key(t.name, t.schema), t]));
+  const parentOf = (t: TableSpec) => (t.partitionOf === undefined ? undefined : byKey.get(key(t.partitionOf.parent, t.partitionOf.parentSchema)));
   const depth = (t: TableSpec): number => {
-    const parent = t.partitionOf === undefined ? undefined : byKey.get(key(t.partitionOf.parent, t.partitionOf.parentSchema));
+    const parent = parentOf(t);
     return parent === undefined ? 0 : 1 + depth(parent);
   };
   const ordered = [...created].sort((a, b) => depth(b) - depth(a));
-  const attaches: Operation[] = [];
+  const done = new Set<IndexSpec>();
+  const create = (t: TableSpec, ix: IndexSpec) => {
+    if (done.has(ix)) return;
+    done.add(ix);
+    plan.add('createTables', createIndexOp(t.name, t.schema, ix), undefined);
+  };
+  for (const parent of ordered) {
+    for (const target of parent.indexes) {
+      const children = created.flatMap((t) => (parentOf(t) === parent ? t.indexes.filter((ix) => ix.attachedTo === target.name).map((ix) => ({ t, ix })) : []));
+      if (children.length === 0) continue;
+      for (const { t, ix } of children) create(t, ix);
+      create(parent, target);
+      for (const { t, ix } of children) {
+        plan.add('createTables', {
+          kind: 'attachIndex', table: parent.name, ...schemaPart(parent.schema), index: target.name,
+          partition: t.name, ...(t.schema === undefined ? {} : { partitionSchema: t.schema }), partitionIndex: ix.name,
+        }, undefined);
+      }
+    }
+  }
   for (const t of ordered) {
     for (const ix of t.indexes) {
-      if (deferred.has(ix)) {
-        plan.add('createTables', createIndexOp(t.name, t.schema, ix), undefined);
-        if (ix.attachedTo !== undefined && t.partitionOf !== undefined) {
-          attaches.push({
-            kind: 'attachIndex', table: t.partitionOf.parent, ...schemaPart(t.partitionOf.parentSchema), index: ix.attachedTo,
-            partition: t.name, ...(t.schema === undefined ? {} : { partitionSchema: t.schema }), partitionIndex: ix.name,
-          });
-        }
-      } else if (ix.attachedTo !== undefined && t.partitionOf !== undefined && !byKey.has(key(t.partitionOf.parent, t.partitionOf.parentSchema))) {
+      if (deferred.has(ix)) create(t, ix);
+      else if (ix.attachedTo !== undefined && t.partitionOf !== undefined && parentOf(t) === undefined) {
         const op = alterOp(t, { name: ctx.partitionIndexName(t.name, ix) }, ix);
         if (op !== undefined) plan.add('createTables', op, undefined);
       }
     }
   }
-  for (const op of attaches) plan.add('createTables', op, undefined);
 }
 
 /**

@@ -59,8 +59,11 @@ export const btree_gist = extension('btree_gist');`,
 ]);`,
   cache: `export const cache = table('cache', { k: text().primaryKey(), v: text() }, { unlogged: true });`,
   events: `export const events = table('events', { id: bigint().notNull(), at: date().notNull(), kind: text() },
-  (t) => [index('ix_events_at').on(t.at), index('ix_events_kind').on(t.kind)], { partitionBy: 'RANGE (at)' });
+  (t) => [index('ix_events_at').on(t.at), index('ix_events_at_desc').on(element(t.at, { order: 'desc' })), index('ix_events_kind').on(t.kind)],
+  { partitionBy: 'RANGE (at)' });
 export const events_2024 = partition('events_2024', events, "FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')", (t) => [
+  // PostgreSQL 15 matches a partition's index to a parent's without the sort order: this one must not become ix_events_at's.
+  index('events_2024_at_down').on(element(t.at, { order: 'desc' })).attachedTo('ix_events_at_desc'),
   index('events_2024_at_custom').on(t.at).attachedTo('ix_events_at'),
   index('events_2024_kind_idx').on(t.kind).with({ fillfactor: '70' }).attachedTo('ix_events_kind'),
 ]);
@@ -105,6 +108,7 @@ describe('PostgreSQL: what the schema module declares is what the database gets'
       WHERE indrelid IN ('rooms'::regclass, 'events'::regclass) ORDER BY 1`);
     expect(defs.map((r) => r.d.replace(/^CREATE (UNIQUE )?INDEX (\S+) ON (ONLY )?public\.\w+ /, '$2 ')).sort()).toEqual([
       'ix_events_at USING btree (at)',
+      'ix_events_at_desc USING btree (at DESC)',
       'ix_events_kind USING btree (kind)',
       'ix_rooms_brin USING brin (id)',
       'ix_rooms_code USING btree (code) NULLS NOT DISTINCT',
@@ -162,8 +166,10 @@ describe('PostgreSQL: what the schema module declares is what the database gets'
       WHERE ix.indrelid IN ('events_2024'::regclass, 'events_rest_a'::regclass) ORDER BY 1`);
     expect(attached).toEqual([
       { i: 'events_2024_at_custom', p: 'ix_events_at', o: null },
+      { i: 'events_2024_at_down', p: 'ix_events_at_desc', o: null },
       { i: 'events_2024_kind_idx', p: 'ix_events_kind', o: 'fillfactor=70' },
       { i: 'events_rest_a_at_idx', p: 'events_rest_at_idx', o: null },
+      { i: 'events_rest_a_at_idx1', p: 'events_rest_at_idx1', o: null },
       { i: 'events_rest_a_kind_idx', p: 'events_rest_kind_idx', o: null },
     ]);
   });
