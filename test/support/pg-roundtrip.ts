@@ -160,7 +160,4 @@ export const KNOWN_DIFFERENCES: Readonly<Record<string, RegExp>> = {
   serialSequences: /^sequences: only in the first: /,
   // A serial column (nextval default of a sequence it owns) is created as an identity.
   serialBecomesIdentity: /^columns: \S+: .*default nextval\('[^']+'::regclass\).* ≠ .*(identity d|$)/,
-  // The indexes of a partition that are attached to its parent's are created by PostgreSQL with
-  // its own names (and the parent's storage parameters), not the names the fixture gave them.
-  partitionIndexNames: /^indexes: (only in the (first|second): \S+: .*\(attached to a parent index\)|\S+: .*\(attached to a parent index\) ≠ .*\(attached to a parent index\))$/,
 };
