@@ -27,6 +27,7 @@ export { RetortError, ERROR_CODES, EXIT_CODES, isRetortError, type ErrorCode, ty
 export {
   ColumnBuilder,
   bigint,
+  bigserial,
   boolean,
   bytes,
   char,
@@ -43,8 +44,10 @@ export {
   numeric,
   rawType,
   real,
+  serial,
   set,
   smallint,
+  smallserial,
   sql,
   text,
   time,
@@ -57,6 +60,8 @@ export {
   type AnyColumn,
   type RawSql,
   type ReferenceOptions,
+  type SerialOptions,
+  type SequenceSettingOptions,
 } from './schema/columns.js';
 export { defineSchema, type SchemaDefinition, type KyselyDatabase } from './schema/define.js';
 export { partition, table, type TableDefinition } from './schema/table.js';

@@ -87,6 +87,7 @@ export function dialectDiffOptions(dialect: Dialect): DiffOptions {
     dropColumnDropsForeignKeys: caps.dropColumnDropsForeignKeys,
     objectKinds: caps.objectKinds ?? [],
     rowLevelSecurity: caps.rowLevelSecurity ?? false,
+    ...(caps.serialColumns === true && autogen.serialSequenceName !== undefined ? { serialSequenceName: (t, c) => autogen.serialSequenceName!(t, c) } : {}),
     ...(autogen.objectsEqual === undefined ? {} : { objectsEqual: (a, b) => autogen.objectsEqual!(a, b) }),
     ...(autogen.objectsInPlace === undefined ? {} : { objectsInPlace: (a, b) => autogen.objectsInPlace!(a, b) }),
     ...(autogen.typeKey === undefined ? {} : { typeKey: (t) => autogen.typeKey!(t) }),

@@ -5,8 +5,9 @@
  * a loud warning until a hint or a decision says otherwise.
  */
 import type { ColumnChanges } from '../ops/operations.js';
-import type { ColumnSpec, GeneratedColumn, NamedColumn, TableSpec } from '../schema/model.js';
+import type { ColumnSpec, GeneratedColumn, NamedColumn, SerialSequence, TableSpec } from '../schema/model.js';
 import { bareColumn } from './normalize.js';
+import { resolveSerial, sameSerial, serialRelativeTo } from './serial.js';
 import type { DiffContext, PendingWarning, Plan } from './plan.js';
 import { schemaPart } from './plan.js';
 
@@ -44,7 +45,21 @@ export function matchColumns(from: TableSpec, to: TableSpec, ctx: DiffContext): 
   return { pairs, added, dropped };
 }
 
-function changesBetween(old: ColumnSpec, next: ColumnSpec, ctx: DiffContext): ColumnChanges {
+/** A column's table and name: where its serial sequence's defaults come from. */
+type Place = readonly [table: string, column: string];
+
+/**
+ * The serial sequence of `spec` at `from`, relative to `at` (the names an operation runs under):
+ * `undefined` when the column is not serial, or when the dialect has no serial columns.
+ */
+function serialAt(spec: ColumnSpec, from: Place, at: Place, ctx: DiffContext): SerialSequence | undefined {
+  const name = ctx.serialSequenceName;
+  if (name === undefined) return spec.serial;
+  const resolved = resolveSerial(spec, from[0], from[1], name);
+  return resolved === undefined ? undefined : serialRelativeTo(resolved, at[0], at[1], spec.type, name);
+}
+
+function changesBetween(old: ColumnSpec, next: ColumnSpec, ctx: DiffContext, places: { old: Place; next: Place; op: Place }): ColumnChanges {
   const changes: { -readonly [K in keyof ColumnChanges]: ColumnChanges[K] } = {};
   if (!ctx.typesEqual(old.type, next.type) || old.unsigned !== next.unsigned) {
     changes.type = next.type;
@@ -63,6 +78,12 @@ function changesBetween(old: ColumnSpec, next: ColumnSpec, ctx: DiffContext): Co
   if (!sameGenerated(old.generated, next.generated, ctx)) changes.generated = next.generated ?? null;
   // The identity kind of a column that stays (or becomes) an identity; BY DEFAULT when absent.
   if (next.autoIncrement && (old.identity ?? 'byDefault') !== (next.identity ?? 'byDefault')) changes.identity = next.identity ?? 'byDefault';
+  // Serial or identity, and the serial sequence's name, type and settings (PostgreSQL), compared
+  // resolved: a renamed column's sequence keeps its old name unless the change renames it too.
+  const name = ctx.serialSequenceName;
+  if (name !== undefined && !sameSerial(resolveSerial(old, ...places.old, name), resolveSerial(next, ...places.next, name))) {
+    changes.serial = serialAt(next, places.next, places.op, ctx) ?? null;
+  }
   return changes;
 }
 
@@ -76,7 +97,7 @@ function sameGenerated(a: GeneratedColumn | undefined, b: GeneratedColumn | unde
  * shape the op facade gives it (so a rendered and re-run script yields the same operation). MySQL's
  * MODIFY rewrites the whole column, so offline it loses whatever this leaves out.
  */
-export function existingOf(spec: ColumnSpec): Partial<ColumnSpec> {
+export function existingOf(spec: ColumnSpec, serial: SerialSequence | undefined = spec.serial): Partial<ColumnSpec> {
   return Object.freeze({
     type: spec.type, unsigned: spec.unsigned, nullable: spec.nullable,
     ...(spec.autoIncrement ? { autoIncrement: true } : {}),
@@ -87,6 +108,7 @@ export function existingOf(spec: ColumnSpec): Partial<ColumnSpec> {
     ...(spec.onUpdate === undefined ? {} : { onUpdate: spec.onUpdate }),
     ...(spec.generated === undefined ? {} : { generated: spec.generated }),
     ...(spec.identity === undefined ? {} : { identity: spec.identity }),
+    ...(serial === undefined ? {} : { serial }),
   });
 }
 
@@ -102,8 +124,8 @@ function addable(column: NamedColumn, ctx: DiffContext): NamedColumn {
   return { name: bare.name, spec: Object.freeze({ ...spec, primaryKey: false, ...(keepKey && references !== undefined ? { references } : {}) }) };
 }
 
-/** Record column renames (phase renameColumns) and changes (phase columns) of one table. */
-export function diffColumns(to: TableSpec, match: ColumnMatch, ctx: DiffContext, plan: Plan): void {
+/** Record column renames (phase renameColumns) and changes (phase columns) of one table (`from`: its name before a rename). */
+export function diffColumns(to: TableSpec, match: ColumnMatch, ctx: DiffContext, plan: Plan, from: string = to.name): void {
   const table = to.name;
   const where = schemaPart(to.schema);
   for (const [old, next] of match.pairs) {
@@ -141,11 +163,13 @@ export function diffColumns(to: TableSpec, match: ColumnMatch, ctx: DiffContext,
       { kind: 'dropColumn', table, ...where, column: column.name }, { up: warnings, down: [dropColumnWarning(table, column.name)] });
   }
   for (const [old, next] of match.pairs) {
-    const changes = changesBetween(old.spec, next.spec, ctx);
+    // Both directions run under the new names (renames come before, and are undone after).
+    const places = { old: [from, old.name] as const, next: [table, next.name] as const, op: [table, next.name] as const };
+    const changes = changesBetween(old.spec, next.spec, ctx, places);
     if (Object.keys(changes).length === 0) continue;
-    const back = changesBetween(next.spec, old.spec, ctx);
+    const back = changesBetween(next.spec, old.spec, ctx, { old: places.next, next: places.old, op: places.op });
     plan.add('columns',
-      { kind: 'alterColumn', table, ...where, column: next.name, changes, existing: existingOf(old.spec) },
+      { kind: 'alterColumn', table, ...where, column: next.name, changes, existing: existingOf(old.spec, serialAt(old.spec, places.old, places.op, ctx)) },
       { kind: 'alterColumn', table, ...where, column: next.name, changes: back, existing: existingOf(next.spec) },
       { up: alterWarnings(table, next.name, old.spec, next.spec, changes, ctx), down: alterWarnings(table, next.name, next.spec, old.spec, back, ctx) });
   }

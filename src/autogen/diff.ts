@@ -51,7 +51,7 @@ function diffTable(from: TableSpec, to: TableSpec, match: ColumnMatch, ctx: Diff
   }
   diffTableOptions(from, to, new Map(match.pairs.map(([o, n]) => [o.name, n.name])), plan);
   // A partition's columns are its parent's: neither side lists them.
-  if (from.partitionOf === undefined && to.partitionOf === undefined) diffColumns(to, match, ctx, plan);
+  if (from.partitionOf === undefined && to.partitionOf === undefined) diffColumns(to, match, ctx, plan, from.name);
   diffConstraints(from, to, match, ctx, plan);
   diffPostgresTableOptions(from, to, ctx, plan);
   const before = from.options.comment ?? null;

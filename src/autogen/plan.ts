@@ -76,6 +76,8 @@ export interface DiffContext {
   readonly objectKinds: ReadonlySet<ObjectKind>;
   readonly typeKey: (sqlType: string) => string;
   readonly rowLevelSecurity: boolean;
+  /** The name a serial column's sequence gets by default; absent: the dialect has no serial columns (not compared). */
+  readonly serialSequenceName?: (table: string, column: string) => string;
   readonly renames: readonly RenameDecision[];
   readonly candidates: RenameCandidate[];
   /**
@@ -110,6 +112,7 @@ export function diffContext(options: DiffOptions): DiffContext {
     objectKinds: new Set(options.objectKinds ?? OBJECT_KINDS),
     typeKey: options.typeKey ?? ((t) => t.trim().toLowerCase().replace(/\s+/g, ' ')),
     rowLevelSecurity: options.rowLevelSecurity ?? true,
+    ...(options.serialSequenceName === undefined ? {} : { serialSequenceName: options.serialSequenceName }),
     renames: options.renames ?? [],
     candidates: [],
     renamedTables: new Map(),

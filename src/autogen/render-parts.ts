@@ -4,8 +4,9 @@
  * rendering uses is recorded in an {@link Imports} set, so the writer can import exactly those.
  */
 import type {
-  ColumnSpec, ColumnType, ConstraintSpec, DefaultValue, GeneratedColumn, IndexElement, IndexSpec, StorageParameters,
+  ColumnSpec, ColumnType, ConstraintSpec, DefaultValue, GeneratedColumn, IndexElement, IndexSpec, SerialSequence, StorageParameters,
 } from '../schema/model.js';
+import { SERIAL_FIELDS } from '../schema/model.js';
 import { elementColumn, elementExpression, elementOptions } from '../schema/elements.js';
 
 /** The names a rendering imports from 'retort-migrate'. */
@@ -86,11 +87,13 @@ export function generatedArgs(generated: GeneratedColumn, imports: Imports): str
  * @param typeRef - the variable holding the column's type when the module declares it once (a shared enum)
  */
 export function columnChain(spec: ColumnSpec, imports: Imports, typeRef?: (type: ColumnType) => string | undefined): string {
-  let out = typeRef?.(spec.type) ?? typeCall(spec.type, imports);
+  const serial = spec.serial === undefined ? undefined : serialCall(spec.type, spec.serial, imports);
+  let out = serial ?? typeRef?.(spec.type) ?? typeCall(spec.type, imports);
   if (spec.unsigned) out += '.unsigned()';
   if (spec.primaryKey) out += '.primaryKey()';
-  else if (!spec.nullable) out += '.notNull()';
-  if (spec.autoIncrement) out += spec.identity === 'always' ? ".identity('always')" : '.autoIncrement()';
+  // serial() is NOT NULL by itself.
+  else if (!spec.nullable && serial === undefined) out += '.notNull()';
+  if (spec.autoIncrement && serial === undefined) out += spec.identity === 'always' ? ".identity('always')" : '.autoIncrement()';
   if (spec.unique) out += '.unique()';
   if (spec.default !== undefined) out += `.default(${defaultValue(spec.default, imports)})`;
   const ref = spec.references;
@@ -109,6 +112,19 @@ export function columnChain(spec: ColumnSpec, imports: Imports, typeRef?: (type:
   if (spec.comment !== undefined) out += `.comment(${str(spec.comment)})`;
   if (spec.renamedFrom !== undefined) out += `.renamedFrom(${str(spec.renamedFrom)})`;
   return out;
+}
+
+/** A serial sequence as an object literal: `{ sequence: 'old_id_seq', start: '1000' }` ('' when it has nothing to say). */
+export function serialLiteral(serial: SerialSequence): string {
+  return objectLiteral(SERIAL_FIELDS.map((k) => [k, serial[k] === undefined ? undefined : typeof serial[k] === 'boolean' ? String(serial[k]) : str(String(serial[k]))]));
+}
+
+/** `serial()`, `bigserial({ ... })`, `smallserial()`; undefined for a type no serial builder makes. */
+function serialCall(type: ColumnType, serial: SerialSequence, imports: Imports): string | undefined {
+  const name = type.kind === 'integer' ? 'serial' : type.kind === 'bigint' ? 'bigserial' : type.kind === 'smallint' ? 'smallserial' : undefined;
+  if (name === undefined) return undefined;
+  imports.add(name);
+  return `${name}(${serialLiteral(serial)})`;
 }
 
 /** `{ a: 1, b: 'x' }` from entries whose value is already rendered; '' when all are undefined. */

@@ -10,7 +10,7 @@ import type { DiffWarning } from './types.js';
 import type { Imports } from './render-parts.js';
 import { objectCall } from './render-objects.js';
 import {
-  columnChain, constraintCall, defaultValue, generatedArgs, key, objectLiteral, onUpdateValue, storageLiteral, str, stringList, typeCall,
+  columnChain, constraintCall, defaultValue, generatedArgs, key, objectLiteral, onUpdateValue, serialLiteral, storageLiteral, str, stringList, typeCall,
 } from './render-parts.js';
 
 /** What {@link renderRevisionBody} renders: a DiffResult fits. */
@@ -98,6 +98,7 @@ function renderAlter(op: AlterColumnOp, imports: Imports): string {
     ['onUpdate', nullable(c.onUpdate, (v) => onUpdateValue(v, imports))],
     ['generated', nullable(c.generated, (g) => generatedObject(g.expression, g.stored))],
     ['identity', c.identity === undefined ? undefined : str(c.identity)],
+    ['serial', nullable(c.serial, (v) => serialLiteral(v) || '{}')],
     // Alembic's existing_*: MySQL's MODIFY and offline SQL need the whole current definition.
     ['existingType', e.type === undefined ? undefined : typeWithSign(e.type, e.unsigned)],
     ['existingNullable', e.nullable === undefined ? undefined : String(e.nullable)],
@@ -109,6 +110,7 @@ function renderAlter(op: AlterColumnOp, imports: Imports): string {
     ['existingOnUpdate', e.onUpdate === undefined ? undefined : onUpdateValue(e.onUpdate, imports)],
     ['existingGenerated', e.generated === undefined ? undefined : generatedObject(e.generated.expression, e.generated.stored)],
     ['existingIdentity', e.identity === undefined ? undefined : str(e.identity)],
+    ['existingSerial', e.serial === undefined ? undefined : serialLiteral(e.serial) || '{}'],
     ['notNullViaCheck', flag(op.notNullViaCheck)],
     ...online(op),
     schemaOpt(op),

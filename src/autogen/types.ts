@@ -98,6 +98,12 @@ export interface DiffOptions {
   /** The dialect has row-level security (table option). Default true. */
   readonly rowLevelSecurity?: boolean;
   /**
+   * The dialect has serial columns (PostgreSQL): the name it gives a serial column's sequence, so
+   * that serial and identity, and the sequences' names and settings, are compared. Absent: a
+   * serial column is the dialect's auto-increment, compared as such.
+   */
+  readonly serialSequenceName?: (table: string, column: string) => string;
+  /**
    * The lock-friendly form of an operation on a table that exists before the revision (the
    * dialect's: PostgreSQL CONCURRENTLY and NOT VALID + VALIDATE, MySQL ALGORITHM/LOCK). Never
    * asked about a table created earlier in the same direction: an empty table is locked for no

@@ -41,6 +41,12 @@ export interface DialectCapabilities {
   /** Row-level security on tables (PostgreSQL). */
   readonly rowLevelSecurity?: boolean;
   /**
+   * Serial columns (PostgreSQL): a sequence owned by the column, its default `nextval` of it,
+   * told apart from an identity. Absent: `serial()` is the column's auto-increment (MySQL's
+   * AUTO_INCREMENT, SQLite's INTEGER PRIMARY KEY AUTOINCREMENT).
+   */
+  readonly serialColumns?: boolean;
+  /**
    * How one statement can change retort's version table and write the revision's history row
    * together (one round trip per revision saved, and atomic on its own where no transaction is
    * open): `'dml-cte'`, a data-changing CTE (`WITH v AS (UPDATE ... RETURNING 1) INSERT ...
@@ -376,6 +382,11 @@ export interface DialectAutogen {
    * so that `pull` writes only the names a person chose; absent: every name read was chosen.
    */
   defaultPrimaryKeyName?(table: string): string;
+  /**
+   * The name the server gives a serial column's sequence (PostgreSQL `<table>_<column>_seq`),
+   * where the capabilities say `serialColumns`.
+   */
+  serialSequenceName?(table: string, column: string): string;
 }
 
 /**

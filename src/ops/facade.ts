@@ -16,6 +16,7 @@ import type {
   PartitionOf,
   ReferentialAction,
   RowLevelSecurity,
+  SerialSequence,
   StorageParameters,
   TableOptions,
 } from '../schema/model.js';
@@ -75,6 +76,8 @@ export interface AlterColumnOptions extends SchemaOption, OnlineDdl {
   readonly generated?: GeneratedInput | null;
   /** PostgreSQL identity kind. */
   readonly identity?: 'always' | 'byDefault';
+  /** PostgreSQL: make it a serial column with this sequence (`{}`: what `serial` creates); `null`: no longer one. */
+  readonly serial?: SerialSequence | null;
   /** The column's current type (MySQL needs the whole definition for MODIFY; offline mode too). */
   readonly existingType?: AnyColumn;
   readonly existingNullable?: boolean;
@@ -86,6 +89,8 @@ export interface AlterColumnOptions extends SchemaOption, OnlineDdl {
   readonly existingOnUpdate?: { readonly kind: 'sql'; readonly sql: string } | null;
   readonly existingGenerated?: GeneratedInput | null;
   readonly existingIdentity?: 'always' | 'byDefault';
+  /** The column is a serial column with this sequence (PostgreSQL). */
+  readonly existingSerial?: SerialSequence;
 }
 
 /** A generation expression as `alterColumn` takes it: `{ expression: sql\`a + b\`, stored: true }`. */
@@ -296,6 +301,7 @@ export function alterColumnParts(changes: AlterColumnOptions): { changes: Column
   if (changes.onUpdate !== undefined) out.onUpdate = changes.onUpdate === null ? null : { kind: 'sql', sql: changes.onUpdate.sql };
   if (changes.generated !== undefined) out.generated = changes.generated === null ? null : toGenerated(changes.generated);
   if (changes.identity !== undefined) out.identity = changes.identity;
+  if (changes.serial !== undefined) out.serial = changes.serial === null ? null : Object.freeze({ ...changes.serial });
   const existing: { -readonly [K in keyof ColumnSpec]?: ColumnSpec[K] } = {};
   if (changes.existingType !== undefined) {
     existing.type = changes.existingType.spec.type;
@@ -312,6 +318,7 @@ export function alterColumnParts(changes: AlterColumnOptions): { changes: Column
   if (changes.existingOnUpdate) existing.onUpdate = { kind: 'sql', sql: changes.existingOnUpdate.sql };
   if (changes.existingGenerated) existing.generated = toGenerated(changes.existingGenerated);
   if (changes.existingIdentity === 'always') existing.identity = 'always';
+  if (changes.existingSerial !== undefined) existing.serial = Object.freeze({ ...changes.existingSerial });
   return Object.keys(existing).length > 0 ? { changes: Object.freeze(out), existing: Object.freeze(existing) } : { changes: Object.freeze(out) };
 }
 

@@ -15,6 +15,7 @@ import type {
   PartitionOf,
   ReferentialAction,
   RowLevelSecurity,
+  SerialSequence,
   StorageParameters,
   TableOptions,
 } from '../schema/model.js';
@@ -103,6 +104,11 @@ export interface ColumnChanges {
   readonly generated?: GeneratedColumn | null;
   /** PostgreSQL identity kind of an identity column (`SET GENERATED ALWAYS / BY DEFAULT`). */
   readonly identity?: 'always' | 'byDefault';
+  /**
+   * PostgreSQL: the column becomes (or stays) a serial column with this sequence, relative to the
+   * operation's table and column; `null`: it stops being one (an identity, or no auto-increment).
+   */
+  readonly serial?: SerialSequence | null;
 }
 
 /** Alter a column. `existing` describes the column as it is (Alembic's `existing_*`). */

@@ -11,6 +11,7 @@ import type {
   DefaultValue,
   GeneratedColumn,
   ReferentialAction,
+  SerialSequence,
 } from './model.js';
 import { columnSpec } from './model.js';
 
@@ -161,7 +162,7 @@ export class ColumnBuilder<T, Nullable extends boolean = true, HasDefault extend
    * `OVERRIDING SYSTEM VALUE`; `byDefault` is what `.autoIncrement()` creates.
    */
   identity(kind: 'always' | 'byDefault' = 'byDefault'): ColumnBuilder<T, Nullable, true> {
-    return this.with({ autoIncrement: true, ...(kind === 'always' ? { identity: 'always' } : {}) });
+    return this.with({ autoIncrement: true, serial: undefined, ...(kind === 'always' ? { identity: 'always' } : {}) });
   }
 }
 
@@ -239,5 +240,49 @@ export const bytes = (): ColumnBuilder<Buffer> => column({ kind: 'bytes' });
 /** An enumeration named `name` with `values`. */
 export const enumOf = <const V extends readonly string[]>(name: string, values: V): ColumnBuilder<V[number]> =>
   column({ kind: 'enum', name, values: Object.freeze([...values]) });
+/**
+ * What {@link serial}, {@link bigserial} and {@link smallserial} take: only what differs from the
+ * sequence `serial` creates (numbers as numbers, bigints or strings).
+ */
+export interface SerialOptions extends SequenceSettingOptions {
+  /** The sequence's name; default PostgreSQL's `<table>_<column>_seq`. */
+  readonly sequence?: string;
+  /** The sequence's schema; default its table's. */
+  readonly schema?: string;
+}
+
+/** A sequence's type, bounds and steps as builders take them: numbers as numbers, bigints or strings. */
+export interface SequenceSettingOptions {
+  /** Default: `bigint` for a sequence object, the column's type for a serial column. */
+  readonly type?: SerialSequence['type'];
+  readonly start?: number | bigint | string;
+  readonly increment?: number | bigint | string;
+  readonly minValue?: number | bigint | string;
+  readonly maxValue?: number | bigint | string;
+  readonly cache?: number | bigint | string;
+  readonly cycle?: boolean;
+}
+
+function serialColumn<T>(type: ColumnType, options: SerialOptions): ColumnBuilder<T, false, true> {
+  const text = (v: number | bigint | string | undefined) => (v === undefined ? undefined : String(v));
+  const entries = Object.entries({
+    sequence: options.sequence, schema: options.schema, type: options.type, start: text(options.start), increment: text(options.increment),
+    minValue: text(options.minValue), maxValue: text(options.maxValue), cache: text(options.cache), cycle: options.cycle || undefined,
+  }).filter(([, v]) => v !== undefined);
+  const serial = Object.freeze(Object.fromEntries(entries)) as SerialSequence;
+  return new ColumnBuilder<T, false, true>(columnSpec(Object.freeze(type), { nullable: false, autoIncrement: true, serial }));
+}
+
+/**
+ * SERIAL (PostgreSQL): an INTEGER, NOT NULL, whose default takes the next value of a sequence it
+ * owns, as Rails, Django and SQLAlchemy create ids; not an identity (`integer().autoIncrement()`),
+ * and `check` tells the two apart. MySQL and SQLite have no such sequence: there it is the
+ * column's AUTO_INCREMENT (not MySQL's own `SERIAL` alias, which is BIGINT UNSIGNED UNIQUE).
+ */
+export const serial = (options: SerialOptions = {}): ColumnBuilder<number, false, true> => serialColumn({ kind: 'integer' }, options);
+/** BIGSERIAL: {@link serial} on a BIGINT. */
+export const bigserial = (options: SerialOptions = {}): ColumnBuilder<number | string, false, true> => serialColumn({ kind: 'bigint' }, options);
+/** SMALLSERIAL: {@link serial} on a SMALLINT. */
+export const smallserial = (options: SerialOptions = {}): ColumnBuilder<number, false, true> => serialColumn({ kind: 'smallint' }, options);
 /** A type spelled in the dialect's own SQL, kept verbatim. */
 export const rawType = <T = unknown>(sqlType: string): ColumnBuilder<T> => column({ kind: 'raw', sql: sqlType });

@@ -104,7 +104,44 @@ export interface ColumnSpec {
    * unless `OVERRIDING SYSTEM VALUE`; absent means BY DEFAULT (what retort creates).
    */
   readonly identity?: 'always' | 'byDefault';
+  /**
+   * PostgreSQL: the column is a serial column (`serial`, `bigserial`, `smallserial`: a sequence
+   * owned by the column, its default `nextval` of it) rather than an identity; `autoIncrement` is
+   * then true and `identity` absent. Other dialects read it as their auto-increment.
+   */
+  readonly serial?: SerialSequence;
 }
+
+/**
+ * The sequence of a serial column. Every field is left out when it is what `serial` creates: the
+ * name PostgreSQL gives it (`<table>_<column>_seq`, clipped to 63 bytes), the column's schema
+ * and type, and the defaults of `CREATE SEQUENCE` for that type. Numbers are strings (they may
+ * exceed what a JavaScript number holds).
+ */
+export interface SerialSequence extends SequenceSettings {
+  /** The sequence's name, when not PostgreSQL's default for its table and column (a renamed table keeps the old one). */
+  readonly sequence?: string;
+  /** Its schema, when not its table's. */
+  readonly schema?: string;
+}
+
+/**
+ * A sequence's type, bounds and steps (a sequence object's, or a serial column's, where the type
+ * defaults to the column's and a dump's `CREATE SEQUENCE` without `AS` is bigint on an integer
+ * column). Strings: they may exceed what a JavaScript number holds.
+ */
+export interface SequenceSettings {
+  readonly type?: 'smallint' | 'integer' | 'bigint';
+  readonly start?: string;
+  readonly increment?: string;
+  readonly minValue?: string;
+  readonly maxValue?: string;
+  readonly cache?: string;
+  readonly cycle?: boolean;
+}
+
+/** The fields of {@link SerialSequence} in the order the model writes them. */
+export const SERIAL_FIELDS = ['sequence', 'schema', 'type', 'start', 'increment', 'minValue', 'maxValue', 'cache', 'cycle'] as const;
 
 /** A column with its name, in table order. */
 export interface NamedColumn {

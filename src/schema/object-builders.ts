@@ -7,7 +7,7 @@
  * `op.create(...)` / `op.replace(...)` take the very same values in a revision.
  */
 import { RetortError } from '../errors.js';
-import type { RawSql } from './columns.js';
+import type { RawSql, SequenceSettingOptions } from './columns.js';
 import type { ConstraintSpec, IndexSpec } from './model.js';
 import type {
   CompositeTypeSpec,
@@ -140,16 +140,9 @@ export function trigger(name: string, options: TriggerOptions): TriggerSpec {
 }
 
 /** What {@link sequence} takes; numbers may be given as numbers, bigints or strings. */
-export interface SequenceOptions {
+export interface SequenceOptions extends SequenceSettingOptions {
   readonly schema?: string;
   readonly comment?: string;
-  readonly type?: SequenceSpec['type'];
-  readonly start?: number | bigint | string;
-  readonly increment?: number | bigint | string;
-  readonly minValue?: number | bigint | string;
-  readonly maxValue?: number | bigint | string;
-  readonly cache?: number | bigint | string;
-  readonly cycle?: boolean;
   /** `'table.column'`: the column owning it (a serial column's sequence). */
   readonly ownedBy?: string;
 }

@@ -8,7 +8,7 @@
  * SQL bodies (a view's query, a function's body, a policy's expression) are kept as text, in the
  * dialect's own SQL; each dialect compares them as its server stores them.
  */
-import type { ConstraintSpec, IndexSpec } from './model.js';
+import type { ConstraintSpec, IndexSpec, SequenceSettings } from './model.js';
 
 /** Fields every object has. */
 interface ObjectBase {
@@ -108,17 +108,9 @@ export interface TriggerSpec extends ObjectBase {
   readonly enabled?: 'always' | 'replica' | 'disabled';
 }
 
-/** A sequence. Bounds and steps are strings: they may exceed what a JavaScript number holds. */
-export interface SequenceSpec extends ObjectBase {
+/** A sequence (its type defaults to `bigint`). Bounds and steps are strings: they may exceed what a JavaScript number holds. */
+export interface SequenceSpec extends ObjectBase, SequenceSettings {
   readonly kind: 'sequence';
-  /** Default `bigint`. */
-  readonly type?: 'smallint' | 'integer' | 'bigint';
-  readonly start?: string;
-  readonly increment?: string;
-  readonly minValue?: string;
-  readonly maxValue?: string;
-  readonly cache?: string;
-  readonly cycle?: boolean;
   /** The column that owns it (dropping the column drops it): a serial column's sequence. */
   readonly ownedBy?: { readonly table: string; readonly column: string };
 }

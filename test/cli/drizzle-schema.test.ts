@@ -20,9 +20,9 @@ const FIXTURES = resolve(dirname(fileURLToPath(import.meta.url)), '../fixtures/d
 
 /** The fixtures' schemas with retort's builders: what a retort user writes for the same database. */
 const RETORT: Record<TestDialect, string> = {
-  postgres: `import { boolean, check, defineSchema, element, enumOf, foreignKey, index, integer, jsonb, numeric, primaryKey, sql, table, text, timestamp, timestamptz, unique, uuid, varchar } from 'retort-migrate';
+  postgres: `import { boolean, check, defineSchema, element, enumOf, foreignKey, index, integer, jsonb, numeric, primaryKey, serial, sql, table, text, timestamp, timestamptz, unique, uuid, varchar } from 'retort-migrate';
 const users = table('users', {
-  id: integer().primaryKey().autoIncrement(),
+  id: serial().primaryKey(),
   email: varchar(255).notNull(),
   name: text(),
   role: enumOf('role', ['reader', 'author', 'admin']).notNull().default('reader'),
@@ -44,7 +44,7 @@ const posts = table('posts', {
   index('posts_title_lower_idx').on(sql\`lower("title")\`).unique(),
   index('posts_published_idx').on(element(t.published_at, { order: 'desc', nulls: 'last' })).where('"published_at" IS NOT NULL'),
 ]);
-const tags = table('tags', { id: integer().primaryKey().autoIncrement(), label: varchar(64).notNull() });
+const tags = table('tags', { id: serial().primaryKey(), label: varchar(64).notNull() });
 const post_tags = table('post_tags', { post_id: uuid().notNull(), tag_id: integer().notNull() }, (t) => [
   primaryKey('post_tags_post_id_tag_id_pk').on(t.post_id, t.tag_id),
   foreignKey('post_tags_post_id_posts_id_fk').on(t.post_id).references('posts', ['id']),

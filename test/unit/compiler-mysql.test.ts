@@ -10,7 +10,7 @@ import type { CompileContext } from '../../src/dialects/dialect.js';
 import type { Operation } from '../../src/ops/operations.js';
 import { columnSpec } from '../../src/schema/model.js';
 import type { TableSpec } from '../../src/schema/model.js';
-import { bigint, boolean, bytes, enumOf, integer, json, sql, text, timestamp, uuid, varchar } from '../../src/schema/columns.js';
+import { bigint, bigserial, boolean, bytes, enumOf, integer, json, sql, text, timestamp, uuid, varchar } from '../../src/schema/columns.js';
 
 const compiler = new MysqlCompiler();
 const compile = (op: Operation, ctx: CompileContext = {}) => compiler.compile(op, ctx);
@@ -56,6 +56,12 @@ describe('MysqlCompiler: tables', () => {
         '  `created_at` DATETIME NULL\n' +
         ')',
     ]);
+  });
+
+  it('a serial column is the column\'s AUTO_INCREMENT (not MySQL\'s SERIAL alias, which is BIGINT UNSIGNED UNIQUE)', async () => {
+    const table = (spec: typeof bigserial extends () => infer B ? B : never) => compile({ kind: 'createTable', table: 't', columns: [{ name: 'id', spec: spec.spec }], constraints: [], options: {} });
+    expect(await table(bigserial().primaryKey())).toEqual(await table(bigint().primaryKey().autoIncrement()));
+    expect(await table(bigserial().primaryKey())).toEqual(['CREATE TABLE `t` (\n  `id` BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY\n)']);
   });
 
   it('renders types, inline enum, comments, foreign keys and table options', async () => {

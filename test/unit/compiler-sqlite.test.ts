@@ -4,7 +4,7 @@ import type { CompileContext } from '../../src/dialects/dialect.js';
 import type { Operation } from '../../src/ops/operations.js';
 import { columnSpec } from '../../src/schema/model.js';
 import type { TableSpec } from '../../src/schema/model.js';
-import { bigint, boolean, bytes, enumOf, integer, json, numeric, sql, text, timestamp, uuid, varchar } from '../../src/schema/columns.js';
+import { bigint, boolean, bytes, enumOf, integer, json, numeric, serial, sql, text, timestamp, uuid, varchar } from '../../src/schema/columns.js';
 
 /** Offline by default; a test that needs the catalog passes a fixed table. */
 const compile = (op: Operation, ctx: CompileContext = { defaultSchema: 'public' }) => sqliteDialect.compiler.compile(op, ctx);
@@ -67,6 +67,11 @@ describe('SqliteCompiler: exact SQL', () => {
     const t = trigger('t', { table: 'items', timing: 'after', events: ['insert'], body: 'SELECT 1;' });
     await expect(compile({ kind: 'createObject', object: t })).resolves.toHaveLength(1);
     await expect(compile({ kind: 'createObject', object: { ...t, enabled: 'disabled' } })).rejects.toMatchObject({ code: 'UnsupportedOperation' });
+  });
+
+  it('a serial column is the auto-increment key here (SQLite has no sequences)', async () => {
+    expect(await compile({ kind: 'createTable', table: 't', columns: [{ name: 'id', spec: serial({ sequence: 'ignored' }).primaryKey().spec }], constraints: [], options: {} }))
+      .toEqual(await compile({ kind: 'createTable', table: 't', columns: [{ name: 'id', spec: integer().primaryKey().autoIncrement().spec }], constraints: [], options: {} }));
   });
 
   it('refuses auto-increment outside a single-column key', async () => {

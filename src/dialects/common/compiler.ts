@@ -272,6 +272,7 @@ export class SqlCompiler extends SqlRenderer implements DdlCompiler {
     if (changes.collation !== undefined) Object.assign(merged, { collation: changes.collation ?? undefined });
     if (changes.generated !== undefined) Object.assign(merged, { generated: changes.generated ?? undefined });
     if (changes.identity !== undefined) Object.assign(merged, { identity: changes.identity === 'always' ? 'always' : undefined });
+    if (changes.serial !== undefined) Object.assign(merged, { serial: changes.serial ?? undefined });
     return columnSpec(type, { ...merged, type });
   }
 

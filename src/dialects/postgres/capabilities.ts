@@ -18,6 +18,8 @@ export const postgresCapabilities: DialectCapabilities = Object.freeze({
   comments: true,
   objectKinds: POSTGRES_OBJECT_KINDS,
   rowLevelSecurity: true,
+  // Serial columns (a sequence the column owns) are told apart from identities.
+  serialColumns: true,
   // A revision's version change and its history row in one statement (a data-changing CTE).
   combinedBookkeeping: 'dml-cte',
 });

@@ -4,7 +4,9 @@
  * whichever asked.
  */
 import { columnSpec } from '../../schema/model.js';
-import type { ColumnSpec, ConstraintSpec, IndexElement, IndexSpec, ReferentialAction, StorageParameters } from '../../schema/model.js';
+import type { ColumnSpec, ConstraintSpec, IndexElement, IndexSpec, ReferentialAction, SerialSequence, StorageParameters } from '../../schema/model.js';
+import { serialTypeOf } from '../../autogen/serial.js';
+import { compactSettings, postgresSerialSequenceName } from './serial.js';
 import { plainElement } from '../../schema/elements.js';
 import { columnTypeOf, defaultOf, isSerialDefault } from './catalog-types.js';
 import { definitionElements, elementOptionsOf } from './index-def.js';
@@ -22,8 +24,11 @@ export interface ColumnRow {
   not_null: boolean;
   identity: string;
   default_sql: string | null;
-  /** True when the default's sequence is a serial column's (see serialSequence); null without a default. */
-  serial: boolean | null;
+  /**
+   * The sequence of a serial column (one its default takes and it owns): name, schema, type,
+   * start, increment, min, max, cache, cycle; null otherwise.
+   */
+  serial: string[] | null;
   generated_sql: string | null;
   collation: string | null;
   local: boolean;
@@ -94,12 +99,26 @@ const ACTIONS: Readonly<Record<string, ReferentialAction>> = {
 };
 
 /**
- * A column. Identity and SERIAL columns read as `autoIncrement`, and SERIAL's `nextval` default
- * is not a default: it is how PostgreSQL spells the auto-increment, not something a user declared.
- * A `nextval` of a standalone sequence (a sequence object of the model, maybe shared by several
- * tables) is a plain default.
+ * A serial column's sequence as the model keeps it: only what `serial` would not create on the
+ * column `table.column` (its default name, the table's schema, the column's type, the defaults).
  */
-export function columnOf(row: ColumnRow, primaryKey: boolean): ColumnSpec {
+function serialOf(fields: string[], table: { name: string; schema: string }, column: string, type: ColumnSpec['type']): SerialSequence {
+  const [sequence, schema, seqType, start, increment, minValue, maxValue, cache, cycle] = fields as [string, string, string, string, string, string, string, string, string];
+  return compactSettings({
+    ...(sequence === postgresSerialSequenceName(table.name, column) ? {} : { sequence }),
+    ...(schema === table.schema ? {} : { schema }),
+    ...(seqType === serialTypeOf(type) ? {} : { type: seqType as SerialSequence['type'] }),
+    start, increment, minValue, maxValue, cache, cycle: cycle === 'true',
+  }, type);
+}
+
+/**
+ * A column. Identity and serial columns read as `autoIncrement` (a serial one with its sequence,
+ * `serial`), and a serial column's `nextval` default is not a default: it is how PostgreSQL spells
+ * the auto-increment, not something a user declared. A `nextval` of any other sequence (an object
+ * of the model, maybe shared by several tables, or another column's) is a plain default.
+ */
+export function columnOf(row: ColumnRow, primaryKey: boolean, table: { name: string; schema: string }): ColumnSpec {
   const type = columnTypeOf({
     typname: row.typname,
     typtype: row.typtype,
@@ -107,14 +126,15 @@ export function columnOf(row: ColumnRow, primaryKey: boolean): ColumnSpec {
     formatted: row.formatted,
     enumValues: row.enum_values,
   });
-  const serial = isSerialDefault(row.default_sql) && row.serial !== false;
-  const autoIncrement = row.identity === 'a' || row.identity === 'd' || serial;
+  const serial = row.serial !== null && isSerialDefault(row.default_sql) ? serialOf(row.serial, table, row.name, type) : undefined;
+  const autoIncrement = row.identity === 'a' || row.identity === 'd' || serial !== undefined;
   const overrides: { -readonly [K in keyof ColumnSpec]?: ColumnSpec[K] } = {
     nullable: !row.not_null,
     primaryKey,
     autoIncrement,
   };
-  if (row.default_sql !== null && !serial) overrides.default = defaultOf(row.default_sql, type);
+  if (row.default_sql !== null && serial === undefined) overrides.default = defaultOf(row.default_sql, type);
+  if (serial !== undefined) overrides.serial = serial;
   if (row.identity === 'a') overrides.identity = 'always';
   if (row.generated_sql !== null) overrides.generated = Object.freeze({ expression: unwrap(row.generated_sql), stored: true });
   if (row.collation !== null) overrides.collation = row.collation;

@@ -13,9 +13,21 @@
  */
 
 /**
+ * True when no column default but one takes the values of the sequence `seq` (an oid expression):
+ * a sequence shared by several defaults (GitLab's `packages_packages_id_seq`, taken by two tables)
+ * is an object of the model even when one of those columns owns it, so it is created before
+ * either table.
+ */
+export function soleDefault(seq: string): string {
+  return `(SELECT count(*) FROM pg_catalog.pg_depend sx WHERE sx.refclassid = 'pg_catalog.pg_class'::regclass
+    AND sx.refobjid = ${seq} AND sx.classid = 'pg_catalog.pg_attrdef'::regclass) = 1`;
+}
+
+/**
  * True when the sequence `seq` (an oid expression) is a serial column's: owned (OWNED BY, deptype
- * 'a') by a column whose default takes its values. Such a sequence is part of its column (read as
- * `autoIncrement`, as an identity's is); any other sequence is an object of the model.
+ * 'a') by a column whose default takes its values, and no other default takes them
+ * ({@link soleDefault}). Such a sequence is part of its column (read as `serial`); any other
+ * sequence is an object of the model.
  *
  * A scalar subquery, not EXISTS: the planner turns a correlated EXISTS over pg_depend into one
  * hashed subplan joining every default with every ownership (73 s on 2,000 tables with fresh
@@ -25,13 +37,13 @@ export function serialSequence(seq: string): string {
   // Nested so that each step starts from an index with a known key (the owner of the sequence, its
   // default, the default's dependency): as one join, fresh statistics led the planner to scan every
   // default's dependencies for each sequence.
-  return `COALESCE((SELECT bool_or((SELECT count(*) > 0 FROM pg_catalog.pg_depend su
+  return `(COALESCE((SELECT bool_or((SELECT count(*) > 0 FROM pg_catalog.pg_depend su
         WHERE su.classid = 'pg_catalog.pg_attrdef'::regclass AND su.objid = sd.oid
           AND su.refclassid = 'pg_catalog.pg_class'::regclass AND su.refobjid = so.objid))
     FROM pg_catalog.pg_depend so
     JOIN pg_catalog.pg_attrdef sd ON sd.adrelid = so.refobjid AND sd.adnum = so.refobjsubid
     WHERE so.classid = 'pg_catalog.pg_class'::regclass AND so.objid = ${seq} AND so.deptype = 'a'
-      AND so.refclassid = 'pg_catalog.pg_class'::regclass AND so.refobjsubid > 0), false)`;
+      AND so.refclassid = 'pg_catalog.pg_class'::regclass AND so.refobjsubid > 0), false) AND ${soleDefault(seq)})`;
 }
 
 /**
@@ -51,11 +63,21 @@ SELECT a.attrelid AS relid, a.attnum AS num, a.attname AS name, t.typname, t.typ
        -- faster, as no relation context is built per row. A generation expression names columns:
        -- it is deparsed with its table.
        CASE WHEN a.attgenerated = '' THEN pg_get_expr(d.adbin, 0) END AS default_sql,
-       -- Whether the default's sequence is a serial column's (serialSequence), not a standalone one.
+       -- A serial column's sequence (one its default takes that this very column owns: see
+       -- serialSequence): name, schema, type and settings. Each step starts from an index with a
+       -- known key (the default's dependencies, the sequence's owner), run only for a default.
        CASE WHEN d.oid IS NOT NULL AND a.attgenerated = '' THEN (
-         SELECT bool_or(${serialSequence('dq.refobjid')}) FROM pg_catalog.pg_depend dq
+         SELECT ARRAY[sc.relname::text, sn.nspname::text, pg_catalog.format_type(sq.seqtypid, NULL), sq.seqstart::text,
+                      sq.seqincrement::text, sq.seqmin::text, sq.seqmax::text, sq.seqcache::text, sq.seqcycle::text]
+         FROM pg_catalog.pg_depend dq
+         JOIN pg_catalog.pg_depend so ON so.classid = 'pg_catalog.pg_class'::regclass AND so.objid = dq.refobjid AND so.deptype = 'a'
+           AND so.refclassid = 'pg_catalog.pg_class'::regclass AND so.refobjid = a.attrelid AND so.refobjsubid = a.attnum
+         JOIN pg_catalog.pg_sequence sq ON sq.seqrelid = dq.refobjid
+         JOIN pg_catalog.pg_class sc ON sc.oid = dq.refobjid
+         JOIN pg_catalog.pg_namespace sn ON sn.oid = sc.relnamespace
          WHERE dq.classid = 'pg_catalog.pg_attrdef'::regclass AND dq.objid = d.oid
-           AND dq.refclassid = 'pg_catalog.pg_class'::regclass) END AS serial,
+           AND dq.refclassid = 'pg_catalog.pg_class'::regclass AND ${soleDefault('dq.refobjid')}
+         LIMIT 1) END AS serial,
        CASE WHEN a.attgenerated <> '' THEN pg_get_expr(d.adbin, d.adrelid, true) END AS generated_sql,
        CASE WHEN a.attcollation <> t.typcollation AND a.attcollation <> 0 THEN co.collname END AS collation,
        a.attislocal AS local,

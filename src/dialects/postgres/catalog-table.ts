@@ -83,7 +83,7 @@ export function tableOf(row: TableRow, rows: CatalogRows, modelSchema: (schema: 
   const keyColumns = new Set(constraintRows.filter((c) => c.type === 'p').flatMap((c) => c.columns));
   const columns: NamedColumn[] = partitionParent !== undefined ? [] : (rows.columns.get(row.oid) ?? [])
     .filter((c) => c.local)
-    .map((c) => ({ name: c.name, spec: columnOf(c, keyColumns.has(c.name)) }));
+    .map((c) => ({ name: c.name, spec: columnOf(c, keyColumns.has(c.name), row) }));
   const constraints: ConstraintSpec[] = constraintRows.map((c) => {
     const index = indexByOid.get(c.index_oid);
     // A foreign key names its target's schema when it is not the table's own.

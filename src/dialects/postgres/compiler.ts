@@ -5,6 +5,7 @@
  * already standard in the base and PostgreSQL spells it the same way.
  */
 import type {
+  AddColumnOp,
   AddConstraintOp,
   AddEnumValueOp,
   AlterColumnOp,
@@ -25,6 +26,7 @@ import { DEFAULT_PG_SCHEMA } from './capabilities.js';
 import { postgresObjectDdl } from './objects/index.js';
 import { pgWriter } from './objects/writer.js';
 import { notNullViaCheck, safeAddConstraint, type SafeDdlWriter } from './safe-ddl.js';
+import { alterSerial, serialColumn, type SerialWriter } from './serial.js';
 
 /** Kinds whose literals are numbers. */
 const NUMERIC_KINDS: ReadonlySet<ColumnType['kind']> = new Set(['smallint', 'integer', 'bigint', 'numeric', 'real', 'double']);
@@ -182,8 +184,10 @@ export class PostgresCompiler extends SqlCompiler {
     const now = op.constraints.filter((c) => c.notValid !== true);
     const addLater = later.map((c) => this.alterTable(table, `ADD ${this.renderConstraint(table, c)}`));
     if (op.partitionOf === undefined) {
-      const statements = await super.compileCreateTable({ ...op, constraints: now }, ctx);
-      return [...statements, ...addLater];
+      // Serial columns: the `serial` keyword, or their sequences created before and owned after.
+      const serials = op.columns.map((c) => serialColumn(this.serialWriter(table), op.table, table.schema, c));
+      const statements = await super.compileCreateTable({ ...op, columns: serials.map((s) => s.column), constraints: now }, ctx);
+      return [...serials.flatMap((s) => s.before), ...statements, ...serials.flatMap((s) => s.after), ...addLater];
     }
     const { parent, parentSchema, bound } = op.partitionOf;
     const parentName = this.qualified(parent, this.resolveSchema(parentSchema, ctx));
@@ -240,6 +244,22 @@ export class PostgresCompiler extends SqlCompiler {
 
   // ---------------------------------------------------------------- columns
 
+  /** A serial column added: `serial`, or its sequence created before and owned after (serial.ts). */
+  protected override compileAddColumn(op: AddColumnOp, ctx: CompileContext): Statements {
+    const table = this.tableRef(op.table, op.schema, ctx);
+    const s = serialColumn(this.serialWriter(table), op.table, table.schema, op.column);
+    return [...s.before, ...(super.compileAddColumn({ ...op, column: s.column }, ctx) as string[]), ...s.after];
+  }
+
+  private serialWriter(table: TableRef): SerialWriter {
+    return {
+      quoteIdentifier: (name) => this.quoteIdentifier(name),
+      quoteString: (text) => this.quoteString(text),
+      qualified: (name, schema) => this.qualified(name, schema),
+      alterTable: (clause) => this.alterTable(table, clause),
+    };
+  }
+
   /**
    * The base's statements, then what only PostgreSQL alters: the identity kind (`SET GENERATED
    * ALWAYS | BY DEFAULT`), the collation (`TYPE x COLLATE "c"`: PostgreSQL changes a collation
@@ -248,22 +268,26 @@ export class PostgresCompiler extends SqlCompiler {
    * in one ALTER TABLE (its values are computed again; it moves to the end of the table).
    */
   protected override compileAlterColumn(op: AlterColumnOp, ctx: CompileContext): Statements {
-    const { collation, generated, identity, ...rest } = op.changes;
+    const { collation, generated, identity, serial: _serial, autoIncrement, ...plain } = op.changes;
     const table = this.tableRef(op.table, op.schema, ctx);
     const column = this.quoteIdentifier(op.column);
+    const spec = this.alteredSpec(op);
+    // To, from or between serial columns (serial.ts): those statements replace the identity's.
+    const serial = alterSerial(this.serialWriter(table), op, table.schema, spec);
+    const rest = serial === undefined && autoIncrement !== undefined ? { ...plain, autoIncrement } : plain;
     const viaCheck = op.notNullViaCheck === true && rest.nullable === false;
     const { nullable, ...others } = rest;
     const out = [...(super.compileAlterColumn({ ...op, changes: viaCheck ? others : rest }, ctx) as string[])];
     // The base renames last; these statements must name the column as it is before a rename.
     const renamed = rest.newName !== undefined && rest.newName !== op.column ? out.pop() : undefined;
     if (viaCheck && nullable === false) out.push(...notNullViaCheck(op.table, op.column, this.safeWriter(table, ctx)));
-    const spec = this.alteredSpec(op);
+    if (serial !== undefined) out.push(...serial);
     if (collation !== undefined && rest.type === undefined) {
       const type = this.withQualifiedEnum(spec, table.schema).type;
       const clause = collation === null ? '' : ` COLLATE ${this.quoteCollation(collation)}`;
       out.push(this.alterTable(table, `ALTER COLUMN ${column} TYPE ${this.renderType(type, spec)}${clause}`));
     }
-    if (identity !== undefined && rest.autoIncrement === undefined) {
+    if (identity !== undefined && autoIncrement === undefined && serial === undefined) {
       out.push(this.alterTable(table, `ALTER COLUMN ${column} SET GENERATED ${identity === 'always' ? 'ALWAYS' : 'BY DEFAULT'}`));
     }
     if (generated === null) out.push(this.alterTable(table, `ALTER COLUMN ${column} DROP EXPRESSION`));

@@ -123,6 +123,7 @@ function columnOf(table: string, column: DrizzleColumn, rules: CoreRules): Colum
     unsigned: read.unsigned === true,
     ...(def === undefined ? {} : { default: def }),
     ...(identity?.type === 'always' ? { identity: 'always' } : {}),
+    ...(read.serial === true && identity === undefined ? { serial: Object.freeze({}) } : {}),
     ...(column.hasOnUpdateNow ? { onUpdate: { kind: 'sql', sql: column.fsp === undefined ? 'CURRENT_TIMESTAMP' : `CURRENT_TIMESTAMP(${column.fsp})` } } : {}),
     ...(expression === undefined ? {} : {
       generated: { expression: isSql(expression) ? rules.render(expression) : String(expression), stored: generated?.mode === 'stored' },

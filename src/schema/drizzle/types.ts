@@ -11,6 +11,8 @@ import type { ColumnType } from '../model.js';
 export interface DrizzleType {
   readonly type: ColumnType;
   readonly autoIncrement?: boolean;
+  /** pg-core's SERIAL kinds: a serial column (a sequence it owns), not an identity. */
+  readonly serial?: boolean;
   readonly unsigned?: boolean;
 }
 
@@ -53,9 +55,9 @@ export function pgType(column: DrizzleTypedColumn): DrizzleType {
   switch (base) {
     case 'smallint': case 'integer': case 'bigint': case 'boolean': case 'text': case 'real': case 'date': case 'json': case 'jsonb': case 'uuid':
       return n === undefined && !zone ? { type: { kind: base } } : raw(sql);
-    case 'serial': return { type: { kind: 'integer' }, autoIncrement: true };
-    case 'smallserial': return { type: { kind: 'smallint' }, autoIncrement: true };
-    case 'bigserial': return { type: { kind: 'bigint' }, autoIncrement: true };
+    case 'serial': return { type: { kind: 'integer' }, autoIncrement: true, serial: true };
+    case 'smallserial': return { type: { kind: 'smallint' }, autoIncrement: true, serial: true };
+    case 'bigserial': return { type: { kind: 'bigint' }, autoIncrement: true, serial: true };
     case 'double precision': return { type: { kind: 'double' } };
     case 'bytea': return { type: { kind: 'bytes' } };
     case 'varchar': case 'char': return { type: sized(base, n) };

@@ -11,6 +11,7 @@ import { postgresDefaultsEqual, postgresExpressionsEqual, postgresTypeKey, postg
 import { normalizePostgresDeclared } from './normalize.js';
 import { readPostgresSchema } from './read-schema.js';
 import { postgresSafeForms } from './safe-forms.js';
+import { postgresSerialSequenceName } from '../serial.js';
 
 /**
  * The name PostgreSQL gives an unnamed primary key (its makeObjectName(table, NULL, 'pkey')):
@@ -32,6 +33,7 @@ export function postgresPartitionIndexName(table: string, index: IndexSpec): str
 /** Autogenerate for PostgreSQL. */
 export const postgresAutogen: DialectAutogen = Object.freeze({
   defaultPrimaryKeyName: postgresDefaultPrimaryKeyName,
+  serialSequenceName: postgresSerialSequenceName,
   readSchema: readPostgresSchema,
   typesEqual: postgresTypesEqual,
   defaultsEqual: postgresDefaultsEqual,

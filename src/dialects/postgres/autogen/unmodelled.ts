@@ -13,6 +13,7 @@
 import type { UnmodelledObject } from '../../../schema/model.js';
 import type { ReadSchemaOptions, Session } from '../../dialect.js';
 import { MODELLED_ROUTINE } from '../objects/functions.js';
+import { serialSequence } from '../catalog-sql.js';
 
 /**
  * `NOT EXISTS` an extension owning the object `oid` of the catalog `catalog`, or an object it is
@@ -87,6 +88,11 @@ const PARTS: readonly string[] = [
    FROM pg_catalog.pg_statistic_ext s JOIN pg_catalog.pg_namespace n ON n.oid = s.stxnamespace
    JOIN pg_catalog.pg_class c ON c.oid = s.stxrelid
    WHERE n.nspname = ANY($1::text[])`,
+  // The comment of a serial column's sequence (the sequence is part of its column: serial.ts).
+  `SELECT 'serial sequence comment', n.nspname, c.relname, NULL, NULL
+   FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+   JOIN pg_catalog.pg_description ds ON ds.objoid = c.oid AND ds.classoid = 'pg_catalog.pg_class'::regclass AND ds.objsubid = 0
+   WHERE n.nspname = ANY($1::text[]) AND c.relkind = 'S' AND ${serialSequence('c.oid')}`,
   // Grants: an ACL that is not the default (NULL) on a relation, a column, a function, a type.
   `SELECT 'grant', n.nspname, c.relname, NULL, c.relacl::text
    FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace

@@ -50,7 +50,7 @@ interface SequenceRow {
 const TYPE_MAX: Readonly<Record<string, bigint>> = { smallint: 32767n, integer: 2147483647n, bigint: 9223372036854775807n };
 
 /** A sequence's settings with PostgreSQL's defaults filled in, as text. */
-interface Settings {
+export interface Settings {
   readonly type: string;
   readonly increment: string;
   readonly minValue: string;
@@ -61,7 +61,7 @@ interface Settings {
 }
 
 /** What CREATE SEQUENCE makes of `s` (the defaults of its type and direction for what it leaves out). */
-function settings(s: Pick<SequenceSpec, 'type' | 'increment' | 'minValue' | 'maxValue' | 'start' | 'cache' | 'cycle'>): Settings {
+export function settings(s: Pick<SequenceSpec, 'type' | 'increment' | 'minValue' | 'maxValue' | 'start' | 'cache' | 'cycle'>): Settings {
   const type = s.type ?? 'bigint';
   const max = TYPE_MAX[type] ?? TYPE_MAX.bigint as bigint;
   const ascending = BigInt(s.increment ?? '1') > 0n;
@@ -111,12 +111,9 @@ export function sequenceInPlace(from: SchemaObject, to: SchemaObject): boolean {
   return from.kind === 'sequence' && to.kind === 'sequence';
 }
 
-/** The DDL of sequences. */
-export function sequenceDdl(w: PgWriter): ObjectDdl {
-  const owner = (s: SequenceSpec, ctx: CompileContext) =>
-    (s.ownedBy === undefined ? 'NONE' : `${w.name(s.ownedBy.table, s.schema, ctx)}.${w.ident(s.ownedBy.column)}`);
-  /** The clauses of `to` that differ from `from` (all of them from nothing). */
-  const clauses = (to: Settings, from?: Settings) => [
+/** The clauses of `to` that differ from `from` (all of them from nothing), as CREATE / ALTER SEQUENCE take them. */
+export function sequenceClauses(to: Settings, from?: Settings): string[] {
+  return [
     ...(from?.type === to.type ? [] : [`AS ${to.type}`]),
     ...(from?.increment === to.increment ? [] : [`INCREMENT BY ${to.increment}`]),
     ...(from?.minValue === to.minValue ? [] : [`MINVALUE ${to.minValue}`]),
@@ -125,6 +122,13 @@ export function sequenceDdl(w: PgWriter): ObjectDdl {
     ...(from?.cache === to.cache ? [] : [`CACHE ${to.cache}`]),
     ...(from?.cycle === to.cycle ? [] : [to.cycle ? 'CYCLE' : 'NO CYCLE']),
   ];
+}
+
+/** The DDL of sequences. */
+export function sequenceDdl(w: PgWriter): ObjectDdl {
+  const owner = (s: SequenceSpec, ctx: CompileContext) =>
+    (s.ownedBy === undefined ? 'NONE' : `${w.name(s.ownedBy.table, s.schema, ctx)}.${w.ident(s.ownedBy.column)}`);
+  const clauses = sequenceClauses;
   return {
     create(o, ctx) {
       const s = o as SequenceSpec;
