@@ -1,10 +1,10 @@
 /**
  * Everything the CLI prints goes through here: results on stdout (text, or JSON with `--json` and
  * nothing else there), progress on stderr (silenced by `-q`), errors formatted once with their
- * exit code. Every line passes through the password redactor first.
+ * exit code. Passwords are masked where they are known, in the library (`util/redact.ts`, by the
+ * URL's structure), so nothing that reaches this printer carries one.
  */
 import { EXIT_CODES, isRetortError } from '../errors.js';
-import { redactSecrets } from '../util/redact.js';
 
 /** Output settings from the global options. */
 export interface OutputOptions {
@@ -27,7 +27,6 @@ const PAINT = { red: '\u001b[1;31m', yellow: '\u001b[33m', dim: '\u001b[2m', res
 
 /** The CLI's printer. Only stderr's labels are coloured: stdout is for results that scripts read. */
 export class Output {
-  private readonly secrets = new Set<string>();
   private readonly colour: boolean;
 
   constructor(
@@ -42,46 +41,37 @@ export class Output {
     return this.colour ? `${PAINT[colour]}${text}${PAINT.reset}` : text;
   }
 
-  /** Register a secret (a password from a URL) to mask in everything printed. */
-  addSecret(secret: string | undefined): void {
-    if (secret) this.secrets.add(secret);
-  }
-
-  private clean(text: string): string {
-    return redactSecrets(text, this.secrets);
-  }
-
   /** Print a command's result: `json` with `--json`, else the lines of `text()`. */
   result(json: unknown, text: () => string | readonly string[]): void {
     if (this.options.json) {
-      this.stdout.write(`${this.clean(JSON.stringify(json, null, 2))}\n`);
+      this.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
       return;
     }
     const body = text();
     const lines = typeof body === 'string' ? body : body.join('\n');
-    if (lines.length > 0) this.stdout.write(`${this.clean(lines)}\n`);
+    if (lines.length > 0) this.stdout.write(`${lines}\n`);
   }
 
   /** A progress line on stderr ("Running upgrade a -> b, message"); hidden by `-q`. */
   progress(line: string): void {
-    if (!this.options.quiet) this.stderr.write(`${this.clean(line)}\n`);
+    if (!this.options.quiet) this.stderr.write(`${line}\n`);
   }
 
   /** A warning on stderr; shown even with `-q`. */
   warn(line: string): void {
-    this.stderr.write(`${this.paint('WARNING:', 'yellow')} ${this.clean(line)}\n`);
+    this.stderr.write(`${this.paint('WARNING:', 'yellow')} ${line}\n`);
   }
 
   /** Print an error and return the exit code of the contract. */
   error(error: unknown): number {
     if (isRetortError(error)) {
       if (this.options.json) {
-        this.stdout.write(`${this.clean(JSON.stringify({ error: error.toJSON() }, null, 2))}\n`);
+        this.stdout.write(`${JSON.stringify({ error: error.toJSON() }, null, 2)}\n`);
       } else {
-        this.stderr.write(`${this.paint(`ERROR [${error.code}]`, 'red')} ${this.clean(error.message)}\n`);
-        if (error.hint) this.stderr.write(`${this.paint(this.clean(`  ${error.hint}`), 'dim')}\n`);
+        this.stderr.write(`${this.paint(`ERROR [${error.code}]`, 'red')} ${error.message}\n`);
+        if (error.hint) this.stderr.write(`${this.paint(`  ${error.hint}`, 'dim')}\n`);
         if (this.options.verbose && error.cause instanceof Error && error.cause.stack) {
-          this.stderr.write(`${this.clean(error.cause.stack)}\n`);
+          this.stderr.write(`${error.cause.stack}\n`);
         }
       }
       return error.exitCode;
@@ -89,9 +79,9 @@ export class Output {
     // Not a RetortError: a bug or an unexpected driver failure. Still no password, still exit 1.
     const message = error instanceof Error ? (this.options.verbose ? (error.stack ?? error.message) : error.message) : String(error);
     if (this.options.json) {
-      this.stdout.write(`${this.clean(JSON.stringify({ error: { code: 'InternalError', message } }, null, 2))}\n`);
+      this.stdout.write(`${JSON.stringify({ error: { code: 'InternalError', message } }, null, 2)}\n`);
     } else {
-      this.stderr.write(`${this.paint('ERROR', 'red')} ${this.clean(message)}\n`);
+      this.stderr.write(`${this.paint('ERROR', 'red')} ${message}\n`);
     }
     return EXIT_CODES.migration;
   }
