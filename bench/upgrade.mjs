@@ -31,6 +31,14 @@ const PEERS = [
   { name: 'node-pg-migrate (a transaction each)', script: 'node-pg-migrate.mjs', dialects: ['postgres'] },
 ];
 
+/** The line of a failed run that says why (the database's message), for the table. */
+function failureReason(error) {
+  const text = error instanceof Error ? error.message : String(error);
+  const known = /out of shared memory/i.exec(text);
+  if (known) return `${known[0]} (PostgreSQL's default max_locks_per_transaction cannot hold every table's locks in one transaction)`;
+  return text.split('\n').find((line) => /error|fail/i.test(line))?.trim().slice(0, 160) ?? 'exited non-zero';
+}
+
 /** One table row: the median seconds and peak RSS of a tool, as a ratio to the floor. */
 function row(name, samples, floorSeconds) {
   const seconds = medianOf(samples.map((s) => s.seconds));
@@ -87,11 +95,21 @@ export async function benchUpgrade({ log, dialect, count = Number(process.env.BE
         [peer.name, (url) => measureProcess(node, [join(ROOT, 'bench/peers', peer.script), dialect, url, createsJson])]),
     ];
     const samples = tools.map(() => []);
+    const failures = tools.map(() => undefined);
     let statusDb;
     for (let round = 0; round < runs; round++) {
       for (let t = 0; t < tools.length; t++) {
+        if (failures[t] !== undefined) continue;
         const target = await fresh();
-        samples[t].push(tools[t][1](target.url));
+        try {
+          samples[t].push(tools[t][1](target.url));
+        } catch (error) {
+          // One tool failing (2,000 tables in one transaction exceed PostgreSQL's default lock
+          // table, say) is a figure too: print why, keep measuring the others.
+          failures[t] = failureReason(error);
+          await drop(target);
+          continue;
+        }
         // Keep one database retort upgraded (warm) for the status and no-op figures.
         if (t === 1 && statusDb === undefined) statusDb = target;
         else await drop(target);
@@ -100,7 +118,7 @@ export async function benchUpgrade({ log, dialect, count = Number(process.env.BE
     const floor = medianOf(samples[0].map((s) => s.seconds));
     log(`upgrade head of ${count} revisions on ${dialect}: median of ${runs} rounds, tools alternating, a fresh database each; goal: ${GOALS[dialect]}`);
     log(`| ${'tool'.padEnd(44)} | seconds | x floor | peak RSS |`);
-    tools.forEach(([name], t) => log(row(name, samples[t], floor)));
+    tools.forEach(([name], t) => log(failures[t] === undefined ? row(name, samples[t], floor) : `| ${name.padEnd(44)} | failed: ${failures[t]} |`));
     const warm = medianOf(samples[1].map((s) => s.seconds));
     const cold = medianOf(samples[2].map((s) => s.seconds));
     log(`  cold / warm: ${(cold / warm).toFixed(2)}x`);
