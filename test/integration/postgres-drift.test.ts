@@ -9,13 +9,12 @@
  * edit the module, autogenerate, upgrade, check clean, downgrade, the catalog equals the
  * original exactly, upgrade again.
  */
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { retort as cli } from '../support/cli.js';
 import { createTestDatabase, rawQuery, type TestDatabase } from '../support/databases.js';
 import { createTestProject, type TestProject } from '../support/project.js';
-import { catalogSnapshot, compareSnapshots, differenceLines } from '../support/pg-catalog-snapshot.js';
+import { expectCliDrift, expectDriftNamed, expectEditCycle, type Drift } from '../support/pg-drift.js';
 
 const IMPORTS = `import { defineSchema, table, partition, integer, bigint, text, varchar, numeric, date, rawType, index, element,
   unique, check, foreignKey, exclude, sql, extension, serial, bigserial, smallserial } from 'retort-migrate';`;
@@ -203,16 +202,6 @@ describe('PostgreSQL: what the schema module declares is what the database gets'
   });
 });
 
-/** One change behind retort's back, how to undo it, and what `check` must name. */
-interface Drift {
-  readonly what: string;
-  readonly change: string;
-  readonly undo: string;
-  readonly names: readonly (string | RegExp)[];
-  /** What `check` must not say (a serial column's sequence is part of the column, not an object). */
-  readonly absent?: readonly string[];
-}
-
 const DRIFTS: readonly Drift[] = [
   { what: 'an index method (GIN re-created as B-tree)', names: ['ix_rooms_search', "using: 'gin'"],
     change: 'DROP INDEX ix_rooms_search; CREATE INDEX ix_rooms_search ON rooms (search)',
@@ -302,30 +291,11 @@ const DRIFTS: readonly Drift[] = [
 
 describe('PostgreSQL drift: check fails and names what changed behind its back', () => {
   it.each(DRIFTS)('$what', async (drift) => {
-    await sql(drift.change);
-    try {
-      const check = await project.retort.check();
-      expect(check.ok, check.rendered).toBe(false);
-      for (const name of drift.names) expect(check.rendered).toContain(name);
-      for (const text of drift.absent ?? []) expect(check.rendered).not.toContain(text);
-    } finally {
-      await sql(drift.undo);
-    }
-    const clean = await project.retort.check();
-    expect(clean.rendered, `undoing '${drift.what}' left a difference`).toBe('');
+    await expectDriftNamed(project, sql, drift);
   });
 
   it('the CLI exits 3 on a drift and names it, 0 once undone', async () => {
-    const drift = DRIFTS[0] as Drift;
-    await sql(drift.change);
-    try {
-      const result = cli(project.dir, ['check']);
-      expect(result.code, result.stderr).toBe(3);
-      expect(result.stdout).toContain("using: 'gin'");
-    } finally {
-      await sql(drift.undo);
-    }
-    expect(cli(project.dir, ['check']).code).toBe(0);
+    await expectCliDrift(project, sql, DRIFTS[0] as Drift, "using: 'gin'");
   });
 });
 
@@ -382,24 +352,7 @@ describe('PostgreSQL edit cycles: autogenerate, upgrade, check, downgrade to the
   const schemaFile = () => join(project.dir, 'src/schema.ts');
 
   it.each(EDITS)('$what', async (e) => {
-    const before = await catalogSnapshot(db.url);
-    writeFileSync(schemaFile(), moduleSource({ ...TABLES, ...e.tables }));
-    const generated = await project.retort.autogenerate({ message: e.what });
-    try {
-      expect(generated.empty).toBe(false);
-      await project.retort.upgrade('head');
-      const after = await project.retort.check();
-      expect(after.rendered, 'the upgrade did not reach the edited schema').toBe('');
-      await project.retort.downgrade('-1');
-      expect(differenceLines(compareSnapshots(before, await catalogSnapshot(db.url)), before, before)).toEqual([]);
-      await project.retort.upgrade('head');
-      expect((await project.retort.check()).ok).toBe(true);
-      await project.retort.downgrade('-1');
-    } finally {
-      rmSync(generated.path);
-      writeFileSync(schemaFile(), moduleSource(TABLES));
-    }
-    expect((await project.retort.check()).ok).toBe(true);
+    await expectEditCycle(project, db.url, schemaFile(), e.what, moduleSource({ ...TABLES, ...e.tables }), moduleSource(TABLES));
   });
 });
 
