@@ -91,7 +91,7 @@ export function dialectDiffOptions(dialect: Dialect): DiffOptions {
     ...(autogen.objectsEqual === undefined ? {} : { objectsEqual: (a, b) => autogen.objectsEqual!(a, b) }),
     ...(autogen.objectsInPlace === undefined ? {} : { objectsInPlace: (a, b) => autogen.objectsInPlace!(a, b) }),
     ...(autogen.typeKey === undefined ? {} : { typeKey: (t) => autogen.typeKey!(t) }),
-    ...(autogen.partitionIndexName === undefined ? {} : { partitionIndexName: (t, ix) => autogen.partitionIndexName!(t, ix) }),
+    ...(autogen.partitionIndexName === undefined ? {} : { partitionIndexName: (t, ix, key) => autogen.partitionIndexName!(t, ix, key) }),
   };
 }
 

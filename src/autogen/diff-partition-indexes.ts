@@ -8,18 +8,61 @@
  * then an explicit `ATTACH PARTITION`, which does nothing when it is already attached and fails
  * loudly when the two do not match. On tables that exist, the index is renamed and its
  * parameters set (`ALTER INDEX`), since an attached index cannot be dropped alone.
+ *
+ * A partition's copy of its parent's primary key or unique constraint renamed since (a key
+ * declared with `attachedTo`) is only ever renamed: PostgreSQL creates it with the partition (or
+ * with the parent's key), and `ALTER INDEX ... RENAME` renames the constraint with its index.
+ * A dropped partition comes back in the downgrade with PostgreSQL's names; its own ones are
+ * given back the same way.
  */
 import type { Operation } from '../ops/operations.js';
 import type { IndexSpec, StorageParameters, TableSpec } from '../schema/model.js';
-import { createIndexOp } from './normalize.js';
+import { createIndexOp, isAttachedKey } from './normalize.js';
 import type { DiffContext, Plan } from './plan.js';
 import { schemaPart } from './plan.js';
 import { storageChanges } from './same.js';
 
 const key = (name: string, schema: string | undefined) => `${schema ?? ''}.${name}`;
 
+/** The name and storage parameters of a partition's index (or key), as `ALTER INDEX` changes them. */
+interface IndexState {
+  readonly name: string;
+  readonly with?: StorageParameters;
+}
+
+/** A partition's index or key declared with `attachedTo`. */
+interface Attached {
+  /** The parent's index (or key) it stands for. */
+  readonly attachedTo: string;
+  readonly state: IndexState;
+  /** The name PostgreSQL gives it on the partition `table`. */
+  readonly defaultName: (table: string) => string;
+}
+
+/** The keys of partition `t` declared with `attachedTo` (their names are their own). */
+function attachedKeys(t: TableSpec, ctx: DiffContext): Attached[] {
+  const out: Attached[] = [];
+  for (const c of t.constraints) {
+    if (!isAttachedKey(c) || (c.kind !== 'primaryKey' && c.kind !== 'unique')) continue;
+    // The key's index as PostgreSQL names it: from the key's columns (INCLUDE ones too).
+    const shape: IndexSpec = { name: c.name ?? '', columns: c.columns, unique: true, ...(c.include === undefined ? {} : { include: c.include }) };
+    const defaultName = (table: string) => ctx.partitionIndexName(table, shape, c.kind);
+    out.push({ attachedTo: c.attachedTo as string, state: { name: c.name ?? defaultName(t.name) }, defaultName });
+  }
+  return out;
+}
+
+/** The indexes and keys of partition `t` with names (or parameters) of their own. */
+function attachedOf(t: TableSpec, ctx: DiffContext): Attached[] {
+  const indexes = t.indexes.flatMap((ix): Attached[] => (ix.attachedTo === undefined ? [] : [{
+    attachedTo: ix.attachedTo, state: { name: ix.name, ...(ix.with === undefined ? {} : { with: ix.with }) },
+    defaultName: (table) => ctx.partitionIndexName(table, ix),
+  }]));
+  return [...indexes, ...attachedKeys(t, ctx)];
+}
+
 /** `ALTER INDEX` from one state of a partition's index to another, or nothing when they agree. */
-function alterOp(table: TableSpec, from: { name: string; with?: StorageParameters }, to: { name: string; with?: StorageParameters }): Operation | undefined {
+function alterOp(table: TableSpec, from: IndexState, to: IndexState): Operation | undefined {
   const changes = storageChanges(from.with, to.with);
   if (from.name === to.name && Object.keys(changes).length === 0) return undefined;
   return {
@@ -94,22 +137,43 @@ export function createPartitionIndexes(created: readonly TableSpec[], deferred: 
         if (op !== undefined) plan.add('createTables', op, undefined);
       }
     }
+    if (t.partitionOf === undefined) continue;
+    // Keys: the partition got its parent's with PostgreSQL's names (after addConstraints, when
+    // the parent's key is new too); they are renamed. The table's drop undoes it.
+    for (const key of attachedKeys(t, ctx)) {
+      const op = alterOp(t, { name: key.defaultName(t.name) }, key.state);
+      if (op !== undefined) plan.add('addForeignKeys', op, undefined);
+    }
   }
 }
 
 /**
- * The attached indexes of a partition present on both sides, matched by the parent's index they
- * stand for: renamed and re-parametered in place. Runs after the parents' new indexes exist
- * (which gave the partition its default copy) and, undone, before they are dropped.
+ * For a partition in `dropped`: the downgrade creates it again, and PostgreSQL gives it its
+ * parent's indexes and keys under its own names; these steps (undone after the re-creation,
+ * recorded before the drop) give back the names and parameters the partition had.
+ */
+export function restoreAttached(table: TableSpec, ctx: DiffContext, plan: Plan): void {
+  if (table.partitionOf === undefined) return;
+  for (const a of attachedOf(table, ctx)) {
+    const op = alterOp(table, { name: a.defaultName(table.name) }, a.state);
+    if (op !== undefined) plan.add('dropTables', undefined, op);
+  }
+}
+
+/**
+ * The attached indexes and keys of a partition present on both sides, matched by the parent's
+ * index (or key) they stand for: renamed and re-parametered in place. Runs after the parents'
+ * new indexes and keys exist (which gave the partition its default copy) and, undone, before
+ * they are dropped.
  */
 export function diffAttachedIndexes(from: TableSpec, to: TableSpec, ctx: DiffContext, plan: Plan): void {
-  const before = new Map(from.indexes.filter((ix) => ix.attachedTo !== undefined).map((ix) => [ix.attachedTo as string, ix]));
-  const after = new Map(to.indexes.filter((ix) => ix.attachedTo !== undefined).map((ix) => [ix.attachedTo as string, ix]));
+  const before = new Map(attachedOf(from, ctx).map((a) => [a.attachedTo, a]));
+  const after = new Map(attachedOf(to, ctx).map((a) => [a.attachedTo, a]));
   for (const parentIndex of new Set([...before.keys(), ...after.keys()])) {
     const a = before.get(parentIndex);
     const b = after.get(parentIndex);
-    const shape = (a ?? b) as IndexSpec;
-    const state = (ix: IndexSpec | undefined) => (ix === undefined ? { name: ctx.partitionIndexName(to.name, shape) } : { name: ix.name, ...(ix.with === undefined ? {} : { with: ix.with }) });
+    const shape = (a ?? b) as Attached;
+    const state = (x: Attached | undefined): IndexState => x?.state ?? { name: shape.defaultName(to.name) };
     const up = alterOp(to, state(a), state(b));
     if (up !== undefined) plan.add('addForeignKeys', up, alterOp(to, state(b), state(a)));
   }

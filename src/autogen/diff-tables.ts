@@ -6,8 +6,8 @@
  */
 import type { CreateTableOp, Operation } from '../ops/operations.js';
 import type { ConstraintSpec, IndexSpec, NamedColumn, TableSpec } from '../schema/model.js';
-import { createPartitionIndexes, deferredIndexes } from './diff-partition-indexes.js';
-import { bareColumn, conventionalName, createIndexOp, parentTables, referencedTables, tableConstraints } from './normalize.js';
+import { createPartitionIndexes, deferredIndexes, restoreAttached } from './diff-partition-indexes.js';
+import { bareColumn, conventionalName, createIndexOp, isAttachedKey, parentTables, referencedTables, tableConstraints } from './normalize.js';
 import type { DiffContext, Plan } from './plan.js';
 import { schemaPart } from './plan.js';
 
@@ -105,7 +105,9 @@ function splitCreate(table: TableSpec, skipRefs: ReadonlySet<string>): { create:
       .map((tc) => tc.spec).find((s): s is ForeignKey => s.kind === 'foreignKey') as ForeignKey);
     return withoutReference(bareColumn(c));
   });
+  // A partition's names for its parent's keys are renames after CREATE TABLE (diff-partition-indexes.ts).
   const constraints = table.constraints.filter((c) => {
+    if (isAttachedKey(c)) return false;
     if (c.kind !== 'foreignKey' || !skipRefs.has(c.refTable)) return true;
     later.push(c);
     return false;
@@ -157,7 +159,7 @@ export function createTables(tables: readonly TableSpec[], plan: Plan, ctx: Diff
 }
 
 /** Record the dropping of `tables` (gone from the target), flagged as destructive. */
-export function dropTables(tables: readonly TableSpec[], plan: Plan): void {
+export function dropTables(tables: readonly TableSpec[], plan: Plan, ctx: DiffContext): void {
   const { order, deferred } = creationOrder(tables);
   for (const table of [...order].reverse()) {
     const { create, later } = splitCreate(table, deferred.get(table.name) ?? new Set());
@@ -165,7 +167,9 @@ export function dropTables(tables: readonly TableSpec[], plan: Plan): void {
       const { add, drop } = keyOps(table, fk);
       plan.add('dropForeignKeys', drop, add, fk.name === undefined ? { up: [unnamedWarning(table.name)] } : {});
     }
-    // The indexes go with the table (see createTables); the undo, run in reverse, re-creates them after it.
+    // The indexes go with the table (see createTables); the undo, run in reverse, re-creates them
+    // after it, then gives a partition's copies of its parent's indexes and keys their own names.
+    restoreAttached(table, ctx, plan);
     for (const ix of indexOps(table)) plan.add('dropTables', undefined, ix.create);
     plan.add('dropTables', { kind: 'dropTable', table: table.name, ...schemaPart(table.schema) }, create, {
       up: [{ code: 'dropTable', table: table.name, message: `drops table '${table.name}' and all its rows` }],

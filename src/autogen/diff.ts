@@ -112,7 +112,7 @@ export function diffSchemas(from: SchemaModel, to: SchemaModel, options: DiffOpt
       plan.add('dropTables', undefined, { kind: 'setRowLevelSecurity', table: t.name, ...schemaPart(t.schema), security });
     }
   }
-  dropTables(dropped, plan);
+  dropTables(dropped, plan, ctx);
   diffObjects(from, to, ctx, plan);
   return plan.result(options, ctx.candidates);
 }

@@ -14,10 +14,21 @@ export interface TableConstraint {
   readonly origin?: string;
 }
 
-/** Every constraint of `table`, column-level ones included; the primary key first. */
+/**
+ * Whether `c` is a partition's name for its parent's key (`attachedTo`): not a constraint the
+ * partition adds, but a rename of the one PostgreSQL gives it (see diff-partition-indexes.ts).
+ */
+export function isAttachedKey(c: ConstraintSpec): boolean {
+  return (c.kind === 'primaryKey' || c.kind === 'unique') && c.attachedTo !== undefined;
+}
+
+/**
+ * Every constraint of `table`, column-level ones included; the primary key first. A partition's
+ * names for its parent's keys are left out: they are renamed in place, never added or dropped.
+ */
 export function tableConstraints(table: TableSpec): TableConstraint[] {
   const out: TableConstraint[] = [];
-  const tablePk = table.constraints.find((c) => c.kind === 'primaryKey');
+  const tablePk = table.constraints.find((c) => c.kind === 'primaryKey' && !isAttachedKey(c));
   const inlinePk = table.columns.filter((c) => c.spec.primaryKey).map((c) => c.name);
   if (tablePk !== undefined) out.push({ spec: tablePk });
   else if (inlinePk.length > 0) {
@@ -44,7 +55,7 @@ export function tableConstraints(table: TableSpec): TableConstraint[] {
       });
     }
   }
-  for (const c of table.constraints) if (c.kind !== 'primaryKey') out.push({ spec: c });
+  for (const c of table.constraints) if (c.kind !== 'primaryKey' && !isAttachedKey(c)) out.push({ spec: c });
   return out;
 }
 

@@ -11,7 +11,7 @@ import type { ColumnType, DefaultValue, IndexSpec } from '../schema/model.js';
 import type { ObjectKind, SchemaObject } from '../schema/objects.js';
 import { OBJECT_KINDS } from '../schema/objects.js';
 import { neutralDefaultsEqual, neutralExpressionsEqual, neutralIsNarrowing, neutralObjectsEqual, neutralTypesEqual } from './compare.js';
-import type { DiffOptions, DiffResult, DiffWarning, DiffWarningCode, RenameCandidate, RenameDecision } from './types.js';
+import type { DiffOptions, DiffResult, DiffWarning, DiffWarningCode, PartitionKeyKind, RenameCandidate, RenameDecision } from './types.js';
 
 /**
  * The phases, in upgrade order: what others use comes first (extensions, types, sequences), the
@@ -66,7 +66,7 @@ export interface DiffContext {
   typesEqual(a: ColumnType, b: ColumnType): boolean;
   readonly defaultsEqual: (a: DefaultValue | undefined, b: DefaultValue | undefined) => boolean;
   readonly expressionsEqual: (a: string, b: string) => boolean;
-  readonly partitionIndexName: (table: string, index: IndexSpec) => string;
+  readonly partitionIndexName: (table: string, index: IndexSpec, key?: PartitionKeyKind) => string;
   readonly isNarrowing: (from: ColumnType, to: ColumnType) => boolean;
   readonly namedEnums: boolean;
   readonly comments: boolean;
@@ -101,8 +101,8 @@ export function diffContext(options: DiffOptions): DiffContext {
       namedEnums && a.kind === 'enum' && b.kind === 'enum' ? a.name === b.name : typesEqual(a, b),
     defaultsEqual: options.defaultsEqual ?? neutralDefaultsEqual,
     expressionsEqual: options.expressionsEqual ?? neutralExpressionsEqual,
-    partitionIndexName: options.partitionIndexName ?? ((table, index) =>
-      [table, ...index.columns.map((e) => (typeof e === 'string' ? e : 'column' in e ? e.column : 'expr')), 'idx'].join('_')),
+    partitionIndexName: options.partitionIndexName ?? ((table, index, key) => (key === 'primaryKey' ? `${table}_pkey`
+      : [table, ...index.columns.map((e) => (typeof e === 'string' ? e : 'column' in e ? e.column : 'expr')), key === 'unique' ? 'key' : 'idx'].join('_'))),
     isNarrowing: options.isNarrowing ?? neutralIsNarrowing,
     namedEnums,
     comments: options.comments ?? true,

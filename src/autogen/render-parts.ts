@@ -186,6 +186,7 @@ export function constraintCall(spec: ConstraintSpec, imports: Imports, column: (
   const keyIndex: [string, string | undefined][] = spec.kind === 'check' || spec.kind === 'foreignKey' ? [] : [
     ['include', spec.include === undefined || spec.include.length === 0 ? undefined : stringList(spec.include)],
     ['with', storageLiteral(spec.with)],
+    ['attachedTo', spec.kind === 'exclude' || spec.attachedTo === undefined ? undefined : str(spec.attachedTo)],
   ];
   const withOptions = (entries: [string, string | undefined][]) => {
     const literal = objectLiteral(entries);

@@ -7,6 +7,9 @@ import type { Operation } from '../ops/operations.js';
 import type { ColumnType, DefaultValue, IndexSpec } from '../schema/model.js';
 import type { ObjectKind, SchemaObject } from '../schema/objects.js';
 
+/** The kind of a parent's key a partition index stands for, when it backs one (see {@link DiffOptions.partitionIndexName}). */
+export type PartitionKeyKind = 'primaryKey' | 'unique';
+
 /** A user's answer to a rename prompt: column `from` of `table` is now called `to`. */
 export interface RenameDecision {
   readonly table: string;
@@ -91,10 +94,11 @@ export interface DiffOptions {
   readonly typeKey?: (sqlType: string) => string;
   /**
    * The name the server gives a partition's copy of its parent's index (PostgreSQL:
-   * `partition_columns_idx`), for a partition index declared with `attachedTo` that is renamed
-   * from or back to it. Default: `table_columns_idx`.
+   * `partition_columns_idx`), or with `key`, of its parent's primary key or unique constraint
+   * (`partition_pkey`, `partition_columns_key`), for a partition index or key declared with
+   * `attachedTo` that is renamed from or back to it. Default: `table_columns_idx` (`_key`, `table_pkey`).
    */
-  readonly partitionIndexName?: (table: string, index: IndexSpec) => string;
+  readonly partitionIndexName?: (table: string, index: IndexSpec, key?: PartitionKeyKind) => string;
   /** The dialect has row-level security (table option). Default true. */
   readonly rowLevelSecurity?: boolean;
   /**

@@ -344,7 +344,7 @@ export interface DialectAutogen {
   /** True when two SQL expressions (checks, index predicates) are the same once the server has reformatted them. */
   expressionsEqual(a: string, b: string): boolean;
   /** The name the server gives a partition's copy of its parent's index (see DiffOptions.partitionIndexName); absent: the neutral guess. */
-  partitionIndexName?(table: string, index: IndexSpec): string;
+  partitionIndexName?(table: string, index: IndexSpec, key?: 'primaryKey' | 'unique'): string;
   /**
    * The declared model as this dialect would store it (e.g. SQLite has no enum names and no
    * comments; MySQL's boolean is tinyint(1)), so that declared and live models compare fairly.

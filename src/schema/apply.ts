@@ -107,6 +107,9 @@ function alterTable(table: TableSpec, op: Operation): TableSpec {
           const { with: _w, ...rest } = ix;
           return { ...rest, name: op.rename ?? ix.name, ...(Object.keys(storage).length > 0 ? { with: storage } : {}) };
         }),
+        // A key's index renamed renames the key with it (a partition's name for its parent's key).
+        constraints: op.rename === undefined ? table.constraints
+          : table.constraints.map((c) => (c.name === op.name && c.kind !== 'check' && c.kind !== 'foreignKey' ? { ...c, name: op.rename as string } : c)),
       };
     case 'dropIndex':
       if (!table.indexes.some((ix) => ix.name === op.name)) throw missing('index', op.name);

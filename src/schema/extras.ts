@@ -14,6 +14,7 @@ import type {
   IndexElementOptions,
   IndexSpec,
   KeyIndexOptions,
+  AttachedKeyOptions,
   ReferentialAction,
   StorageParameters,
 } from './model.js';
@@ -137,7 +138,7 @@ function named(name: string | undefined): { name?: string } {
 }
 
 /** Options of a UNIQUE or PRIMARY KEY constraint (PostgreSQL). */
-export interface KeyOptions extends ConstraintOptions, KeyIndexOptions {
+export interface KeyOptions extends ConstraintOptions, KeyIndexOptions, AttachedKeyOptions {
   /** `UNIQUE NULLS NOT DISTINCT` (unique constraints, PostgreSQL 15). */
   readonly nullsNotDistinct?: boolean;
 }
@@ -159,7 +160,11 @@ export function unique(name?: string, options: KeyOptions = {}): ColumnsStart<Co
   return { on: (...columns) => Object.freeze({ kind: 'unique', ...named(name), columns: Object.freeze(columns), ...keyOptions(options) }) };
 }
 
-/** A (composite) PRIMARY KEY: `primaryKey().on(t.tenant_id, t.id)`. */
+/**
+ * A (composite) PRIMARY KEY: `primaryKey().on(t.tenant_id, t.id)`. On a partition, the name of
+ * its copy of the parent's key: `primaryKey('ev24_pk', { attachedTo: 'events_pkey' }).on(t.id, t.at)`
+ * (the same for `unique`).
+ */
 export function primaryKey(name?: string, options: Omit<KeyOptions, 'nullsNotDistinct' | 'notValid'> = {}): ColumnsStart<ConstraintSpec> {
   return { on: (...columns) => Object.freeze({ kind: 'primaryKey', ...named(name), columns: Object.freeze(columns), ...keyOptions(options) }) };
 }

@@ -221,6 +221,16 @@ export interface KeyIndexOptions {
   readonly with?: StorageParameters;
 }
 
+/**
+ * On a partition (PostgreSQL): the parent's key this key is the partition's copy of. PostgreSQL
+ * gives every partition its parent's primary key and unique constraints (`partition_pkey`,
+ * `partition_columns_key`); only one renamed since is declared, with the name of its own and the
+ * parent's constraint it stands for. Its columns are the parent's key columns.
+ */
+export interface AttachedKeyOptions {
+  readonly attachedTo?: string;
+}
+
 /** One element of an exclusion constraint: an index element and the operator it is compared with. */
 export interface ExclusionElement {
   readonly element: IndexElement;
@@ -229,14 +239,14 @@ export interface ExclusionElement {
 
 /** A table-level constraint. A constraint without a name is matched by its content. */
 export type ConstraintSpec =
-  | ({ readonly kind: 'primaryKey'; readonly name?: string; readonly columns: readonly string[] } & ConstraintOptions & KeyIndexOptions)
+  | ({ readonly kind: 'primaryKey'; readonly name?: string; readonly columns: readonly string[] } & ConstraintOptions & KeyIndexOptions & AttachedKeyOptions)
   | ({
       readonly kind: 'unique';
       readonly name?: string;
       readonly columns: readonly string[];
       /** `UNIQUE NULLS NOT DISTINCT` (PostgreSQL 15). */
       readonly nullsNotDistinct?: boolean;
-    } & ConstraintOptions & KeyIndexOptions)
+    } & ConstraintOptions & KeyIndexOptions & AttachedKeyOptions)
   | ({
       readonly kind: 'foreignKey';
       readonly name?: string;

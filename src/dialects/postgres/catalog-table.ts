@@ -2,11 +2,12 @@
  * One table of the catalog in the neutral model, from its pg_class row and the rows of
  * catalog-read.ts. Shared by `readTable` and `readSchema`, so a table reads the same whichever
  * asked. What a partition or child table has from its parent (columns, keys, indexes, checks)
- * is left to the parent: a partition reads as its bound and what it adds of its own.
+ * is left to the parent: a partition reads as its bound and what it adds of its own, the names
+ * of its copies of the parent's indexes and keys included when they are not PostgreSQL's.
  */
 import type { ConstraintSpec, IndexSpec, NamedColumn, TableName, TableOptions, TableSpec } from '../../schema/model.js';
 import type { CatalogRows } from './catalog-read.js';
-import type { IndexRow } from './catalog-rows.js';
+import type { ConstraintRow, IndexRow } from './catalog-rows.js';
 import { columnOf, constraintOf, indexOf, storageOf } from './catalog-rows.js';
 import { isDefaultIndexName } from './index-names.js';
 
@@ -70,6 +71,24 @@ function ownAttached(index: IndexRow, table: string, all: readonly IndexRow[]): 
 }
 
 /**
+ * A partition's copy of its parent's primary key or unique constraint renamed since (pg_dump's
+ * `ADD CONSTRAINT own PRIMARY KEY` + `ALTER INDEX parent_pkey ATTACH PARTITION own`, or an
+ * `ALTER INDEX ... RENAME`), as `{ kind, name, columns, include?, attachedTo }`; undefined when
+ * it has PostgreSQL's name (`partition_pkey`, `partition_columns_key`) and follows its parent
+ * unsaid. The name is all that is its own here: its other attributes are the parent's.
+ */
+function attachedKey(c: ConstraintRow, index: IndexRow | undefined, table: string, all: readonly IndexRow[]): ConstraintSpec | undefined {
+  if ((c.type !== 'p' && c.type !== 'u') || index === undefined || index.parent_index === null) return undefined;
+  const siblings = new Set(all.filter((r) => r !== index).map((r) => r.name));
+  if (isDefaultIndexName(c.name, table, index.attnames, siblings, c.type === 'p' ? 'pkey' : 'key')) return undefined;
+  const include = indexOf(index).include;
+  return Object.freeze({
+    kind: c.type === 'p' ? 'primaryKey' : 'unique', name: c.name, columns: c.columns,
+    ...(include === undefined || include.length === 0 ? {} : { include }), attachedTo: index.parent_index,
+  });
+}
+
+/**
  * The table of `row` with its catalog rows.
  * @param modelSchema - how a schema name appears in the model (the home schema as undefined)
  */
@@ -79,7 +98,8 @@ export function tableOf(row: TableRow, rows: CatalogRows, modelSchema: (schema: 
   const partitionParent = row.bound === null ? undefined : parents[0];
   const indexRows = rows.indexes.get(row.oid) ?? [];
   const indexByOid = new Map(indexRows.map((r) => [r.oid, r]));
-  const constraintRows = (rows.constraints.get(row.oid) ?? []).filter((c) => !c.inherited);
+  const allConstraintRows = rows.constraints.get(row.oid) ?? [];
+  const constraintRows = allConstraintRows.filter((c) => !c.inherited);
   const keyColumns = new Set(constraintRows.filter((c) => c.type === 'p').flatMap((c) => c.columns));
   const columns: NamedColumn[] = partitionParent !== undefined ? [] : (rows.columns.get(row.oid) ?? [])
     .filter((c) => c.local)
@@ -89,6 +109,11 @@ export function tableOf(row: TableRow, rows: CatalogRows, modelSchema: (schema: 
     // A foreign key names its target's schema when it is not the table's own.
     return constraintOf(c, row.schema, index === undefined ? undefined : indexOf(index));
   });
+  // A partition's keys are its parent's (left out) unless renamed since: then their own names.
+  for (const c of allConstraintRows) {
+    const key = c.inherited ? attachedKey(c, indexByOid.get(c.index_oid), row.name, indexRows) : undefined;
+    if (key !== undefined) constraints.push(key);
+  }
   const indexes: IndexSpec[] = indexRows.filter((r) => !r.constraint && (!r.inherited || ownAttached(r, row.name, indexRows))).map((r) =>
     (r.inherited && r.parent_index !== null ? Object.freeze({ ...indexOf(r), attachedTo: r.parent_index }) : indexOf(r)));
   const storage = storageOf(row.options);

@@ -55,14 +55,25 @@ export function indexNameAddition(columnNames: readonly string[]): string {
 }
 
 /**
- * The name PostgreSQL gives the plain index it creates on `table` for the columns
- * `columnNames`: `table_columns_idx`, or with `idx1`, `idx2`... when `taken(name)` says the
- * previous one exists.
+ * What `ChooseIndexName` labels an index with: `idx` for a plain index, `key` for a unique
+ * constraint's, `pkey` for a primary key's (which names no columns).
  */
-export function defaultIndexName(table: string, columnNames: readonly string[], taken: (name: string) => boolean = () => false): string {
-  const addition = indexNameAddition(columnNames);
+export type IndexLabel = 'idx' | 'key' | 'pkey';
+
+/** The `pass`-th candidate name (`idx`, `idx1`, `idx2`...) of an index of `table` on `columnNames`. */
+function candidate(table: string, columnNames: readonly string[], label: IndexLabel, pass: number): string {
+  const addition = label === 'pkey' ? undefined : indexNameAddition(columnNames);
+  return makeObjectName(table, addition, pass === 0 ? label : `${label}${pass}`);
+}
+
+/**
+ * The name PostgreSQL gives the index it creates on `table` for the columns `columnNames` (a
+ * partition's copy of its parent's index or key): `table_columns_idx` (`_key`, `_pkey`), or
+ * with `idx1`, `idx2`... when `taken(name)` says the previous one exists.
+ */
+export function defaultIndexName(table: string, columnNames: readonly string[], taken: (name: string) => boolean = () => false, label: IndexLabel = 'idx'): string {
   for (let pass = 0; ; pass++) {
-    const name = makeObjectName(table, addition, pass === 0 ? 'idx' : `idx${pass}`);
+    const name = candidate(table, columnNames, label, pass);
     if (!taken(name) || pass > 1000) return name;
   }
 }
@@ -74,12 +85,11 @@ export function defaultIndexName(table: string, columnNames: readonly string[], 
  * names cut to the same prefix) depends on the order things were created in: it counts as the
  * index's own.
  */
-export function isDefaultIndexName(name: string, table: string, columnNames: readonly string[], siblings: ReadonlySet<string>): boolean {
-  const addition = indexNameAddition(columnNames);
-  if (name === makeObjectName(table, addition, 'idx')) return true;
+export function isDefaultIndexName(name: string, table: string, columnNames: readonly string[], siblings: ReadonlySet<string>, label: IndexLabel = 'idx'): boolean {
+  if (name === candidate(table, columnNames, label, 0)) return true;
   for (let pass = 1; pass <= siblings.size; pass++) {
-    if (name !== makeObjectName(table, addition, `idx${pass}`)) continue;
-    return siblings.has(makeObjectName(table, addition, pass === 1 ? 'idx' : `idx${pass - 1}`));
+    if (name !== candidate(table, columnNames, label, pass)) continue;
+    return siblings.has(candidate(table, columnNames, label, pass - 1));
   }
   return false;
 }

@@ -24,10 +24,13 @@ export function postgresDefaultPrimaryKeyName(table: string): string {
   return `${chars.join('')}_pkey`;
 }
 
-/** PostgreSQL's name for a partition's copy of `index` (exact for columns and plain function calls). */
-export function postgresPartitionIndexName(table: string, index: IndexSpec): string {
+/**
+ * PostgreSQL's name for a partition's copy of `index`, or of the parent's key it backs (exact
+ * for columns and plain function calls): `table_columns_idx`, `table_columns_key`, `table_pkey`.
+ */
+export function postgresPartitionIndexName(table: string, index: IndexSpec, key?: 'primaryKey' | 'unique'): string {
   const elements = [...index.columns, ...(index.include ?? [])].map((e) => (typeof e === 'string' ? { column: e } : e));
-  return defaultIndexName(table, indexColumnNames(elements));
+  return defaultIndexName(table, indexColumnNames(elements), undefined, key === 'primaryKey' ? 'pkey' : key === 'unique' ? 'key' : 'idx');
 }
 
 /** Autogenerate for PostgreSQL. */
