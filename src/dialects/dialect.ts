@@ -141,6 +141,16 @@ export interface Session {
    * asks with {@link Dialect.lastInsertIdSql}.
    */
   executeInsert?(sql: string): Promise<number | undefined>;
+  /**
+   * Run retort's own row changes `statements` as ONE transaction sent in ONE request, so that
+   * bookkeeping that must commit together (a revision's version change, its history row, the
+   * next revision's `running` row) costs one round trip and one commit. All or nothing: on an
+   * error nothing stays (the error is thrown, with {@link UnitError.unitIndex} naming the
+   * statement where the session can tell), and a statement whose row count is not its
+   * `expectedRows` rolls everything back and is reported, not thrown. Absent: the session cannot
+   * (the run sends them one by one between BEGIN and COMMIT).
+   */
+  executeUnit?(statements: readonly UnitStatement[]): Promise<UnitOutcome>;
   /** Run one query and return its rows. */
   query<R = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<R[]>;
   /**
@@ -149,6 +159,25 @@ export interface Session {
    * {@link CompileContext.serverVersion}.
    */
   readonly serverVersion?: string;
+}
+
+/** One statement of {@link Session.executeUnit}. */
+export interface UnitStatement {
+  readonly sql: string;
+  /** The rows it must match (absent: any count); another count rolls the unit back. */
+  readonly expectedRows?: number;
+}
+
+/** How a {@link Session.executeUnit} ended without an error. */
+export type UnitOutcome =
+  /** Committed; `insertId`: the id of the row the last statement inserted, when it is an INSERT. */
+  | { readonly committed: true; readonly insertId: number | undefined }
+  /** Rolled back: statement `index` (0-based) matched `rows` rows instead of its expected count. */
+  | { readonly committed: false; readonly index: number; readonly rows: number };
+
+/** An error a {@link Session.executeUnit} threw, with the 0-based index of the statement that raised it when known. */
+export interface UnitError extends Error {
+  unitIndex?: number;
 }
 
 /** Where compilation happens: online (with the live catalog) or offline (SQL text only). */

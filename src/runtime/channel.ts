@@ -3,7 +3,7 @@
  * offline (`--sql`), each is appended to the script the DBA will read. Both receive exactly the
  * same statement text, so the offline SQL is what an online run executes.
  */
-import type { Dialect, Session } from '../dialects/dialect.js';
+import type { Dialect, Session, UnitOutcome, UnitStatement } from '../dialects/dialect.js';
 
 /** The sink of a run's SQL, online or offline. */
 export interface Channel {
@@ -26,6 +26,12 @@ export interface Channel {
    * the session reads it from the statement's reply; undefined offline or where it cannot.
    */
   runInsert(sql: string): Promise<number | undefined>;
+  /**
+   * Online, where the session can ({@link Session.executeUnit}): retort's own row changes as one
+   * transaction in one request. Each statement is observed as if sent alone (the `-v` lines and
+   * an offline script show the same statements). Absent offline and where the session cannot.
+   */
+  readonly runUnit?: (statements: readonly UnitStatement[]) => Promise<UnitOutcome>;
   /** Execute (or print) a statement that only undoes (ROLLBACK): sent even after the lock was lost. */
   runUnguarded(sql: string): Promise<void>;
   /** A comment for the offline script (ignored online). */
@@ -71,6 +77,13 @@ export function onlineChannel(session: Session, options: OnlineChannelOptions = 
       observe?.(sql);
       return session.executeInsert(sql);
     },
+    ...(session.executeUnit === undefined ? {} : {
+      runUnit: async (statements: readonly UnitStatement[]) => {
+        await ensureHeld?.();
+        for (const statement of statements) observe?.(statement.sql);
+        return session.executeUnit!(statements);
+      },
+    }),
     runUnguarded: execute,
     comment: () => {},
   };

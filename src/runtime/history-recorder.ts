@@ -15,7 +15,7 @@
  * The same statements go online and into an offline script (only the timing values differ), so a
  * DBA applying `--sql` output keeps the history too.
  */
-import type { Dialect } from '../dialects/dialect.js';
+import type { Dialect, UnitStatement } from '../dialects/dialect.js';
 import type { MigrationStep } from '../script/graph/index.js';
 import { redactSecrets } from '../util/redact.js';
 import { isRetortError, RetortError } from '../errors.js';
@@ -72,11 +72,30 @@ export class HistoryRecorder {
     return this.options.table;
   }
 
-  /** A revision is about to run its first statement. */
+  /** A revision is about to run its first statement (its `running` row may be open already: {@link opening}). */
   async start(step: MigrationStep): Promise<void> {
     this.startedAt = new Date();
-    if (this.options.transactional) return;
+    if (this.options.transactional || this.running?.revision === step.revision) return;
     await this.openRunning(step, 0);
+  }
+
+  /**
+   * Not transactional: the INSERT of `next`'s `running` row, for the unit that ends the revision
+   * before it (steps.ts), so that row costs no round trip and no commit of its own. It commits
+   * with the previous revision's `ok`, before any statement of `next` runs: a process killed
+   * after it leaves `next` running with 0 statements, as one killed just after {@link start}.
+   * Undefined in the transactional regime (no `running` row there). Call {@link opened} once
+   * the unit committed.
+   */
+  async opening(next: MigrationStep): Promise<UnitStatement | undefined> {
+    if (this.options.transactional) return undefined;
+    const row = await this.newRow(next, { status: 'running', statements: 0, durationMs: null, error: null });
+    return { sql: insertHistorySql(this.options.dialect, this.options.table, { ...row, startedAt: new Date() }, this.options.version), expectedRows: 1 };
+  }
+
+  /** The unit holding {@link opening}'s INSERT committed; `id`: the row's, from the unit's reply. */
+  opened(next: MigrationStep, id: number | undefined): void {
+    this.running = { revision: next.revision, id };
   }
 
   /**

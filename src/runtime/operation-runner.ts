@@ -4,7 +4,7 @@
  * (a second operation starting while the first is still running, or the script returning while
  * one is still running).
  */
-import type { CompileContext, Dialect, FailureExplanation } from '../dialects/dialect.js';
+import type { CompileContext, Dialect, FailureExplanation, UnitError, UnitStatement } from '../dialects/dialect.js';
 import { isRetortError, RetortError } from '../errors.js';
 import { buildOp, type Op } from '../ops/facade.js';
 import type { Operation } from '../ops/operations.js';
@@ -176,6 +176,46 @@ export class OperationRunner {
   }
 
   /**
+   * The end of a revision as ONE request where the channel can ({@link Channel.runUnit}): `own`,
+   * its version-table change (or the statement that also writes its history row), counted as the
+   * revision's last statement(s), then `history`, the rows that go with it (its own `ok`, the next
+   * revision's `running` row). All commit together or none does, as in {@link runFinalUnit}, with
+   * one round trip and one commit for all. A statement that matched other rows than it must
+   * stops the run (`VersionTableMismatch`); a write conflict rolled all of it back, so it is run
+   * again as a whole. Returns the id of the row the last statement inserted.
+   */
+  async runUnit(own: readonly UnitStatement[], history: readonly UnitStatement[]): Promise<number | undefined> {
+    const statements = [...own, ...history];
+    const count = this.statementsApplied + own.length;
+    // Statement i's place in the revision: its own number, or (a history row) the last one's.
+    const named = (i: number): FailedStatement => ({ sql: statements[i]!.sql, index: this.statementsApplied + Math.min(i + 1, own.length) });
+    let insertId: number | undefined;
+    try {
+      await retryOnConflict(this.dialect, 'the version-table change and its history rows', statements.map((s) => s.sql).join('; '), async () => {
+        try {
+          const outcome = await this.channel.runUnit!(statements);
+          if (!outcome.committed) {
+            this.failed = named(outcome.index);
+            throw this.mismatch(statements[outcome.index]!.sql, outcome.rows, statements[outcome.index]!.expectedRows ?? 0);
+          }
+          insertId = outcome.insertId;
+        } catch (error) {
+          const at = (error as UnitError | undefined)?.unitIndex;
+          if (at !== undefined) this.failed = named(at);
+          throw error;
+        }
+      });
+    } catch (error) {
+      this.failed ??= named(0);
+      throw error;
+    }
+    this.failed = undefined;
+    this.statementsApplied = count;
+    this.statementsCommitted = count;
+    return insertId;
+  }
+
+  /**
    * The revision's version-table change and its history row as one statement (bookkeeping.ts):
    * counted as the version change, the revision's last statement, which it names when it fails.
    * Where no transaction is open it commits on its own, and a write conflict (MySQL 1213) rolled
@@ -203,7 +243,12 @@ export class OperationRunner {
   private async runMatching(sql: string, expected: number): Promise<void> {
     const rows = await this.channel.runCounting(sql);
     if (rows === undefined || rows === expected) return;
-    throw new RetortError('VersionTableMismatch',
+    throw this.mismatch(sql, rows, expected);
+  }
+
+  /** `VersionTableMismatch`: retort's own statement `sql` matched `rows` rows instead of `expected`. */
+  private mismatch(sql: string, rows: number, expected: number): RetortError {
+    return new RetortError('VersionTableMismatch',
       `Revision ${this.revision}: retort's own bookkeeping statement matched ${rows} row(s) instead of ${expected}: ${sql}. ` +
         'The table no longer holds what this run read under its lock (another run or a person changed it during this run), so the change was not committed.', {
         fields: { revision: this.revision, statement: sql, rowsMatched: rows },

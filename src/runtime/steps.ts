@@ -17,8 +17,7 @@ import type { HistoryRecorder } from './history-recorder.js';
 import { interruptedError, throwIfInterrupted } from './interrupt.js';
 import { OperationRunner, type LockRetry } from './operation-runner.js';
 import type { VersionTableRef } from './version-table.js';
-import { versionChangeSql } from './version-table.js';
-import { combinedSuccessSql } from './bookkeeping.js';
+import { endRevision } from './step-end.js';
 import { isAbsolute, relative } from 'node:path';
 import { explainScriptError } from '../script/import-check.js';
 import { formatLocation, locateError } from '../script/stack-map.js';
@@ -84,10 +83,13 @@ export async function runSteps(
   const { history, signal } = options;
   // The revision running now, for the failure row and the interruption message.
   let active: { step: MigrationStep; runner: OperationRunner | undefined; started: number } | undefined;
+  // The next revision, when the previous one's end also opened its `running` row (see step-end.ts).
+  let opened: MigrationStep | undefined;
   if (options.transaction === 'all') await transactions.begin();
   try {
-    for (const step of steps) {
-      // Between revisions: nothing is half-done, so stop here cleanly.
+    for (const [i, step] of steps.entries()) {
+      // Between revisions: nothing is half-done, so stop here cleanly (a `running` row opened
+      // already for this revision is closed as failed with 0 statements, below).
       throwIfInterrupted(signal, () => interruptedError(signal, { step, current, partial: undefined, committed: 0 }));
       const revision = options.graph.get(step.revision);
       const message = revision?.message ?? '';
@@ -95,6 +97,7 @@ export async function runSteps(
       channel.comment(`Running ${step.direction === 'up' ? 'upgrade' : 'downgrade'} ${step.from.join(', ')} -> ${step.to.join(', ')}, ${message}`);
       const started = performance.now();
       active = { step, runner: undefined, started };
+      opened = undefined;
       const module = await options.loadModule(revision?.path ?? step.revision);
       const fn = step.direction === 'up' ? module.upgrade : module.downgrade;
       if (typeof fn !== 'function') {
@@ -135,26 +138,11 @@ export async function runSteps(
         if (channel.session && dialect.hooks.verify) {
           await dialect.hooks.verify(channel.session, { operations: runner.operations, queried: usage.queried });
         }
-        const versionSql = next.changes.map((change) => versionChangeSql(dialect, options.versionTable, change));
-        const change = next.changes.length === 1 ? next.changes[0] : undefined;
-        const success = history === undefined || change === undefined ? undefined : await history.successStatement(step, runner.statementsApplied + 1, elapsed(started));
-        const combined = success === undefined || change === undefined ? undefined
-          : combinedSuccessSql(dialect, { version: options.versionTable, history: history!.table }, change, success.parts);
-        if (combined !== undefined) {
-          // The version change and the history row in one statement, where the dialect can.
-          await runner.runCombined(combined);
-          history!.succeeded(step);
-        } else if (transactions.isOpen) {
-          // The version-table change is the revision's last statement: history.succeed() below
-          // writes the final count, so no progress update is sent for it.
-          for (const sql of versionSql) await runner.runStatement(sql, { announce: false, bookkeeping: true });
-          await history?.succeed(step, runner.statementsApplied, elapsed(started));
-        } else {
-          // Nothing open to commit them with: the version change and the history's `ok` go
-          // together in a small transaction of their own.
-          await runner.runFinalUnit(versionSql, async (n) => (history === undefined ? undefined : history.successStatement(step, n, elapsed(started))));
-          history?.succeeded(step);
-        }
+        const following = signal?.aborted ? undefined : steps[i + 1];
+        const openedNext = await endRevision({
+          dialect, channel, transactions, history, runner, versionTable: options.versionTable, step, changes: next.changes, following, elapsed: () => elapsed(started),
+        });
+        if (openedNext) opened = following;
         current = next.heads;
       } catch (error) {
         await runner.drain();
@@ -188,6 +176,10 @@ export async function runSteps(
     if (active && history) {
       // After the rollback: only what ran outside a transaction (or before op.noTransaction) stayed.
       await history.fail(active.step, active.runner?.statementsCommitted ?? 0, elapsed(active.started), error instanceof Error ? error.message : String(error));
+    }
+    if (opened && history && active?.step !== opened) {
+      // Stopped before the revision whose `running` row is open began: none of it ran.
+      await history.fail(opened, 0, 0, error instanceof Error ? error.message : String(error));
     }
     throw error;
   }

@@ -7,15 +7,18 @@
 import { CompiledQuery, Kysely, MysqlDialect } from 'kysely';
 import { createPool } from 'mysql2';
 import type { Pool, PoolConnection } from 'mysql2';
-import type { Connection, ConnectOptions, ConnectionUrl, LockOptions, LockScope, RunLock, Session } from '../dialect.js';
+import type { Connection, ConnectOptions, ConnectionUrl, LockOptions, LockScope, RunLock, Session, UnitError, UnitOutcome, UnitStatement } from '../dialect.js';
+import { isRetortError } from '../../errors.js';
 import { DEFAULT_TIMEOUTS, TEARDOWN_MS, timeoutsFor } from '../net/timeouts.js';
 import { settleWithin } from '../../util/within.js';
-import { guardedMysqlPool, mysqlOptions, type MysqlClientSettings } from './client.js';
+import { classifyMysqlError, guardedMysqlPool, mysqlOptions, type MysqlClientSettings } from './client.js';
 import { connectError } from './errors.js';
 import { GALERA_SESSION_SQL, osuNotice, parseProfile, PROFILE_SQL, type ServerProfile } from './galera.js';
 import { openGaleraLease } from './lease.js';
 import { openMysqlLock } from './lock.js';
 import { BACKSLASH_ESCAPES_SQL } from './quoting.js';
+import { parseServerVersion } from './server.js';
+import { hasCompoundUnit, UNIT_AT_SQL, unitOutcome, unitSql } from './unit.js';
 
 /**
  * retort's compiler (and mysql2's parameter escaping) write string literals as MySQL reads them by
@@ -30,6 +33,8 @@ class MysqlConnection implements Connection {
   /** `VERSION()`, read once at connect; the compiler picks spellings by it. */
   readonly serverVersion: string;
   readonly notices: readonly string[];
+  /** Whether sessions run bookkeeping units as one compound statement (MariaDB). */
+  private readonly compoundUnit: boolean;
 
   constructor(
     private readonly kysely: Kysely<any>,
@@ -43,6 +48,7 @@ class MysqlConnection implements Connection {
     private readonly connections: ReadonlySet<PoolConnection>,
   ) {
     this.serverVersion = profile.version;
+    this.compoundUnit = hasCompoundUnit(parseServerVersion(profile.version), profile.oracleMode);
     const notice = profile.galera && osuNotice(profile.galera);
     this.notices = [...(notice === undefined ? [] : [notice]), ...(profile.noBackslashEscapes ? [BACKSLASH_NOTICE] : [])];
   }
@@ -77,6 +83,8 @@ class MysqlConnection implements Connection {
           const id = (await db.executeQuery(CompiledQuery.raw(text, []))).insertId;
           return id === undefined ? undefined : Number(id);
         },
+        // MariaDB: a bookkeeping unit is one compound statement (unit.ts); MySQL has none.
+        ...(this.compoundUnit ? { executeUnit: (statements: readonly UnitStatement[]) => executeUnit(db, statements) } : {}),
         query: async <R>(text: string, params: readonly unknown[] = []) => {
           const result = await db.executeQuery<R>(CompiledQuery.raw(text, [...params]));
           return [...result.rows];
@@ -96,6 +104,27 @@ class MysqlConnection implements Connection {
     for (const conn of this.connections) conn.destroy();
   }
 }
+
+/**
+ * A bookkeeping unit as one compound statement (unit.ts). After an SQL error, which the
+ * statement's handler has rolled back, the same session says which statement raised it.
+ */
+async function executeUnit(db: Kysely<any>, statements: readonly UnitStatement[]): Promise<UnitOutcome> {
+  try {
+    return unitOutcome((await db.executeQuery(CompiledQuery.raw(unitSql(statements), []))).rows);
+  } catch (error) {
+    // Not after a lost connection (nothing to ask), nor a parse error (no statement of it ran).
+    if (!isRetortError(error) && classifyMysqlError(error) === undefined && (error as { errno?: unknown }).errno !== PARSE_ERROR) {
+      const rows = await db.executeQuery<{ at: unknown }>(CompiledQuery.raw(UNIT_AT_SQL, [])).then((r) => r.rows, () => []);
+      const at = Number(rows[0]?.at);
+      if (Number.isInteger(at) && at >= 0 && at < statements.length && error instanceof Error) (error as UnitError).unitIndex = at;
+    }
+    throw error;
+  }
+}
+
+/** ER_PARSE_ERROR. */
+const PARSE_ERROR = 1064;
 
 /** One pooled connection, as a promise (mysql2's pool speaks callbacks). */
 function acquire(pool: Pool): Promise<PoolConnection> {

@@ -31,6 +31,8 @@ export interface ServerProfile {
   readonly galera: GaleraNode | undefined;
   /** The server's `sql_mode` has `NO_BACKSLASH_ESCAPES` (see connection.ts: retort's sessions turn it off). */
   readonly noBackslashEscapes: boolean;
+  /** The server's `sql_mode` has `ORACLE` (MariaDB): compound statements take PL/SQL's syntax there. */
+  readonly oracleMode: boolean;
 }
 
 /** Reads the rows of {@link PROFILE_SQL}. MySQL has no wsrep variables: then not Galera. */
@@ -41,8 +43,8 @@ export function parseProfile(rows: ReadonlyArray<{ Variable_name: string; Value:
   const galera = on && provider !== '' && provider.toLowerCase() !== 'none'
     ? Object.freeze({ nodeName: vars.get('wsrep_node_name') ?? '', osuMethod: (vars.get('wsrep_osu_method') ?? 'TOI').toUpperCase() })
     : undefined;
-  const noBackslashEscapes = (vars.get('sql_mode') ?? '').toUpperCase().split(',').includes('NO_BACKSLASH_ESCAPES');
-  return Object.freeze({ version: vars.get('version') ?? '', galera, noBackslashEscapes });
+  const modes = (vars.get('sql_mode') ?? '').toUpperCase().split(',');
+  return Object.freeze({ version: vars.get('version') ?? '', galera, noBackslashEscapes: modes.includes('NO_BACKSLASH_ESCAPES'), oracleMode: modes.includes('ORACLE') });
 }
 
 /**

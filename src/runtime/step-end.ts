@@ -1,0 +1,82 @@
+/**
+ * How a revision ends once its script is done: the version-table change and the history row that
+ * says `ok`, as few round trips and commits as the dialect and the channel allow, never one that
+ * lets the version table claim a revision the history does not (or the reverse).
+ *
+ * In order of preference, where no transaction is open (MySQL/MariaDB, `transaction: 'none'`):
+ * - a unit (Channel.runUnit: one request, one commit) holding the version change, the `ok` and,
+ *   when another revision follows, that revision's `running` row. Per revision that leaves its
+ *   own statements plus one request and one commit, the same count as a tool that keeps no
+ *   history (the `running` row no longer needs a request and a commit of its own);
+ * - one statement changing both tables (bookkeeping.ts), atomic by itself;
+ * - BEGIN, the statements, COMMIT (OperationRunner.runFinalUnit).
+ * Inside the revision's transaction the statements simply join it (the COMMIT follows).
+ */
+import type { Dialect } from '../dialects/dialect.js';
+import type { MigrationStep, VersionChange } from '../script/graph/index.js';
+import { combinedSuccessSql } from './bookkeeping.js';
+import type { Channel, Transactions } from './channel.js';
+import type { HistoryRecorder } from './history-recorder.js';
+import type { OperationRunner } from './operation-runner.js';
+import { versionChangeSql, type VersionTableRef } from './version-table.js';
+
+/** What the end of one revision needs. */
+export interface RevisionEnd {
+  readonly dialect: Dialect;
+  readonly channel: Channel;
+  readonly transactions: Transactions;
+  readonly history: HistoryRecorder | undefined;
+  readonly runner: OperationRunner;
+  readonly versionTable: VersionTableRef;
+  readonly step: MigrationStep;
+  /** The version-table changes of the step (one, or several at a merge or a branch point). */
+  readonly changes: readonly VersionChange[];
+  /** The revision that runs next, when there is one and the run is not being stopped. */
+  readonly following: MigrationStep | undefined;
+  /** Milliseconds since the revision started, for its history row. */
+  readonly elapsed: () => number;
+}
+
+/**
+ * Write the end of `end.step`. Returns true when the next revision's `running` row was opened
+ * with it (its HistoryRecorder.start then writes nothing).
+ */
+export async function endRevision(end: RevisionEnd): Promise<boolean> {
+  const { dialect, channel, transactions, history, runner, step } = end;
+  const versionSql = end.changes.map((change) => versionChangeSql(dialect, end.versionTable, change));
+  const change = end.changes.length === 1 ? end.changes[0] : undefined;
+  // The `ok` of a revision whose version change is one statement: runner.statementsApplied + 1.
+  const success = history === undefined || change === undefined ? undefined : await history.successStatement(step, runner.statementsApplied + 1, end.elapsed());
+  const combined = success === undefined || change === undefined ? undefined
+    : combinedSuccessSql(dialect, { version: end.versionTable, history: history!.table }, change, success.parts);
+  if (history !== undefined && !transactions.isOpen && channel.runUnit !== undefined) {
+    const opening = end.following === undefined ? undefined : await history.opening(end.following);
+    // A combined statement alone is as good as a unit of one.
+    if (combined === undefined || opening !== undefined) {
+      const own = combined === undefined ? versionSql.map((sql) => ({ sql, expectedRows: 1 })) : [{ sql: combined.sql, expectedRows: combined.expectedRows }];
+      const ok = combined !== undefined ? undefined : success ?? await history.successStatement(step, runner.statementsApplied + versionSql.length, end.elapsed());
+      const rows = [...(ok === undefined ? [] : [{ sql: ok.sql, ...(ok.expectOneRow ? { expectedRows: 1 } : {}) }]), ...(opening === undefined ? [] : [opening])];
+      const id = await runner.runUnit(own, rows);
+      history.succeeded(step);
+      if (opening === undefined || end.following === undefined) return false;
+      history.opened(end.following, id);
+      return true;
+    }
+  }
+  if (combined !== undefined) {
+    // The version change and the history row in one statement, where the dialect can.
+    await runner.runCombined(combined);
+    history!.succeeded(step);
+  } else if (transactions.isOpen) {
+    // The version-table change is the revision's last statement: history.succeed() below
+    // writes the final count, so no progress update is sent for it.
+    for (const sql of versionSql) await runner.runStatement(sql, { announce: false, bookkeeping: true });
+    await history?.succeed(step, runner.statementsApplied, end.elapsed());
+  } else {
+    // Nothing open to commit them with: the version change and the history's `ok` go
+    // together in a small transaction of their own.
+    await runner.runFinalUnit(versionSql, async (n) => (history === undefined ? undefined : history.successStatement(step, n, end.elapsed())));
+    history?.succeeded(step);
+  }
+  return false;
+}
