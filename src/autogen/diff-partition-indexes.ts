@@ -35,9 +35,17 @@ interface Attached {
   /** The parent's index (or key) it stands for. */
   readonly attachedTo: string;
   readonly state: IndexState;
-  /** The name PostgreSQL gives it on the partition `table`. */
-  readonly defaultName: (table: string) => string;
+  /**
+   * What PostgreSQL gives the partition `table` of the diff's `side` for it: its own name for
+   * the copy, and for an index the parameters of the parent's index at that side.
+   */
+  readonly defaultState: (table: TableSpec, side: Side) => IndexState;
 }
+
+/** The model a diff starts from, or the one it goes to. */
+type Side = 'from' | 'to';
+
+const withParameters = (name: string, parameters: StorageParameters | undefined): IndexState => ({ name, ...(parameters === undefined ? {} : { with: parameters }) });
 
 /** The keys of partition `t` declared with `attachedTo` (their names are their own). */
 function attachedKeys(t: TableSpec, ctx: DiffContext): Attached[] {
@@ -46,8 +54,9 @@ function attachedKeys(t: TableSpec, ctx: DiffContext): Attached[] {
     if (!isAttachedKey(c) || (c.kind !== 'primaryKey' && c.kind !== 'unique')) continue;
     // The key's index as PostgreSQL names it: from the key's columns (INCLUDE ones too).
     const shape: IndexSpec = { name: c.name ?? '', columns: c.columns, unique: true, ...(c.include === undefined ? {} : { include: c.include }) };
-    const defaultName = (table: string) => ctx.partitionIndexName(table, shape, c.kind);
-    out.push({ attachedTo: c.attachedTo as string, state: { name: c.name ?? defaultName(t.name) }, defaultName });
+    // Only a key's name is its own: its index's parameters are not in the model (the parent's).
+    const defaultState = (table: TableSpec) => ({ name: ctx.partitionIndexName(table.name, shape, c.kind) });
+    out.push({ attachedTo: c.attachedTo as string, state: { name: c.name ?? defaultState(t).name }, defaultState });
   }
   return out;
 }
@@ -55,8 +64,8 @@ function attachedKeys(t: TableSpec, ctx: DiffContext): Attached[] {
 /** The indexes and keys of partition `t` with names (or parameters) of their own. */
 function attachedOf(t: TableSpec, ctx: DiffContext): Attached[] {
   const indexes = t.indexes.flatMap((ix): Attached[] => (ix.attachedTo === undefined ? [] : [{
-    attachedTo: ix.attachedTo, state: { name: ix.name, ...(ix.with === undefined ? {} : { with: ix.with }) },
-    defaultName: (table) => ctx.partitionIndexName(table, ix),
+    attachedTo: ix.attachedTo, state: withParameters(ix.name, ix.with),
+    defaultState: (table, side) => withParameters(ctx.partitionIndexName(table.name, ix), ctx.parentIndexWith(table, side, ix.attachedTo as string)),
   }]));
   return [...indexes, ...attachedKeys(t, ctx)];
 }
@@ -130,18 +139,16 @@ export function createPartitionIndexes(created: readonly TableSpec[], deferred: 
     }
   }
   for (const t of ordered) {
-    for (const ix of t.indexes) {
-      if (deferred.has(ix)) create(t, ix);
-      else if (ix.attachedTo !== undefined && t.partitionOf !== undefined && parentOf(t) === undefined) {
-        const op = alterOp(t, { name: ctx.partitionIndexName(t.name, ix) }, ix);
-        if (op !== undefined) plan.add('createTables', op, undefined);
-      }
-    }
+    for (const ix of t.indexes) if (deferred.has(ix)) create(t, ix);
     if (t.partitionOf === undefined) continue;
-    // Keys: the partition got its parent's with PostgreSQL's names (after addConstraints, when
-    // the parent's key is new too); they are renamed. The table's drop undoes it.
-    for (const key of attachedKeys(t, ctx)) {
-      const op = alterOp(t, { name: key.defaultName(t.name) }, key.state);
+    // The copies PostgreSQL made when the partition was created (of an existing parent's
+    // indexes and keys), or when the parent's new ones are (addConstraints): renamed after that.
+    // The table's drop undoes it.
+    const keys = new Set(attachedKeys(t, ctx).map((k) => k.attachedTo));
+    for (const a of attachedOf(t, ctx)) {
+      // A new parent's indexes took the partition's own ones (above): only its keys are copies.
+      if (parentOf(t) !== undefined && !keys.has(a.attachedTo)) continue;
+      const op = alterOp(t, a.defaultState(t, 'to'), a.state);
       if (op !== undefined) plan.add('addForeignKeys', op, undefined);
     }
   }
@@ -155,7 +162,7 @@ export function createPartitionIndexes(created: readonly TableSpec[], deferred: 
 export function restoreAttached(table: TableSpec, ctx: DiffContext, plan: Plan): void {
   if (table.partitionOf === undefined) return;
   for (const a of attachedOf(table, ctx)) {
-    const op = alterOp(table, { name: a.defaultName(table.name) }, a.state);
+    const op = alterOp(table, a.defaultState(table, 'from'), a.state);
     if (op !== undefined) plan.add('dropTables', undefined, op);
   }
 }
@@ -173,8 +180,9 @@ export function diffAttachedIndexes(from: TableSpec, to: TableSpec, ctx: DiffCon
     const a = before.get(parentIndex);
     const b = after.get(parentIndex);
     const shape = (a ?? b) as Attached;
-    const state = (x: Attached | undefined): IndexState => x?.state ?? { name: shape.defaultName(to.name) };
-    const up = alterOp(to, state(a), state(b));
-    if (up !== undefined) plan.add('addForeignKeys', up, alterOp(to, state(b), state(a)));
+    const was = a?.state ?? shape.defaultState(from, 'from');
+    const will = b?.state ?? shape.defaultState(to, 'to');
+    const up = alterOp(to, was, will);
+    if (up !== undefined) plan.add('addForeignKeys', up, alterOp(to, will, was));
   }
 }

@@ -84,7 +84,7 @@ function rowLevelSecurity(table: TableSpec): { enabled?: true; forced?: true } {
  * @returns operations in runnable order for the upgrade and the downgrade, warnings and rename candidates
  */
 export function diffSchemas(from: SchemaModel, to: SchemaModel, options: DiffOptions = {}): DiffResult {
-  const ctx = diffContext(options);
+  const ctx = diffContext(options, { from, to });
   const plan = new Plan();
   const include = options.include ?? (() => true);
   const keep = (t: TableSpec) => include(t.name, t.schema);

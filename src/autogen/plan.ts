@@ -7,7 +7,7 @@
  */
 import type { Operation } from '../ops/operations.js';
 import { freezeOp } from '../ops/operations.js';
-import type { ColumnType, DefaultValue, IndexSpec } from '../schema/model.js';
+import type { ColumnType, DefaultValue, IndexSpec, SchemaModel, StorageParameters, TableSpec } from '../schema/model.js';
 import type { ObjectKind, SchemaObject } from '../schema/objects.js';
 import { OBJECT_KINDS } from '../schema/objects.js';
 import { neutralDefaultsEqual, neutralExpressionsEqual, neutralIsNarrowing, neutralObjectsEqual, neutralTypesEqual } from './compare.js';
@@ -67,6 +67,11 @@ export interface DiffContext {
   readonly defaultsEqual: (a: DefaultValue | undefined, b: DefaultValue | undefined) => boolean;
   readonly expressionsEqual: (a: string, b: string) => boolean;
   readonly partitionIndexName: (table: string, index: IndexSpec, key?: PartitionKeyKind) => string;
+  /**
+   * The storage parameters of the index `index` of the parent of `partition`, in the model the
+   * diff starts `from` or goes `to`: a partition's copy of that index starts with them.
+   */
+  readonly parentIndexWith: (partition: TableSpec, side: 'from' | 'to', index: string) => StorageParameters | undefined;
   readonly isNarrowing: (from: ColumnType, to: ColumnType) => boolean;
   readonly namedEnums: boolean;
   readonly comments: boolean;
@@ -90,10 +95,13 @@ export interface DiffContext {
   schemaKey(schema: string | undefined): string;
 }
 
-/** Fill in the neutral hooks. */
-export function diffContext(options: DiffOptions): DiffContext {
+/** Fill in the neutral hooks; `models` are the two sides of the diff (for lookups across tables). */
+export function diffContext(options: DiffOptions, models?: { readonly from: SchemaModel; readonly to: SchemaModel }): DiffContext {
   const typesEqual = options.typesEqual ?? neutralTypesEqual;
   const namedEnums = options.namedEnums ?? true;
+  const schemaKey = (schema: string | undefined) => (schema === undefined || schema === options.defaultSchema ? '' : schema);
+  const byKey = (model: SchemaModel | undefined) => new Map((model?.tables ?? []).map((t) => [`${schemaKey(t.schema)}.${t.name}`, t]));
+  const sides = { from: byKey(models?.from), to: byKey(models?.to) };
   return {
     // With named enum types, values are compared on the enum itself (create / add value), so a
     // column only cares which enum it uses.
@@ -116,7 +124,12 @@ export function diffContext(options: DiffOptions): DiffContext {
     renames: options.renames ?? [],
     candidates: [],
     renamedTables: new Map(),
-    schemaKey: (schema) => (schema === undefined || schema === options.defaultSchema ? '' : schema),
+    schemaKey,
+    parentIndexWith: (partition, side, index) => {
+      const of = partition.partitionOf;
+      const parent = of === undefined ? undefined : sides[side].get(`${schemaKey(of.parentSchema)}.${of.parent}`);
+      return parent?.indexes.find((ix) => ix.name === index)?.with;
+    },
   };
 }
 

@@ -19,7 +19,8 @@ import { expectCliDrift, expectDriftNamed, expectEditCycle, type Drift } from '.
 const IMPORTS = "import { defineSchema, table, partition, bigint, date, text, index, unique, primaryKey } from 'retort-migrate';";
 
 const PARENT = `export const orders = table('orders', { id: bigint().notNull(), at: date().notNull(), ref: text().notNull(), kind: text() },
-  (t) => [primaryKey().on(t.id, t.at), unique('uq_orders_ref').on(t.ref, t.at), index('ix_orders_kind').on(t.kind)],
+  (t) => [primaryKey().on(t.id, t.at), unique('uq_orders_ref').on(t.ref, t.at),
+    index('ix_orders_kind').on(t.kind).with({ fillfactor: '70' })],
   { partitionBy: 'RANGE (at)' });`;
 
 /** The schema module's declarations by name; edits replace some. */
@@ -30,7 +31,7 @@ const TABLES: Readonly<Record<string, string>> = {
   unique('orders_2024_own_ref', { attachedTo: 'uq_orders_ref' }).on(t.ref, t.at),
 ]);`,
   orders_2025: `export const orders_2025 = partition('orders_2025', orders, "FOR VALUES FROM ('2025-01-01') TO ('2026-01-01')", (t) => [
-  index('orders_2025_kind_own').on(t.kind).with({ fillfactor: '70' }).attachedTo('ix_orders_kind'),
+  index('orders_2025_kind_own').on(t.kind).with({ fillfactor: '50' }).attachedTo('ix_orders_kind'),
   primaryKey('orders_2025_own_pk', { attachedTo: 'orders_pkey' }).on(t.id, t.at),
 ]);`,
   orders_rest: "export const orders_rest = partition('orders_rest', orders, 'DEFAULT');",
@@ -137,6 +138,9 @@ const DRIFTS: readonly Drift[] = [
   { what: 'a default-named partition unique constraint renamed', names: ['orders_rest_custom_ref', "rename: 'orders_rest_ref_at_key'"],
     change: 'ALTER INDEX orders_rest_ref_at_key RENAME TO orders_rest_custom_ref',
     undo: 'ALTER INDEX orders_rest_custom_ref RENAME TO orders_rest_ref_at_key' },
+  // PostgreSQL gives a partition's copy its parent's parameters: without them it differs from the module.
+  { what: "a partition index's parent's storage parameter reset", names: ['orders_rest_kind_idx', "fillfactor: '70'"],
+    change: 'ALTER INDEX orders_rest_kind_idx RESET (fillfactor)', undo: 'ALTER INDEX orders_rest_kind_idx SET (fillfactor = 70)' },
 ];
 
 describe("PostgreSQL drift of a partition's key names: check fails and names it", () => {
@@ -164,7 +168,8 @@ const edit = (key: string, from: string, to: string): Record<string, string> => 
 const EDITS: readonly Edit[] = [
   { what: "keys renamed in the module, one given a name, one back to PostgreSQL's", tables: {
     ...edit('orders_2024', "primaryKey('orders_2024_own_pk'", "primaryKey('orders_2024_pk2'"),
-    ...edit('orders_2025', "  primaryKey('orders_2025_own_pk', { attachedTo: 'orders_pkey' }).on(t.id, t.at),\n", ''),
+    // Its index goes back to PostgreSQL's name and its parent's fillfactor (70), its key to PostgreSQL's name.
+    orders_2025: "export const orders_2025 = partition('orders_2025', orders, \"FOR VALUES FROM ('2025-01-01') TO ('2026-01-01')\");",
     orders_rest: `export const orders_rest = partition('orders_rest', orders, 'DEFAULT', (t) => [
   unique('orders_rest_ref_named', { attachedTo: 'uq_orders_ref' }).on(t.ref, t.at),
 ]);` } },
@@ -177,7 +182,7 @@ const EDITS: readonly Edit[] = [
   index('o26_kind').on(t.kind).attachedTo('ix_orders_kind'),
 ]);` } },
   { what: "a new key of the parent, named on a partition", tables: {
-    ...edit('orders', "index('ix_orders_kind').on(t.kind)]", "index('ix_orders_kind').on(t.kind), unique('uq_orders_kind').on(t.kind, t.at)]"),
+    ...edit('orders', "index('ix_orders_kind').on(t.kind).with({ fillfactor: '70' })]", "index('ix_orders_kind').on(t.kind).with({ fillfactor: '70' }), unique('uq_orders_kind').on(t.kind, t.at)]"),
     ...edit('orders_2024', ']);', "  unique('o24_kind', { attachedTo: 'uq_orders_kind' }).on(t.kind, t.at),\n]);") } },
 ];
 
