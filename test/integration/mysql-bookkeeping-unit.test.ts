@@ -3,9 +3,9 @@
  * holding its version change, its history `ok` and the next revision's `running` row, committed
  * together. Checked: the requests a run sends per revision (its CREATE and that one unit, as a
  * tool keeping no history sends a CREATE and an INSERT), the `running` row each revision sees
- * while it runs, and the two ways a unit can fail: a version table changed under the run, and a
- * statement of the unit refused by the server. Each names the revision and the statement, and
- * nothing of the unit stays.
+ * while it runs, a run stopped between a unit and the revision whose row it opened, and the two
+ * ways a unit can fail: a version table changed under the run, and a statement of the unit
+ * refused by the server. Each names the revision and the statement, and nothing of the unit stays.
  */
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -13,6 +13,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { failure, versions } from '../support/assertions.js';
 import { createTestDatabase, rawQuery, type TestDatabase } from '../support/databases.js';
 import { createTestProject, type RevisionSpec, type TestProject } from '../support/project.js';
+import { createRetort } from '../../src/index.js';
 
 const table = (name: string) => `  await op.createTable('${name}', { id: integer().primaryKey() });`;
 const chainOf = (n: number): RevisionSpec[] => Array.from({ length: n }, (_, i) => ({
@@ -112,6 +113,23 @@ describe('mysql: the end of a revision is one request', () => {
       { revision: 'bbb222', status: 'failed', statements: 2 },
     ]);
     expect(await versions(db)).toEqual(['zzz']);
+  });
+
+  it("stopped right after a unit opened the next revision's row: that row says failed with 0 statements, and the next run goes on", async () => {
+    project = createTestProject({ url: db.url }, chainOf(3));
+    const controller = new AbortController();
+    // The signal comes once r00000 is done (its unit also opened r00001's row), before r00001 runs.
+    const retort = createRetort({ cwd: project.dir, signal: controller.signal, onEvent: (e) => e.type === 'step-done' && controller.abort('SIGINT') });
+    const error = await failure(retort.upgrade('head'));
+    expect(error.code).toBe('Interrupted');
+    expect(error.message).toContain('before revision r00001: the database is at r00000');
+    expect(await versions(db)).toEqual(['r00000']);
+    expect(await history(db)).toEqual([
+      { revision: 'r00000', status: 'ok', statements: 2 },
+      { revision: 'r00001', status: 'failed', statements: 0 },
+    ]);
+    await project.retort.upgrade('head');
+    expect(await versions(db)).toEqual(['r00002']);
   });
 
   it("a unit statement the server refuses: the error names it; neither the version change nor the next revision's row stays", async () => {
