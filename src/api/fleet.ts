@@ -7,14 +7,15 @@
  * Why the projects are built here rather than with `openProject` per target: the config (and a
  * computed `targets` function, which may run a query) is loaded once, and the revision graph is
  * parsed once per distinct set of version directories, so 200 tenants sharing one migrations
- * folder scan it once, not 200 times. Script modules are evaluated once per process by the
- * script loader's cache.
+ * folder scan it once, not 200 times. Script modules are evaluated once per fleet run (the
+ * script loader's `withSharedModules`).
  */
 import { performance } from 'node:perf_hooks';
 import type { LoadedConfig, ResolvedTarget } from '../config/index.js';
 import { isRetortError, type ErrorCode, type ErrorKind } from '../errors.js';
 import type { StepResult } from '../runtime/steps.js';
 import { scanVersionDirectories } from '../script/directory.js';
+import { withSharedModules } from '../script/script-loader.js';
 import { RevisionGraph } from '../script/graph/index.js';
 import type { RetortOptions } from './options.js';
 import type { Project } from './project.js';
@@ -116,6 +117,11 @@ export function fleetProjects(config: LoadedConfig, targets: readonly ResolvedTa
  * target. Never throws for a target's failure: it is recorded in that target's result.
  */
 export async function runFleet<T>(projects: readonly Project[], operation: (project: Project) => Promise<T>, options: FleetOptions = {}): Promise<FleetResult<T>> {
+  // The targets run the same scripts: each is evaluated once for the whole fleet, not per target.
+  return withSharedModules(() => runTargets(projects, operation, options));
+}
+
+async function runTargets<T>(projects: readonly Project[], operation: (project: Project) => Promise<T>, options: FleetOptions): Promise<FleetResult<T>> {
   const concurrency = Math.max(1, Math.floor(options.concurrency ?? DEFAULT_FLEET_CONCURRENCY));
   const results: (FleetTargetResult<T> | undefined)[] = new Array(projects.length);
   const counts = { total: projects.length, done: 0, failed: 0, running: 0, skipped: 0 };

@@ -2,11 +2,13 @@
  * The fast path for revision scripts: compiled once to CommonJS and cached by content, with a V8
  * code cache beside it; a broken cache entry costs time, never a wrong result. Needs the built CLI.
  */
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadScript } from '../../src/script/script-loader.js';
+import { loadScript, loadScriptOnce, prepareScripts, withSharedModules } from '../../src/script/script-loader.js';
 import { retort } from '../support/cli.js';
 import { createTestProject } from '../support/project.js';
 
@@ -64,4 +66,62 @@ describe('loadScript (compiled revision cache)', () => {
     writeFileSync(path, "export const revision: string = 'c3c3';\nexport const version: number = 2;\n");
     expect((await loadScript(path))['version']).toBe(2);
   });
+
+  it('evaluates a script once per fleet scope, and anew per run outside one (nothing kept between runs)', async () => {
+    // Each evaluation counts itself on a global: a module kept between runs would not count again.
+    const path = revision('d4d4_fourth.ts', 'const g = globalThis as { d4d4?: number };\ng.d4d4 = (g.d4d4 ?? 0) + 1;\nexport const evaluations: number = g.d4d4;');
+    const first = await loadScriptOnce(path);
+    const second = await loadScriptOnce(path);
+    expect([first['evaluations'], second['evaluations']]).toEqual([1, 2]);
+    const shared = await withSharedModules(async () => {
+      const a = await loadScriptOnce(path);
+      const b = await withSharedModules(async () => loadScriptOnce(path));
+      return [a, b];
+    });
+    expect(shared[0]).toBe(shared[1]);
+    expect(shared[0]!['evaluations']).toBe(3);
+  });
+
+  it('never prunes the cache below the scripts of the running chain', async () => {
+    // A 7,000-revision chain compiled by an earlier run (its entries the oldest), then 14,000
+    // newer entries of other projects: 21,000, above the 20,000 limit. The next process that
+    // writes an entry prunes once; pruning to 80% of the fixed limit removed 5,000 of the chain's
+    // own entries, compiled again on every run. It must keep them all.
+    const dir = join(root, 'prune-floor');
+    const cache = join(dir, 'cache');
+    const scripts = join(cache, 'retort', 'scripts');
+    mkdirSync(join(dir, 'm'), { recursive: true });
+    const paths: string[] = [];
+    for (let i = 0; i < 7_000; i++) {
+      const path = join(dir, 'm', `r${i}.ts`);
+      writeFileSync(path, `export const n: number = ${i};\n`);
+      paths.push(path);
+    }
+    const previous = process.env['XDG_CACHE_HOME'];
+    process.env['XDG_CACHE_HOME'] = cache;
+    try {
+      await prepareScripts(paths);
+    } finally {
+      process.env['XDG_CACHE_HOME'] = previous;
+    }
+    const chain = readdirSync(scripts);
+    expect(chain).toHaveLength(7_000);
+    const old = new Date('2020-01-01T00:00:00Z');
+    for (const f of chain) utimesSync(join(scripts, f), old, old);
+    for (let i = 0; i < 14_000; i++) writeFileSync(join(scripts, `other${i}.cjs`), '');
+    // One new revision, so the next run writes an entry (and prunes): in a process of its own.
+    const added = join(dir, 'm', 'r7000.ts');
+    writeFileSync(added, 'export const n: number = 7000;\n');
+    const loader = pathToFileURL(join(process.cwd(), 'dist/script/script-loader.js')).href;
+    // The list goes through a file: one argument of 7,001 paths is above Linux's 128 KB limit.
+    const list = join(dir, 'paths.json');
+    writeFileSync(list, JSON.stringify([...paths, added]));
+    const child = spawnSync(process.execPath, ['--input-type=module', '-e',
+      `import { readFileSync } from 'node:fs'; const { prepareScripts } = await import(${JSON.stringify(loader)}); await prepareScripts(JSON.parse(readFileSync(${JSON.stringify(list)}, 'utf8')));`,
+    ], { env: { ...process.env, XDG_CACHE_HOME: cache }, encoding: 'utf8' });
+    expect(child.status, child.stderr).toBe(0);
+    const left = new Set(readdirSync(scripts));
+    expect(chain.filter((f) => !left.has(f))).toEqual([]);
+    expect(left.size).toBe(7_000 + 14_000 + 1);
+  }, 60_000);
 });
