@@ -15,6 +15,7 @@ const benches = {
   galera: async (log) => (await import('./galera.mjs')).benchGalera({ log }),
   gitlab: async (log) => (await import('./gitlab.mjs')).benchGitlab({ log }),
   testkit: async (log) => (await import('./testkit.mjs')).benchTestkit({ log }),
+  memory: async (log) => (await import('./memory.mjs')).benchMemory({ log }),
 };
 
 const wanted = process.argv.slice(2);
