@@ -9,7 +9,6 @@ import { mysqlAutogen } from './autogen/index.js';
 import { mysqlCapabilities } from './capabilities.js';
 import { MysqlCompiler } from './compiler.js';
 import { mysqlScriptStatement } from './script.js';
-import { connectMysql } from './connection.js';
 import { mysqlExistingTables, readMysqlTable } from './introspect.js';
 import { BACKSLASH_ESCAPES_SQL, quoteMysqlIdentifier, quoteMysqlString } from './quoting.js';
 import { mysqlSnapshotReader } from './catalog-snapshot.js';
@@ -23,6 +22,12 @@ export { MysqlCompiler } from './compiler.js';
 export { mysqlCapabilities } from './capabilities.js';
 export { parseServerVersion } from './server.js';
 export type { ServerInfo } from './server.js';
+
+/**
+ * The driver (mysql2) is loaded by the first connection, not with the dialect: commands that open
+ * no database (`lint`, `--sql`) do not load it.
+ */
+const connectMysql: Dialect['connect'] = async (url, options) => (await import('./connection.js')).connectMysql(url, options);
 
 /** The MySQL / MariaDB dialect. */
 export const mysqlDialect: Dialect = Object.freeze({

@@ -6,7 +6,6 @@
 import type { Dialect } from '../dialect.js';
 import { postgresCapabilities, postgresTransactionSql } from './capabilities.js';
 import { PostgresCompiler } from './compiler.js';
-import { connectPostgres } from './connection.js';
 import { postgresExistingTables, readPostgresTable } from './introspect.js';
 import { postgresAutogen } from './autogen/index.js';
 import { postgresSnapshotReader } from './catalog-snapshot.js';
@@ -17,6 +16,12 @@ import { postgresLimits } from './limits.js';
 import { explainPostgresFailure } from './failures.js';
 
 const compiler = new PostgresCompiler();
+
+/**
+ * The driver (pg) is loaded by the first connection, not with the dialect: commands that open no
+ * database (`lint`, `--sql`) do not load it (pg and what it loads were a twentieth of `retort lint`).
+ */
+const connectPostgres: Dialect['connect'] = async (url, options) => (await import('./connection.js')).connectPostgres(url, options);
 
 /** The PostgreSQL dialect. */
 export const postgresDialect: Dialect = Object.freeze({
@@ -66,6 +71,6 @@ export const postgresDialect: Dialect = Object.freeze({
 
 export { PostgresCompiler } from './compiler.js';
 export { postgresCapabilities, DEFAULT_PG_SCHEMA } from './capabilities.js';
-export { connectPostgres } from './connection.js';
+export { connectPostgres };
 export { readPostgresTable } from './introspect.js';
 export { connectionError } from './errors.js';
