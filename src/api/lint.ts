@@ -59,10 +59,10 @@ export async function lint(project: Project, options: LintOptions, run: RetortOp
   const revisions = steps.map((s) => graph.get(s.revision)!);
   const dialect = await dialectOf(project.target);
   const rules = dialect.lintRules ?? [];
-  await prepareScripts(revisions.map((r) => r.path));
+  const scripts = await prepareScripts(revisions.map((r) => r.path));
   const all: LintFinding[] = [];
   const collectOptions = {
-    dialect: dialect.name, x: run.x ?? {},
+    dialect: dialect.name, x: run.x ?? {}, load: scripts.load,
     transactions: dialect.capabilities.transactionalDdl && project.target.transaction !== 'none',
   };
   // The bound a run sets for the session; a dialect that applies no limits sets none.

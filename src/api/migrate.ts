@@ -16,7 +16,7 @@ import {
   type VersionTableRef,
 } from '../runtime/version-table.js';
 import type { MigrationStep, RevisionGraph } from '../script/graph/index.js';
-import { loadScriptOnce, prepareScripts } from '../script/script-loader.js';
+import { prepareScripts } from '../script/script-loader.js';
 import type { ResolvedTarget } from '../config/index.js';
 import { knownHeads } from './known-heads.js';
 import { compileContextFor, dialectOf, withDatabase, type WithDatabaseOptions } from './database.js';
@@ -55,8 +55,10 @@ function versionTableOf(target: ResolvedTarget): VersionTableRef {
   return { name: target.versionTable, ...(target.dbSchema === undefined ? {} : { schema: target.dbSchema }) };
 }
 
-async function loadRevisionModule(path: string): Promise<RevisionModule> {
-  return (await loadScriptOnce(path)) as unknown as RevisionModule;
+/** The revision modules of a run: prepared (compiled, batched) before its first step. */
+async function revisionModules(paths: readonly string[]): Promise<(path: string) => Promise<RevisionModule>> {
+  const scripts = await prepareScripts(paths);
+  return async (path) => (await scripts.load(path)) as unknown as RevisionModule;
 }
 
 async function migrate(project: Project, target: string, direction: 'up' | 'down', options: MigrateOptions, run: RetortOptions): Promise<RunResult> {
@@ -84,13 +86,13 @@ async function migrate(project: Project, target: string, direction: 'up' | 'down
     // The history too, so a DBA applying the script keeps it (rows: status ok, no duration).
     await emitHistoryTableDdl(dialect, channel, project.target, compileContextFor(project.target, dialect));
     let revision = '';
-    await prepareScripts(scriptPaths(graph, steps));
+    const loadModule = await revisionModules(scriptPaths(graph, steps));
     // Where an online run sends them: after its own tables, before the first step.
     if (steps.length > 0) await emitStatementLimits(dialect, channel, project.target);
     const outcome = await runSteps(steps, startHeads, {
       ...common, dialect, channel, compileContext: compileContextFor(project.target, dialect),
       history: await recorderFor(dialect, channel, project.target, graph),
-      loadModule: loadRevisionModule, db: offlineDb(() => revision),
+      loadModule, db: offlineDb(() => revision),
       onStepStart: (step, message) => { revision = step.revision; events.onStepStart?.(step, message); },
     });
     return { target: project.target.name, steps: outcome.results, current: outcome.heads, sql: channel.text(), statements: channel.statements };
@@ -105,10 +107,10 @@ async function migrate(project: Project, target: string, direction: 'up' | 'down
     await checkBeforeRun({ dialect, session, channel, target: project.target, graph, heads, direction });
     const steps = planner(graph, heads, target);
     const note = steps.length === 0 && direction === 'up' ? olderTargetNote(graph, heads, target) : undefined;
-    await prepareScripts(scriptPaths(graph, steps));
+    const loadModule = await revisionModules(scriptPaths(graph, steps));
     if (steps.length > 0) await emitStatementLimits(dialect, channel, project.target, session.serverVersion);
     const outcome = await runSteps(steps, heads, {
-      ...common, dialect, channel, compileContext, loadModule: loadRevisionModule, db: scriptDb(session.db, dialect, project.target), ...events,
+      ...common, dialect, channel, compileContext, loadModule, db: scriptDb(session.db, dialect, project.target), ...events,
       history: await recorderFor(dialect, channel, project.target, graph),
       ...(run.signal === undefined ? {} : { signal: run.signal }),
     });

@@ -46,6 +46,11 @@ export interface CollectOptions {
    * revisions that have findings.
    */
   readonly locate?: boolean;
+  /**
+   * How a revision's module is loaded: default {@link loadScriptOnce}; lint passes the
+   * `load` of its `prepareScripts`, which has read every file already.
+   */
+  readonly load?: (path: string) => Promise<Record<string, unknown>>;
 }
 
 /** Collects the operations of many revisions through one `op` facade and one offline `db`. */
@@ -62,6 +67,7 @@ const UNKNOWN_LOCATION = (): undefined => undefined;
  */
 export function createCollector(options: CollectOptions): Collector {
   const locate = options.locate ?? true;
+  const load = options.load ?? loadScriptOnce;
   let ops: CollectedOperation[] = [];
   let path = '';
   let revisionId = '';
@@ -100,7 +106,7 @@ export function createCollector(options: CollectOptions): Collector {
   };
   return {
     async collect(revision) {
-      const module = (await loadScriptOnce(revision.path)) as unknown as RevisionModule & { lintAck?: unknown };
+      const module = (await load(revision.path)) as unknown as RevisionModule & { lintAck?: unknown };
       if (typeof module.upgrade !== 'function') {
         throw new RetortError('BadRevisionFile', `Revision ${revision.revision} (${revision.path}) has no exported upgrade function.`, {
           fields: { revision: revision.revision, file: revision.path },

@@ -7,7 +7,7 @@ import { acknowledgementsOf } from '../ops/ack.js';
 import type { Operation } from '../ops/operations.js';
 import type { CollectedOperation, CollectedRevision } from './collect.js';
 import { describeOperation, tableOf } from './describe.js';
-import type { EarlierOperation, LintFinding, LintRule, RuleHit, Severity } from './types.js';
+import type { EarlierOperation, LintFinding, LintRule, OperationView, RuleHit, Severity } from './types.js';
 
 /** What the engine knows of the run besides the operations. */
 export interface LintSettings {
@@ -62,12 +62,14 @@ export function lintRevision(revision: CollectedRevision, rules: readonly LintRu
       if (op.kind === 'batch') {
         for (const inner of op.operations) visit(inner, call, [inner, op]);
       } else {
+        // One view for every rule: they only read it (2,000 revisions made 60,000 of them).
+        const view: OperationView = {
+          op, inTransaction: call.inTransaction, newTables, ddlInTransaction, direction, lockWaitMs: settings.lockWaitMs, earlier,
+          ...(newColumns === undefined ? {} : { newColumns }),
+        };
         for (const rule of rules) {
           if (rule.oncePerRevision && reported.has(rule.id)) continue;
-          const hit = rule.check({
-            op, inTransaction: call.inTransaction, newTables, ddlInTransaction, direction, lockWaitMs: settings.lockWaitMs, earlier,
-            ...(newColumns === undefined ? {} : { newColumns }),
-          });
+          const hit = rule.check(view);
           if (hit === undefined) continue;
           reported.add(rule.id);
           const ack = acksFrom.flatMap((o) => acknowledgementsOf(o)).find((a) => a.rule === rule.id);

@@ -25,15 +25,25 @@ export function noteRetortExports(names: readonly string[]): void {
  * @throws RetortError `BadImport`
  */
 export function checkImports(path: string, source: string, compiled: string, exported: Readonly<Record<string, unknown>>): void {
-  for (const match of compiled.matchAll(IMPORTED_NAME)) {
-    const name = match[1]!;
-    if (name in exported) continue;
+  const name = unknownImport(compiled, exported);
+  if (name !== undefined) {
     const line = importLine(source, name);
     throw new RetortError('BadImport', `${path}${line === undefined ? '' : `:${line}`}: \`${name}\` is imported from 'retort-migrate', which exports no such name.`, {
       fields: { file: path, ...(line === undefined ? {} : { line }), name },
       hint: suggestion(name),
     });
   }
+}
+
+/**
+ * The first name that compiled code (one module, or a batch of them) uses from 'retort-migrate'
+ * and that `exported` lacks; undefined when there is none.
+ */
+export function unknownImport(compiled: string, exported: Readonly<Record<string, unknown>>): string | undefined {
+  for (const match of compiled.matchAll(IMPORTED_NAME)) {
+    if (!(match[1]! in exported)) return match[1]!;
+  }
+  return undefined;
 }
 
 /** The line of `name` in an `import { ... } from 'retort-migrate'` of `source`. */

@@ -36,6 +36,36 @@ export function noteCompiled(path: string): void {
   compiledFiles.add(path);
 }
 
+/** Batches of compiled modules run in this process (script-batch.ts): their modules' files and first lines. */
+const batches = new Map<string, { readonly paths: readonly string[]; readonly firstLines: readonly number[] }>();
+/** Batches remembered: the latest (a run holds one at a time), so memory stays flat in a long run. */
+const BATCHES_KEPT = 64;
+
+/**
+ * Note that the script named `file` holds the compiled modules of `paths`, module `i` from line
+ * `firstLines[i]` on (ascending), each as it would run alone: frames naming it are mapped back.
+ */
+export function noteBatch(file: string, paths: readonly string[], firstLines: readonly number[]): void {
+  batches.delete(file);
+  batches.set(file, { paths, firstLines });
+  if (batches.size > BATCHES_KEPT) batches.delete(batches.keys().next().value!);
+}
+
+/** A frame's file and compiled line: for a frame in a batch, those of the module it falls in. */
+function unbatch(path: string, line: number, column: number): { path: string; line: number; column: number } {
+  const batch = batches.get(path);
+  if (batch === undefined) return { path, line, column };
+  // The last module starting at or before the line.
+  let low = 0;
+  let high = batch.firstLines.length - 1;
+  while (low < high) {
+    const middle = (low + high + 1) >> 1;
+    if (batch.firstLines[middle]! <= line) low = middle;
+    else high = middle - 1;
+  }
+  return { path: batch.paths[low]!, line: line - batch.firstLines[low]! + 1, column };
+}
+
 function isUserFile(path: string): boolean {
   if (path.includes('/node_modules/')) return false;
   if (path.endsWith('.sql')) return true;
@@ -79,10 +109,10 @@ function pathOf(text: string): string {
 /** The stack with every frame of a user's compiled file pointing at the line the user wrote. */
 export function mapStack(stack: string): string {
   return stack.replace(FRAME, (whole, file: string, line: string, column: string) => {
-    const path = pathOf(file);
-    if (!isUserFile(path)) return whole;
-    const at = original(path, Number(line), Number(column));
-    return at === undefined ? whole : `${path}:${at.line}:${at.column}`;
+    const frame = unbatch(pathOf(file), Number(line), Number(column));
+    if (!isUserFile(frame.path)) return whole;
+    const at = original(frame.path, frame.line, frame.column) ?? (batches.has(pathOf(file)) ? frame : undefined);
+    return at === undefined ? whole : `${frame.path}:${at.line}:${at.column}`;
   });
 }
 
@@ -93,9 +123,9 @@ export function mapStack(stack: string): string {
 export function userLocation(stack: string | undefined, only?: string): SourceLocation | undefined {
   if (stack === undefined) return undefined;
   for (const m of stack.matchAll(FRAME)) {
-    const path = pathOf(m[1]!);
-    if (only !== undefined ? path !== only : !isUserFile(path)) continue;
-    const at = original(path, Number(m[2]), Number(m[3]));
+    const frame = unbatch(pathOf(m[1]!), Number(m[2]), Number(m[3]));
+    if (only !== undefined ? frame.path !== only : !isUserFile(frame.path)) continue;
+    const at = original(frame.path, frame.line, frame.column);
     if (at !== undefined) return at;
   }
   return undefined;

@@ -11,6 +11,11 @@ import { join } from 'node:path';
 export const CACHE_LIMITS = Object.freeze({
   /** Compiled revisions (`.cjs`, ~2 KB) and their V8 code caches (`.v8`, ~5 KB): ~70 MB at most. */
   scripts: 20_000,
+  /**
+   * Batches of compiled revisions (`.js`, ~1.3 KB a revision) with their V8 code caches (`.v8`,
+   * ~3 KB a revision): a run over another set of revisions makes another batch, so few are kept.
+   */
+  batches: 24,
   /** One file per version directory. */
   headers: 1_000,
   /** jiti's compiled modules (scripts with relative imports, configs that import packages). */
