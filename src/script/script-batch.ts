@@ -50,6 +50,14 @@ export const SLICE_SIZE = 500;
 /** Fewer scripts than this are loaded one by one: a batch would only add cache entries. */
 const BATCH_MIN = 2;
 
+/** The most slices one run of this process had: the batches' cache is never pruned below them. */
+let slicesInRun = 0;
+
+/** The most entries the batches' cache keeps (a .js and a .v8 per slice of the longest run, and room). */
+function batchesLimit(): number {
+  return Math.max(CACHE_LIMITS.batches, slicesInRun * 3);
+}
+
 /** A file of a run: its path and content key. */
 export interface RunFile {
   readonly path: string;
@@ -100,12 +108,15 @@ export class BatchedRun {
   /** `files` in run order; no slices when `dir` (the batches' cache folder) is undefined. */
   constructor(private readonly dir: string | undefined, private readonly files: readonly RunFile[]) {
     if (dir === undefined || files.length < BATCH_MIN) return;
+    let count = 0;
     for (let i = 0; i < files.length; i += SLICE_SIZE) {
       const part = files.slice(i, i + SLICE_SIZE);
       if (part.length < BATCH_MIN) continue;
       const slice = { key: batchKeyOf(part.map((f) => f.key)), files: part };
       for (const file of part) this.slices.set(file.key, slice);
+      count += 1;
     }
+    slicesInRun = Math.max(slicesInRun, count);
   }
 
   /** The files in no slice, or in one without a batch file yet: a run compiles them before it starts. */
@@ -176,7 +187,7 @@ export class ScriptBatch {
     this.ran.add(index);
     if (this.needsCodeCache && this.ran.size === this.functions.length) {
       this.needsCodeCache = false;
-      writeAtomically(this.cacheFile, this.script.createCachedData(), CACHE_LIMITS.batches);
+      writeAtomically(this.cacheFile, this.script.createCachedData(), batchesLimit());
     }
     return module.exports;
   }
@@ -236,7 +247,7 @@ async function buildBatch(dir: string, slice: Slice, compiler: Compiler): Promis
   for (const [i, c] of cut.entries()) parts.push(wrapperOf(header.helpers[i]!), c.code, MEMBER_END);
   parts.push(']');
   const source = parts.join('');
-  writeAtomically(join(dir, `${slice.key}.js`), source, CACHE_LIMITS.batches);
+  writeAtomically(join(dir, `${slice.key}.js`), source, batchesLimit());
   return evaluate(slice, source, dir);
 }
 /** A module's wrapper in a batch: {@link MODULE_WRAPPER} with the cut helpers as parameters. */

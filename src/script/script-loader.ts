@@ -9,18 +9,21 @@
  * 2,000 small revisions, warm cache, one process: Node's native ESM import of cached `.mjs` files
  * 1.8 s, jiti 1.0 s, this path about 0.15 s (no resolution, no per-module loader state; one
  * cached read and one compile per file). Cold, the misses of a run are compiled in one batch of
- * parallel esbuild calls instead of one synchronous round trip per file.
+ * parallel esbuild calls instead of one synchronous round trip per file. The modules of a run
+ * are evaluated from batches of 500 (script-batch.ts): one V8 script and code cache for each.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { builtinModules, createRequire } from 'node:module';
 import { dirname, extname, join } from 'node:path';
 import { Script } from 'node:vm';
 import { retortCacheDir } from '../util/cache-dir.js';
-import { CACHE_LIMITS, pruneCacheDir } from '../util/cache-prune.js';
+import { readIfPresent, writeAtomically } from '../util/cache-file.js';
+import { CACHE_LIMITS } from '../util/cache-prune.js';
 import { importModule } from './loader.js';
-import { checkImports, noteRetortExports } from './import-check.js';
+import { checkImports, noteRetortExports, unknownImport } from './import-check.js';
+import { BatchedRun, MODULE_WRAPPER, type Compiler, type ScriptBatch } from './script-batch.js';
 import { noteCompiled } from './stack-map.js';
 import { isSqlRevisionPath, sqlRevisionModule } from './sql-revision.js';
 
@@ -43,9 +46,9 @@ let esbuild: typeof import('esbuild') | undefined;
  */
 const compiled = new Map<string, string | null>();
 
-function cacheDir(): string | undefined {
+function cacheDir(name: 'scripts' | 'batches' = 'scripts'): string | undefined {
   if (process.env.RETORT_LOADER_CACHE === '0') return undefined;
-  return retortCacheDir('scripts');
+  return retortCacheDir(name);
 }
 
 function keyOf(path: string, source: string): string {
@@ -96,7 +99,7 @@ async function compiledCode(path: string, source: string, key = keyOf(path, sour
   if (cached !== undefined) return cached;
   const code = await compile(path, source);
   // Written to disk (then read back when used) or, without a disk cache, kept here.
-  if (code !== null && file !== undefined && writeAtomically(file, code)) return code;
+  if (code !== null && file !== undefined && writeAtomically(file, code, scriptsLimit())) return code;
   compiled.set(key, code);
   return code;
 }
@@ -129,69 +132,90 @@ function evaluate(path: string, source: string, code: string, retort: Exports, c
   noteCompiled(path);
   const cachedData = cacheFile === undefined ? undefined : readIfPresent(cacheFile);
   // The wrapper stays on the first line, so line numbers in stack traces are the compiled file's.
-  const script = new Script(`(function (exports, require, module, __filename, __dirname) {${code}\n})`, {
+  const script = new Script(`${MODULE_WRAPPER}${code}\n})`, {
     filename: path,
     ...(cachedData === undefined ? {} : { cachedData }),
   });
   const fn = script.runInThisContext() as (...args: unknown[]) => void;
   const module = { exports: {} as Exports };
-  const require = (id: string): unknown => (id === PACKAGE_NAME ? retort : nodeRequire(id));
-  fn(module.exports, require, module, path, dirname(path));
+  fn(module.exports, requireFor(retort), module, path, dirname(path));
   if (cacheFile !== undefined && (cachedData === undefined || script.cachedDataRejected === true)) {
-    writeAtomically(cacheFile, script.createCachedData());
+    writeAtomically(cacheFile, script.createCachedData(), scriptsLimit());
   }
   return module.exports;
 }
 
-/** A cache file's content, or undefined when it is missing (or was pruned by a concurrent run). */
-function readIfPresent(file: string): Buffer | undefined;
-function readIfPresent(file: string, encoding: 'utf8'): string | undefined;
-function readIfPresent(file: string, encoding?: 'utf8'): string | Buffer | undefined {
-  try {
-    return encoding === undefined ? readFileSync(file) : readFileSync(file, encoding);
-  } catch {
-    return undefined;
-  }
+/** The `require` of compiled modules: retort itself (the running instance), or Node's. */
+function requireFor(retort: Exports): (id: string) => unknown {
+  return (id) => (id === PACKAGE_NAME ? retort : nodeRequire(id));
 }
 
+/** Run the module of `key` from its batch (script-batch.ts), checking its imports as {@link evaluate} does. */
+function evaluateBatched(path: string, key: string, batch: ScriptBatch, retort: Exports): Exports {
+  // One scan of the whole batch instead of one per module; a module is scanned alone only when
+  // some module of the batch imports a missing name, so that the error names its file and line.
+  batch.importsChecked ??= unknownImport(batch.source, retort) === undefined;
+  if (!batch.importsChecked) checkImports(path, readFileSync(path, 'utf8'), batch.code(key), retort);
+  noteCompiled(path);
+  return batch.run(key, requireFor(retort), path, dirname(path));
+}
+
+/** How batches key and compile their files: as this loader does. */
+const compiler: Compiler = { keyOf, compile: async (path, source, key) => compiledCode(path, source, key) };
+
 /**
- * Write then rename: a concurrent run never reads a half-written entry. Failures only cost time.
- * @returns whether the entry was written
+ * The most entries the scripts cache keeps: never below what this run itself needs (a .cjs and a
+ * .v8 per script, and room for edits): with a fixed limit, a 20,000-revision chain pruned its own
+ * entries on every run and compiled them again (24,000 files removed and rewritten per run).
  */
-function writeAtomically(file: string, data: string | Uint8Array): boolean {
-  try {
-    // Never below what this run itself needs (a .cjs and a .v8 per script, and room for edits):
-    // with a fixed limit, a 20,000-revision chain pruned its own entries on every run and
-    // compiled them again (24,000 files removed and rewritten per run).
-    pruneCacheDir(dirname(file), Math.max(CACHE_LIMITS.scripts, scriptsInRun * 3));
-    mkdirSync(dirname(file), { recursive: true });
-    const temporary = `${file}.${process.pid}.tmp`;
-    writeFileSync(temporary, data);
-    renameSync(temporary, file);
-    return true;
-  } catch {
-    // A read-only home is no reason to fail a migration: the next run compiles again.
-    return false;
-  }
+function scriptsLimit(): number {
+  return Math.max(CACHE_LIMITS.scripts, scriptsInRun * 3);
+}
+
+/** The scripts of one run, as {@link prepareScripts} read them. */
+export interface PreparedScripts {
+  /**
+   * {@link loadScriptOnce} of `path` as `prepareScripts` read it: the module of the content it
+   * keyed, from that content's batch, without reading the file again. A path it did not read is
+   * read now.
+   */
+  load(path: string): Promise<Exports>;
 }
 
 /**
  * Compile the scripts a run will execute, in parallel, before it starts (only cache misses cost
- * anything). Optional: {@link loadScript} compiles on demand too.
+ * anything), and arrange them in batches (script-batch.ts): one V8 script and code cache per
+ * slice of the run, cached under the keys of its files. Optional: {@link loadScript} compiles on
+ * demand too.
  */
-export async function prepareScripts(paths: readonly string[]): Promise<void> {
+export async function prepareScripts(paths: readonly string[]): Promise<PreparedScripts> {
   scriptsInRun = Math.max(scriptsInRun, paths.length);
-  // A `.sql` revision is not compiled by esbuild: its module is made when it is loaded. A cached
-  // one is only checked for, not read: it is read when it runs (memory stays flat in the chain).
-  const misses = paths.filter((path) => !isSqlRevisionPath(path)).flatMap((path) => {
-    const source = readFileSync(path, 'utf8');
-    const key = keyOf(path, source);
-    return isCompiled(key) ? [] : [{ path, source, key }];
-  });
-  // Compiled in slices: all of 20,000 cold scripts in flight at once held every result at once.
-  for (let i = 0; i < misses.length; i += COMPILE_SLICE) {
-    await Promise.all(misses.slice(i, i + COMPILE_SLICE).map(async ({ path, source, key }) => compiledCode(path, source, key)));
+  // A `.sql` revision is not compiled by esbuild: its module is made when it is loaded. Only the
+  // keys are kept, not the sources: memory stays flat in the chain.
+  const keys = new Map<string, string>();
+  for (const path of paths) {
+    if (!isSqlRevisionPath(path)) keys.set(path, keyOf(path, readFileSync(path, 'utf8')));
   }
+  const run = new BatchedRun(cacheDir('batches'), [...keys].map(([path, key]) => ({ path, key })));
+  // A file whose batch is written needs nothing; the others are compiled unless cached (a cold
+  // run), in slices: all of 20,000 cold scripts in flight at once held every result at once.
+  const misses = run.unbatched().filter(({ key }) => !isCompiled(key));
+  for (let i = 0; i < misses.length; i += COMPILE_SLICE) {
+    await Promise.all(misses.slice(i, i + COMPILE_SLICE).map(async ({ path, key }) => compiledCode(path, readFileSync(path, 'utf8'), key)));
+  }
+  return {
+    load: async (path) => {
+      const key = keys.get(path);
+      if (key === undefined) return loadScriptOnce(path);
+      const load = async () => {
+        const batch = await run.batchOf(key, compiler);
+        if (batch !== undefined) return evaluateBatched(path, key, batch, await retortItself());
+        const source = readFileSync(path, 'utf8');
+        return loadSource(path, source, keyOf(path, source));
+      };
+      return loadShared(key, load);
+    },
+  };
 }
 
 /** The most scripts one run of this process prepared: the cache is never pruned below them. */
@@ -224,11 +248,16 @@ export function withSharedModules<T>(body: () => Promise<T>): Promise<T> {
 export async function loadScriptOnce(path: string): Promise<Exports> {
   const source = readFileSync(path, 'utf8');
   const key = keyOf(path, source);
+  return loadShared(key, async () => loadSource(path, source, key));
+}
+
+/** `load()` the module of content key `key`, or the one its {@link withSharedModules} scope has. */
+function loadShared(key: string, load: () => Promise<Exports>): Promise<Exports> {
   const evaluated = sharedModules.getStore();
-  if (evaluated === undefined) return loadSource(path, source, key);
+  if (evaluated === undefined) return load();
   let module = evaluated.get(key);
   if (module === undefined) {
-    module = loadSource(path, source, key);
+    module = load();
     evaluated.set(key, module);
     // A failed load is not cached: the next target reports the same error from a fresh attempt.
     module.catch(() => evaluated.delete(key));

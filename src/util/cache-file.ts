@@ -20,15 +20,18 @@ export function readIfPresent(file: string, encoding?: 'utf8'): string | Buffer 
 /**
  * Write then rename: a concurrent run never reads a half-written entry. The folder is pruned to
  * `maxEntries` first (once per run). Failures only cost time.
+ * @returns whether the entry was written
  */
-export function writeAtomically(file: string, data: string | Uint8Array, maxEntries: number): void {
+export function writeAtomically(file: string, data: string | Uint8Array, maxEntries: number): boolean {
   try {
     pruneCacheDir(dirname(file), maxEntries);
     mkdirSync(dirname(file), { recursive: true });
     const temporary = `${file}.${process.pid}.tmp`;
     writeFileSync(temporary, data);
     renameSync(temporary, file);
+    return true;
   } catch {
     // A read-only home is no reason to fail a migration: the next run compiles again.
+    return false;
   }
 }

@@ -13,7 +13,8 @@ export const CACHE_LIMITS = Object.freeze({
   scripts: 20_000,
   /**
    * Batches of compiled revisions (`.js`, ~1.3 KB a revision) with their V8 code caches (`.v8`,
-   * ~3 KB a revision): a run over another set of revisions makes another batch, so few are kept.
+   * ~3 KB a revision): a run over another set of revisions makes another batch, so few are kept
+   * (never fewer than the slices of the longest run of the process).
    */
   batches: 24,
   /** One file per version directory. */
