@@ -77,6 +77,21 @@ export function timeProcess(command, args, options = {}) {
   return { seconds, stdout: result.stdout, stderr: result.stderr };
 }
 
+/**
+ * Run a command under `/usr/bin/time` (GNU time): its wall time and the child's CPU time (user +
+ * sys), in seconds. CPU time says more than wall time on a shared, busy machine.
+ */
+export function cpuProcess(command, args, options = {}) {
+  const started = performance.now();
+  const result = spawnSync('/usr/bin/time', ['-f', 'RETORT_BENCH_CPU=%U %S', command, ...args], { encoding: 'utf8', maxBuffer: 1 << 30, ...options });
+  const seconds = (performance.now() - started) / 1000;
+  if (result.status !== 0) {
+    throw new Error(`${command} ${args.join(' ')} failed (${result.status}):\n${result.stderr}\n${result.stdout?.slice(0, 2000)}`);
+  }
+  const cpu = /RETORT_BENCH_CPU=([\d.]+) ([\d.]+)/.exec(result.stderr ?? '');
+  return { seconds, cpu: cpu ? Number(cpu[1]) + Number(cpu[2]) : NaN };
+}
+
 /** The median of `runs` timings of `fn()` (which returns seconds). */
 export function median(runs, fn) {
   const times = [];
