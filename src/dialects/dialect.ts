@@ -120,6 +120,14 @@ export interface ConnectOptions {
   readonly timeouts?: ConnectionTimeouts;
 }
 
+/** What became of statements sent together ({@link Session.executeAll}). */
+export interface BatchOutcome {
+  /** How many completed, in order: the one after them failed, when `error` is set. */
+  readonly completed: number;
+  /** The failure, if one of them failed (or the connection or the run lock was lost). */
+  readonly error?: unknown;
+}
+
 /**
  * A pinned connection for one run. Everything a run does (lock, transactions, DDL, version table,
  * the scripts' `db`) goes through this one connection, so that BEGIN/COMMIT issued as SQL text
@@ -153,6 +161,20 @@ export interface Session {
   executeUnit?(statements: readonly UnitStatement[]): Promise<UnitOutcome>;
   /** Run one query and return its rows. */
   query<R = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<R[]>;
+  /**
+   * Queue `sql` to be sent ahead of this session's next request (whoever makes it: retort, or a
+   * script through `db`), in the same round trip where the protocol allows (PostgreSQL: one
+   * simple-protocol message holding both). Only for statements that fail with the connection
+   * alone (BEGIN): a failure is reported as the carrying request's. Absent: the caller executes
+   * `sql` at once.
+   */
+  defer?(sql: string): void;
+  /**
+   * Execute `statements` in order in one round trip, stopping at the first that fails (with
+   * anything deferred first). Never rejects for a failure: resolves with how many completed and
+   * the error. Absent: the caller sends them one at a time.
+   */
+  executeAll?(statements: readonly string[]): Promise<BatchOutcome>;
   /**
    * The server's version string as it reports it (MySQL/MariaDB `SELECT VERSION()`, e.g.
    * `10.11.6-MariaDB`), when the dialect's spelling depends on it. Pass it on as

@@ -7,9 +7,14 @@
  *
  * The statement reports how many rows it changed: anything but the expected count means the
  * version table did not hold what this run read under its lock, and the run stops there
- * (`VersionTableMismatch`) exactly as with two statements.
+ * (`VersionTableMismatch`) exactly as with two statements. Where the dialect writes it as a
+ * data-changing CTE (PostgreSQL), the statement checks the count itself and fails when it is
+ * wrong ({@link CombinedStatement.checksItself}), so its transaction can never commit a wrong
+ * count: it can then be sent in one round trip with the COMMIT that follows it, and an offline
+ * script stops there too.
  */
 import type { Dialect, DialectCapabilities } from '../dialects/dialect.js';
+import { RetortError } from '../errors.js';
 import type { VersionChange } from '../script/graph/index.js';
 import { historyInsertParts, runningUpdateParts, type HistoryTableRef, type NewHistoryRow, type RunningRowChange, type RunningRowRef } from './history-table.js';
 import { qualifiedName, versionChangeSql, type VersionTableRef } from './version-table.js';
@@ -25,10 +30,46 @@ export type HistorySuccess =
 export interface CombinedStatement {
   readonly sql: string;
   readonly expectedRows: number;
+  /**
+   * True when the statement fails by itself unless it changed `expectedRows` rows (its error
+   * then carries the count: {@link selfCheckedRows}); false when the caller must compare the
+   * count the server reports.
+   */
+  readonly checksItself: boolean;
 }
 
-/** Name of the CTE holding the version-table change's row (never a user's table: it is local to the statement). */
+/** The text a self-checking statement's error carries, before the count it found. */
+const MISMATCH_MARK = 'retort VersionTableMismatch: the version change and its history row matched';
+
+/** `VersionTableMismatch`: retort's own statement `sql` of `revision` matched `rows` rows instead of `expected`. */
+export function versionTableMismatch(revision: string, sql: string, rows: number, expected: number): RetortError {
+  return new RetortError('VersionTableMismatch',
+    `Revision ${revision}: retort's own bookkeeping statement matched ${rows} row(s) instead of ${expected}: ${sql}. ` +
+      'The table no longer holds what this run read under its lock (another run or a person changed it during this run), so the change was not committed.', {
+      fields: { revision, statement: sql, rowsMatched: rows },
+      hint: '`retort current` and `retort history --applied` show what the database holds now; run the command again once nothing else changes these tables.',
+    });
+}
+
+/** {@link versionTableMismatch} when `error` is a self-checking statement's failure on its count; `error` otherwise. */
+export function selfCheckFailure(error: unknown, revision: string, sql: string, expected: number): unknown {
+  const rows = selfCheckedRows(error);
+  return rows === undefined ? error : versionTableMismatch(revision, sql, rows, expected);
+}
+
+/**
+ * The rows a self-checking statement ({@link CombinedStatement.checksItself}) found instead of
+ * the expected count, read from the error it failed with; undefined for any other error.
+ */
+export function selfCheckedRows(error: unknown): number | undefined {
+  const message = error instanceof Error ? error.message : String(error);
+  const found = new RegExp(`${MISMATCH_MARK} (\\d+) row`).exec(message);
+  return found === null ? undefined : Number(found[1]);
+}
+
+/** Names of the CTEs holding the rows each part changed (never a user's table: they are local to the statement). */
 const CHANGED = 'retort_version_changed';
+const WRITTEN = 'retort_history_written';
 
 /**
  * The version change `change` and the history row `success` as one statement, or undefined where
@@ -45,14 +86,27 @@ export function combinedSuccessSql(
   if (how === 'dml-cte') {
     // The history statement reads one row from the CTE, which holds one row only if the version
     // change matched: a version table that no longer holds what was read changes nothing at all.
+    // The final SELECT counts the history rows written and, unless the count is 1, fails with it
+    // (a text that is no integer: SQL has no RAISE outside procedures; an aggregate is always
+    // evaluated, and the count keeps the cast from being folded at plan time), which aborts the
+    // transaction before any COMMIT can take it.
     const cte = `WITH ${dialect.quoteIdentifier(CHANGED)} AS (${versionChangeSql(dialect, tables.version, change)} RETURNING 1)`;
     const from = dialect.quoteIdentifier(CHANGED);
+    let write: string;
     if (success.kind === 'insert') {
       const { columns, values } = historyInsertParts(dialect, success.row, success.version);
-      return { sql: `${cte} INSERT INTO ${history} (${columns}) SELECT ${values} FROM ${from}`, expectedRows: 1 };
+      write = `INSERT INTO ${history} (${columns}) SELECT ${values} FROM ${from}`;
+    } else {
+      const { assignments, where } = runningUpdateParts(dialect, success.row, success.set, '');
+      write = `UPDATE ${history} SET ${assignments} FROM ${from} WHERE ${where}`;
     }
-    const { assignments, where } = runningUpdateParts(dialect, success.row, success.set, '');
-    return { sql: `${cte} UPDATE ${history} SET ${assignments} FROM ${from} WHERE ${where}`, expectedRows: 1 };
+    const written = dialect.quoteIdentifier(WRITTEN);
+    const mismatch = `CAST(${dialect.quoteString(`${MISMATCH_MARK} `)} || count(*) || ${dialect.quoteString(' row(s) instead of 1')} AS INTEGER)`;
+    return {
+      sql: `${cte}, ${written} AS (${write} RETURNING 1) SELECT CASE count(*) WHEN 1 THEN 1 ELSE ${mismatch} END AS ${dialect.quoteIdentifier('retort_rows')} FROM ${written}`,
+      expectedRows: 1,
+      checksItself: true,
+    };
   }
   if (how === 'multi-table-update' && change.kind === 'update' && success.kind === 'update') {
     // Both rows are found or the statement changes nothing: 2 rows matched is the only success.
@@ -62,6 +116,7 @@ export function combinedSuccessSql(
     return {
       sql: `UPDATE ${version}, ${history} SET ${column} = ${dialect.quoteString(change.to)}, ${assignments} WHERE ${column} = ${dialect.quoteString(change.from)} AND ${where}`,
       expectedRows: 2,
+      checksItself: false,
     };
   }
   return undefined;

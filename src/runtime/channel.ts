@@ -3,7 +3,7 @@
  * offline (`--sql`), each is appended to the script the DBA will read. Both receive exactly the
  * same statement text, so the offline SQL is what an online run executes.
  */
-import type { Dialect, Session, UnitOutcome, UnitStatement } from '../dialects/dialect.js';
+import type { BatchOutcome, Dialect, Session, UnitOutcome, UnitStatement } from '../dialects/dialect.js';
 
 /** The sink of a run's SQL, online or offline. */
 export interface Channel {
@@ -32,6 +32,18 @@ export interface Channel {
    * an offline script show the same statements). Absent offline and where the session cannot.
    */
   readonly runUnit?: (statements: readonly UnitStatement[]) => Promise<UnitOutcome>;
+  /**
+   * {@link run} for a statement that may travel with the session's next request, in the same
+   * round trip (BEGIN with the revision's first statement), where the session can defer it
+   * ({@link Session.defer}); executed at once elsewhere. Offline it is printed in its place.
+   */
+  runDeferred(sql: string): Promise<void>;
+  /**
+   * Execute (or print) `statements` in order, in one round trip where the session can
+   * ({@link Session.executeAll}), stopping at the first that fails. Never rejects for a failure:
+   * it resolves with how many completed and the error (a lost lock: none completed).
+   */
+  runAll(statements: readonly string[]): Promise<BatchOutcome>;
   /** Execute (or print) a statement that only undoes (ROLLBACK): sent even after the lock was lost. */
   runUnguarded(sql: string): Promise<void>;
   /** A comment for the offline script (ignored online). */
@@ -84,9 +96,41 @@ export function onlineChannel(session: Session, options: OnlineChannelOptions = 
         return session.executeUnit!(statements);
       },
     }),
+    runDeferred: async (sql) => {
+      await ensureHeld?.();
+      if (session.defer === undefined) return execute(sql);
+      observe?.(sql);
+      session.defer(sql);
+    },
+    runAll: async (statements) => {
+      try {
+        await ensureHeld?.();
+      } catch (error) {
+        return { completed: 0, error };
+      }
+      if (session.executeAll !== undefined) {
+        for (const sql of statements) observe?.(sql);
+        return session.executeAll(statements);
+      }
+      return oneByOne(statements, execute);
+    },
     runUnguarded: execute,
     comment: () => {},
   };
+}
+
+/** {@link Channel.runAll} where the session sends one statement per round trip. */
+async function oneByOne(statements: readonly string[], run: (sql: string) => Promise<void>): Promise<BatchOutcome> {
+  let completed = 0;
+  try {
+    for (const sql of statements) {
+      await run(sql);
+      completed += 1;
+    }
+  } catch (error) {
+    return { completed, error };
+  }
+  return { completed };
 }
 
 /** A channel that collects SQL text; read it with `text()`. */
@@ -119,6 +163,12 @@ export function offlineChannel(scriptStatement: (sql: string) => string = (sql) 
     async runInsert(sql) {
       await this.run(sql);
       return undefined;
+    },
+    runDeferred(sql) {
+      return this.run(sql);
+    },
+    runAll(statements) {
+      return oneByOne(statements, (sql) => this.run(sql));
     },
     runUnguarded(sql) {
       return this.run(sql);
@@ -153,10 +203,14 @@ export class Transactions {
     return this.open;
   }
 
-  /** Open a transaction (no-op where DDL is not transactional, or one is open). */
+  /**
+   * Open a transaction (no-op where DDL is not transactional, or one is open). Its BEGIN may
+   * travel with the session's next request ({@link Channel.runDeferred}): nothing happens in
+   * between that a transaction would cover.
+   */
   async begin(): Promise<void> {
     if (!this.enabled || this.open) return;
-    await this.channel.run(this.dialect.beginSql);
+    await this.channel.runDeferred(this.dialect.beginSql);
     this.open = true;
   }
 
@@ -166,6 +220,21 @@ export class Transactions {
     // Mark closed first: if COMMIT itself fails the transaction is gone either way.
     this.open = false;
     await this.channel.run(this.dialect.commitSql);
+  }
+
+  /**
+   * Run `statements` as the open transaction's last ones and commit it, all in one round trip
+   * where the channel can ({@link Channel.runAll}). Resolves with how many of `statements`
+   * completed and the error, if one of them or the COMMIT failed (the COMMIT's when all of
+   * `statements` completed). With no transaction open, only `statements` run. The server stops at the first failure, so a failed statement leaves
+   * the transaction open, aborted, for {@link rollback}.
+   */
+  async commitAfter(statements: readonly string[]): Promise<BatchOutcome> {
+    if (!this.open) return this.channel.runAll(statements);
+    const outcome = await this.channel.runAll([...statements, this.dialect.commitSql]);
+    // The COMMIT ran (and ended the transaction, committed or not) once every statement before it completed.
+    if (outcome.completed >= statements.length) this.open = false;
+    return { completed: Math.min(outcome.completed, statements.length), ...(outcome.error === undefined ? {} : { error: outcome.error }) };
   }
 
   /** Roll back the open transaction, if any; never throws (the original error matters more). */

@@ -11,7 +11,7 @@ import type { Operation } from '../ops/operations.js';
 import type { Channel, Transactions } from './channel.js';
 import { formatLocation, userLocation, type SourceLocation } from '../script/stack-map.js';
 import { retryOnConflict } from './conflict-retry.js';
-import type { CombinedStatement } from './bookkeeping.js';
+import { selfCheckFailure, versionTableMismatch, type CombinedStatement } from './bookkeeping.js';
 
 /** Describes the statement that failed, for the error and the history. */
 export interface FailedStatement {
@@ -196,7 +196,7 @@ export class OperationRunner {
           const outcome = await this.channel.runUnit!(statements);
           if (!outcome.committed) {
             this.failed = named(outcome.index);
-            throw this.mismatch(statements[outcome.index]!.sql, outcome.rows, statements[outcome.index]!.expectedRows ?? 0);
+            throw versionTableMismatch(this.revision, statements[outcome.index]!.sql, outcome.rows, statements[outcome.index]!.expectedRows ?? 0);
           }
           insertId = outcome.insertId;
         } catch (error) {
@@ -222,16 +222,45 @@ export class OperationRunner {
    * all of it back, so it is run again as a whole.
    */
   async runCombined(statement: CombinedStatement): Promise<void> {
-    const { sql, expectedRows } = statement;
+    const { sql } = statement;
     try {
-      if (this.transactions.isOpen) await this.runMatching(sql, expectedRows);
-      else await retryOnConflict(this.dialect, 'the version-table change and its history row', sql, () => this.runMatching(sql, expectedRows));
+      if (this.transactions.isOpen) await this.runCombinedOnce(statement);
+      else await retryOnConflict(this.dialect, 'the version-table change and its history row', sql, () => this.runCombinedOnce(statement));
     } catch (error) {
       this.failed = { sql, index: this.statementsApplied + 1 };
       throw error;
     }
     this.statementsApplied += 1;
     if (!this.transactions.isOpen) this.statementsCommitted = this.statementsApplied;
+  }
+
+  private async runCombinedOnce({ sql, expectedRows, checksItself }: CombinedStatement): Promise<void> {
+    if (!checksItself) return this.runMatching(sql, expectedRows);
+    try {
+      await this.channel.run(sql);
+    } catch (error) {
+      throw selfCheckFailure(error, this.revision, sql, expectedRows);
+    }
+  }
+
+  /**
+   * The revision's last statement, a combined bookkeeping statement that checks its own count
+   * ({@link CombinedStatement.checksItself}), and the COMMIT of the revision's open transaction,
+   * sent together in one round trip where the channel can: the statement fails by itself when
+   * the version table does not hold what the run read, and the server then never runs the
+   * COMMIT. A failure names the one of the two that failed (the statement: with
+   * `VersionTableMismatch` for a wrong count; the COMMIT: e.g. a deferred constraint).
+   */
+  async runCombinedAndCommit(statement: CombinedStatement): Promise<void> {
+    const { completed, error } = await this.transactions.commitAfter([statement.sql]);
+    if (completed >= 1) this.statementsApplied += 1;
+    if (error === undefined) return;
+    if (completed === 0) {
+      this.failed = { sql: statement.sql, index: this.statementsApplied + 1 };
+      throw selfCheckFailure(error, this.revision, statement.sql, statement.expectedRows);
+    }
+    this.failed = { sql: this.dialect.commitSql, index: this.statementsApplied + 1 };
+    throw error;
   }
 
   /**
@@ -243,17 +272,7 @@ export class OperationRunner {
   private async runMatching(sql: string, expected: number): Promise<void> {
     const rows = await this.channel.runCounting(sql);
     if (rows === undefined || rows === expected) return;
-    throw this.mismatch(sql, rows, expected);
-  }
-
-  /** `VersionTableMismatch`: retort's own statement `sql` matched `rows` rows instead of `expected`. */
-  private mismatch(sql: string, rows: number, expected: number): RetortError {
-    return new RetortError('VersionTableMismatch',
-      `Revision ${this.revision}: retort's own bookkeeping statement matched ${rows} row(s) instead of ${expected}: ${sql}. ` +
-        'The table no longer holds what this run read under its lock (another run or a person changed it during this run), so the change was not committed.', {
-        fields: { revision: this.revision, statement: sql, rowsMatched: rows },
-        hint: '`retort current` and `retort history --applied` show what the database holds now; run the command again once nothing else changes these tables.',
-      });
+    throw versionTableMismatch(this.revision, sql, rows, expected);
   }
 
   /** Throws MissingAwait if an operation is still running once the script has returned. */

@@ -10,7 +10,8 @@
  *   history (the `running` row no longer needs a request and a commit of its own);
  * - one statement changing both tables (bookkeeping.ts), atomic by itself;
  * - BEGIN, the statements, COMMIT (OperationRunner.runFinalUnit).
- * Inside the revision's transaction the statements simply join it (the COMMIT follows).
+ * Inside the revision's transaction the statements simply join it (the COMMIT follows), and a
+ * combined statement that checks its own count travels with that COMMIT.
  */
 import type { Dialect } from '../dialects/dialect.js';
 import type { MigrationStep, VersionChange } from '../script/graph/index.js';
@@ -35,6 +36,8 @@ export interface RevisionEnd {
   readonly following: MigrationStep | undefined;
   /** Milliseconds since the revision started, for its history row. */
   readonly elapsed: () => number;
+  /** True when the revision's own transaction is committed right after (one per revision): its COMMIT may go with the end. */
+  readonly commits: boolean;
 }
 
 /**
@@ -63,7 +66,12 @@ export async function endRevision(end: RevisionEnd): Promise<boolean> {
       return true;
     }
   }
-  if (combined !== undefined) {
+  if (combined !== undefined && combined.checksItself && end.commits && transactions.isOpen) {
+    // One statement that fails by itself on a wrong count, so it goes with the revision's
+    // COMMIT in one round trip where the session can (PostgreSQL).
+    await runner.runCombinedAndCommit(combined);
+    history!.succeeded(step);
+  } else if (combined !== undefined) {
     // The version change and the history row in one statement, where the dialect can.
     await runner.runCombined(combined);
     history!.succeeded(step);

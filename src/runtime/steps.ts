@@ -141,6 +141,7 @@ export async function runSteps(
         const following = signal?.aborted ? undefined : steps[i + 1];
         const openedNext = await endRevision({
           dialect, channel, transactions, history, runner, versionTable: options.versionTable, step, changes: next.changes, following, elapsed: () => elapsed(started),
+          commits: perMigration,
         });
         if (openedNext) opened = following;
         current = next.heads;

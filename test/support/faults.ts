@@ -33,11 +33,12 @@ export function sentSleep(dialect: ServerDialect, seconds = 0.3): string {
 /**
  * A pattern for the proxy matching `text` at the start of a query message of the protocol, so a
  * rule fires on the statement itself and not on a history row that quotes it (PostgreSQL: a
- * simple-query 'Q' message; MySQL: a COM_QUERY packet).
+ * simple-query 'Q' message, where a revision's first statement follows the BEGIN that travels
+ * with it; MySQL: a COM_QUERY packet).
  */
 export function queryMessage(dialect: ServerDialect, text: string): RegExp {
   const escaped = text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return dialect === 'postgres' ? new RegExp(`Q[\\s\\S]{4}${escaped}`) : new RegExp(`\\x03${escaped}`);
+  return dialect === 'postgres' ? new RegExp(`Q[\\s\\S]{4}(?:BEGIN;\\n)?${escaped}`) : new RegExp(`\\x03${escaped}`);
 }
 
 /**

@@ -96,10 +96,13 @@ export class ConnectionGuard {
 
   /**
    * Run one statement through `send`, watching it. A connection-level failure (or one known
-   * before) becomes `ConnectionLost`; an SQL error passes through unchanged.
+   * before) becomes `ConnectionLost`; an SQL error passes through unchanged. `sql` names the
+   * statement; a function is asked only when the error is made (a request of several statements
+   * names the one it was lost during).
    */
-  async run<T>(sql: string, send: () => Promise<T>): Promise<T> {
-    if (this.cause !== undefined) throw this.lostError(sql, false);
+  async run<T>(sql: string | (() => string), send: () => Promise<T>): Promise<T> {
+    const statement = typeof sql === 'string' ? () => sql : sql;
+    if (this.cause !== undefined) throw this.lostError(statement(), false);
     const stop = this.watchSilence();
     try {
       return await send();
@@ -107,7 +110,7 @@ export class ConnectionGuard {
       const cause = this.cause ?? this.options.classify(error);
       if (cause === undefined) throw error;
       this.markLost(cause);
-      throw this.lostError(sql, true, error);
+      throw this.lostError(statement(), true, error);
     } finally {
       stop();
     }

@@ -3,50 +3,64 @@
  * one pooled client. Every client is guarded (see client.ts): a connection that dies or goes
  * silent under a run ends it with `ConnectionLost`, never with an unhandled 'error' event.
  */
-import { CompiledQuery, Kysely, PostgresDialect, sql, type PostgresPool, type PostgresPoolClient } from 'kysely';
+import { Kysely, PostgresDialect, sql, type PostgresPool, type PostgresPoolClient } from 'kysely';
 import pg from 'pg';
 import type { Connection, ConnectOptions, ConnectionUrl, LockOptions, LockScope, Session } from '../dialect.js';
-import type { ConnectionGuard } from '../net/guard.js';
 import { DEFAULT_TIMEOUTS, TEARDOWN_MS, timeoutsFor } from '../net/timeouts.js';
 import { settleWithin } from '../../util/within.js';
 import { guardPgClient, pgConfig, type PgClientSettings } from './client.js';
 import { connectionError } from './errors.js';
 import { openPostgresLock } from './lock.js';
+import { PgRequests } from './requests.js';
 
-/** The Session over one Kysely instance bound to a single client. */
-function sessionOf(db: Kysely<any>): Session {
+/**
+ * The Session of one pinned client: retort's own statements go straight to its requests (no
+ * query builder in between), the scripts' `db` is a Kysely instance over the same client.
+ */
+function sessionOf(db: Kysely<any>, requests: PgRequests): Session {
   return {
     db,
     async execute(text: string): Promise<void> {
-      await db.executeQuery(CompiledQuery.raw(text));
+      await requests.query(text);
     },
     async executeCounting(text: string): Promise<number> {
-      return Number((await db.executeQuery(CompiledQuery.raw(text))).numAffectedRows ?? 0);
+      const result = lastOf(await requests.query(text));
+      // As Kysely counts: rows changed by a data-changing command, 0 for anything else.
+      return result !== undefined && COUNTED.has(result.command) ? result.rowCount ?? 0 : 0;
     },
     async query<R = Record<string, unknown>>(text: string, params: readonly unknown[] = []): Promise<R[]> {
-      const result = await db.executeQuery<R>(CompiledQuery.raw(text, [...params]));
-      return [...result.rows];
+      return [...((lastOf(await requests.query(text, params))?.rows ?? []) as R[])];
     },
+    defer: (sql: string) => requests.defer(sql),
+    executeAll: (statements: readonly string[]) => requests.sendAll(statements),
   };
+}
+
+/** Commands whose row count is the rows they changed. */
+const COUNTED = new Set(['INSERT', 'UPDATE', 'DELETE', 'MERGE']);
+
+/** The last statement's result of a request (a multi-statement text has one per statement). */
+function lastOf(result: pg.QueryResult | pg.QueryResult[]): pg.QueryResult | undefined {
+  return Array.isArray(result) ? result.at(-1) : result;
 }
 
 /**
  * A pg Pool whose clients are all guarded, and the pool Kysely sees: it hands out each client
  * wrapped so that every query (the runner's, the scripts' `db`, the catalog reads) goes through
- * the client's guard.
+ * the client's guard and its requests (see requests.ts: what a run deferred rides along).
  */
-function guardedPool(settings: PgClientSettings): { pool: pg.Pool; kyselyPool: PostgresPool; clients: Set<pg.Client> } {
+function guardedPool(settings: PgClientSettings): { pool: pg.Pool; kyselyPool: PostgresPool; clients: Set<pg.Client>; requestsOf: (client: pg.Client) => PgRequests } {
   const pool = new pg.Pool({
     ...pgConfig(settings),
     // A run pins one client; a second is headroom for a script that opens its own.
     max: 2,
   });
-  const guards = new WeakMap<pg.Client, ConnectionGuard>();
+  const requests = new WeakMap<pg.Client, PgRequests>();
   const clients = new Set<pg.Client>();
   // An idle client that the server drops emits 'error' on the pool too; its guard has recorded it.
   pool.on('error', () => undefined);
   pool.on('connect', (client) => {
-    guards.set(client, guardPgClient(client, settings));
+    requests.set(client, new PgRequests(client, guardPgClient(client, settings)));
     clients.add(client);
     client.once('end', () => clients.delete(client));
     // A run killed mid-statement (SIGKILL during a long revision) leaves its backend running the
@@ -56,26 +70,24 @@ function guardedPool(settings: PgClientSettings): { pool: pg.Pool; kyselyPool: P
     // reject the setting, which is then simply not set (the SET runs before any other query).
     client.query('SET client_connection_check_interval = 1000').catch(() => undefined);
   });
-  const wrapped = new WeakMap<pg.PoolClient, PostgresPoolClient>();
-  const wrap = (client: pg.PoolClient): PostgresPoolClient => {
-    let shown = wrapped.get(client);
-    if (shown === undefined) {
-      const guard = guards.get(client)!;
-      shown = {
-        query: ((text: unknown, params?: unknown[]) =>
-          // Kysely streams through a Cursor object; those go straight to the client.
-          typeof text === 'string' ? guard.run(text, () => client.query(text, params)) : client.query(text as never)) as unknown as PostgresPoolClient['query'],
-        release: () => client.release(),
-      };
-      wrapped.set(client, shown);
-    }
-    return shown;
-  };
   const kyselyPool: PostgresPool = {
-    connect: async () => wrap(await pool.connect()),
+    connect: async () => {
+      const client = await pool.connect();
+      return wrap(client, requests.get(client)!, () => client.release());
+    },
     end: () => pool.end(),
   };
-  return { pool, kyselyPool, clients };
+  return { pool, kyselyPool, clients, requestsOf: (client) => requests.get(client)! };
+}
+
+/** A client as Kysely sees it: every text query through its requests. */
+function wrap(client: pg.PoolClient, requests: PgRequests, release: () => void): PostgresPoolClient {
+  return {
+    query: ((text: unknown, params?: unknown[]) =>
+      // Kysely streams through a Cursor object only when given a cursor class, which retort never does.
+      typeof text === 'string' ? requests.query(text, params) : client.query(text as never)) as unknown as PostgresPoolClient['query'],
+    release,
+  };
 }
 
 /**
@@ -88,7 +100,7 @@ export async function connectPostgres(url: ConnectionUrl, options: ConnectOption
     timeouts: timeoutsFor(url, options.timeouts ?? DEFAULT_TIMEOUTS),
     ...(options.target === undefined ? {} : { target: options.target }),
   };
-  const { pool, kyselyPool, clients } = guardedPool(settings);
+  const { pool, kyselyPool, clients, requestsOf } = guardedPool(settings);
   const db = new Kysely<any>({ dialect: new PostgresDialect({ pool: kyselyPool }) });
   const close = async (): Promise<void> => {
     // Ends the pool, closing every client; a session-level advisory lock dies with its client.
@@ -106,18 +118,22 @@ export async function connectPostgres(url: ConnectionUrl, options: ConnectOption
     async withSession<T>(fn: (session: Session) => Promise<T>): Promise<T> {
       // One client for the whole run: BEGIN/COMMIT sent as SQL text, the session-level advisory
       // lock and the scripts' `db` must all share it, or the lock and the transaction would
-      // cover nothing.
-      return db.connection().execute(async (pinned) => {
-        const session = sessionOf(pinned);
-        try {
-          return await fn(session);
-        } catch (error) {
-          // The client goes back to the pool: never with a transaction left open (a ROLLBACK
-          // outside a transaction is only a warning; on a lost connection it fails at once).
-          await session.execute('ROLLBACK').catch(() => undefined);
-          throw error;
-        }
-      });
+      // cover nothing. The scripts' Kysely gets this client from a pool of one, never released
+      // to the real pool before the run ends.
+      const client = await pool.connect();
+      const requests = requestsOf(client);
+      const pinned = wrap(client, requests, () => undefined);
+      const session = sessionOf(new Kysely<any>({ dialect: new PostgresDialect({ pool: { connect: async () => pinned, end: async () => undefined } }) }), requests);
+      try {
+        return await fn(session);
+      } catch (error) {
+        // The client goes back to the pool: never with a transaction left open (a ROLLBACK
+        // outside a transaction is only a warning; on a lost connection it fails at once).
+        await session.execute('ROLLBACK').catch(() => undefined);
+        throw error;
+      } finally {
+        client.release();
+      }
     },
     // The run lock lives on a client of its own, outside the pool (see lock.ts).
     openLock: (scope: LockScope, lockOptions: LockOptions) => openPostgresLock(settings, scope, lockOptions),
