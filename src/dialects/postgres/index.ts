@@ -6,6 +6,7 @@
 import type { Dialect } from '../dialect.js';
 import { postgresCapabilities, postgresTransactionSql } from './capabilities.js';
 import { PostgresCompiler } from './compiler.js';
+import { withoutWorkersProbe } from './driver-load.js';
 import { postgresExistingTables, readPostgresTable } from './introspect.js';
 import { postgresAutogen } from './autogen/index.js';
 import { postgresSnapshotReader } from './catalog-snapshot.js';
@@ -21,7 +22,7 @@ const compiler = new PostgresCompiler();
  * The driver (pg) is loaded by the first connection, not with the dialect: commands that open no
  * database (`lint`, `--sql`) do not load it (pg and what it loads were a twentieth of `retort lint`).
  */
-const connectPostgres: Dialect['connect'] = async (url, options) => (await import('./connection.js')).connectPostgres(url, options);
+const connectPostgres: Dialect['connect'] = async (url, options) => (await withoutWorkersProbe(() => import('./connection.js'))).connectPostgres(url, options);
 
 /** The PostgreSQL dialect. */
 export const postgresDialect: Dialect = Object.freeze({
