@@ -8,14 +8,13 @@
  * without transactional DDL), which move to `ok` or `failed` when the revision ends. A `running`
  * row whose run died stays `running`: the next run refuses over it until `retort resolve`.
  */
-import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { Dialect, Session } from '../dialects/dialect.js';
 import type { CreateTableOp } from '../ops/operations.js';
 import { columnSpec, type ColumnType } from '../schema/model.js';
 import { clientIdentity } from '../util/client.js';
 import { redactSecrets } from '../util/redact.js';
+import { fileSha256 } from '../script/checksums.js';
 import { qualifiedName, type VersionTableRef } from './version-table.js';
 
 /** Where the history table lives (same shape as the version table's reference). */
@@ -91,11 +90,13 @@ export function createHistoryTableOp(table: HistoryTableRef): CreateTableOp {
 }
 
 /**
- * sha256 (hex) of a revision file's bytes. Read synchronously: for the small files revisions are,
- * that is about ten times faster than through the thread pool (200 files: ~5 ms against ~45 ms).
+ * sha256 (hex) of a revision file's bytes: one `stat` for a file whose hash is known for its
+ * identity (checksums.ts: the graph's scan hands over the header cache's), else a read. Read
+ * synchronously: for the small files revisions are, that is about ten times faster than through
+ * the thread pool (200 files: ~5 ms against ~45 ms).
  */
 export async function fileChecksum(path: string): Promise<string> {
-  return createHash('sha256').update(readFileSync(path)).digest('hex');
+  return fileSha256(path);
 }
 
 let cachedVersion: string | undefined;

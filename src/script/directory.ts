@@ -5,6 +5,7 @@ import { closeSync, fstatSync, openSync, readSync, readdirSync, statSync } from 
 import { resolve, join } from 'node:path';
 import { RetortError } from '../errors.js';
 import { DirectoryHeaderCache } from './header-cache.js';
+import { fileIdentity, rememberChecksum, settled, sha256Of } from './checksums.js';
 import { headerFromScan, scanHeader } from './header.js';
 import { isSqlRevisionPath, readSqlRevisionFile } from './sql-revision.js';
 import type { RevisionHeader } from './revision.js';
@@ -58,21 +59,25 @@ export async function scanVersionDirectories(dirs: readonly string[]): Promise<R
 export function scanVersionDirectoriesSync(dirs: readonly string[]): RevisionHeader[] {
   const reader = new FileReader();
   const headers: RevisionHeader[] = [];
+  const now = Date.now();
   for (const dir of new Set(dirs.map((d) => resolve(d)))) {
     const cache = DirectoryHeaderCache.open(dir);
     for (const name of listRevisionFiles(dir)) {
       const path = join(dir, name);
       const stats = statSync(path, { throwIfNoEntry: false });
       if (stats === undefined || !stats.isFile()) continue; // gone since readdir, or a directory named `x.ts`
-      const cached = cache.lookup(name, path, stats);
+      const cached = cache.lookup(name, path, stats, now);
       if (cached !== undefined) {
         if (cached !== null) headers.push(cached);
         continue;
       }
-      const source = reader.read(path);
-      if (source === undefined) continue;
-      const header = readRevisionFile(path, source);
-      cache.store(name, stats, header);
+      const read = reader.read(path);
+      if (read === undefined) continue;
+      const header = readRevisionFile(path, read.text);
+      // The hash of the bytes just read, kept only for a file that has settled (checksums.ts).
+      const sha256 = header !== undefined && settled(stats, now) ? read.sha256 : undefined;
+      if (sha256 !== undefined) rememberChecksum(path, fileIdentity(stats), sha256);
+      cache.store(name, stats, header, sha256);
       if (header !== undefined) headers.push(header);
     }
     cache.save();
@@ -97,8 +102,8 @@ function listRevisionFiles(dir: string): string[] {
 class FileReader {
   private buffer = Buffer.allocUnsafe(64 * 1024);
 
-  /** The file's text, or `undefined` when the path is not a regular file (a directory named `x.ts`). */
-  read(path: string): string | undefined {
+  /** The file's text and the sha256 of its bytes, or `undefined` when the path is not a regular file (a directory named `x.ts`). */
+  read(path: string): { text: string; sha256: string } | undefined {
     let fd: number;
     try {
       fd = openSync(path, 'r');
@@ -114,7 +119,7 @@ class FileReader {
         if (count === 0) break;
         length += count;
       }
-      return this.buffer.toString('utf8', 0, length);
+      return { text: this.buffer.toString('utf8', 0, length), sha256: sha256Of(this.buffer.subarray(0, length)) };
     } catch (error) {
       if (isNotAFile(path)) return undefined;
       throw unreadable(path, error);
