@@ -54,9 +54,10 @@ function attachedKeys(t: TableSpec, ctx: DiffContext): Attached[] {
     if (!isAttachedKey(c) || (c.kind !== 'primaryKey' && c.kind !== 'unique')) continue;
     // The key's index as PostgreSQL names it: from the key's columns (INCLUDE ones too).
     const shape: IndexSpec = { name: c.name ?? '', columns: c.columns, unique: true, ...(c.include === undefined ? {} : { include: c.include }) };
-    // Only a key's name is its own: its index's parameters are not in the model (the parent's).
-    const defaultState = (table: TableSpec) => ({ name: ctx.partitionIndexName(table.name, shape, c.kind) });
-    out.push({ attachedTo: c.attachedTo as string, state: { name: c.name ?? defaultState(t).name }, defaultState });
+    // PostgreSQL's copy has PostgreSQL's name and the parent key's index parameters.
+    const defaultState = (table: TableSpec, side: Side) =>
+      withParameters(ctx.partitionIndexName(table.name, shape, c.kind), ctx.parentKeyWith(table, side, c));
+    out.push({ attachedTo: c.attachedTo as string, state: withParameters(c.name ?? defaultState(t, 'to').name, c.with), defaultState });
   }
   return out;
 }

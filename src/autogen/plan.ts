@@ -7,7 +7,7 @@
  */
 import type { Operation } from '../ops/operations.js';
 import { freezeOp } from '../ops/operations.js';
-import type { ColumnType, DefaultValue, IndexSpec, SchemaModel, StorageParameters, TableSpec } from '../schema/model.js';
+import type { ColumnType, ConstraintSpec, DefaultValue, IndexSpec, SchemaModel, StorageParameters, TableSpec } from '../schema/model.js';
 import type { ObjectKind, SchemaObject } from '../schema/objects.js';
 import { OBJECT_KINDS } from '../schema/objects.js';
 import { neutralDefaultsEqual, neutralExpressionsEqual, neutralIsNarrowing, neutralObjectsEqual, neutralTypesEqual } from './compare.js';
@@ -72,6 +72,12 @@ export interface DiffContext {
    * diff starts `from` or goes `to`: a partition's copy of that index starts with them.
    */
   readonly parentIndexWith: (partition: TableSpec, side: 'from' | 'to', index: string) => StorageParameters | undefined;
+  /**
+   * The storage parameters of the index of the parent's primary key or unique constraint that
+   * `key` (a partition's key declared with `attachedTo`) is the copy of: by the parent key's name,
+   * else (a key left to PostgreSQL's name in the module) by kind and columns.
+   */
+  readonly parentKeyWith: (partition: TableSpec, side: 'from' | 'to', key: KeySpec) => StorageParameters | undefined;
   readonly isNarrowing: (from: ColumnType, to: ColumnType) => boolean;
   readonly namedEnums: boolean;
   readonly comments: boolean;
@@ -95,6 +101,9 @@ export interface DiffContext {
   schemaKey(schema: string | undefined): string;
 }
 
+/** A primary key or unique constraint. */
+type KeySpec = Extract<ConstraintSpec, { readonly kind: 'primaryKey' | 'unique' }>;
+
 /** Fill in the neutral hooks; `models` are the two sides of the diff (for lookups across tables). */
 export function diffContext(options: DiffOptions, models?: { readonly from: SchemaModel; readonly to: SchemaModel }): DiffContext {
   const typesEqual = options.typesEqual ?? neutralTypesEqual;
@@ -102,6 +111,10 @@ export function diffContext(options: DiffOptions, models?: { readonly from: Sche
   const schemaKey = (schema: string | undefined) => (schema === undefined || schema === options.defaultSchema ? '' : schema);
   const byKey = (model: SchemaModel | undefined) => new Map((model?.tables ?? []).map((t) => [`${schemaKey(t.schema)}.${t.name}`, t]));
   const sides = { from: byKey(models?.from), to: byKey(models?.to) };
+  const parentOf = (partition: TableSpec, side: 'from' | 'to') => {
+    const of = partition.partitionOf;
+    return of === undefined ? undefined : sides[side].get(`${schemaKey(of.parentSchema)}.${of.parent}`);
+  };
   return {
     // With named enum types, values are compared on the enum itself (create / add value), so a
     // column only cares which enum it uses.
@@ -125,10 +138,11 @@ export function diffContext(options: DiffOptions, models?: { readonly from: Sche
     candidates: [],
     renamedTables: new Map(),
     schemaKey,
-    parentIndexWith: (partition, side, index) => {
-      const of = partition.partitionOf;
-      const parent = of === undefined ? undefined : sides[side].get(`${schemaKey(of.parentSchema)}.${of.parent}`);
-      return parent?.indexes.find((ix) => ix.name === index)?.with;
+    parentIndexWith: (partition, side, index) => parentOf(partition, side)?.indexes.find((ix) => ix.name === index)?.with,
+    parentKeyWith: (partition, side, key) => {
+      const keys = (parentOf(partition, side)?.constraints ?? []).filter((c): c is KeySpec => c.kind === key.kind);
+      const found = keys.find((c) => c.name === key.attachedTo) ?? keys.find((c) => c.name === undefined && c.columns.join() === key.columns.join());
+      return found?.with;
     },
   };
 }

@@ -4,9 +4,9 @@
  * the downgrade to the target must give the source back).
  */
 import { RetortError } from '../errors.js';
-import type { Operation } from '../ops/operations.js';
+import type { AlterIndexOp, Operation } from '../ops/operations.js';
 import { conventionalName, indexOf } from '../autogen/normalize.js';
-import type { ColumnSpec, ConstraintSpec, NamedColumn, SchemaModel, TableSpec } from './model.js';
+import type { ColumnSpec, ConstraintSpec, NamedColumn, SchemaModel, StorageParameters, TableSpec } from './model.js';
 import { constraintColumns, elementColumn, renameConstraintColumns, renameElement } from './elements.js';
 import type { ObjectRef, SchemaObject } from './objects.js';
 import { describeObject, objectRef } from './objects.js';
@@ -63,6 +63,14 @@ function withoutConstraint(table: TableSpec, name: string): TableSpec {
   return { ...table, constraints, columns };
 }
 
+/** An index (or a key, through its index) after `ALTER INDEX ... RENAME TO`, `SET (...)`, `RESET (...)`. */
+function alteredIndex<T extends { readonly name?: string; readonly with?: StorageParameters }>(ix: T, op: AlterIndexOp): T {
+  const storage: Record<string, string> = { ...(ix.with ?? {}) };
+  for (const [k, v] of Object.entries(op.with ?? {})) if (v === null) delete storage[k]; else storage[k] = v;
+  const { with: _w, ...rest } = ix;
+  return { ...rest, name: op.rename ?? ix.name, ...(Object.keys(storage).length > 0 ? { with: storage } : {}) } as T;
+}
+
 function alterTable(table: TableSpec, op: Operation): TableSpec {
   switch (op.kind) {
     case 'renameTable':
@@ -100,16 +108,9 @@ function alterTable(table: TableSpec, op: Operation): TableSpec {
       // Renaming one of PostgreSQL's own partition indexes (not in the model) changes nothing the model holds.
       return {
         ...table,
-        indexes: table.indexes.map((ix) => {
-          if (ix.name !== op.name) return ix;
-          const storage: Record<string, string> = { ...(ix.with ?? {}) };
-          for (const [k, v] of Object.entries(op.with ?? {})) if (v === null) delete storage[k]; else storage[k] = v;
-          const { with: _w, ...rest } = ix;
-          return { ...rest, name: op.rename ?? ix.name, ...(Object.keys(storage).length > 0 ? { with: storage } : {}) };
-        }),
-        // A key's index renamed renames the key with it (a partition's name for its parent's key).
-        constraints: op.rename === undefined ? table.constraints
-          : table.constraints.map((c) => (c.name === op.name && c.kind !== 'check' && c.kind !== 'foreignKey' ? { ...c, name: op.rename as string } : c)),
+        indexes: table.indexes.map((ix) => (ix.name === op.name ? alteredIndex(ix, op) : ix)),
+        // A key's index renamed (or re-parametered) changes the key with it (a partition's own key).
+        constraints: table.constraints.map((c) => (c.name === op.name && c.kind !== 'check' && c.kind !== 'foreignKey' ? alteredIndex(c, op) : c)),
       };
     case 'dropIndex':
       if (!table.indexes.some((ix) => ix.name === op.name)) throw missing('index', op.name);

@@ -19,7 +19,7 @@ import { expectCliDrift, expectDriftNamed, expectEditCycle, type Drift } from '.
 const IMPORTS = "import { defineSchema, table, partition, bigint, date, text, index, unique, primaryKey } from 'retort-migrate';";
 
 const PARENT = `export const orders = table('orders', { id: bigint().notNull(), at: date().notNull(), ref: text().notNull(), kind: text() },
-  (t) => [primaryKey().on(t.id, t.at), unique('uq_orders_ref').on(t.ref, t.at),
+  (t) => [primaryKey().on(t.id, t.at), unique('uq_orders_ref', { with: { fillfactor: '80' } }).on(t.ref, t.at),
     index('ix_orders_kind').on(t.kind).with({ fillfactor: '70' })],
   { partitionBy: 'RANGE (at)' });`;
 
@@ -27,7 +27,7 @@ const PARENT = `export const orders = table('orders', { id: bigint().notNull(), 
 const TABLES: Readonly<Record<string, string>> = {
   orders: PARENT,
   orders_2024: `export const orders_2024 = partition('orders_2024', orders, "FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')", (t) => [
-  primaryKey('orders_2024_own_pk', { attachedTo: 'orders_pkey' }).on(t.id, t.at),
+  primaryKey('orders_2024_own_pk', { attachedTo: 'orders_pkey', with: { fillfactor: '60' } }).on(t.id, t.at),
   unique('orders_2024_own_ref', { attachedTo: 'uq_orders_ref' }).on(t.ref, t.at),
 ]);`,
   orders_2025: `export const orders_2025 = partition('orders_2025', orders, "FOR VALUES FROM ('2025-01-01') TO ('2026-01-01')", (t) => [
@@ -99,8 +99,10 @@ describe("PostgreSQL: a partition's keys under names of their own", () => {
     const out = join(project.dir, 'pulled.ts');
     await project.retort.pull({ out });
     const text = readFileSync(out, 'utf8');
-    expect(text).toContain("primaryKey('orders_2024_own_pk', { attachedTo: 'orders_pkey' }).on(t.id, t.at)");
+    expect(text).toContain("primaryKey('orders_2024_own_pk', { with: { fillfactor: '60' }, attachedTo: 'orders_pkey' }).on(t.id, t.at)");
+    // Declared without parameters, it has none (as an attached index), not its parent's fillfactor 80.
     expect(text).toContain("unique('orders_2024_own_ref', { attachedTo: 'uq_orders_ref' }).on(t.ref, t.at)");
+    expect(text).toContain("unique('uq_orders_ref', { with: { fillfactor: '80' } }).on(t.ref, t.at)");
     expect(text).toContain("primaryKey('orders_2025_own_pk', { attachedTo: 'orders_pkey' }).on(t.id, t.at)");
     // PostgreSQL's own names are left to it.
     expect(text).not.toContain('orders_rest_pkey');
@@ -138,6 +140,12 @@ const DRIFTS: readonly Drift[] = [
   { what: 'a default-named partition unique constraint renamed', names: ['orders_rest_custom_ref', "rename: 'orders_rest_ref_at_key'"],
     change: 'ALTER INDEX orders_rest_ref_at_key RENAME TO orders_rest_custom_ref',
     undo: 'ALTER INDEX orders_rest_custom_ref RENAME TO orders_rest_ref_at_key' },
+  { what: "a partition key index's storage parameter set", names: ['orders_rest_pkey', 'fillfactor: null', 'alterIndex'],
+    change: 'ALTER INDEX orders_rest_pkey SET (fillfactor = 70)', undo: 'ALTER INDEX orders_rest_pkey RESET (fillfactor)' },
+  { what: "a partition unique key's parent's storage parameter reset", names: ['orders_rest_ref_at_key', "fillfactor: '80'"],
+    change: 'ALTER INDEX orders_rest_ref_at_key RESET (fillfactor)', undo: 'ALTER INDEX orders_rest_ref_at_key SET (fillfactor = 80)' },
+  { what: "an own-named partition key's storage parameter changed", names: ['orders_2024_own_pk', "fillfactor: '60'"],
+    change: 'ALTER INDEX orders_2024_own_pk SET (fillfactor = 90)', undo: 'ALTER INDEX orders_2024_own_pk SET (fillfactor = 60)' },
   // PostgreSQL gives a partition's copy its parent's parameters: without them it differs from the module.
   { what: "a partition index's parent's storage parameter reset", names: ['orders_rest_kind_idx', "fillfactor: '70'"],
     change: 'ALTER INDEX orders_rest_kind_idx RESET (fillfactor)', undo: 'ALTER INDEX orders_rest_kind_idx SET (fillfactor = 70)' },
@@ -150,6 +158,10 @@ describe("PostgreSQL drift of a partition's key names: check fails and names it"
 
   it('the CLI exits 3 and names the renamed key, 0 once undone', async () => {
     await expectCliDrift(project, sql, DRIFTS[0] as Drift, 'orders_2024_other_pk');
+  });
+
+  it("the CLI exits 3 and names a partition key index's changed storage parameter, 0 once undone", async () => {
+    await expectCliDrift(project, sql, DRIFTS.find((d) => d.what.startsWith("a partition key index's")) as Drift, 'orders_rest_pkey');
   });
 });
 
@@ -172,6 +184,11 @@ const EDITS: readonly Edit[] = [
     orders_2025: "export const orders_2025 = partition('orders_2025', orders, \"FOR VALUES FROM ('2025-01-01') TO ('2026-01-01')\");",
     orders_rest: `export const orders_rest = partition('orders_rest', orders, 'DEFAULT', (t) => [
   unique('orders_rest_ref_named', { attachedTo: 'uq_orders_ref' }).on(t.ref, t.at),
+]);` } },
+  { what: "keys' storage parameters changed in the module, one of a default-named key", tables: {
+    ...edit('orders_2024', "with: { fillfactor: '60' }", "with: { fillfactor: '65', deduplicate_items: 'off' }"),
+    orders_rest: `export const orders_rest = partition('orders_rest', orders, 'DEFAULT', (t) => [
+  primaryKey('orders_rest_pkey', { attachedTo: 'orders_pkey', with: { fillfactor: '50' } }).on(t.id, t.at),
 ]);` } },
   { what: 'a partition with own-named keys and indexes dropped', tables: { orders_2025: undefined } },
   { what: 'the parent and all its partitions dropped', tables: { orders: undefined, orders_2024: undefined, orders_2025: undefined, orders_rest: undefined } },

@@ -73,18 +73,22 @@ function ownAttached(index: IndexRow, table: string, all: readonly IndexRow[]): 
 /**
  * A partition's copy of its parent's primary key or unique constraint renamed since (pg_dump's
  * `ADD CONSTRAINT own PRIMARY KEY` + `ALTER INDEX parent_pkey ATTACH PARTITION own`, or an
- * `ALTER INDEX ... RENAME`), as `{ kind, name, columns, include?, attachedTo }`; undefined when
- * it has PostgreSQL's name (`partition_pkey`, `partition_columns_key`) and follows its parent
- * unsaid. The name is all that is its own here: its other attributes are the parent's.
+ * `ALTER INDEX ... RENAME`) or whose index has storage parameters other than its parent's
+ * (`ALTER INDEX ... SET`), as `{ kind, name, columns, include?, with?, attachedTo }`; undefined
+ * when it has PostgreSQL's name (`partition_pkey`, `partition_columns_key`) and its parent's
+ * parameters, and follows its parent unsaid. A declared key states its parameters exactly, as an
+ * attached index does (none: none); its other attributes are the parent's.
  */
 function attachedKey(c: ConstraintRow, index: IndexRow | undefined, table: string, all: readonly IndexRow[]): ConstraintSpec | undefined {
   if ((c.type !== 'p' && c.type !== 'u') || index === undefined || index.parent_index === null) return undefined;
   const siblings = new Set(all.filter((r) => r !== index).map((r) => r.name));
-  if (isDefaultIndexName(c.name, table, index.attnames, siblings, c.type === 'p' ? 'pkey' : 'key')) return undefined;
-  const include = indexOf(index).include;
+  const ownOptions = optionsKey(index.options) !== optionsKey(index.parent_options);
+  if (!ownOptions && isDefaultIndexName(c.name, table, index.attnames, siblings, c.type === 'p' ? 'pkey' : 'key')) return undefined;
+  const { include, with: parameters } = indexOf(index);
   return Object.freeze({
     kind: c.type === 'p' ? 'primaryKey' : 'unique', name: c.name, columns: c.columns,
-    ...(include === undefined || include.length === 0 ? {} : { include }), attachedTo: index.parent_index,
+    ...(include === undefined || include.length === 0 ? {} : { include }),
+    ...(parameters === undefined ? {} : { with: parameters }), attachedTo: index.parent_index,
   });
 }
 
