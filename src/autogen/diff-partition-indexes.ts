@@ -71,13 +71,19 @@ function attachedOf(t: TableSpec, ctx: DiffContext): Attached[] {
   return [...indexes, ...attachedKeys(t, ctx)];
 }
 
-/** `ALTER INDEX` from one state of a partition's index to another, or nothing when they agree. */
-function alterOp(table: TableSpec, from: IndexState, to: IndexState): Operation | undefined {
+/**
+ * `ALTER INDEX` from one state of a partition's index to another, or nothing when they agree.
+ * `copyOf`: `from` is PostgreSQL's copy of that parent's index, under the name PostgreSQL gives
+ * it, which it numbers when another relation holds the name: the copy is found by its parent
+ * when the statement runs.
+ */
+function alterOp(table: TableSpec, from: IndexState, to: IndexState, copyOf?: string): Operation | undefined {
   const changes = storageChanges(from.with, to.with);
   if (from.name === to.name && Object.keys(changes).length === 0) return undefined;
   return {
     kind: 'alterIndex', table: table.name, ...schemaPart(table.schema), name: from.name,
     ...(from.name === to.name ? {} : { rename: to.name }), ...(Object.keys(changes).length > 0 ? { with: changes } : {}),
+    ...(copyOf === undefined ? {} : { attachedTo: copyOf }),
   };
 }
 
@@ -149,7 +155,7 @@ export function createPartitionIndexes(created: readonly TableSpec[], deferred: 
     for (const a of attachedOf(t, ctx)) {
       // A new parent's indexes took the partition's own ones (above): only its keys are copies.
       if (parentOf(t) !== undefined && !keys.has(a.attachedTo)) continue;
-      const op = alterOp(t, a.defaultState(t, 'to'), a.state);
+      const op = alterOp(t, a.defaultState(t, 'to'), a.state, a.attachedTo);
       if (op !== undefined) plan.add('addForeignKeys', op, undefined);
     }
   }
@@ -163,7 +169,7 @@ export function createPartitionIndexes(created: readonly TableSpec[], deferred: 
 export function restoreAttached(table: TableSpec, ctx: DiffContext, plan: Plan): void {
   if (table.partitionOf === undefined) return;
   for (const a of attachedOf(table, ctx)) {
-    const op = alterOp(table, a.defaultState(table, 'from'), a.state);
+    const op = alterOp(table, a.defaultState(table, 'from'), a.state, a.attachedTo);
     if (op !== undefined) plan.add('dropTables', undefined, op);
   }
 }
@@ -183,7 +189,8 @@ export function diffAttachedIndexes(from: TableSpec, to: TableSpec, ctx: DiffCon
     const shape = (a ?? b) as Attached;
     const was = a?.state ?? shape.defaultState(from, 'from');
     const will = b?.state ?? shape.defaultState(to, 'to');
-    const up = alterOp(to, was, will);
-    if (up !== undefined) plan.add('addForeignKeys', up, alterOp(to, will, was));
+    // An undeclared side is PostgreSQL's copy: made by this revision when the parent's index or key is.
+    const up = alterOp(to, was, will, a === undefined ? parentIndex : undefined);
+    if (up !== undefined) plan.add('addForeignKeys', up, alterOp(to, will, was, b === undefined ? parentIndex : undefined));
   }
 }

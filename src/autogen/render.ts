@@ -257,6 +257,7 @@ export function renderOperation(op: Operation, imports: Imports): string {
         schemaOpt(op),
         ['rename', op.rename === undefined ? undefined : str(op.rename)],
         ['with', op.with === undefined ? undefined : objectLiteral(Object.entries(op.with).map(([k, v]) => [k, v === null ? 'null' : str(v)]))],
+        ['attachedTo', op.attachedTo === undefined ? undefined : str(op.attachedTo)],
       ])});`;
     case 'execute':
       return `await op.execute(${str(op.sql)});`;

@@ -170,6 +170,8 @@ export interface PartitionOptions extends SchemaOption {
 export interface AlterIndexOptions extends SchemaOption {
   readonly rename?: string;
   readonly with?: Readonly<Record<string, string | null>>;
+  /** The parent's index of which the index is the partition's copy: found by it at run time (PostgreSQL may have numbered `name`). */
+  readonly attachedTo?: string;
 }
 
 /** Options of {@link Op.batch}. */
@@ -455,7 +457,7 @@ export function buildOp(sink: OperationSink, noTransaction: (body: () => Promise
     }),
     alterIndex: (name, table, options) => emit({
       kind: 'alterIndex', table, ...schemaOf(options), name,
-      ...(options.rename === undefined ? {} : { rename: options.rename }), ...flags(options, ['with']),
+      ...(options.rename === undefined ? {} : { rename: options.rename }), ...flags(options, ['with', 'attachedTo']),
     }),
     dropConstraint: (name, table, options) => emit({
       kind: 'dropConstraint', name, table, ...schemaOf(options), ...(options?.type === undefined ? {} : { type: options.type }), ...onlineOf(options),

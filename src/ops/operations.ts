@@ -308,6 +308,12 @@ export interface AlterIndexOp {
   readonly name: string;
   readonly rename?: string;
   readonly with?: Readonly<Record<string, string | null>>;
+  /**
+   * The parent's index (or key) the index is a partition's copy of: found by it when the
+   * statement runs, whatever its name. PostgreSQL names a copy it creates `name`, or numbers
+   * it (`name1`) when another relation of the schema holds `name` already.
+   */
+  readonly attachedTo?: string;
 }
 
 /** The table operations only some dialects have (PostgreSQL's options, partitions and partition indexes). */

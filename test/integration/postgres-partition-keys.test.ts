@@ -25,6 +25,10 @@ const PARENT = `export const orders = table('orders', { id: bigint().notNull(), 
 
 /** The schema module's declarations by name; edits replace some. */
 const TABLES: Readonly<Record<string, string>> = {
+  // Created first, it holds the names PostgreSQL would give orders_2024's and orders_2026's
+  // primary-key copies: PostgreSQL numbers those (orders_2024_pkey1), and the renames must find them.
+  holder: `export const holder = table('holder', { id: bigint().primaryKey(), body: text() },
+  (t) => [index('orders_2024_pkey').on(t.body), index('orders_2026_pkey').on(t.id, t.body)]);`,
   orders: PARENT,
   orders_2024: `export const orders_2024 = partition('orders_2024', orders, "FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')", (t) => [
   primaryKey('orders_2024_own_pk', { attachedTo: 'orders_pkey', with: { fillfactor: '60' } }).on(t.id, t.at),

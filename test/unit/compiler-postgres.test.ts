@@ -323,4 +323,28 @@ describe('PostgreSQL compiler', () => {
       combinedBookkeeping: 'dml-cte',
     });
   });
+
+  it("renames a partition's copy of its parent's key found by its parent, in one DO block (PostgreSQL may have numbered its name)", async () => {
+    const out = await compile({ kind: 'alterIndex', table: 'p', name: 'p_pkey', rename: 'p_own', with: { fillfactor: '70', deduplicate_items: null }, attachedTo: 'parent_pkey' });
+    expect(out).toEqual([[
+      'DO $retort$',
+      'DECLARE copy regclass;',
+      'BEGIN',
+      '  SELECT i.inhrelid::regclass INTO copy FROM pg_inherits i',
+      '    JOIN pg_index x ON x.indexrelid = i.inhrelid JOIN pg_class p ON p.oid = i.inhparent',
+      `    WHERE x.indrelid = '"app"."p"'::regclass AND p.relname = 'parent_pkey';`,
+      '  IF copy IS NULL THEN',
+      `    RAISE EXCEPTION 'retort: % has no index attached to %', '"app"."p"', 'parent_pkey';`,
+      '  END IF;',
+      `  EXECUTE 'ALTER INDEX ' || copy::text || ' RENAME TO "p_own"';`,
+      `  EXECUTE 'ALTER INDEX ' || copy::text || ' SET (fillfactor = 70)';`,
+      `  EXECUTE 'ALTER INDEX ' || copy::text || ' RESET (deduplicate_items)';`,
+      'END',
+      '$retort$',
+    ].join('\n')]);
+    // Without attachedTo: by its name.
+    expect(await compile({ kind: 'alterIndex', table: 'p', name: 'p_pkey', rename: 'p_own', with: { fillfactor: '70' } })).toEqual([
+      'ALTER INDEX "app"."p_pkey" RENAME TO "p_own"', 'ALTER INDEX "app"."p_own" SET (fillfactor = 70)',
+    ]);
+  });
 });

@@ -22,6 +22,7 @@ import type { ColumnSpec, ColumnType, DefaultValue, GeneratedColumn, NamedColumn
 import { SqlCompiler } from '../common/index.js';
 import type { ColumnDefinitionOptions, Statements, TableRef } from '../common/index.js';
 import type { CompileContext, ObjectDdl } from '../dialect.js';
+import { alterIndexStatements } from './alter-index.js';
 import { DEFAULT_PG_SCHEMA } from './capabilities.js';
 import { postgresObjectDdl } from './objects/index.js';
 import { pgWriter } from './objects/writer.js';
@@ -226,19 +227,13 @@ export class PostgresCompiler extends SqlCompiler {
         const parentIndex = this.qualified(op.index, this.resolveSchema(op.schema, ctx));
         return [`ALTER INDEX ${parentIndex} ATTACH PARTITION ${this.qualified(op.partitionIndex, this.resolveSchema(op.partitionSchema, ctx))}`];
       }
-      case 'alterIndex': {
-        const schema = this.resolveSchema(op.schema, ctx);
-        const out: string[] = [];
-        if (op.rename !== undefined) out.push(`ALTER INDEX ${this.qualified(op.name, schema)} RENAME TO ${this.quoteIdentifier(op.rename)}`);
-        const index = this.qualified(op.rename ?? op.name, schema);
-        const entries = Object.entries(op.with ?? {});
-        const set = Object.fromEntries(entries.filter((e): e is [string, string] => e[1] !== null));
-        const reset = entries.filter(([, v]) => v === null).map(([k]) => k);
-        // SET/RESET change only the catalog's parameters; pages already written keep their layout (as pg_dump's CREATE would not).
-        if (Object.keys(set).length > 0) out.push(`ALTER INDEX ${index} SET (${this.renderStorage(set).slice(' WITH ('.length)}`);
-        if (reset.length > 0) out.push(`ALTER INDEX ${index} RESET (${reset.join(', ')})`);
-        return out;
-      }
+      case 'alterIndex':
+        return alterIndexStatements(op, this.resolveSchema(op.schema, ctx), {
+          qualified: (name, schema) => this.qualified(name, schema),
+          quoteIdentifier: (name) => this.quoteIdentifier(name),
+          quoteString: (text) => this.quoteString(text),
+          storageList: (parameters) => this.renderStorage(parameters).slice(' WITH ('.length, -1),
+        });
     }
   }
 
