@@ -4,7 +4,15 @@
  * The explicit exit matters: a revision script may leave a timer or a socket of its own behind,
  * and the command is over when retort says so, not when the script's leftovers are.
  */
+import { setFlagsFromString } from 'node:v8';
 import { runCli } from './main.js';
+
+// V8's compilation cache keeps the source and top-level code of every script compiled in the
+// process until memory pressure or age clears it, even after nothing refers to it: a run of
+// 20,000 revisions held 150 MB there (7 KB a revision) while retort itself held none. The CLI
+// compiles each revision once, so the cache never answers and only costs memory. The flag is read
+// at each compilation, so setting it now covers every script this process compiles.
+setFlagsFromString('--no-compilation-cache');
 
 function exitAfterFlush(code: number): void {
   process.exitCode = code;
