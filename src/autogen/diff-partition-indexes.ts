@@ -20,7 +20,7 @@ import type { IndexSpec, StorageParameters, TableSpec } from '../schema/model.js
 import { createIndexOp, isAttachedKey } from './normalize.js';
 import type { DiffContext, Plan } from './plan.js';
 import { schemaPart } from './plan.js';
-import { storageChanges } from './same.js';
+import { sameIndex, storageChanges } from './same.js';
 
 const key = (name: string, schema: string | undefined) => `${schema ?? ''}.${name}`;
 
@@ -175,6 +175,18 @@ export function restoreAttached(table: TableSpec, ctx: DiffContext, plan: Plan):
 }
 
 /**
+ * Whether the parent's index `name` of partition `from` / `to` is dropped and created again by
+ * the diff (a changed definition: diff-constraints.ts compares it with the same `sameIndex`).
+ * Its columns are compared as named on each side: a column renamed in the same diff reads as a
+ * re-creation here.
+ */
+function recreated(from: TableSpec, to: TableSpec, name: string, ctx: DiffContext): boolean {
+  const before = ctx.parentIndex(from, 'from', name);
+  const after = ctx.parentIndex(to, 'to', name);
+  return before !== undefined && after !== undefined && !sameIndex(before, after, ctx);
+}
+
+/**
  * The attached indexes and keys of a partition present on both sides, matched by the parent's
  * index (or key) they stand for: renamed and re-parametered in place. Runs after the parents'
  * new indexes and keys exist (which gave the partition its default copy) and, undone, before
@@ -187,6 +199,21 @@ export function diffAttachedIndexes(from: TableSpec, to: TableSpec, ctx: DiffCon
     const a = before.get(parentIndex);
     const b = after.get(parentIndex);
     const shape = (a ?? b) as Attached;
+    if (recreated(from, to, parentIndex, ctx)) {
+      // Dropping the parent's index dropped the partition's; creating it again made PostgreSQL's
+      // copy, renamed after it (addForeignKeys runs after addConstraints). The downgrade re-creates
+      // the old one last (dropConstraints, undone): its copy is renamed after that, by a step
+      // whose undo runs later still (dropForeignKeys comes before dropConstraints).
+      if (b !== undefined) {
+        const up = alterOp(to, shape.defaultState(to, 'to'), b.state, parentIndex);
+        if (up !== undefined) plan.add('addForeignKeys', up, undefined);
+      }
+      if (a !== undefined) {
+        const down = alterOp(from, shape.defaultState(from, 'from'), a.state, parentIndex);
+        if (down !== undefined) plan.add('dropForeignKeys', undefined, down);
+      }
+      continue;
+    }
     const was = a?.state ?? shape.defaultState(from, 'from');
     const will = b?.state ?? shape.defaultState(to, 'to');
     // An undeclared side is PostgreSQL's copy: made by this revision when the parent's index or key is.

@@ -72,6 +72,8 @@ export interface DiffContext {
    * diff starts `from` or goes `to`: a partition's copy of that index starts with them.
    */
   readonly parentIndexWith: (partition: TableSpec, side: 'from' | 'to', index: string) => StorageParameters | undefined;
+  /** The index `index` of the parent of `partition`, in the model the diff starts `from` or goes `to`. */
+  readonly parentIndex: (partition: TableSpec, side: 'from' | 'to', index: string) => IndexSpec | undefined;
   /**
    * The storage parameters of the index of the parent's primary key or unique constraint that
    * `key` (a partition's key declared with `attachedTo`) is the copy of: by the parent key's name,
@@ -139,6 +141,7 @@ export function diffContext(options: DiffOptions, models?: { readonly from: Sche
     renamedTables: new Map(),
     schemaKey,
     parentIndexWith: (partition, side, index) => parentOf(partition, side)?.indexes.find((ix) => ix.name === index)?.with,
+    parentIndex: (partition, side, index) => parentOf(partition, side)?.indexes.find((ix) => ix.name === index),
     parentKeyWith: (partition, side, key) => {
       const keys = (parentOf(partition, side)?.constraints ?? []).filter((c): c is KeySpec => c.kind === key.kind);
       const found = keys.find((c) => c.name === key.attachedTo) ?? keys.find((c) => c.name === undefined && c.columns.join() === key.columns.join());

@@ -194,6 +194,9 @@ const EDITS: readonly Edit[] = [
     orders_rest: `export const orders_rest = partition('orders_rest', orders, 'DEFAULT', (t) => [
   primaryKey('orders_rest_pkey', { attachedTo: 'orders_pkey', with: { fillfactor: '50' } }).on(t.id, t.at),
 ]);` } },
+  { what: "a parent's index re-created (another definition) while a partition's copy has its own name", tables: {
+    ...edit('orders', "index('ix_orders_kind').on(t.kind)", "index('ix_orders_kind').on(t.kind, t.ref)"),
+    ...edit('orders_2025', "index('orders_2025_kind_own').on(t.kind)", "index('orders_2025_kind_own').on(t.kind, t.ref)") } },
   { what: 'a partition with own-named keys and indexes dropped', tables: { orders_2025: undefined } },
   { what: 'the parent and all its partitions dropped', tables: { orders: undefined, orders_2024: undefined, orders_2025: undefined, orders_rest: undefined } },
   { what: 'a new partition with own-named keys and index', tables: {
