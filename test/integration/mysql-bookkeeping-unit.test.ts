@@ -13,6 +13,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { failure, versions } from '../support/assertions.js';
 import { createTestDatabase, rawQuery, type TestDatabase } from '../support/databases.js';
 import { createTestProject, type RevisionSpec, type TestProject } from '../support/project.js';
+import { whileCalling } from '../support/spy.js';
 import { createRetort } from '../../src/index.js';
 
 const table = (name: string) => `  await op.createTable('${name}', { id: integer().primaryKey() });`;
@@ -30,19 +31,9 @@ async function history(db: TestDatabase): Promise<HistoryRow[]> {
 async function requestsDuring(body: () => Promise<unknown>): Promise<number> {
   const require = createRequire(import.meta.url);
   // The class every mysql2 connection (pooled, promise-wrapped) sends its queries through.
-  const base = require(join(dirname(require.resolve('mysql2')), 'lib/base/connection.js')) as { BaseConnection?: { prototype: { query: (...args: unknown[]) => unknown } }; prototype?: { query: (...args: unknown[]) => unknown } };
-  const proto = (base.BaseConnection ?? base).prototype!;
-  const original = proto.query;
+  const base = require(join(dirname(require.resolve('mysql2')), 'lib/base/connection.js')) as { BaseConnection?: { prototype: object }; prototype?: object };
   let count = 0;
-  proto.query = function counted(this: unknown, ...args: unknown[]) {
-    count++;
-    return original.apply(this, args);
-  };
-  try {
-    await body();
-  } finally {
-    proto.query = original;
-  }
+  await whileCalling((base.BaseConnection ?? base).prototype!, 'query', () => count++, body);
   return count;
 }
 

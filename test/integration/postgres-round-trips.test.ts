@@ -9,24 +9,16 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { failure, versions } from '../support/assertions.js';
 import { createTestDatabase, rawQuery, type TestDatabase } from '../support/databases.js';
 import { createTestProject, type RevisionSpec, type TestProject } from '../support/project.js';
+import { whileCalling } from '../support/spy.js';
 
 const FIRST: RevisionSpec = { id: 'rt0000000001', down: null, message: 'create a', upgrade: "  await op.execute('CREATE TABLE rt_a (n INT)');" };
 
 /** The requests this process sends to PostgreSQL while `body` runs (the library runs in the test's process). */
 async function requestsDuring(body: () => Promise<unknown>): Promise<string[]> {
   const seen: string[] = [];
-  const proto = pg.Client.prototype as unknown as { query: (...args: unknown[]) => unknown };
-  const original = proto.query;
-  proto.query = function traced(this: unknown, ...args: unknown[]) {
-    const [request] = args as [string | { text?: string }];
-    seen.push(typeof request === 'string' ? request : String(request?.text));
-    return original.apply(this, args);
-  };
-  try {
-    await body();
-  } finally {
-    proto.query = original;
-  }
+  await whileCalling(pg.Client.prototype, 'query', ([request]) => {
+    seen.push(typeof request === 'string' ? request : String((request as { text?: string } | undefined)?.text));
+  }, body);
   return seen;
 }
 
