@@ -78,18 +78,33 @@ export function timeProcess(command, args, options = {}) {
 }
 
 /**
- * Run a command under `/usr/bin/time` (GNU time): its wall time and the child's CPU time (user +
- * sys), in seconds. CPU time says more than wall time on a shared, busy machine.
+ * Run a command under `/usr/bin/time` (GNU time), which prints the child's own figures (CPU time,
+ * peak RSS) to stderr after the child's output: its wall time, the result and those figures.
+ * The wrapper adds about a millisecond, alike for every tool measured.
  */
-export function cpuProcess(command, args, options = {}) {
+function underTime(command, args, options) {
   const started = performance.now();
-  const result = spawnSync('/usr/bin/time', ['-f', 'RETORT_BENCH_CPU=%U %S', command, ...args], { encoding: 'utf8', maxBuffer: 1 << 30, ...options });
+  const result = spawnSync('/usr/bin/time', ['-f', 'RETORT_BENCH_TIME=%U %S %M', command, ...args], { encoding: 'utf8', maxBuffer: 1 << 30, ...options });
   const seconds = (performance.now() - started) / 1000;
   if (result.status !== 0) {
     throw new Error(`${command} ${args.join(' ')} failed (${result.status}):\n${result.stderr}\n${result.stdout?.slice(0, 2000)}`);
   }
-  const cpu = /RETORT_BENCH_CPU=([\d.]+) ([\d.]+)/.exec(result.stderr ?? '');
-  return { seconds, cpu: cpu ? Number(cpu[1]) + Number(cpu[2]) : NaN };
+  const figures = /RETORT_BENCH_TIME=([\d.]+) ([\d.]+) (\d+)/.exec(result.stderr ?? '');
+  return {
+    seconds,
+    stdout: result.stdout,
+    cpu: figures ? Number(figures[1]) + Number(figures[2]) : NaN,
+    rssMb: figures ? Number(figures[3]) / 1024 : NaN,
+  };
+}
+
+/**
+ * A command's wall time and its CPU time (user + sys), in seconds. CPU time says more than wall
+ * time on a shared, busy machine.
+ */
+export function cpuProcess(command, args, options = {}) {
+  const { seconds, cpu } = underTime(command, args, options);
+  return { seconds, cpu };
 }
 
 /** The median of `runs` timings of `fn()` (which returns seconds). */
@@ -112,19 +127,10 @@ export function medianOf(values) {
   return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 }
 
-/**
- * Run a command under `/usr/bin/time` (GNU time): its wall time and the child's peak resident set
- * (maxRSS), in MB. The wrapper adds about a millisecond, alike for every tool measured.
- */
+/** A command's wall time and peak resident set (maxRSS), in MB, with its stdout. */
 export function measureProcess(command, args, options = {}) {
-  const started = performance.now();
-  const result = spawnSync('/usr/bin/time', ['-f', 'RETORT_BENCH_MAXRSS_KB=%M', command, ...args], { encoding: 'utf8', maxBuffer: 1 << 30, ...options });
-  const seconds = (performance.now() - started) / 1000;
-  if (result.status !== 0) {
-    throw new Error(`${command} ${args.join(' ')} failed (${result.status}):\n${result.stderr}\n${result.stdout?.slice(0, 2000)}`);
-  }
-  const kb = /RETORT_BENCH_MAXRSS_KB=(\d+)/.exec(result.stderr ?? '');
-  return { seconds, rssMb: kb ? Number(kb[1]) / 1024 : NaN, stdout: result.stdout };
+  const { seconds, rssMb, stdout } = underTime(command, args, options);
+  return { seconds, rssMb, stdout };
 }
 
 /**
