@@ -226,8 +226,9 @@ export class Transactions {
    * Run `statements` as the open transaction's last ones and commit it, all in one round trip
    * where the channel can ({@link Channel.runAll}). Resolves with how many of `statements`
    * completed and the error, if one of them or the COMMIT failed (the COMMIT's when all of
-   * `statements` completed). With no transaction open, only `statements` run. The server stops at the first failure, so a failed statement leaves
-   * the transaction open, aborted, for {@link rollback}.
+   * `statements` completed). With no transaction open, only `statements` run. The server stops
+   * at the first failure, so a failed statement leaves the transaction open, aborted, for
+   * {@link rollback}.
    */
   async commitAfter(statements: readonly string[]): Promise<BatchOutcome> {
     if (!this.open) return this.channel.runAll(statements);
