@@ -19,8 +19,12 @@
  * either table.
  */
 export function soleDefault(seq: string): string {
+  // The probe must use pg_depend's reference index (refclassid, refobjid, refobjsubid; a default
+  // depends on the whole sequence, subid 0). Left to itself the planner probed the depender index
+  // on classid alone, reading every default's dependency for each sequence (0.3-0.6 ms a serial
+  // column: 1.3 s of a 2,000-table check); comparing classid as int8 keeps it off that index.
   return `(SELECT count(*) FROM pg_catalog.pg_depend sx WHERE sx.refclassid = 'pg_catalog.pg_class'::regclass
-    AND sx.refobjid = ${seq} AND sx.classid = 'pg_catalog.pg_attrdef'::regclass) = 1`;
+    AND sx.refobjid = ${seq} AND sx.refobjsubid = 0 AND sx.classid::int8 = 'pg_catalog.pg_attrdef'::regclass::oid::int8) = 1`;
 }
 
 /**
@@ -76,7 +80,7 @@ SELECT a.attrelid AS relid, a.attnum AS num, a.attname AS name, t.typname, t.typ
          JOIN pg_catalog.pg_class sc ON sc.oid = dq.refobjid
          JOIN pg_catalog.pg_namespace sn ON sn.oid = sc.relnamespace
          WHERE dq.classid = 'pg_catalog.pg_attrdef'::regclass AND dq.objid = d.oid
-           AND dq.refclassid = 'pg_catalog.pg_class'::regclass AND ${soleDefault('dq.refobjid')}
+           AND dq.refclassid = 'pg_catalog.pg_class'::regclass AND ${soleDefault('sq.seqrelid')}
          LIMIT 1) END AS serial,
        CASE WHEN a.attgenerated <> '' THEN pg_get_expr(d.adbin, d.adrelid, true) END AS generated_sql,
        CASE WHEN a.attcollation <> t.typcollation AND a.attcollation <> 0 THEN co.collname END AS collation,
