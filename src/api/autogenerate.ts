@@ -18,12 +18,13 @@ import { readHeads } from '../runtime/version-table.js';
 import { isSchemaDefinition } from '../schema/define.js';
 import type { SchemaModel, UnmodelledObject } from '../schema/model.js';
 import { loadScript } from '../script/script-loader.js';
+import type { RevisionGraph } from '../script/graph/index.js';
 import { createRevision, type RevisionOptions } from './authoring.js';
 import { squashedHeadsOf } from './known-heads.js';
-import { withDatabase } from './database.js';
+import { withDatabase, type OpenDatabase } from './database.js';
 import type { Project } from './project.js';
 import type { RevisionFileResult } from './results.js';
-import { historyFindingsOf, type UnresolvedRevision } from './integrity.js';
+import { historyFindingsOn, type UnresolvedRevision } from './integrity.js';
 import type { ChecksumMismatch } from '../runtime/integrity.js';
 
 /** Options of a comparison. */
@@ -95,8 +96,11 @@ export function dialectDiffOptions(dialect: Dialect): DiffOptions {
   };
 }
 
-/** Load the target's schema module (its default export from `defineSchema`). */
-export async function loadDeclaredSchema(project: Project): Promise<SchemaModel> {
+/**
+ * The target's schema module path, known to exist: checked before connecting, so a project
+ * without one is told so whatever state its database is in.
+ */
+function schemaModulePath(project: Project): string {
   const path = project.target.schema;
   if (path === undefined) {
     throw new RetortError('NoSchemaModule', 'No schema module is configured, so there is nothing to compare the database with.', {
@@ -109,6 +113,11 @@ export async function loadDeclaredSchema(project: Project): Promise<SchemaModel>
       hint: 'Create it (see `retort init`), or write it from the database with `retort pull`.',
     });
   }
+  return path;
+}
+
+/** Load the target's schema module (its default export from `defineSchema`). */
+export async function loadDeclaredSchema(project: Project, path = schemaModulePath(project)): Promise<SchemaModel> {
   const module = await loadScript(path).catch((error: unknown) => {
     throw moduleFailed(path, error);
   });
@@ -194,35 +203,56 @@ export async function readLive(project: Project, dialect: Dialect, session: Para
 
 /** Compare the declared schema with the live database. */
 export async function compare(project: Project, options: CompareOptions = {}): Promise<Comparison> {
-  const graph = await project.graph();
-  const declared = await loadDeclaredSchema(project);
+  const path = schemaModulePath(project);
+  return withDatabase(project.target, async (db) => (await compareOn(project, db, path, options)).comparison);
+}
+
+/**
+ * The comparison on an open database, and the revision graph it used.
+ *
+ * The catalog is read while this process loads the revision graph and the schema module: the
+ * queries are sent first, and each await of the local work lets the next one go, so the server's
+ * work (a third of a 2,000-table `check`) overlaps with ours instead of following it. A schema
+ * module that fails still wins: its error is the one reported, once the session is idle again.
+ */
+async function compareOn(project: Project, { dialect, session }: Pick<OpenDatabase, 'dialect' | 'session'>, path: string, options: CompareOptions): Promise<{ comparison: Comparison; graph: RevisionGraph }> {
+  const autogen = autogenOf(dialect);
   const versionTable = { name: project.target.versionTable, ...(project.target.dbSchema === undefined ? {} : { schema: project.target.dbSchema }) };
-  return withDatabase(project.target, async ({ dialect, session }) => {
-    const autogen = autogenOf(dialect);
-    const current = squashedHeadsOf(graph, await readHeads(dialect, session, versionTable));
-    const { live, defaults } = await readLive(project, dialect, session);
-    const declaredHere = autogen.normalizeDeclared(declared, defaults);
-    const schemas = namespaces(project);
-    const objects = await autogen.objectComparer?.(session, live, declaredHere, schemas === undefined ? {} : { schemas });
-    const safeForm = options.plainForms === true ? undefined : await autogen.safeForms?.(session, live);
-    const diffWith = (renames: readonly RenameDecision[] | undefined) => diffSchemas(live, declaredHere, {
-      ...dialectDiffOptions(dialect),
-      ...(objects === undefined ? {} : { objectsEqual: objects.equal, objectsInPlace: objects.inPlace }),
-      ...(safeForm === undefined ? {} : { safeForm }),
-      ...(project.target.dbSchema === undefined ? {} : { defaultSchema: project.target.dbSchema }),
-      ...(renames === undefined ? {} : { renames }),
-      ...(project.target.autogenerate.rewrite === undefined ? {} : { rewrite: project.target.autogenerate.rewrite }),
-      include: comparedTables(project),
-    } satisfies DiffOptions);
-    let diff = diffWith(options.renames);
-    if (options.decideRenames !== undefined && diff.renameCandidates.length > 0) {
-      const decided = await options.decideRenames(diff.renameCandidates);
-      if (decided.length > 0) diff = diffWith([...(options.renames ?? []), ...decided]);
-    }
-    const heads = [...graph.heads];
-    const notAtHead = [...current].sort().join(',') !== [...heads].sort().join(',');
-    return { diff, current, heads, notAtHead, unmodelled: live.unmodelled ?? [], declaredTables: declared.tables.length };
-  });
+  const reading = (async () => ({ heads: await readHeads(dialect, session, versionTable), ...(await readLive(project, dialect, session)) }))();
+  // Handled now so a failed read waiting behind the local work is not an unhandled rejection.
+  reading.catch(() => undefined);
+  let graph: RevisionGraph;
+  let declared: SchemaModel;
+  try {
+    graph = await project.graph();
+    declared = await loadDeclaredSchema(project, path);
+  } catch (error) {
+    await reading.catch(() => undefined);
+    throw error;
+  }
+  const { heads: recorded, live, defaults } = await reading;
+  const current = squashedHeadsOf(graph, recorded);
+  const declaredHere = autogen.normalizeDeclared(declared, defaults);
+  const schemas = namespaces(project);
+  const objects = await autogen.objectComparer?.(session, live, declaredHere, schemas === undefined ? {} : { schemas });
+  const safeForm = options.plainForms === true ? undefined : await autogen.safeForms?.(session, live);
+  const diffWith = (renames: readonly RenameDecision[] | undefined) => diffSchemas(live, declaredHere, {
+    ...dialectDiffOptions(dialect),
+    ...(objects === undefined ? {} : { objectsEqual: objects.equal, objectsInPlace: objects.inPlace }),
+    ...(safeForm === undefined ? {} : { safeForm }),
+    ...(project.target.dbSchema === undefined ? {} : { defaultSchema: project.target.dbSchema }),
+    ...(renames === undefined ? {} : { renames }),
+    ...(project.target.autogenerate.rewrite === undefined ? {} : { rewrite: project.target.autogenerate.rewrite }),
+    include: comparedTables(project),
+  } satisfies DiffOptions);
+  let diff = diffWith(options.renames);
+  if (options.decideRenames !== undefined && diff.renameCandidates.length > 0) {
+    const decided = await options.decideRenames(diff.renameCandidates);
+    if (decided.length > 0) diff = diffWith([...(options.renames ?? []), ...decided]);
+  }
+  const heads = [...graph.heads];
+  const notAtHead = [...current].sort().join(',') !== [...heads].sort().join(',');
+  return { graph, comparison: { diff, current, heads, notAtHead, unmodelled: live.unmodelled ?? [], declaredTables: declared.tables.length } };
 }
 
 /** The result of `revision --autogenerate`. */
@@ -313,9 +343,13 @@ export interface CheckOptions {
  * changed, no failure is unresolved (and, with `strict`, it holds nothing retort cannot compare).
  */
 export async function check(project: Project, options: CheckOptions = {}): Promise<CheckResult> {
-  const comparison = await compare(project);
+  const path = schemaModulePath(project);
+  // One connection for the comparison and the history.
+  const { comparison, checksumMismatches, unresolved } = await withDatabase(project.target, async (db) => {
+    const { comparison: c, graph } = await compareOn(project, db, path, {});
+    return { comparison: c, ...(await historyFindingsOn(project, graph, db, c.current)) };
+  });
   const operations = comparison.diff.upgrade;
-  const { checksumMismatches, unresolved } = await historyFindingsOf(project, comparison.current);
   const blind = options.strict === true && comparison.unmodelled.length > 0;
   const handWritten = comparison.diff.warnings.filter((w) => w.direction === 'upgrade' && HAND_WRITTEN.has(w.code)).map((w) => w.message);
   const differs = operations.length > 0 || handWritten.length > 0;

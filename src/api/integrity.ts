@@ -12,7 +12,7 @@ import { fileChecksum, insertHistorySql, readHistory, retortVersion, type Histor
 import { appliedRevisions, findChecksumMismatches, isUnresolved, latestRows, recordedChecksums, type ChecksumMismatch } from '../runtime/integrity.js';
 import { readHeads, versionChangeSql } from '../runtime/version-table.js';
 import { applyStep, type MigrationStep, type RevisionGraph } from '../script/graph/index.js';
-import { withDatabase } from './database.js';
+import { withDatabase, type OpenDatabase } from './database.js';
 import { historyTableOf } from './history-run.js';
 import { ensureRunTables } from './run-tables.js';
 import type { RetortOptions } from './options.js';
@@ -183,10 +183,13 @@ export interface HistoryFindings {
  */
 export async function historyFindingsOf(project: Project, heads: readonly string[]): Promise<HistoryFindings> {
   const graph = await project.graph();
-  return withDatabase(project.target, async ({ dialect, session }) => {
-    const rows = await readHistory(dialect, session, historyTableOf(project.target));
-    const unresolved = [...latestRows(rows).values()].filter(isUnresolved)
-      .map((r) => ({ revision: r.revision, direction: r.direction, status: r.status, statements: r.statements, error: r.error }));
-    return { checksumMismatches: await findChecksumMismatches(graph, heads, rows), unresolved };
-  });
+  return withDatabase(project.target, (db) => historyFindingsOn(project, graph, db, heads));
+}
+
+/** {@link historyFindingsOf} on an open database (`check` reads it on its comparison's connection). */
+export async function historyFindingsOn(project: Project, graph: RevisionGraph, { dialect, session }: Pick<OpenDatabase, 'dialect' | 'session'>, heads: readonly string[]): Promise<HistoryFindings> {
+  const rows = await readHistory(dialect, session, historyTableOf(project.target));
+  const unresolved = [...latestRows(rows).values()].filter(isUnresolved)
+    .map((r) => ({ revision: r.revision, direction: r.direction, status: r.status, statements: r.statements, error: r.error }));
+  return { checksumMismatches: await findChecksumMismatches(graph, heads, rows), unresolved };
 }
