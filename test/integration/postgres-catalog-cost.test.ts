@@ -10,7 +10,8 @@
  */
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { COLUMNS_SQL, serialSequence } from '../../src/dialects/postgres/catalog-sql.js';
+import { COLUMNS_SQL, INDEXES_SQL, serialSequence } from '../../src/dialects/postgres/catalog-sql.js';
+import { indexOf, type IndexRow } from '../../src/dialects/postgres/catalog-rows.js';
 import { createTestDatabase } from '../support/databases.js';
 import type { TestDatabase } from '../support/databases.js';
 
@@ -68,5 +69,32 @@ describe('PostgreSQL catalog queries on a growing database', () => {
       `SELECT c.relname, ${serialSequence('c.oid')} AS serial FROM pg_catalog.pg_class c WHERE c.relname IN ('shared_seq', 't0_id_seq') ORDER BY 1`,
     );
     expect(rows).toEqual([{ relname: 'shared_seq', serial: false }, { relname: 't0_id_seq', serial: true }]);
+  });
+
+  it('deparses only the indexes that have an option to read, and reads every option', async () => {
+    await client.query(`CREATE TABLE ix (id bigint, name text, code varchar(10), n integer);
+      CREATE INDEX ix_plain ON ix (id, n);
+      CREATE INDEX ix_desc ON ix (id DESC);
+      CREATE INDEX ix_nulls ON ix (n NULLS FIRST);
+      CREATE INDEX ix_collate ON ix (name COLLATE "C");
+      CREATE INDEX ix_opclass ON ix (name text_pattern_ops);
+      CREATE INDEX ix_coerced ON ix (code);
+      CREATE INDEX ix_expr ON ix (lower(name));
+      CREATE INDEX ix_include ON ix (id) INCLUDE (name)`);
+    const { rows } = await client.query<IndexRow>(`${INDEXES_SQL}`, [[(await client.query(`SELECT 'ix'::regclass::oid AS oid`)).rows[0].oid]]);
+    const deparsed = Object.fromEntries(rows.map((r) => [r.name, r.definition !== null]));
+    // A varchar column's index takes text_ops (default for text, not varchar): deparsed, to be sure.
+    expect(deparsed).toEqual({ ix_plain: false, ix_include: false, ix_desc: true, ix_nulls: true, ix_collate: true, ix_opclass: true, ix_coerced: true, ix_expr: true });
+    const options = Object.fromEntries(rows.map((r) => [r.name, indexOf(r).columns]));
+    expect(options).toEqual({
+      ix_plain: ['id', 'n'],
+      ix_include: ['id'],
+      ix_desc: [{ column: 'id', order: 'desc' }],
+      ix_nulls: [{ column: 'n', nulls: 'first' }],
+      ix_collate: [{ column: 'name', collation: 'C' }],
+      ix_opclass: [{ column: 'name', opclass: 'text_pattern_ops' }],
+      ix_coerced: ['code'],
+      ix_expr: [{ expression: 'lower(name)' }],
+    });
   });
 });

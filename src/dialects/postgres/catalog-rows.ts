@@ -70,7 +70,8 @@ export interface IndexRow {
   unique: boolean;
   predicate: string | null;
   /** `pg_get_indexdef(oid, 0, true)`: where the element options are read from. */
-  definition: string;
+  /** pg_get_indexdef's text; null when no key column has an option to print (see INDEXES_SQL). */
+  definition: string | null;
   method: string;
   nulls_not_distinct: boolean;
   /** `reloptions`: `['fastupdate=false']`. */
@@ -216,7 +217,7 @@ export function storageOf(options: readonly string[] | null): StorageParameters 
 
 /** An index, with its access method, element options, INCLUDE columns and storage parameters. */
 export function indexOf(row: IndexRow): IndexSpec {
-  const full = definitionElements(row.definition);
+  const full = row.definition === null ? [] : definitionElements(row.definition);
   const keys = row.elements.slice(0, row.key_count);
   const include = row.elements.slice(row.key_count).map((e) => e.slice(2));
   const columns: IndexElement[] = keys.map((e, i) => {

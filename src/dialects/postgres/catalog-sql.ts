@@ -131,11 +131,21 @@ ORDER BY con.conrelid, con.conname`;
 // attached to its parent's index (relispartition), which the parent declares; `parent_index`,
 // `parent_options` and `attnames` (the index's own attribute names, which PostgreSQL builds
 // its generated names from) tell whether it has a name or storage parameters of its own.
+// `definition` is NULL for an index whose key columns all take their defaults (ASC NULLS LAST,
+// the column's own collation, the default operator class of exactly the column's type): it
+// would print no option, and deparsing it was a third of the query (relcache work per index).
+// Anything else, binary-coercible classes included, is read from the deparsed text as before.
 /** Indexes with their elements, INCLUDE columns, options and predicate. */
 export const INDEXES_SQL = `
 SELECT ix.indrelid AS relid, ix.indexrelid AS oid, ic.relname AS name, ix.indisunique AS unique,
        pg_get_expr(ix.indpred, ix.indrelid, true) AS predicate,
-       pg_get_indexdef(ix.indexrelid, 0, true) AS definition,
+       CASE WHEN ix.indexprs IS NULL AND NOT EXISTS (
+         SELECT 1 FROM generate_series(0, ix.indnkeyatts - 1) AS s
+         JOIN pg_catalog.pg_attribute a ON a.attrelid = ix.indrelid AND a.attnum = ix.indkey[s]
+         JOIN pg_catalog.pg_opclass opc ON opc.oid = ix.indclass[s]
+         WHERE ix.indoption[s] <> 0 OR ix.indcollation[s] <> a.attcollation
+            OR NOT opc.opcdefault OR opc.opcintype <> a.atttypid)
+       THEN NULL ELSE pg_get_indexdef(ix.indexrelid, 0, true) END AS definition,
        am.amname AS method, ix.indnullsnotdistinct AS nulls_not_distinct, ic.reloptions AS options,
        ic.relispartition AS inherited,
        pi.relname AS parent_index, pi.reloptions AS parent_options,
