@@ -25,25 +25,15 @@ import { join } from 'node:path';
 import { Script } from 'node:vm';
 import { readIfPresent, writeAtomically } from '../util/cache-file.js';
 import { CACHE_LIMITS } from '../util/cache-prune.js';
-import { cutHelpers, HELPER_DEFINITIONS, HELPER_OBJECT } from './batch-helpers.js';
+import { cutHelpers } from './batch-helpers.js';
+import { batchSource, layoutOf, memberOf, type BatchHeader, type BatchLayout, type MemberCode } from './batch-format.js';
+import { WrittenBatches } from './batch-reuse.js';
 import { noteBatch } from './stack-map.js';
+
+export { MODULE_WRAPPER } from './batch-format.js';
 
 /** Bump when the batch file's layout changes, so old batches are never used. */
 const BATCH_FORMAT = '2';
-
-/**
- * The CommonJS wrapper of one compiled module. It stays on the module's first line, so that the
- * lines of its frames are those of the compiled file (as esbuild's source map numbers them).
- */
-export const MODULE_WRAPPER = '(function (exports, require, module, __filename, __dirname) {';
-/** What closes a module's wrapper in a batch: its own line, then the array's comma. */
-const MEMBER_END = '\n}),\n';
-/**
- * The batch's array, from line 2 of the file: first a function making the shared helpers
- * (batch-helpers.ts), then the modules. The helpers are made in a scope of their own, not one
- * around the modules, so that a module sees only those it receives as parameters.
- */
-const ARRAY_START = `[\n(function () {\n${HELPER_DEFINITIONS}return ${HELPER_OBJECT};\n}),\n`;
 
 /** Revisions per batch: enough to make a batch's fixed costs vanish, few enough to hold one. */
 export const SLICE_SIZE = 500;
@@ -64,11 +54,6 @@ export interface RunFile {
   readonly key: string;
 }
 
-/** A module of a batch being built: its file, content key and compiled code. */
-interface BatchMember extends RunFile {
-  readonly code: string;
-}
-
 /** How the loader keys and compiles a file (script-loader.ts). */
 export interface Compiler {
   /** The content key of `source`, read from `path`. */
@@ -80,17 +65,6 @@ export interface Compiler {
 /** The module function of a batch member, as made by {@link MODULE_WRAPPER}, then the helpers it was cut of. */
 type ModuleFunction = (exports: object, require: (id: string) => unknown, module: { exports: object }, filename: string, dirname: string, ...helpers: unknown[]) => void;
 
-/** The batch file's first line, after `// `: which modules it holds, in order. */
-interface BatchHeader {
-  readonly keys: readonly string[];
-  /** Characters of each module's compiled code. */
-  readonly lengths: readonly number[];
-  /** Line breaks in each module's compiled code. */
-  readonly breaks: readonly number[];
-  /** The helpers cut from each module (batch-helpers.ts), comma-separated: its extra parameters. */
-  readonly helpers: readonly string[];
-}
-
 /** A slice of a run: consecutive files, and the key of their batch. */
 interface Slice {
   readonly key: string;
@@ -100,48 +74,63 @@ interface Slice {
 /**
  * The files of one run in slices, each loaded as one batch when the run first loads one of its
  * modules. Opening a slice releases the one open before (runs load their revisions in order).
+ *
+ * A slice without a batch file is built from its files' compiled modules while the run executes
+ * the slice before it (the first as soon as the run is made, while it connects): on a cold cache
+ * the compiling (esbuild, in its own process) overlaps the database's work instead of preceding
+ * it. At most one slice is built ahead, so memory stays flat in the chain.
  */
 export class BatchedRun {
   private readonly slices = new Map<string, Slice>();
+  private readonly order: Slice[] = [];
   private open: { slice: Slice; batch: ScriptBatch | undefined } | undefined;
+  /** The source of the slice being built ahead, once built (undefined: no batch for it). */
+  private ahead: { slice: Slice; source: Promise<string | undefined> } | undefined;
 
   /** `files` in run order; no slices when `dir` (the batches' cache folder) is undefined. */
-  constructor(private readonly dir: string | undefined, private readonly files: readonly RunFile[]) {
+  constructor(private readonly dir: string | undefined, private readonly files: readonly RunFile[], private readonly compiler: Compiler) {
     if (dir === undefined || files.length < BATCH_MIN) return;
-    let count = 0;
     for (let i = 0; i < files.length; i += SLICE_SIZE) {
       const part = files.slice(i, i + SLICE_SIZE);
       if (part.length < BATCH_MIN) continue;
       const slice = { key: batchKeyOf(part.map((f) => f.key)), files: part };
       for (const file of part) this.slices.set(file.key, slice);
-      count += 1;
+      this.order.push(slice);
     }
-    slicesInRun = Math.max(slicesInRun, count);
+    slicesInRun = Math.max(slicesInRun, this.order.length);
+    this.buildAhead(this.order[0]);
   }
 
-  /** The files in no slice, or in one without a batch file yet: a run compiles them before it starts. */
-  unbatched(): RunFile[] {
-    const written = new Map<Slice, boolean>();
-    return this.files.filter((file) => {
-      const slice = this.slices.get(file.key);
-      if (slice === undefined) return true;
-      if (!written.has(slice)) written.set(slice, existsSync(join(this.dir!, `${slice.key}.js`)));
-      return !written.get(slice);
-    });
+  /** The files in no slice: a run compiles them before it starts. */
+  loose(): RunFile[] {
+    return this.files.filter((file) => !this.slices.has(file.key));
   }
 
   /**
    * The batch holding the module of content key `key`: its slice's batch, opened from the cache
-   * or built with `compiler` (then written); undefined when no batch holds it.
+   * or built (then written); undefined when no batch holds it.
    */
-  async batchOf(key: string, compiler: Compiler): Promise<ScriptBatch | undefined> {
+  async batchOf(key: string): Promise<ScriptBatch | undefined> {
     const slice = this.slices.get(key);
     if (slice === undefined) return undefined;
     if (this.open?.slice !== slice) {
       this.open = undefined; // released before the next is made: one batch in memory at a time
-      this.open = { slice, batch: openBatch(this.dir!, slice) ?? (await buildBatch(this.dir!, slice, compiler)) };
+      const built = this.ahead?.slice === slice ? await this.ahead.source : undefined;
+      if (this.ahead?.slice === slice) this.ahead = undefined;
+      const batch = built !== undefined ? evaluate(slice, built, this.dir!) : openBatch(this.dir!, slice);
+      this.open = { slice, batch: batch ?? evaluateBuilt(slice, await buildSource(this.dir!, slice, this.compiler), this.dir!) };
+      this.buildAhead(this.order[this.order.indexOf(slice) + 1]);
     }
     return this.open.batch?.has(key) ? this.open.batch : undefined;
+  }
+
+  /** Start building `slice` unless its batch is written (or it is being built). */
+  private buildAhead(slice: Slice | undefined): void {
+    if (slice === undefined || this.ahead?.slice === slice || existsSync(join(this.dir!, `${slice.key}.js`))) return;
+    const source = buildSource(this.dir!, slice, this.compiler);
+    // Never an unhandled rejection: a failure here is met again when the slice is loaded.
+    source.catch(() => undefined);
+    this.ahead = { slice, source: source.catch(() => undefined) };
   }
 }
 
@@ -159,7 +148,7 @@ export class ScriptBatch {
     private readonly makeHelpers: () => Record<string, unknown>,
     private readonly functions: readonly ModuleFunction[],
     private readonly header: BatchHeader,
-    private readonly codeStarts: readonly number[],
+    private readonly layout: BatchLayout,
     private readonly cacheFile: string,
     private needsCodeCache: boolean,
   ) {
@@ -173,8 +162,7 @@ export class ScriptBatch {
 
   /** The compiled code of the module of content key `key` (for the import check). */
   code(key: string): string {
-    const index = this.indexes.get(key)!;
-    return this.source.slice(this.codeStarts[index], this.codeStarts[index]! + this.header.lengths[index]!);
+    return memberOf(this.source, this.header, this.layout, this.indexes.get(key)!).code;
   }
 
   /** Run the module of content key `key`; once all have run, write the code cache if the batch has none. */
@@ -217,12 +205,19 @@ function openBatch(dir: string, slice: Slice): ScriptBatch | undefined {
   return batch;
 }
 
+/** Batches written in each cache folder, by their modules' keys (batch-reuse.ts). */
+const written = new Map<string, WrittenBatches>();
+
 /**
- * Build the batch of `slice` from its files as they are now (a file changed since the run read
- * it is left out, to be loaded alone) and write it; undefined when fewer than two can go in.
+ * Build the source of the batch of `slice` from its files as they are now (a file changed since
+ * the run read it is left out, to be loaded alone) and write it; undefined when fewer than two
+ * can go in. Each module is taken from a batch already written when one holds it, else compiled.
  */
-async function buildBatch(dir: string, slice: Slice, compiler: Compiler): Promise<ScriptBatch | undefined> {
-  const built = await Promise.all(slice.files.map(async (file): Promise<BatchMember | undefined> => {
+async function buildSource(dir: string, slice: Slice, compiler: Compiler): Promise<string | undefined> {
+  let batches = written.get(dir);
+  if (batches === undefined) written.set(dir, (batches = new WrittenBatches(dir)));
+  const found = batches.take(slice.files.map((f) => f.key));
+  const built = await Promise.all(slice.files.map(async (file): Promise<(RunFile & { member: MemberCode }) | undefined> => {
     let source: string;
     try {
       source = readFileSync(file.path, 'utf8');
@@ -231,47 +226,22 @@ async function buildBatch(dir: string, slice: Slice, compiler: Compiler): Promis
     }
     // The key is the content's: a file edited since the run read it has another.
     if (compiler.keyOf(file.path, source) !== file.key) return undefined;
+    const member = found.get(file.key);
+    if (member !== undefined) return { ...file, member };
     const code = await compiler.compile(file.path, source, file.key);
-    return code === null ? undefined : { ...file, code };
+    return code === null ? undefined : { ...file, member: cutHelpers(code) };
   }));
   const members = built.filter((m) => m !== undefined);
   if (members.length < BATCH_MIN) return undefined;
-  const cut = members.map((m) => cutHelpers(m.code));
-  const header: BatchHeader = {
-    keys: members.map((m) => m.key),
-    lengths: cut.map((c) => c.code.length),
-    breaks: cut.map((c) => countBreaks(c.code)),
-    helpers: cut.map((c) => c.names.join(',')),
-  };
-  const parts = [`// ${JSON.stringify(header)}\n`, ARRAY_START];
-  for (const [i, c] of cut.entries()) parts.push(wrapperOf(header.helpers[i]!), c.code, MEMBER_END);
-  parts.push(']');
-  const source = parts.join('');
-  writeAtomically(join(dir, `${slice.key}.js`), source, batchesLimit());
-  return evaluate(slice, source, dir);
-}
-/** A module's wrapper in a batch: {@link MODULE_WRAPPER} with the cut helpers as parameters. */
-function wrapperOf(helpers: string): string {
-  return helpers === '' ? MODULE_WRAPPER : `${MODULE_WRAPPER.slice(0, -3)}, ${helpers.replaceAll(',', ', ')}) {`;
+  const keys = members.map((m) => m.key);
+  const source = batchSource(keys, members.map((m) => m.member));
+  if (writeAtomically(join(dir, `${slice.key}.js`), source, batchesLimit())) batches.note(`${slice.key}.js`, keys);
+  return source;
 }
 
-function countBreaks(text: string): number {
-  let count = 0;
-  for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) count += 1;
-  return count;
-}
-
-/** The header of a batch file; undefined when it is not one of this format. */
-function headerOf(source: string): BatchHeader | undefined {
-  const end = source.indexOf('\n');
-  if (!source.startsWith('// ') || end < 0) return undefined;
-  try {
-    const header = JSON.parse(source.slice(3, end)) as BatchHeader;
-    const n = header.keys?.length;
-    return Array.isArray(header.keys) && header.lengths?.length === n && header.breaks?.length === n && header.helpers?.length === n ? header : undefined;
-  } catch {
-    return undefined;
-  }
+/** {@link evaluate} of a built source, if any. */
+function evaluateBuilt(slice: Slice, source: string | undefined, dir: string): ScriptBatch | undefined {
+  return source === undefined ? undefined : evaluate(slice, source, dir);
 }
 
 /**
@@ -279,24 +249,11 @@ function headerOf(source: string): BatchHeader | undefined {
  * level runs here). Undefined when the file is not a well-formed batch of the slice's modules.
  */
 function evaluate(slice: Slice, source: string, dir: string): ScriptBatch | undefined {
-  const header = headerOf(source);
-  // The helpers are those of this version of retort (an older batch has another key anyway).
-  if (header === undefined || !source.startsWith(ARRAY_START, source.indexOf('\n') + 1)) return undefined;
+  const parsed = layoutOf(source);
+  if (parsed === undefined) return undefined;
+  const { header, layout } = parsed;
   const paths = new Map(slice.files.map((f) => [f.key, f.path]));
-  // Where each module's code starts (characters) and its first line (1-based) in the batch.
-  const codeStarts: number[] = [];
-  const firstLines: number[] = [];
-  let at = source.indexOf('\n') + 1 + ARRAY_START.length;
-  let line = 2 + countBreaks(ARRAY_START);
-  for (let i = 0; i < header.keys.length; i++) {
-    if (!paths.has(header.keys[i]!)) return undefined;
-    const wrapper = wrapperOf(header.helpers[i]!);
-    codeStarts.push(at + wrapper.length);
-    firstLines.push(line);
-    at += wrapper.length + header.lengths[i]! + MEMBER_END.length;
-    line += header.breaks[i]! + 2;
-  }
-  if (at + 1 !== source.length) return undefined;
+  if (!header.keys.every((key) => paths.has(key))) return undefined;
   const filename = `/retort-batch/${slice.key.slice(0, 16)}.js`;
   const cacheFile = join(dir, `${slice.key}.v8`);
   const cachedData = readIfPresent(cacheFile);
@@ -310,6 +267,6 @@ function evaluate(slice: Slice, source: string, dir: string): ScriptBatch | unde
   }
   if (!Array.isArray(functions) || functions.length !== header.keys.length + 1) return undefined;
   const [makeHelpers, ...modules] = functions as [() => Record<string, unknown>, ...ModuleFunction[]];
-  noteBatch(filename, header.keys.map((k) => paths.get(k)!), firstLines);
-  return new ScriptBatch(source, script, makeHelpers, modules, header, codeStarts, cacheFile, cachedData === undefined || script.cachedDataRejected === true);
+  noteBatch(filename, header.keys.map((k) => paths.get(k)!), layout.firstLines);
+  return new ScriptBatch(source, script, makeHelpers, modules, header, layout, cacheFile, cachedData === undefined || script.cachedDataRejected === true);
 }

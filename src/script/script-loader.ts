@@ -8,9 +8,10 @@
  * Why a second path: `upgrade head` of 2,000 revisions is dominated by loading them. Measured on
  * 2,000 small revisions, warm cache, one process: Node's native ESM import of cached `.mjs` files
  * 1.8 s, jiti 1.0 s, this path about 0.15 s (no resolution, no per-module loader state; one
- * cached read and one compile per file). Cold, the misses of a run are compiled in one batch of
- * parallel esbuild calls instead of one synchronous round trip per file. The modules of a run
- * are evaluated from batches of 500 (script-batch.ts): one V8 script and code cache for each.
+ * cached read and one compile per file). The modules of a run are evaluated from batches of 500
+ * (script-batch.ts): one V8 script and code cache for each. Cold, a batch's misses are compiled
+ * by parallel esbuild calls while the run executes the batch before it, and cached in the batch
+ * only (batch-reuse.ts).
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash } from 'node:crypto';
@@ -160,8 +161,27 @@ function evaluateBatched(path: string, key: string, batch: ScriptBatch, retort: 
   return batch.run(key, requireFor(retort), path, dirname(path));
 }
 
-/** How batches key and compile their files: as this loader does. */
-const compiler: Compiler = { keyOf, compile: async (path, source, key) => compiledCode(path, source, key) };
+/**
+ * How batches key and compile their files: as this loader does, but without an entry per file
+ * (the batch is their cache, batch-reuse.ts); an entry written earlier, by a run of one file, is
+ * used. What the fast path refuses is remembered, so that loading the file alone does not
+ * compile it again.
+ */
+const compiler: Compiler = {
+  keyOf,
+  compile: async (path, source, key) => {
+    const known = compiled.get(key);
+    if (known !== undefined) return known;
+    const dir = cacheDir();
+    const file = dir === undefined ? undefined : join(dir, `${key}.cjs`);
+    // existsSync first: on a cold cache every lookup misses, and a failed read throws.
+    const cached = file !== undefined && existsSync(file) ? readIfPresent(file, 'utf8') : undefined;
+    if (cached !== undefined) return cached;
+    const code = await compile(path, source);
+    if (code === null) compiled.set(key, null);
+    return code;
+  },
+};
 
 /**
  * The most entries the scripts cache keeps: never below what this run itself needs (a .cjs and a
@@ -183,10 +203,10 @@ export interface PreparedScripts {
 }
 
 /**
- * Compile the scripts a run will execute, in parallel, before it starts (only cache misses cost
- * anything), and arrange them in batches (script-batch.ts): one V8 script and code cache per
- * slice of the run, cached under the keys of its files. Optional: {@link loadScript} compiles on
- * demand too.
+ * Arrange the scripts a run will execute in batches (script-batch.ts): one V8 script and code
+ * cache per slice of the run, cached under the keys of its files, and built (on a cold cache) a
+ * slice ahead of the run. A script in no batch is compiled now (only cache misses cost anything).
+ * Optional: {@link loadScript} compiles on demand too.
  */
 export async function prepareScripts(paths: readonly string[]): Promise<PreparedScripts> {
   scriptsInRun = Math.max(scriptsInRun, paths.length);
@@ -196,10 +216,10 @@ export async function prepareScripts(paths: readonly string[]): Promise<Prepared
   for (const path of paths) {
     if (!isSqlRevisionPath(path)) keys.set(path, keyOf(path, readFileSync(path, 'utf8')));
   }
-  const run = new BatchedRun(cacheDir('batches'), [...keys].map(([path, key]) => ({ path, key })));
-  // A file whose batch is written needs nothing; the others are compiled unless cached (a cold
-  // run), in slices: all of 20,000 cold scripts in flight at once held every result at once.
-  const misses = run.unbatched().filter(({ key }) => !isCompiled(key));
+  // The batches are built as the run goes (script-batch.ts); files in none are compiled now unless
+  // cached, in slices: all of 20,000 cold scripts in flight at once held every result at once.
+  const run = new BatchedRun(cacheDir('batches'), [...keys].map(([path, key]) => ({ path, key })), compiler);
+  const misses = run.loose().filter(({ key }) => !isCompiled(key));
   for (let i = 0; i < misses.length; i += COMPILE_SLICE) {
     await Promise.all(misses.slice(i, i + COMPILE_SLICE).map(async ({ path, key }) => compiledCode(path, readFileSync(path, 'utf8'), key)));
   }
@@ -208,7 +228,7 @@ export async function prepareScripts(paths: readonly string[]): Promise<Prepared
       const key = keys.get(path);
       if (key === undefined) return loadScriptOnce(path);
       const load = async () => {
-        const batch = await run.batchOf(key, compiler);
+        const batch = await run.batchOf(key);
         if (batch !== undefined) return evaluateBatched(path, key, batch, await retortItself());
         const source = readFileSync(path, 'utf8');
         return loadSource(path, source, keyOf(path, source));

@@ -66,6 +66,25 @@ describe('revision scripts run from one batch', () => {
     expect(existsSync(t.cache('scripts'))).toBe(false);
   });
 
+  it('a cold run caches batched modules in their batch only; a run sliced otherwise takes them from it, compiling nothing', () => {
+    const t = project('sqlite::memory:', chain({}));
+    const first = t.run('upgrade', 'head', '--sql');
+    expect(first.code, first.stderr).toBe(0);
+    // No entry per module (2,000 small files written and read back, cold).
+    expect(existsSync(t.cache('scripts'))).toBe(false);
+    // b1:head runs b2 and b3: another slice, so another batch, built from the first batch's
+    // modules. esbuild cannot start here: any compiling would fail the run.
+    const noEsbuild = { XDG_CACHE_HOME: join(t.cache('scripts'), '..', '..'), ESBUILD_BINARY_PATH: '/bin/false' };
+    const later = retort(t.p.dir, ['upgrade', 'b1:head', '--sql'], noEsbuild);
+    expect(later.code, later.stderr).toBe(0);
+    expect(later.stdout).toContain('UPDATE t SET a = 3');
+    expect(later.stdout).not.toContain('CREATE TABLE t');
+    expect(t.entries('batches', '.js')).toHaveLength(2);
+    // The same without the batches: the run needs esbuild, and says so.
+    rmSync(t.cache('batches'), { recursive: true, force: true });
+    expect(retort(t.p.dir, ['upgrade', 'b1:head', '--sql'], noEsbuild).code).not.toBe(0);
+  });
+
   it('a throw in a batched revision names its file, line and column, without and with the code cache', () => {
     const t = project('sqlite::memory:', chain({ upgrade: "  await op.execute('UPDATE t SET a = 2');\n  if (x.boom) throw new Error('boom in b2'); // @boom" }));
     const line = lineOf(join(t.p.dir, 'migrations', 'b2_second.ts'), '// @boom');

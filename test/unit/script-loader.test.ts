@@ -83,33 +83,30 @@ describe('loadScript (compiled revision cache)', () => {
   });
 
   it('never prunes the cache below the scripts of the running chain', async () => {
-    // A 7,000-revision chain compiled by an earlier run (its entries the oldest), then 14,000
-    // newer entries of other projects: 21,000, above the 20,000 limit. The next process that
-    // writes an entry prunes once; pruning to 80% of the fixed limit removed 5,000 of the chain's
-    // own entries, compiled again on every run. It must keep them all.
+    // 7,000 entries of a 7,000-revision chain written by earlier runs (runs of one revision write
+    // one; batched revisions are cached in their batches), the oldest, then 14,000 newer entries
+    // of other projects: 21,000, above the 20,000 limit. The next process that writes an entry
+    // prunes once; pruning to 80% of the fixed limit removed 5,000 of the chain's own entries,
+    // compiled again on every run. It must keep them all.
     const dir = join(root, 'prune-floor');
     const cache = join(dir, 'cache');
     const scripts = join(cache, 'retort', 'scripts');
     mkdirSync(join(dir, 'm'), { recursive: true });
+    mkdirSync(scripts, { recursive: true });
     const paths: string[] = [];
     for (let i = 0; i < 7_000; i++) {
       const path = join(dir, 'm', `r${i}.ts`);
       writeFileSync(path, `export const n: number = ${i};\n`);
       paths.push(path);
-    }
-    const previous = process.env['XDG_CACHE_HOME'];
-    process.env['XDG_CACHE_HOME'] = cache;
-    try {
-      await prepareScripts(paths);
-    } finally {
-      process.env['XDG_CACHE_HOME'] = previous;
+      writeFileSync(join(scripts, `chain${i}.cjs`), '');
     }
     const chain = readdirSync(scripts);
     expect(chain).toHaveLength(7_000);
     const old = new Date('2020-01-01T00:00:00Z');
     for (const f of chain) utimesSync(join(scripts, f), old, old);
     for (let i = 0; i < 14_000; i++) writeFileSync(join(scripts, `other${i}.cjs`), '');
-    // One new revision, so the next run writes an entry (and prunes): in a process of its own.
+    // One new revision, alone past the last full batch of 500: the next run compiles it and writes
+    // its entry (and prunes), in a process of its own.
     const added = join(dir, 'm', 'r7000.ts');
     writeFileSync(added, 'export const n: number = 7000;\n');
     const loader = pathToFileURL(join(process.cwd(), 'dist/script/script-loader.js')).href;
