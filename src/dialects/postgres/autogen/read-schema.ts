@@ -7,7 +7,7 @@
  * What the model has no place for (views, partitions, functions, rules, grants, ...) is listed
  * with the model, as `unmodelled` (unmodelled.ts), and in docs/autogenerate-postgres.md.
  */
-import type { EnumSpec, SchemaModel } from '../../../schema/model.js';
+import type { EnumSpec, SchemaModel, TableSpec } from '../../../schema/model.js';
 import type { ReadSchemaOptions, Session } from '../../dialect.js';
 import { readCatalog } from '../catalog-read.js';
 import { readPostgresObjects } from '../objects/index.js';
@@ -90,14 +90,22 @@ async function readAll(
     const schema = modelSchema(e.schema);
     return Object.freeze({ name: e.name, ...(schema === undefined ? {} : { schema }), values: Object.freeze(e.values) });
   });
-  const unmodelled = Object.freeze(await readPostgresUnmodelled(session, schemas, include, home));
+  // Three queries, not three per table: the cost grows with the rows, not with round trips.
+  const rows = tables.length === 0 ? undefined : await readCatalog(session, tables.map((t) => t.oid));
+  // The server reads what the model has no place for (the longest query left) while this process
+  // turns the catalog rows into tables: sent first, awaited after. Settled before anything else
+  // is sent, even when the conversion throws, so the session is never left with a request of its own.
+  const unmodelledRead = readPostgresUnmodelled(session, schemas, include, home);
+  let specs: TableSpec[];
+  try {
+    specs = rows === undefined ? [] : tables.map((t) => tableOf(t, rows, modelSchema));
+  } catch (error) {
+    await unmodelledRead.catch(() => undefined);
+    throw error;
+  }
+  const unmodelled = Object.freeze(await unmodelledRead);
   // An object of a table that `include` leaves out (a policy) is left out with it.
   const objects = Object.freeze((await readPostgresObjects(session, schemas, modelSchema))
     .filter((o) => !('table' in o) || include === undefined || include(o.table, o.schema)));
-  if (tables.length === 0) return Object.freeze({ tables: Object.freeze([]), enums: Object.freeze(enums), objects, unmodelled });
-
-  // Three queries, not three per table: the cost grows with the rows, not with round trips.
-  const rows = await readCatalog(session, tables.map((t) => t.oid));
-  const specs = tables.map((t) => tableOf(t, rows, modelSchema));
   return Object.freeze({ tables: Object.freeze(specs), enums: Object.freeze(enums), objects, unmodelled });
 }
