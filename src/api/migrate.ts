@@ -110,7 +110,9 @@ async function migrate(project: Project, target: string, direction: 'up' | 'down
     const loadModule = await revisionModules(scriptPaths(graph, steps));
     if (steps.length > 0) await emitStatementLimits(dialect, channel, project.target, session.serverVersion);
     const outcome = await runSteps(steps, heads, {
-      ...common, dialect, channel, compileContext, loadModule, db: scriptDb(session.db, dialect, project.target), ...events,
+      ...common, dialect, channel, compileContext, loadModule, ...events,
+      // Kysely is loaded for scripts to run only: a run with nothing to do never builds a query.
+      db: steps.length === 0 ? offlineDb(() => '') : scriptDb(await session.kysely(), dialect, project.target),
       history: await recorderFor(dialect, channel, project.target, graph),
       ...(run.signal === undefined ? {} : { signal: run.signal }),
     });

@@ -134,8 +134,12 @@ export interface BatchOutcome {
  * apply to what the scripts do.
  */
 export interface Session {
-  /** A Kysely instance bound to this one connection: the `db` revision scripts receive. */
-  readonly db: Kysely<any>;
+  /**
+   * A Kysely instance bound to this one connection: the `db` revision scripts receive. Made on
+   * first call (SQLite and PostgreSQL load Kysely only then: `current` and a no-op upgrade never
+   * build a query), the same instance after.
+   */
+  kysely(): Promise<Kysely<any>>;
   /** Execute one statement, ignoring rows. */
   execute(sql: string): Promise<void>;
   /**

@@ -124,7 +124,7 @@ describe('mysql sessions', () => {
         const ids = new Set<number>();
         for (let i = 0; i < 5; i++) ids.add(Number((await session.query<{ id: number }>('SELECT CONNECTION_ID() AS id'))[0]?.id));
         // The Kysely `db` a script receives is the same connection.
-        const viaDb = await session.db.selectNoFrom((eb) => eb.fn<number>('CONNECTION_ID', []).as('id')).executeTakeFirstOrThrow();
+        const viaDb = await (await session.kysely()).selectNoFrom((eb) => eb.fn<number>('CONNECTION_ID', []).as('id')).executeTakeFirstOrThrow();
         ids.add(Number(viaDb.id));
         expect(ids.size).toBe(1);
         expect(await session.query('SELECT GET_LOCK(?, 0) AS got', [lockName])).toEqual([{ got: 1 }]);

@@ -153,7 +153,7 @@ describe('PostgreSQL sessions', () => {
   it('pins one backend for execute, query and the scripts\' Kysely db', async () => {
     await connection.withSession(async (s) => {
       const [viaQuery] = await s.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
-      const viaDb = await sql<{ pid: number }>`SELECT pg_backend_pid() AS pid`.execute(s.db);
+      const viaDb = await sql<{ pid: number }>`SELECT pg_backend_pid() AS pid`.execute(await s.kysely());
       expect(viaDb.rows[0]?.pid).toBe(viaQuery?.pid);
     });
   });
@@ -162,7 +162,7 @@ describe('PostgreSQL sessions', () => {
     await connection.withSession(async (s) => {
       await s.execute('CREATE TABLE pinned (id integer)');
       await s.execute(postgresDialect.beginSql);
-      await s.db.insertInto('pinned').values({ id: 1 }).execute();
+      await (await s.kysely()).insertInto('pinned').values({ id: 1 }).execute();
       expect(await s.query('SELECT id FROM pinned')).toEqual([{ id: 1 }]);
       await s.execute(postgresDialect.rollbackSql);
       expect(await s.query('SELECT id FROM pinned')).toEqual([]);

@@ -150,10 +150,10 @@ describe('sqlite connection', () => {
     await memory.withSession(async (s) => {
       await s.execute('CREATE TABLE t (a INTEGER, b BOOLEAN)');
       await s.execute(sqliteDialect.beginSql);
-      await s.db.insertInto('t').values({ a: 1, b: 1 }).execute();
+      await (await s.kysely()).insertInto('t').values({ a: 1, b: 1 }).execute();
       expect(await s.query('SELECT a FROM t WHERE b = ?', [true])).toEqual([{ a: 1 }]);
       await s.execute(sqliteDialect.rollbackSql);
-      expect((await kyselySql<{ n: number }>`SELECT count(*) AS n FROM t`.execute(s.db)).rows).toEqual([{ n: 0 }]);
+      expect((await kyselySql<{ n: number }>`SELECT count(*) AS n FROM t`.execute(await s.kysely())).rows).toEqual([{ n: 0 }]);
     });
     await memory.close();
     await expect(memory.withSession(async () => 1)).rejects.toMatchObject({ code: 'ConnectionFailed' });

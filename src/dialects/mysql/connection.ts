@@ -71,7 +71,7 @@ class MysqlConnection implements Connection {
       if (this.profile.galera !== undefined) await db.executeQuery(CompiledQuery.raw(GALERA_SESSION_SQL, []));
       if (this.profile.noBackslashEscapes) await db.executeQuery(CompiledQuery.raw(BACKSLASH_ESCAPES_SQL, []));
       const session: Session = {
-        db,
+        kysely: async () => db,
         serverVersion: this.serverVersion,
         execute: async (text: string) => {
           await db.executeQuery(CompiledQuery.raw(text, []));

@@ -3,7 +3,7 @@
  * one pooled client. Every client is guarded (see client.ts): a connection that dies or goes
  * silent under a run ends it with `ConnectionLost`, never with an unhandled 'error' event.
  */
-import { Kysely, PostgresDialect, sql, type PostgresPool, type PostgresPoolClient } from 'kysely';
+import type { Kysely, PostgresPoolClient } from 'kysely';
 import pg from 'pg';
 import type { Connection, ConnectOptions, ConnectionUrl, LockOptions, LockScope, Session } from '../dialect.js';
 import { DEFAULT_TIMEOUTS, TEARDOWN_MS, timeoutsFor } from '../net/timeouts.js';
@@ -17,9 +17,12 @@ import { PgRequests } from './requests.js';
  * The Session of one pinned client: retort's own statements go straight to its requests (no
  * query builder in between), the scripts' `db` is a Kysely instance over the same client.
  */
-function sessionOf(db: Kysely<any>, requests: PgRequests): Session {
+function sessionOf(pinned: PostgresPoolClient, requests: PgRequests): Session {
+  let db: Promise<Kysely<any>> | undefined;
   return {
-    db,
+    // A pool of one: the pinned client, never released to the real pool before the run ends.
+    kysely: () => (db ??= import('kysely').then(({ Kysely, PostgresDialect }) =>
+      new Kysely<any>({ dialect: new PostgresDialect({ pool: { connect: async () => pinned, end: async () => undefined } }) }))),
     async execute(text: string): Promise<void> {
       await requests.query(text);
     },
@@ -45,11 +48,11 @@ function lastOf(result: pg.QueryResult | pg.QueryResult[]): pg.QueryResult | und
 }
 
 /**
- * A pg Pool whose clients are all guarded, and the pool Kysely sees: it hands out each client
- * wrapped so that every query (the runner's, the scripts' `db`, the catalog reads) goes through
- * the client's guard and its requests (see requests.ts: what a run deferred rides along).
+ * A pg Pool whose clients are all guarded: every query (the runner's, the scripts' `db`, the
+ * catalog reads) goes through the client's guard and its requests (see requests.ts: what a run
+ * deferred rides along).
  */
-function guardedPool(settings: PgClientSettings): { pool: pg.Pool; kyselyPool: PostgresPool; clients: Set<pg.Client>; requestsOf: (client: pg.Client) => PgRequests } {
+function guardedPool(settings: PgClientSettings): { pool: pg.Pool; clients: Set<pg.Client>; requestsOf: (client: pg.Client) => PgRequests } {
   const pool = new pg.Pool({
     ...pgConfig(settings),
     // A run pins one client; a second is headroom for a script that opens its own.
@@ -70,14 +73,7 @@ function guardedPool(settings: PgClientSettings): { pool: pg.Pool; kyselyPool: P
     // reject the setting, which is then simply not set (the SET runs before any other query).
     client.query('SET client_connection_check_interval = 1000').catch(() => undefined);
   });
-  const kyselyPool: PostgresPool = {
-    connect: async () => {
-      const client = await pool.connect();
-      return wrap(client, requests.get(client)!, () => client.release());
-    },
-    end: () => pool.end(),
-  };
-  return { pool, kyselyPool, clients, requestsOf: (client) => requests.get(client)! };
+  return { pool, clients, requestsOf: (client) => requests.get(client)! };
 }
 
 /** A client as Kysely sees it: every text query through its requests. */
@@ -100,16 +96,18 @@ export async function connectPostgres(url: ConnectionUrl, options: ConnectOption
     timeouts: timeoutsFor(url, options.timeouts ?? DEFAULT_TIMEOUTS),
     ...(options.target === undefined ? {} : { target: options.target }),
   };
-  const { pool, kyselyPool, clients, requestsOf } = guardedPool(settings);
-  const db = new Kysely<any>({ dialect: new PostgresDialect({ pool: kyselyPool }) });
+  const { pool, clients, requestsOf } = guardedPool(settings);
   const close = async (): Promise<void> => {
     // Ends the pool, closing every client; a session-level advisory lock dies with its client.
     // A peer that stopped answering never acknowledges the goodbye: its sockets are destroyed.
-    await settleWithin(db.destroy(), TEARDOWN_MS);
+    await settleWithin(pool.end(), TEARDOWN_MS);
     for (const client of clients) client.connection?.stream.destroy();
   };
   try {
-    await sql`SELECT 1`.execute(db);
+    // Connected and authenticated is the check: the server has said it is ready for queries (a
+    // `SELECT 1` after it was one more round trip per run). The client waits in the pool for
+    // the run's session.
+    (await pool.connect()).release();
   } catch (error) {
     await close();
     throw connectionError(error, url, settings.timeouts.connectMs);
@@ -122,8 +120,7 @@ export async function connectPostgres(url: ConnectionUrl, options: ConnectOption
       // to the real pool before the run ends.
       const client = await pool.connect();
       const requests = requestsOf(client);
-      const pinned = wrap(client, requests, () => undefined);
-      const session = sessionOf(new Kysely<any>({ dialect: new PostgresDialect({ pool: { connect: async () => pinned, end: async () => undefined } }) }), requests);
+      const session = sessionOf(wrap(client, requests, () => undefined), requests);
       try {
         return await fn(session);
       } catch (error) {

@@ -6,7 +6,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
-import { Kysely, SqliteDialect } from 'kysely';
+import type { Kysely } from 'kysely';
 import { isRetortError, RetortError } from '../../errors.js';
 import type { Connection, ConnectionUrl, Session } from '../dialect.js';
 import { BUSY_TIMEOUT_MS, fileFailure } from './errors.js';
@@ -56,7 +56,7 @@ export async function connectSqlite(url: ConnectionUrl): Promise<Connection> {
     });
   }
   const open = handle;
-  const db = new Kysely<any>({ dialect: new SqliteDialect({ database: open }) });
+  let db: Promise<Kysely<any>> | undefined;
   /** `fn`, with a busy or full database file said as such (see errors.ts). */
   const onFile = <T>(sqlText: string, fn: () => T): T => {
     try {
@@ -70,7 +70,7 @@ export async function connectSqlite(url: ConnectionUrl): Promise<Connection> {
     }
   };
   const session: Session = {
-    db,
+    kysely: () => (db ??= import('kysely').then(({ Kysely, SqliteDialect }) => new Kysely<any>({ dialect: new SqliteDialect({ database: open }) }))),
     async execute(sqlText: string): Promise<void> {
       // exec() runs every statement of the text, so a raw op.execute may hold several.
       onFile(sqlText, () => open.exec(sqlText));
@@ -102,8 +102,8 @@ export async function connectSqlite(url: ConnectionUrl): Promise<Connection> {
       if (closed) return;
       closed = true;
       // Kysely's SqliteDriver closes the better-sqlite3 handle it was given; close it
-      // ourselves when Kysely never opened it (no query went through `db`).
-      await db.destroy();
+      // ourselves when Kysely never opened it (no query went through `db`, or no `db` was made).
+      if (db !== undefined) await (await db).destroy();
       if (open.open) open.close();
     },
   };

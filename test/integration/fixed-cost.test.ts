@@ -1,0 +1,91 @@
+/**
+ * What every run pays before its real work. `current` and an upgrade with nothing to do load no
+ * Kysely (SQLite and PostgreSQL: it is the scripts' `db`, made when a script is about to run),
+ * and connecting to PostgreSQL costs no request of its own (the handshake is the check).
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import pg from 'pg';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../support/databases.js';
+import { createTestProject, type RevisionSpec, type TestProject } from '../support/project.js';
+import { whileCalling } from '../support/spy.js';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const FIRST: RevisionSpec = { id: 'fc0000000001', down: null, message: 'create a', upgrade: "  await op.execute('CREATE TABLE fc_a (n INT)');" };
+const SECOND: RevisionSpec = { id: 'fc0000000002', down: 'fc0000000001', message: 'create b', upgrade: "  await op.execute('CREATE TABLE fc_b (n INT)');" };
+
+/**
+ * Run `calls` (library calls on `retort`, in order) in a process of their own on the built
+ * library, and return for each whether Kysely had been loaded once it was done (module
+ * resolutions seen by a loader hook).
+ */
+function kyselyLoadedAfter(project: TestProject, calls: readonly string[]): boolean[] {
+  const dir = mkdtempSync(join(tmpdir(), 'retort-fixed-'));
+  try {
+    const trace = join(dir, 'resolved.txt');
+    writeFileSync(join(dir, 'hooks.mjs'), `import { appendFileSync } from 'node:fs';
+export async function resolve(specifier, context, next) {
+  const found = await next(specifier, context);
+  appendFileSync(${JSON.stringify(trace)}, found.url + '\\n');
+  return found;
+}`);
+    writeFileSync(join(dir, 'register.mjs'), `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(join(dir, 'hooks.mjs')).href)});`);
+    writeFileSync(join(dir, 'main.mjs'), `import { appendFileSync } from 'node:fs';
+const { createRetort } = await import(${JSON.stringify(pathToFileURL(join(root, 'dist/index.js')).href)});
+const retort = createRetort({ cwd: ${JSON.stringify(project.dir)} });
+for (const call of ${JSON.stringify(calls)}) {
+  await retort[call === 'current' ? 'current' : 'upgrade']();
+  appendFileSync(${JSON.stringify(trace)}, 'DONE ' + call + '\\n');
+}`);
+    const run = spawnSync(process.execPath, ['--import', pathToFileURL(join(dir, 'register.mjs')).href, join(dir, 'main.mjs')], { encoding: 'utf8', timeout: 60_000 });
+    expect(run.status, run.stderr).toBe(0);
+    const lines = readFileSync(trace, 'utf8').split('\n');
+    return calls.map((call, i) => {
+      const done = lines.findIndex((line, at) => line === `DONE ${call}` && lines.slice(0, at).filter((l) => l.startsWith('DONE ')).length === i);
+      return lines.slice(0, done).some((line) => line.includes('/node_modules/kysely/'));
+    });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describe('the fixed cost of a run', () => {
+  const dbs: TestDatabase[] = [];
+  const projects: TestProject[] = [];
+  afterAll(async () => {
+    for (const p of projects) p.cleanup();
+    for (const db of dbs) await db.drop();
+  });
+
+  it.each(['sqlite', 'postgres'] as const)('%s: current and a no-op upgrade load no Kysely; an upgrade that runs a script does', async (dialect) => {
+    const db = await createTestDatabase(dialect, 'retort_fc');
+    dbs.push(db);
+    const project = createTestProject({ url: db.url }, [FIRST]);
+    projects.push(project);
+    await project.retort.upgrade('head');
+    project.write(SECOND);
+    // current and a no-op are checked at head: the last upgrade runs SECOND.
+    expect(kyselyLoadedAfter(project, ['current', 'upgrade'])).toEqual([false, true]);
+    expect(kyselyLoadedAfter(project, ['current', 'upgrade'])).toEqual([false, false]);
+  }, 60_000);
+
+  it('postgres: connecting sends no request of its own', async () => {
+    const db = await createTestDatabase('postgres', 'retort_fc');
+    dbs.push(db);
+    const project = createTestProject({ url: db.url }, [FIRST]);
+    projects.push(project);
+    await project.retort.upgrade('head');
+    const sent: string[] = [];
+    await whileCalling(pg.Client.prototype, 'query', ([request]) => {
+      sent.push(typeof request === 'string' ? request : String((request as { text?: string } | undefined)?.text));
+    }, () => project.retort.current());
+    // The session's setting, then the two reads of `current`: no `SELECT 1` first.
+    expect(sent).toHaveLength(3);
+    expect(sent[0]).toMatch(/^SET client_connection_check_interval/);
+    expect(sent).not.toContain('SELECT 1');
+  });
+});
