@@ -8,10 +8,10 @@
  * Why a second path: `upgrade head` of 2,000 revisions is dominated by loading them. Measured on
  * 2,000 small revisions, warm cache, one process: Node's native ESM import of cached `.mjs` files
  * 1.8 s, jiti 1.0 s, this path about 0.15 s (no resolution, no per-module loader state; one
- * cached read and one compile per file). The modules of a run are evaluated from batches of 500
- * (script-batch.ts): one V8 script and code cache for each. Cold, a batch's misses are compiled
- * by parallel esbuild calls while the run executes the batch before it, and cached in the batch
- * only (batch-reuse.ts).
+ * cached read and one compile per file). The modules of a run are evaluated from batches of up
+ * to 500 (script-batch.ts): one V8 script and code cache for each. Cold, a batch's misses are
+ * compiled by parallel esbuild calls while the run executes the batch before it, and cached in
+ * the batch only (batch-reuse.ts).
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash } from 'node:crypto';
