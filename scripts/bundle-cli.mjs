@@ -12,6 +12,7 @@
  */
 import { build } from 'esbuild';
 import { rmSync, readdirSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -20,7 +21,28 @@ const outdir = join(root, 'dist/cli');
 // Old chunks, and tsc's source map of the bin.js this replaces.
 for (const name of readdirSync(outdir)) if (name.startsWith('chunk-') || name === 'bin.js.map') rmSync(join(outdir, name));
 
+/**
+ * commander requires node:child_process at load, for git-style executable subcommands that retort
+ * never declares; loading it (with net, dgram and their dependencies) cost every command about
+ * 10 ms of CPU. The bundled copy requires it on the first spawn instead.
+ */
+const lazyChildProcess = {
+  name: 'lazy-child-process',
+  setup(build) {
+    build.onLoad({ filter: /commander[\\/]lib[\\/]command\.js$/ }, async ({ path }) => {
+      const eager = "const childProcess = require('node:child_process');";
+      const source = await readFile(path, 'utf8');
+      if (!source.includes(eager)) {
+        console.warn(`bundle-cli: ${path} no longer requires node:child_process as expected; bundled as it is`);
+        return undefined;
+      }
+      return { contents: source.replace(eager, "const childProcess = { spawn: (...args) => require('node:child_process').spawn(...args) };"), loader: 'js' };
+    });
+  },
+};
+
 await build({
+  plugins: [lazyChildProcess],
   entryPoints: { bin: join(root, 'src/cli/bin.ts') },
   outdir,
   bundle: true,
