@@ -38,7 +38,7 @@ export function checksumLookup(graph: RevisionGraph): (revision: string) => Prom
 }
 
 /** The recorder of one run. */
-export async function recorderFor(dialect: Dialect, channel: Channel, target: ResolvedTarget, graph: RevisionGraph): Promise<HistoryRecorder> {
+export async function recorderFor(dialect: Dialect, channel: Channel, target: ResolvedTarget, graph: RevisionGraph, plannedRows?: number): Promise<HistoryRecorder> {
   return new HistoryRecorder({
     dialect,
     channel,
@@ -48,6 +48,7 @@ export async function recorderFor(dialect: Dialect, channel: Channel, target: Re
     checksumOf: checksumLookup(graph),
     version: await retortVersion(),
     secrets: [passwordOf(target.url) ?? ''].filter((s) => s !== ''),
+    ...(plannedRows === undefined ? {} : { plannedRows }),
   });
 }
 

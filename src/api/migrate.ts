@@ -113,7 +113,7 @@ async function migrate(project: Project, target: string, direction: 'up' | 'down
       ...common, dialect, channel, compileContext, loadModule, ...events,
       // Kysely is loaded for scripts to run only: a run with nothing to do never builds a query.
       db: steps.length === 0 ? offlineDb(() => '') : scriptDb(await session.kysely(), dialect, project.target),
-      history: await recorderFor(dialect, channel, project.target, graph),
+      history: await recorderFor(dialect, channel, project.target, graph, steps.length),
       ...(run.signal === undefined ? {} : { signal: run.signal }),
     });
     return { target: project.target.name, steps: outcome.results, current: outcome.heads, ...(note === undefined ? {} : { note }) };

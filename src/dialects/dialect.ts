@@ -530,6 +530,14 @@ export interface Dialect {
    * a run updates its own `running` row by id and never another run's.
    */
   readonly lastInsertIdSql?: string;
+  /**
+   * Reserve `count` ids of the history table's key inside the session's open transaction and
+   * return the first, so a run gives its rows ids itself and the key's high-water mark is written
+   * once per run, not once per row (SQLite's AUTOINCREMENT: a page per commit). The ids must stay
+   * above every id used or given out before, and whatever is inserted without an id later must
+   * get one above the block. Undefined (the member or its result): rows take the database's ids.
+   */
+  reserveHistoryIds?(session: Session, table: { readonly name: string; readonly schema?: string }, count: number): Promise<number | undefined>;
   /** Lock-wait and statement limits (absent: the config's limits are not applied on this dialect). */
   readonly statementLimits?: StatementLimitSql;
   /** The catalog as the server prints it, for `retort test` (absent: the dialect cannot be tested). */

@@ -37,6 +37,8 @@ export interface HistoryRecorderOptions {
   readonly version: string;
   /** Passwords to mask in the error text the row keeps (the target's, from its URL). */
   readonly secrets?: readonly string[];
+  /** The rows the run expects to insert (one per step): the size of the block of ids it reserves. */
+  readonly plannedRows?: number;
 }
 
 /** The final statement of a revision's history: its SQL, and whether it must match exactly one row. */
@@ -64,8 +66,21 @@ export class HistoryRecorder {
   private unwritten: number | undefined;
   /** The deferred count's write, started once the script went on to something else (see {@link progress}). */
   private flushing: Promise<void> | undefined;
+  /** Ids reserved for this run's rows ({@link Dialect.reserveHistoryIds}): the next one to give and the last. */
+  private ids: { next: number; readonly last: number } | undefined;
+  /**
+   * True while rows take ids from a reserved block: only in the transactional regime, where the
+   * block is reserved in the transaction of the row that first uses it. Off after a failure (its
+   * transaction, and with it the block, may have been rolled back).
+   */
+  private reserving: boolean;
+  /** Rows still expected: the size of the next block. */
+  private rowsLeft: number;
 
-  constructor(private readonly options: HistoryRecorderOptions) {}
+  constructor(private readonly options: HistoryRecorderOptions) {
+    this.reserving = options.transactional && !options.channel.offline && options.dialect.reserveHistoryIds !== undefined;
+    this.rowsLeft = Math.max(1, options.plannedRows ?? 1);
+  }
 
   /** The history table this recorder writes. */
   get table(): HistoryTableRef {
@@ -172,7 +187,7 @@ export class HistoryRecorder {
       const set = { status: 'ok', statements, durationMs: duration } as const;
       return { sql: updateRunningSql(dialect, table, row, set), expectOneRow: 'id' in row, parts: { kind: 'update', row, set } };
     }
-    const row = await this.newRow(step, { status: 'ok', statements, durationMs: duration, error: null });
+    const row = await this.withId(await this.newRow(step, { status: 'ok', statements, durationMs: duration, error: null }));
     return { sql: insertHistorySql(dialect, table, row, version), expectOneRow: false, parts: { kind: 'insert', row, version } };
   }
 
@@ -197,6 +212,10 @@ export class HistoryRecorder {
     // A driver's message can quote a connection string: the table is read by people and tools.
     const message = redactSecrets(error, this.options.secrets ?? []);
     this.unwritten = undefined;
+    // The block may have gone with the rolled-back transaction: this row takes the database's id,
+    // which is above any block that was committed.
+    this.reserving = false;
+    this.ids = undefined;
     await this.settleFlushing().catch(() => undefined);
     try {
       const duration = this.options.channel.offline ? null : durationMs;
@@ -259,7 +278,24 @@ export class HistoryRecorder {
 
   private async insert(step: MigrationStep, row: RowValues): Promise<string> {
     const { dialect, table, version } = this.options;
-    return insertHistorySql(dialect, table, await this.newRow(step, row), version);
+    return insertHistorySql(dialect, table, await this.withId(await this.newRow(step, row)), version);
+  }
+
+  /** `row` with the next id of the run's block, reserving a block first when none is left; `row` as it is where ids are not reserved. */
+  private async withId(row: NewHistoryRow): Promise<NewHistoryRow> {
+    const { dialect, channel, table } = this.options;
+    if (!this.reserving || channel.session === undefined || dialect.reserveHistoryIds === undefined) return row;
+    if (this.ids === undefined || this.ids.next > this.ids.last) {
+      const count = this.rowsLeft;
+      const first = await dialect.reserveHistoryIds(channel.session, table, count);
+      if (first === undefined) {
+        this.reserving = false;
+        return row;
+      }
+      this.ids = { next: first, last: first + count - 1 };
+    }
+    this.rowsLeft = Math.max(1, this.rowsLeft - 1);
+    return { ...row, id: this.ids.next++ };
   }
 
   private async newRow(step: MigrationStep, row: RowValues): Promise<NewHistoryRow> {

@@ -47,6 +47,8 @@ export interface HistoryRow {
 
 /** The values of a new row; the SQL text of each is decided by {@link insertHistorySql}. */
 export interface NewHistoryRow {
+  /** The row's id where the run hands ids out itself (Dialect.reserveHistoryIds); else the database's. */
+  readonly id?: number;
   readonly revision: string;
   readonly direction: HistoryDirection;
   readonly checksum: string | null;
@@ -150,7 +152,9 @@ export function historyInsertParts(dialect: Dialect, row: NewHistoryRow, version
     literal(dialect, row.statements),
     literal(dialect, row.error === null ? null : cleanError(row.error)),
   ];
-  return { columns: COLUMNS.map((c) => dialect.quoteIdentifier(c)).join(', '), values: values.join(', ') };
+  const columns = COLUMNS.map((c) => dialect.quoteIdentifier(c)).join(', ');
+  if (row.id === undefined) return { columns, values: values.join(', ') };
+  return { columns: `${dialect.quoteIdentifier('id')}, ${columns}`, values: `${row.id}, ${values.join(', ')}` };
 }
 
 /** What {@link updateRunningSql} sets. */

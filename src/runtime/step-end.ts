@@ -49,7 +49,10 @@ export async function endRevision(end: RevisionEnd): Promise<boolean> {
   const versionSql = end.changes.map((change) => versionChangeSql(dialect, end.versionTable, change));
   const change = end.changes.length === 1 ? end.changes[0] : undefined;
   // The `ok` of a revision whose version change is one statement: runner.statementsApplied + 1.
-  const success = history === undefined || change === undefined ? undefined : await history.successStatement(step, runner.statementsApplied + 1, end.elapsed());
+  // Made here only for a dialect that can combine it with the version change (else the branches
+  // below make their own: this one would be built for nothing, and take a reserved history id).
+  const combinable = dialect.capabilities.combinedBookkeeping !== undefined;
+  const success = history === undefined || change === undefined || !combinable ? undefined : await history.successStatement(step, runner.statementsApplied + 1, end.elapsed());
   const combined = success === undefined || change === undefined ? undefined
     : combinedSuccessSql(dialect, { version: end.versionTable, history: history!.table }, change, success.parts);
   if (history !== undefined && !transactions.isOpen && channel.runUnit !== undefined) {

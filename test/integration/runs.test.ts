@@ -30,6 +30,8 @@ async function tables(db: TestDatabase): Promise<string[]> {
  */
 function untimed(sql: string): string {
   return sql
+    // An online run on SQLite gives its rows ids from the block it reserved; the script leaves them to the server.
+    .replace(/^(INSERT INTO ["`]retort_history["`] \()["`]id["`], (.*\) VALUES \()\d+, /, '$1$2')
     // The row's values: after VALUES, or after SELECT where one statement also changes the version table.
     .replace(/(VALUES \(|\) SELECT )('[^']*', '[^']*', (?:'[^']*'|NULL)), (.+?), (NULL|\d+), /, '$1$2, <started_at>, <duration>, ')
     .replace(/(["`]duration_ms["`] = )(NULL|\d+)/, '$1<duration>')

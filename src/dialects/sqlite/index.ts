@@ -10,6 +10,7 @@ import { sqliteCapabilities } from './capabilities.js';
 import { SqliteCompiler } from './compiler.js';
 import { connectSqlite } from './connection.js';
 import { sqliteHooks } from './hooks.js';
+import { reserveSqliteHistoryIds } from './history-ids.js';
 import { readSqliteTable, sqliteExistingTables } from './introspect.js';
 import { sqliteAutogen } from './autogen/index.js';
 import { sqliteSnapshotReader } from './catalog-snapshot.js';
@@ -31,6 +32,7 @@ export function createSqliteDialect(): Dialect {
     commitSql: 'COMMIT',
     rollbackSql: 'ROLLBACK',
     lastInsertIdSql: 'SELECT last_insert_rowid() AS id',
+    reserveHistoryIds: reserveSqliteHistoryIds,
     connect: connectSqlite,
     // SQLite has one namespace per file ('main'); the schema argument is ignored.
     readTable: (session: Session, table: string) => readSqliteTable(session, table),
