@@ -18,7 +18,7 @@ import { openGaleraLease } from './lease.js';
 import { openMysqlLock } from './lock.js';
 import { BACKSLASH_ESCAPES_SQL } from './quoting.js';
 import { parseServerVersion } from './server.js';
-import { hasCompoundUnit, UNIT_AT_SQL, unitOutcome, unitSql } from './unit.js';
+import { countOutcome, hasCompoundUnit, UNIT_AT_SQL, unitOutcome, unitSignal, unitSql } from './unit.js';
 
 /**
  * retort's compiler (and mysql2's parameter escaping) write string literals as MySQL reads them by
@@ -106,13 +106,19 @@ class MysqlConnection implements Connection {
 }
 
 /**
- * A bookkeeping unit as one compound statement (unit.ts). After an SQL error, which the
- * statement's handler has rolled back, the same session says which statement raised it.
+ * A bookkeeping unit as one compound statement (unit.ts). After an error, which the statement's
+ * handler has rolled back, the same session says which statement raised it; when that error is
+ * the unit's own count check, the run gets the outcome (which statement, how many rows), not the
+ * error.
  */
 async function executeUnit(db: Kysely<any>, statements: readonly UnitStatement[]): Promise<UnitOutcome> {
   try {
     return unitOutcome((await db.executeQuery(CompiledQuery.raw(unitSql(statements), []))).rows);
   } catch (error) {
+    if (unitSignal(error)) {
+      const rows = await db.executeQuery<Record<string, unknown>>(CompiledQuery.raw(UNIT_AT_SQL, []));
+      return countOutcome(rows.rows[0]);
+    }
     // Not after a lost connection (nothing to ask), nor a parse error (no statement of it ran).
     if (!isRetortError(error) && classifyMysqlError(error) === undefined && (error as { errno?: unknown }).errno !== PARSE_ERROR) {
       const rows = await db.executeQuery<{ at: unknown }>(CompiledQuery.raw(UNIT_AT_SQL, [])).then((r) => r.rows, () => []);
