@@ -59,3 +59,17 @@ it('a revision that leaves a dangling reference fails foreign_key_check and is r
   expect(await rawQuery(db, 'SELECT id FROM authors ORDER BY id')).toEqual([{ id: 1 }, { id: 2 }]);
   expect(await rawQuery(db, 'SELECT version_num FROM retort_version')).toEqual([{ version_num: 'base01' }]);
 });
+
+it("a dangling reference left by the script's own db query fails foreign_key_check too", async () => {
+  // No operation that could orphan a row: only the query through `db` makes the check run.
+  project.write({ id: 'dangle', down: 'base01', upgrade: "  await db.deleteFrom('authors').where('id', '=', 2).execute();" });
+  let error: unknown;
+  try {
+    await project.retort.upgrade('head');
+  } catch (e) {
+    error = e;
+  }
+  expect(isRetortError(error) && error.code).toBe('MigrationFailed');
+  expect(String((error as Error).message)).toMatch(/books/);
+  expect(await rawQuery(db, 'SELECT id FROM authors ORDER BY id')).toEqual([{ id: 1 }, { id: 2 }]);
+});
