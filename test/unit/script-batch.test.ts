@@ -149,6 +149,21 @@ describe('revision scripts run from one batch', () => {
     expect(run.stdout).toContain("SELECT 'the global'");
   });
 
+  it("esbuild's service collects garbage less often (GOGC=400), and the run's own environment is left as it was", () => {
+    // The revision reads the environment of this process's esbuild service (Linux: /proc).
+    const t = project('sqlite::memory:', chain({
+      preamble: "import { execSync } from 'node:child_process';\nimport { readFileSync } from 'node:fs';",
+      upgrade: [
+        "  const pid = execSync(`pgrep -P ${process.pid} esbuild`, { encoding: 'utf8' }).trim();",
+        "  const gogc = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\\0').find((v) => v.startsWith('GOGC='));",
+        "  await op.execute(`SELECT '${gogc}', '${process.env.GOGC}'`);",
+      ].join('\n'),
+    }));
+    const run = t.run('upgrade', 'head', '--sql');
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain("SELECT 'GOGC=400', 'undefined'");
+  });
+
   it('a corrupt batch or code cache is replaced, and the run is the same', () => {
     const t = project('sqlite::memory:', chain({}));
     const first = t.run('upgrade', 'head', '--sql');
