@@ -110,7 +110,7 @@ describe('retort baseline, then a fresh database upgraded from it', () => {
     dbs.push(fresh);
     expect(retort(dir, ['upgrade', 'head', '--url', fresh.url]).code).toBe(0);
     const again = retort(dir, ['check', '--url', fresh.url]);
-    expect(again.code, again.stdout).toBe(0);
+    expect(again.code, `${again.stderr}${again.stdout}`).toBe(0);
 
     const mermaid = retort(dir, ['graph']);
     expect(mermaid.stdout).toContain('flowchart TD');
