@@ -49,6 +49,9 @@ describe.each(['postgres', 'mysql'] as const)('%s', (dialect) => {
     // The run's session (the pool's first connection; the lock has the second) is idle: the end
     // arrives with no query waiting for it.
     proxy.cut('fin', { connection: 1 });
+    // The script goes on once retort's process has read the end (on a loaded machine it could
+    // otherwise write the next statement before its event loop saw the FIN: statementSent true).
+    await proxy.clientClosed({ connection: 1 });
     pause.go();
     const run = await running.done;
     const error = expectJsonFailure(run, 1, 'ConnectionLost');

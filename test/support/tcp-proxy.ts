@@ -84,6 +84,11 @@ export interface TcpProxy {
   /** Cut open connections now (all, or the aimed one). */
   cut(mode?: CutMode, aim?: Aim): void;
   /**
+   * Resolves once the aimed connections' client sockets are closed. After a FIN cut that is when
+   * the client answered with its own FIN: its process has read the end (its driver knows).
+   */
+  clientClosed(aim?: Aim): Promise<void>;
+  /**
    * Stall now: stop forwarding (the bytes are kept, not dropped) on the aimed connection, or on
    * every open one and every one accepted from now on until {@link resume}.
    */
@@ -117,7 +122,9 @@ class Link implements ProxiedConnection {
     readonly index: number,
     private readonly client: Socket,
     private readonly server: Socket,
-  ) {}
+  ) {
+    this.clientClosed = new Promise<void>((resolve) => client.once('close', () => resolve()));
+  }
 
   /** The socket bytes of `direction` are written to. */
   private sink(direction: Direction): Socket {
@@ -149,12 +156,22 @@ class Link implements ProxiedConnection {
     }
   }
 
+  /** Resolves once the client's socket is closed: after a FIN cut, when the client answered it. */
+  readonly clientClosed: Promise<void>;
+
   cut(mode: CutMode): void {
     if (this.closed) return;
     this.closed = true;
     for (const socket of [this.client, this.server]) {
       if (mode === 'rst') socket.resetAndDestroy();
-      else socket.end(() => socket.destroy());
+      else {
+        // Kept open until the peer answers with its own FIN, which a Node client sends once its
+        // event loop has read the end (so a test can wait until the client knows), or for 2 s.
+        socket.end();
+        const timer = setTimeout(() => socket.destroy(), 2_000);
+        socket.once('end', () => socket.destroy());
+        socket.once('close', () => clearTimeout(timer));
+      }
     }
   }
 
@@ -292,6 +309,10 @@ export async function startTcpProxy(options: TcpProxyOptions): Promise<TcpProxy>
     connections: () => links,
     cut(mode = 'rst', aim) {
       for (const link of aimed(aim)) link.cut(mode);
+    },
+    clientClosed(aim) {
+      const targets = aim?.connection === undefined ? links : links.filter((l) => l.index === aim.connection);
+      return Promise.all(targets.map((l) => l.clientClosed)).then(() => undefined);
     },
     stall(mode = 'both', aim) {
       if (aim?.connection === undefined) stallNew = mode;
