@@ -4,7 +4,7 @@
  * leave a dangling reference (and rolling it back).
  */
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { isRetortError } from '../../src/index.js';
+import { failure } from '../support/assertions.js';
 import { createTestDatabase, rawQuery, type TestDatabase } from '../support/databases.js';
 import { createTestProject, type TestProject } from '../support/project.js';
 
@@ -48,14 +48,9 @@ it('alterColumn on a referenced table rebuilds it and keeps rows, indexes and in
 
 it('a revision that leaves a dangling reference fails foreign_key_check and is rolled back', async () => {
   project.write({ id: 'dangle', down: 'base01', upgrade: "  await op.execute('DELETE FROM authors WHERE id = 2');" });
-  let error: unknown;
-  try {
-    await project.retort.upgrade('head');
-  } catch (e) {
-    error = e;
-  }
-  expect(isRetortError(error) && error.code).toBe('MigrationFailed');
-  expect(String((error as Error).message)).toMatch(/books/);
+  const error = await failure(project.retort.upgrade('head'));
+  expect(error.code).toBe('MigrationFailed');
+  expect(error.message).toMatch(/books/);
   expect(await rawQuery(db, 'SELECT id FROM authors ORDER BY id')).toEqual([{ id: 1 }, { id: 2 }]);
   expect(await rawQuery(db, 'SELECT version_num FROM retort_version')).toEqual([{ version_num: 'base01' }]);
 });
@@ -63,13 +58,8 @@ it('a revision that leaves a dangling reference fails foreign_key_check and is r
 it("a dangling reference left by the script's own db query fails foreign_key_check too", async () => {
   // No operation that could orphan a row: only the query through `db` makes the check run.
   project.write({ id: 'dangle', down: 'base01', upgrade: "  await db.deleteFrom('authors').where('id', '=', 2).execute();" });
-  let error: unknown;
-  try {
-    await project.retort.upgrade('head');
-  } catch (e) {
-    error = e;
-  }
-  expect(isRetortError(error) && error.code).toBe('MigrationFailed');
-  expect(String((error as Error).message)).toMatch(/books/);
+  const error = await failure(project.retort.upgrade('head'));
+  expect(error.code).toBe('MigrationFailed');
+  expect(error.message).toMatch(/books/);
   expect(await rawQuery(db, 'SELECT id FROM authors ORDER BY id')).toEqual([{ id: 1 }, { id: 2 }]);
 });
