@@ -189,8 +189,25 @@ export class HistoryRecorder {
       const set = { status: 'ok', statements, durationMs: duration } as const;
       return { sql: updateRunningSql(dialect, table, row, set), expectOneRow: 'id' in row, parts: { kind: 'update', row, set } };
     }
-    const row = await this.withId(await this.newRow(step, { status: 'ok', statements, durationMs: duration, error: null }));
+    const row = await this.successRow(step, statements, durationMs);
     return { sql: insertHistorySql(dialect, table, row, version), expectOneRow: false, parts: { kind: 'insert', row, version } };
+  }
+
+  /**
+   * Transactional regime, no `running` row for `step`: the `ok` row that {@link successStatement}
+   * inserts, as values, for a statement that inserts the rows of several revisions at once
+   * (deferred-bookkeeping.ts). Its id, where the run reserves them, is taken now, in run order.
+   */
+  async successRow(step: MigrationStep, statements: number, durationMs: number): Promise<NewHistoryRow> {
+    this.unwritten = undefined;
+    await this.settleFlushing();
+    const duration = this.options.channel.offline ? null : durationMs;
+    return this.withId(await this.newRow(step, { status: 'ok', statements, durationMs: duration, error: null }));
+  }
+
+  /** retort's version, as the rows of this run record it. */
+  get version(): string {
+    return this.options.version;
   }
 
   /** The success statement of `step` ran. */

@@ -135,6 +135,31 @@ export function insertHistorySql(dialect: Dialect, table: HistoryTableRef, row: 
   return `INSERT INTO ${qualifiedName(dialect, table)} (${columns}) VALUES (${values})`;
 }
 
+/**
+ * The INSERTs of `rows`, in order: one statement per run of consecutive rows that name the same
+ * columns (rows with an id of the run's reserved block, or rows that take the database's), so
+ * the ids come out in the order of `rows`, as with one INSERT each.
+ */
+export function insertHistoryRowsSql(dialect: Dialect, table: HistoryTableRef, rows: readonly NewHistoryRow[], version: string): string[] {
+  const statements: string[] = [];
+  let columns: string | undefined;
+  let values: string[] = [];
+  const close = () => {
+    if (columns !== undefined) statements.push(`INSERT INTO ${qualifiedName(dialect, table)} (${columns}) VALUES ${values.join(', ')}`);
+  };
+  for (const row of rows) {
+    const parts = historyInsertParts(dialect, row, version);
+    if (parts.columns !== columns) {
+      close();
+      columns = parts.columns;
+      values = [];
+    }
+    values.push(`(${parts.values})`);
+  }
+  close();
+  return statements;
+}
+
 /** The column list and the VALUES list of {@link insertHistorySql}, for a statement that inserts them otherwise. */
 export function historyInsertParts(dialect: Dialect, row: NewHistoryRow, version: string): { columns: string; values: string } {
   const expr = dialect.historySql;

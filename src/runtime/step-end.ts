@@ -13,10 +13,11 @@
  * Inside the revision's transaction the statements simply join it (the COMMIT follows), and a
  * combined statement that checks its own count travels with that COMMIT.
  */
-import type { Dialect } from '../dialects/dialect.js';
+import type { Dialect, RevisionActivity } from '../dialects/dialect.js';
 import type { MigrationStep, VersionChange } from '../script/graph/index.js';
 import { combinedSuccessSql } from './bookkeeping.js';
 import type { Channel, Transactions } from './channel.js';
+import { runFlush, type DeferredBookkeeping } from './deferred-bookkeeping.js';
 import type { HistoryRecorder } from './history-recorder.js';
 import type { OperationRunner } from './operation-runner.js';
 import { versionChangeSql, type VersionTableRef } from './version-table.js';
@@ -38,6 +39,10 @@ export interface RevisionEnd {
   readonly elapsed: () => number;
   /** True when the revision's own transaction is committed right after (one per revision): its COMMIT may go with the end. */
   readonly commits: boolean;
+  /** `transaction: 'all'` where DDL is transactional: the bookkeeping that waits for a flush. */
+  readonly deferred?: DeferredBookkeeping;
+  /** What the revision did (whether its end must flush what waits). */
+  readonly activity: RevisionActivity;
 }
 
 /**
@@ -45,6 +50,36 @@ export interface RevisionEnd {
  * with it (its HistoryRecorder.start then writes nothing).
  */
 export async function endRevision(end: RevisionEnd): Promise<boolean> {
+  const { deferred } = end;
+  if (deferred === undefined) return writeEnd(end);
+  // A `running` row (op.noTransaction committed part of the revision) is updated at the end as
+  // without deferral; what waited was written before that commit.
+  if (end.transactions.isOpen && end.history?.isRunning(end.step) !== true) {
+    await deferEnd(end, deferred);
+    return false;
+  }
+  await runFlush(end.channel, end.runner, end.step.revision, deferred.take());
+  const opened = await writeEnd(end);
+  deferred.wrote(end.changes);
+  return opened;
+}
+
+/**
+ * `transaction: 'all'`: the revision's version change and history row wait (deferred-bookkeeping.ts),
+ * written now only when the revision calls for it.
+ */
+async function deferEnd(end: RevisionEnd, deferred: DeferredBookkeeping): Promise<void> {
+  const { runner, step, history } = end;
+  // Its version changes count as its last statements, as where they run at its end (one each;
+  // one for a statement that also writes the history row, which only a single change makes).
+  runner.statementsApplied += end.changes.length;
+  const row = history === undefined ? undefined : await history.successRow(step, runner.statementsApplied, end.elapsed());
+  deferred.add(end.changes, row);
+  if (deferred.mustFlush(end.activity, end.following === undefined)) await runFlush(end.channel, runner, step.revision, deferred.take());
+}
+
+/** The end of a revision written at once (see the file's comment). */
+async function writeEnd(end: RevisionEnd): Promise<boolean> {
   const { dialect, channel, transactions, history, runner, step } = end;
   const versionSql = end.changes.map((change) => versionChangeSql(dialect, end.versionTable, change));
   const change = end.changes.length === 1 ? end.changes[0] : undefined;

@@ -18,6 +18,7 @@ import { interruptedError, throwIfInterrupted } from './interrupt.js';
 import { OperationRunner, type LockRetry } from './operation-runner.js';
 import type { VersionTableRef } from './version-table.js';
 import { endRevision } from './step-end.js';
+import { DeferredBookkeeping, runFlush } from './deferred-bookkeeping.js';
 import { isAbsolute, relative } from 'node:path';
 import { explainScriptError } from '../script/import-check.js';
 import { formatLocation, locateError } from '../script/stack-map.js';
@@ -87,12 +88,21 @@ export async function runSteps(
   let opened: MigrationStep | undefined;
   // The next revision's module, loaded while this revision waits on the server (see prefetch()).
   let prefetched: Prefetched | undefined;
+  // One transaction for the whole run: the version and history rows wait and go together (see deferred-bookkeeping.ts).
+  const deferred = options.transaction === 'all' && transactions.enabled
+    ? new DeferredBookkeeping(dialect, options.versionTable, history === undefined ? undefined : { table: history.table, version: history.version }, heads)
+    : undefined;
+  // The heads the database holds once the open transaction is rolled back, as an interruption
+  // says: in one transaction for the whole run, those it started from (or reached when an
+  // op.noTransaction block committed the run part-way); else those of the last revision done.
+  let kept = [...heads];
+  const held = () => (deferred === undefined ? current : kept);
   if (options.transaction === 'all') await transactions.begin();
   try {
     for (const [i, step] of steps.entries()) {
       // Between revisions: nothing is half-done, so stop here cleanly (a `running` row opened
       // already for this revision is closed as failed with 0 statements, below).
-      throwIfInterrupted(signal, () => interruptedError(signal, { step, current, partial: undefined, committed: 0 }));
+      throwIfInterrupted(signal, () => interruptedError(signal, { step, current: held(), partial: undefined, committed: 0 }));
       const revision = options.graph.get(step.revision);
       const message = revision?.message ?? '';
       options.onStepStart?.(step, message);
@@ -113,11 +123,18 @@ export async function runSteps(
       if (perMigration) await transactions.begin();
       await history?.start(step);
       const runner = new OperationRunner(dialect, channel, transactions, options.compileContext, step.revision, {
-        beforeStatement: () => throwIfInterrupted(signal, () => interruptedError(signal, { step, current, partial: runner.statementsApplied, committed: runner.statementsCommitted })),
+        beforeStatement: () => throwIfInterrupted(signal, () => interruptedError(signal, { step, current: held(), partial: runner.statementsApplied, committed: runner.statementsCommitted })),
         ...(history ? {
           afterStatement: (n: number) => history.progress(step, n),
           beforeWrite: () => history.flushProgress(step),
-          beforePartialCommit: (n: number) => history.partialCommit(step, n),
+        } : {}),
+        ...(history || deferred ? {
+          beforePartialCommit: async (n: number) => {
+            // What waits commits with the statements before op.noTransaction: it is written first.
+            if (deferred) await runFlush(channel, runner, step.revision, deferred.take());
+            await history?.partialCommit(step, n);
+            kept = current;
+          },
         } : {}),
         ...(revision?.path === undefined ? {} : { file: revision.path }),
         ...(options.limits === undefined ? {} : { lockWaitRetries: options.limits.lockWaitRetries, lockWaitMs: options.limits.lockWaitMs }),
@@ -153,7 +170,7 @@ export async function runSteps(
         const following = signal?.aborted ? undefined : steps[i + 1];
         const openedNext = await endRevision({
           dialect, channel, transactions, history, runner, versionTable: options.versionTable, step, changes: next.changes, following, elapsed: () => elapsed(started),
-          commits: perMigration,
+          commits: perMigration, ...(deferred === undefined ? {} : { deferred }), activity: { operations: runner.operations, queried: usage.queried },
         });
         if (openedNext) opened = following;
         current = next.heads;
