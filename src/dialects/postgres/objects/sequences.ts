@@ -15,22 +15,39 @@ import { serialSequence } from '../catalog-sql.js';
 import type { PgWriter } from './writer.js';
 import { dropStatement } from './writer.js';
 
-/** Sequences of the schemas read ($1), not a serial column's, an identity's or an extension's. */
-const SEQUENCES_SQL = `
-SELECT n.nspname AS schema, c.relname AS name, pg_catalog.format_type(s.seqtypid, NULL) AS type,
-       s.seqstart::text AS start, s.seqincrement::text AS increment, s.seqmin::text AS min, s.seqmax::text AS max,
-       s.seqcache::text AS cache, s.seqcycle AS cycle, ot.relname AS owner_table, oa.attname AS owner_column,
-       ds.description AS comment
-FROM pg_catalog.pg_sequence s
-JOIN pg_catalog.pg_class c ON c.oid = s.seqrelid
-JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-LEFT JOIN pg_catalog.pg_depend o ON o.classid = 'pg_catalog.pg_class'::regclass AND o.objid = c.oid AND o.deptype = 'a'
-  AND o.refclassid = 'pg_catalog.pg_class'::regclass AND o.refobjsubid > 0
-LEFT JOIN pg_catalog.pg_class ot ON ot.oid = o.refobjid
-LEFT JOIN pg_catalog.pg_attribute oa ON oa.attrelid = o.refobjid AND oa.attnum = o.refobjsubid
-LEFT JOIN pg_catalog.pg_description ds ON ds.objoid = c.oid AND ds.classoid = 'pg_catalog.pg_class'::regclass AND ds.objsubid = 0
-WHERE n.nspname = ANY($1::text[]) AND ${notExtensionMember('pg_class', 'c.oid')} AND NOT ${serialSequence('c.oid')}
-ORDER BY n.nspname, c.relname`;
+/**
+ * Sequences of the schemas read ($1), not a serial column's, an identity's or an extension's.
+ *
+ * The inner query (fenced by OFFSET 0, which keeps the planner from pushing the outer WHERE into
+ * it) keeps the sequences that are no extension's or identity's first, so the serial-column probe
+ * runs on those only. Left to itself, the planner ran that probe on every relation of the schema
+ * before joining pg_sequence: 6,005 probes and 40 ms of a 2,000-table `check` that has no
+ * sequence but its identities'. With the fence: 2,001 cheap anti-join probes, 9-15 ms.
+ * (Exported for the test that counts its cost.)
+ */
+export const SEQUENCES_SQL = `
+SELECT x.schema, x.name, pg_catalog.format_type(x.seqtypid, NULL) AS type,
+       x.seqstart::text AS start, x.seqincrement::text AS increment, x.seqmin::text AS min, x.seqmax::text AS max,
+       x.seqcache::text AS cache, x.seqcycle AS cycle, own.owner_table, own.owner_column, cm.comment
+FROM (SELECT c.oid, n.nspname AS schema, c.relname AS name, s.seqtypid, s.seqstart, s.seqincrement, s.seqmin,
+             s.seqmax, s.seqcache, s.seqcycle
+      FROM pg_catalog.pg_sequence s
+      JOIN pg_catalog.pg_class c ON c.oid = s.seqrelid
+      JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+      WHERE n.nspname = ANY($1::text[]) AND ${notExtensionMember('pg_class', 'c.oid')}
+      OFFSET 0) x
+-- Per remaining sequence (few), by index: as plain joins on catalogs without statistics, the
+-- planner scanned every ownership and every comment of the database for each query.
+LEFT JOIN LATERAL (SELECT ot.relname AS owner_table, oa.attname AS owner_column
+  FROM pg_catalog.pg_depend o
+  JOIN pg_catalog.pg_class ot ON ot.oid = o.refobjid
+  JOIN pg_catalog.pg_attribute oa ON oa.attrelid = o.refobjid AND oa.attnum = o.refobjsubid
+  WHERE o.classid = 'pg_catalog.pg_class'::regclass AND o.objid = x.oid AND o.deptype = 'a'
+    AND o.refclassid = 'pg_catalog.pg_class'::regclass AND o.refobjsubid > 0 LIMIT 1) own ON true
+LEFT JOIN LATERAL (SELECT ds.description AS comment FROM pg_catalog.pg_description ds
+  WHERE ds.objoid = x.oid AND ds.classoid = 'pg_catalog.pg_class'::regclass AND ds.objsubid = 0) cm ON true
+WHERE NOT ${serialSequence('x.oid')}
+ORDER BY x.schema, x.name`;
 
 interface SequenceRow {
   schema: string;
