@@ -138,48 +138,63 @@ export function insertHistorySql(dialect: Dialect, table: HistoryTableRef, row: 
 /**
  * The INSERTs of `rows`, in order: one statement per run of consecutive rows that name the same
  * columns (rows with an id of the run's reserved block, or rows that take the database's), so
- * the ids come out in the order of `rows`, as with one INSERT each.
+ * the ids come out in the order of `rows`, as with one INSERT each. The values every row shares
+ * (who, retort's version) and the column lists are rendered once.
  */
 export function insertHistoryRowsSql(dialect: Dialect, table: HistoryTableRef, rows: readonly NewHistoryRow[], version: string): string[] {
+  const shared = sharedValues(dialect, version);
+  const target = qualifiedName(dialect, table);
   const statements: string[] = [];
-  let columns: string | undefined;
-  let values: string[] = [];
-  const close = () => {
-    if (columns !== undefined) statements.push(`INSERT INTO ${qualifiedName(dialect, table)} (${columns}) VALUES ${values.join(', ')}`);
-  };
-  for (const row of rows) {
-    const parts = historyInsertParts(dialect, row, version);
-    if (parts.columns !== columns) {
-      close();
-      columns = parts.columns;
-      values = [];
-    }
-    values.push(`(${parts.values})`);
+  let start = 0;
+  for (let i = 1; i <= rows.length; i++) {
+    const withId = rows[start]!.id !== undefined;
+    if (i < rows.length && (rows[i]!.id !== undefined) === withId) continue;
+    const values = rows.slice(start, i).map((row) => `(${rowValues(dialect, row, shared)})`);
+    statements.push(`INSERT INTO ${target} (${columnList(dialect, withId)}) VALUES ${values.join(', ')}`);
+    start = i;
   }
-  close();
   return statements;
 }
 
 /** The column list and the VALUES list of {@link insertHistorySql}, for a statement that inserts them otherwise. */
 export function historyInsertParts(dialect: Dialect, row: NewHistoryRow, version: string): { columns: string; values: string } {
+  return { columns: columnList(dialect, row.id !== undefined), values: rowValues(dialect, row, sharedValues(dialect, version)) };
+}
+
+/** The values of a row that are the same for every row a run writes. */
+interface SharedValues {
+  readonly user: string;
+  readonly host: string;
+  readonly version: string;
+}
+
+/**
+ * Who and retort's version. Who is an SQL expression the server evaluates where the dialect has
+ * one ({@link Dialect.historySql}), so an offline script applied by a DBA records the DBA's session.
+ */
+function sharedValues(dialect: Dialect, version: string): SharedValues {
   const expr = dialect.historySql;
-  const values = [
-    literal(dialect, row.revision),
-    literal(dialect, row.direction),
-    literal(dialect, row.checksum),
-    row.startedAt ? literal(dialect, utcLiteral(row.startedAt)) : (expr?.nowUtc ?? literal(dialect, utcLiteral(new Date()))),
-    literal(dialect, row.durationMs),
-    expr?.user ?? literal(dialect, clientIdentity().user),
+  return {
+    user: expr?.user ?? literal(dialect, clientIdentity().user),
     // Over a Unix socket the server cannot tell the client's host: then this machine's name.
-    expr ? `COALESCE(${expr.host}, ${literal(dialect, clientIdentity().host)})` : literal(dialect, clientIdentity().host),
-    literal(dialect, version),
-    literal(dialect, row.status),
-    literal(dialect, row.statements),
-    literal(dialect, row.error === null ? null : cleanError(row.error)),
-  ];
+    host: expr ? `COALESCE(${expr.host}, ${literal(dialect, clientIdentity().host)})` : literal(dialect, clientIdentity().host),
+    version: literal(dialect, version),
+  };
+}
+
+/** The VALUES list of `row`, in the order of {@link columnList}. */
+function rowValues(dialect: Dialect, row: NewHistoryRow, shared: SharedValues): string {
+  const started = row.startedAt ? literal(dialect, utcLiteral(row.startedAt)) : (dialect.historySql?.nowUtc ?? literal(dialect, utcLiteral(new Date())));
+  const values = `${literal(dialect, row.revision)}, ${literal(dialect, row.direction)}, ${literal(dialect, row.checksum)}, ${started}, ` +
+    `${literal(dialect, row.durationMs)}, ${shared.user}, ${shared.host}, ${shared.version}, ${literal(dialect, row.status)}, ` +
+    `${literal(dialect, row.statements)}, ${literal(dialect, row.error === null ? null : cleanError(row.error))}`;
+  return row.id === undefined ? values : `${row.id}, ${values}`;
+}
+
+/** The quoted column list of the history table's INSERTs (the id first when the run gives it). */
+function columnList(dialect: Dialect, withId: boolean): string {
   const columns = COLUMNS.map((c) => dialect.quoteIdentifier(c)).join(', ');
-  if (row.id === undefined) return { columns, values: values.join(', ') };
-  return { columns: `${dialect.quoteIdentifier('id')}, ${columns}`, values: `${row.id}, ${values.join(', ')}` };
+  return withId ? `${dialect.quoteIdentifier('id')}, ${columns}` : columns;
 }
 
 /** What {@link updateRunningSql} sets. */
