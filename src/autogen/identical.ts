@@ -4,57 +4,93 @@
  *
  * Why: a `check` of a database that matches its schema module (the usual case in CI) compared
  * every attribute of every table through the dialect's hooks: 2,000 tables took 100-120 ms of CPU
- * in the diff alone. Equal texts here are strictly more demanding than the diff's own equality
- * (which equates `int4` and `integer`, absent and default attributes...), so a table that is not
- * identical to the letter takes the full path and nothing the diff would find is skipped.
+ * in the diff alone. Equality here is strictly more demanding than the diff's own (which equates
+ * `int4` and `integer`, absent and default attributes...), so a table that is not identical to
+ * the letter takes the full path and nothing the diff would find is skipped.
  * test/integration/diff-identical.test.ts checks on the real schemas of the fixtures that the
  * result is the same with and without this path.
+ *
+ * Values are compared in place (no canonical text is built: that cost as much as the diff saved).
  */
-import type { TableSpec } from '../schema/model.js';
-import { canonicalJson } from './compare.js';
+import type { ConstraintSpec, TableSpec } from '../schema/model.js';
 import { isAttachedKey, tableConstraints } from './normalize.js';
 
-/**
- * A table as one text: its columns, its constraints as the diff sees them, its indexes (these
- * two in a canonical order), options and partition bound.
- *
- * Keys are in the text once, as constraints: `tableConstraints` turns what a column declares
- * inline (`.primaryKey()`, `.unique()`, `.references()`) into the same constraint a catalog
- * reads at table level, and the columns are written without those three attributes. (`pull`
- * writes a one-column foreign key inline, where the catalog has it at table level.)
- *
- * Constraints and indexes are written with sorted keys (a module and a catalog build them in
- * different orders; columns are built by one function, `columnSpec`, on both sides).
- * INITIALLY DEFERRED is written with the DEFERRABLE it implies, as the diff reads it.
- *
- * One thing is left out: the primary key's name. The diff never compares it (a declared key
- * without a name matches the table's key whatever PostgreSQL named it, and a named one whose
- * name differs is matched by being the primary key: diff-constraints.ts), and leaving it in
- * would send every table whose key PostgreSQL named `t_pkey` down the full path.
- */
-function fingerprint(table: TableSpec): string {
-  const columns = table.columns.map(({ name, spec: { primaryKey: _p, unique: _u, references: _r, ...rest } }) => [name, rest]);
-  const constraints = tableConstraints(table).map(({ spec }) => canonicalJson({
-    ...spec,
-    ...(spec.kind === 'primaryKey' ? { name: undefined } : {}),
-    // INITIALLY DEFERRED implies DEFERRABLE (same.ts's `timing`): `pull` writes the first alone.
-    ...(spec.initiallyDeferred === true ? { deferrable: true } : {}),
-  }));
-  const indexes = table.indexes.map((ix) => canonicalJson(ix));
-  // In a canonical order: the diff pairs constraints and indexes by name or content, never by
-  // position, and a catalog lists them by name where a module lists them as written.
-  return JSON.stringify([
-    table.schema ?? null, columns, constraints.sort(), table.constraints.filter(isAttachedKey),
-    indexes.sort(), table.options, table.partitionOf ?? null,
-  ]);
+const NOTHING: ReadonlySet<string> = new Set();
+
+/** Deep equality of model values: key order and keys holding `undefined` aside, as JSON would see them. */
+function same(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!same(a[i], b[i])) return false;
+    return true;
+  }
+  return sameFields(a as Record<string, unknown>, b as Record<string, unknown>, NOTHING);
+}
+
+/** {@link same} on two objects, the fields of `skip` left out. */
+function sameFields(a: Record<string, unknown>, b: Record<string, unknown>, skip: ReadonlySet<string>): boolean {
+  let fields = 0;
+  for (const key in a) {
+    const value = a[key];
+    if (value === undefined || skip.has(key)) continue;
+    fields++;
+    if (!same(value, b[key])) return false;
+  }
+  for (const key in b) if (b[key] !== undefined && !skip.has(key)) fields--;
+  return fields === 0;
 }
 
 /**
- * True when `from` and `to` are the same table to the letter (names aside, only that of the
- * primary key), so that the diff has nothing to find in it. A declared rename hint makes them
- * differ: a table or column being renamed always takes the full path.
+ * A column's attributes but its keys: `.primaryKey()`, `.unique()` and `.references()` are
+ * compared as the constraints `tableConstraints` makes of them, where a catalog has them at table
+ * level (`pull` writes a one-column foreign key inline).
+ */
+const COLUMN_KEYS: ReadonlySet<string> = new Set(['primaryKey', 'unique', 'references']);
+
+/**
+ * The primary key's name is not compared: the diff never does (a declared key without a name
+ * matches the table's key whatever PostgreSQL named it, and a named one is matched by being the
+ * primary key: diff-constraints.ts). DEFERRABLE is compared as the diff reads it (same.ts's
+ * `timing`): INITIALLY DEFERRED implies it, and `pull` writes the first alone.
+ */
+const KEY_NAME: ReadonlySet<string> = new Set(['name', 'deferrable']);
+const DEFERRABLE: ReadonlySet<string> = new Set(['deferrable']);
+
+function sameConstraint(a: ConstraintSpec, b: ConstraintSpec): boolean {
+  const deferrable = (c: ConstraintSpec) => c.deferrable === true || c.initiallyDeferred === true;
+  if (a.kind !== b.kind || deferrable(a) !== deferrable(b)) return false;
+  return sameFields(a as unknown as Record<string, unknown>, b as unknown as Record<string, unknown>, a.kind === 'primaryKey' ? KEY_NAME : DEFERRABLE);
+}
+
+/** The same elements in any order (the diff pairs constraints and indexes by name or content, never by position). */
+function sameSet<T>(a: readonly T[], b: readonly T[], eq: (x: T, y: T) => boolean): boolean {
+  if (a.length !== b.length) return false;
+  const left = [...b];
+  for (const x of a) {
+    const i = left.findIndex((y) => eq(x, y));
+    if (i < 0) return false;
+    left.splice(i, 1);
+  }
+  return true;
+}
+
+/**
+ * True when `from` and `to` are the same table to the letter (the primary key's name aside), so
+ * that the diff has nothing to find in it. A declared rename hint makes them differ: a table or
+ * column being renamed always takes the full path.
  */
 export function identicalTables(from: TableSpec, to: TableSpec): boolean {
-  return from.name === to.name && from.renamedFrom === undefined && to.renamedFrom === undefined &&
-    fingerprint(from) === fingerprint(to);
+  if (from.name !== to.name || from.renamedFrom !== undefined || to.renamedFrom !== undefined) return false;
+  if (from.schema !== to.schema || from.columns.length !== to.columns.length) return false;
+  for (let i = 0; i < from.columns.length; i++) {
+    const a = from.columns[i]!;
+    const b = to.columns[i]!;
+    if (a.name !== b.name || !sameFields(a.spec as unknown as Record<string, unknown>, b.spec as unknown as Record<string, unknown>, COLUMN_KEYS)) return false;
+  }
+  return same(from.options, to.options) && same(from.partitionOf, to.partitionOf) &&
+    sameSet(from.indexes, to.indexes, same) &&
+    sameSet(from.constraints.filter(isAttachedKey), to.constraints.filter(isAttachedKey), same) &&
+    sameSet(tableConstraints(from).map((c) => c.spec), tableConstraints(to).map((c) => c.spec), sameConstraint);
 }
