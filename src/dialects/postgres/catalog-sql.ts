@@ -70,6 +70,9 @@ SELECT a.attrelid AS relid, a.attnum AS num, a.attname AS name, t.typname, t.typ
        -- A serial column's sequence (one its default takes that this very column owns: see
        -- serialSequence): name, schema, type and settings. Each step starts from an index with a
        -- known key (the default's dependencies, the sequence's owner), run only for a default.
+       -- Every default depends on its own table's column too: that dependency is left out first,
+       -- or each plain default (DEFAULT 0) was probed through pg_class and the owner index
+       -- (20,248 -> 8,238 buffers for 2,000 tables with one plain default each).
        CASE WHEN d.oid IS NOT NULL AND a.attgenerated = '' THEN (
          SELECT ARRAY[sc.relname::text, sn.nspname::text, pg_catalog.format_type(sq.seqtypid, NULL), sq.seqstart::text,
                       sq.seqincrement::text, sq.seqmin::text, sq.seqmax::text, sq.seqcache::text, sq.seqcycle::text]
@@ -80,7 +83,7 @@ SELECT a.attrelid AS relid, a.attnum AS num, a.attname AS name, t.typname, t.typ
          JOIN pg_catalog.pg_class sc ON sc.oid = dq.refobjid
          JOIN pg_catalog.pg_namespace sn ON sn.oid = sc.relnamespace
          WHERE dq.classid = 'pg_catalog.pg_attrdef'::regclass AND dq.objid = d.oid
-           AND dq.refclassid = 'pg_catalog.pg_class'::regclass AND ${soleDefault('sq.seqrelid')}
+           AND dq.refclassid = 'pg_catalog.pg_class'::regclass AND dq.refobjid <> a.attrelid AND ${soleDefault('sq.seqrelid')}
          LIMIT 1) END AS serial,
        CASE WHEN a.attgenerated <> '' THEN pg_get_expr(d.adbin, d.adrelid, true) END AS generated_sql,
        CASE WHEN a.attcollation <> t.typcollation AND a.attcollation <> 0 THEN co.collname END AS collation,
