@@ -38,14 +38,23 @@ export function checksumLookup(graph: RevisionGraph): (revision: string) => Prom
 }
 
 /** The recorder of one run. */
-export async function recorderFor(dialect: Dialect, channel: Channel, target: ResolvedTarget, graph: RevisionGraph, plannedRows?: number): Promise<HistoryRecorder> {
+export async function recorderFor(
+  dialect: Dialect, channel: Channel, target: ResolvedTarget, graph: RevisionGraph,
+  run: { readonly plannedRows?: number; readonly checksum?: (path: string) => string | undefined } = {},
+): Promise<HistoryRecorder> {
+  const { plannedRows, checksum } = run;
+  const lookup = checksumLookup(graph);
   return new HistoryRecorder({
     dialect,
     channel,
     table: historyTableOf(target),
     // 'none' runs each statement on its own even where DDL is transactional.
     transactional: dialect.capabilities.transactionalDdl && target.transaction !== 'none',
-    checksumOf: checksumLookup(graph),
+    // The checksum of the bytes the run compiled and runs, where it read them (prepareScripts).
+    checksumOf: checksum === undefined ? lookup : async (revision) => {
+      const path = graph.get(revision)?.path;
+      return (path === undefined ? undefined : checksum(path)) ?? lookup(revision);
+    },
     version: await retortVersion(),
     secrets: [passwordOf(target.url) ?? ''].filter((s) => s !== ''),
     ...(plannedRows === undefined ? {} : { plannedRows }),

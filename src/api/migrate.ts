@@ -55,10 +55,10 @@ function versionTableOf(target: ResolvedTarget): VersionTableRef {
   return { name: target.versionTable, ...(target.dbSchema === undefined ? {} : { schema: target.dbSchema }) };
 }
 
-/** The revision modules of a run: prepared (compiled, batched) before its first step. */
-async function revisionModules(paths: readonly string[]): Promise<(path: string) => Promise<RevisionModule>> {
+/** The revision modules of a run, prepared (compiled, batched) before its first step, and the checksums of their files as read. */
+async function revisionModules(paths: readonly string[]): Promise<{ loadModule: (path: string) => Promise<RevisionModule>; checksum: (path: string) => string | undefined }> {
   const scripts = await prepareScripts(paths);
-  return async (path) => (await scripts.load(path)) as unknown as RevisionModule;
+  return { loadModule: async (path) => (await scripts.load(path)) as unknown as RevisionModule, checksum: (path) => scripts.checksum(path) };
 }
 
 async function migrate(project: Project, target: string, direction: 'up' | 'down', options: MigrateOptions, run: RetortOptions): Promise<RunResult> {
@@ -86,12 +86,12 @@ async function migrate(project: Project, target: string, direction: 'up' | 'down
     // The history too, so a DBA applying the script keeps it (rows: status ok, no duration).
     await emitHistoryTableDdl(dialect, channel, project.target, compileContextFor(project.target, dialect));
     let revision = '';
-    const loadModule = await revisionModules(scriptPaths(graph, steps));
+    const { loadModule, checksum } = await revisionModules(scriptPaths(graph, steps));
     // Where an online run sends them: after its own tables, before the first step.
     if (steps.length > 0) await emitStatementLimits(dialect, channel, project.target);
     const outcome = await runSteps(steps, startHeads, {
       ...common, dialect, channel, compileContext: compileContextFor(project.target, dialect),
-      history: await recorderFor(dialect, channel, project.target, graph),
+      history: await recorderFor(dialect, channel, project.target, graph, { checksum }),
       loadModule, db: offlineDb(() => revision),
       onStepStart: (step, message) => { revision = step.revision; events.onStepStart?.(step, message); },
     });
@@ -107,13 +107,13 @@ async function migrate(project: Project, target: string, direction: 'up' | 'down
     await checkBeforeRun({ dialect, session, channel, target: project.target, graph, heads, direction });
     const steps = planner(graph, heads, target);
     const note = steps.length === 0 && direction === 'up' ? olderTargetNote(graph, heads, target) : undefined;
-    const loadModule = await revisionModules(scriptPaths(graph, steps));
+    const { loadModule, checksum } = await revisionModules(scriptPaths(graph, steps));
     if (steps.length > 0) await emitStatementLimits(dialect, channel, project.target, session.serverVersion);
     const outcome = await runSteps(steps, heads, {
       ...common, dialect, channel, compileContext, loadModule, ...events,
       // Kysely is loaded for scripts to run only: a run with nothing to do never builds a query.
       db: steps.length === 0 ? offlineDb(() => '') : scriptDb(await session.kysely(), dialect, project.target),
-      history: await recorderFor(dialect, channel, project.target, graph, steps.length),
+      history: await recorderFor(dialect, channel, project.target, graph, { plannedRows: steps.length, checksum }),
       ...(run.signal === undefined ? {} : { signal: run.signal }),
     });
     return { target: project.target.name, steps: outcome.results, current: outcome.heads, ...(note === undefined ? {} : { note }) };

@@ -26,6 +26,7 @@ import { importModule } from './loader.js';
 import { checkImports, noteRetortExports, unknownImport } from './import-check.js';
 import { BatchedRun, MODULE_WRAPPER, type Compiler, type ScriptBatch } from './script-batch.js';
 import { noteCompiled } from './stack-map.js';
+import { sha256Of } from './checksums.js';
 import { isSqlRevisionPath, sqlRevisionModule } from './sql-revision.js';
 
 /** Bump when the compiled form changes, so old cache entries are never used. */
@@ -255,6 +256,11 @@ export interface PreparedScripts {
    * read now.
    */
   load(path: string): Promise<Exports>;
+  /**
+   * sha256 (hex) of the bytes `prepareScripts` read from `path`: those its module is compiled
+   * from and runs; undefined for a path it did not read (a `.sql` revision).
+   */
+  checksum(path: string): string | undefined;
 }
 
 /**
@@ -266,10 +272,17 @@ export interface PreparedScripts {
 export async function prepareScripts(paths: readonly string[]): Promise<PreparedScripts> {
   scriptsInRun = Math.max(scriptsInRun, paths.length);
   // A `.sql` revision is not compiled by esbuild: its module is made when it is loaded. Only the
-  // keys are kept, not the sources: memory stays flat in the chain.
+  // keys and checksums are kept, not the sources: memory stays flat in the chain.
   const keys = new Map<string, string>();
+  // The history records these checksums: hashing each file's bytes here, as they are read for
+  // their key, costs a few microseconds, where checking each file's identity again when its
+  // revision ends cost a stat (and the Stats object) per revision.
+  const checksums = new Map<string, string>();
   for (const path of paths) {
-    if (!isSqlRevisionPath(path)) keys.set(path, keyOf(path, readFileSync(path, 'utf8')));
+    if (isSqlRevisionPath(path)) continue;
+    const bytes = readFileSync(path);
+    keys.set(path, keyOf(path, bytes.toString('utf8')));
+    checksums.set(path, sha256Of(bytes));
   }
   // The batches are built as the run goes (script-batch.ts); files in none are compiled now unless
   // cached, in slices: all of 20,000 cold scripts in flight at once held every result at once.
@@ -290,6 +303,7 @@ export async function prepareScripts(paths: readonly string[]): Promise<Prepared
       };
       return loadShared(key, load);
     },
+    checksum: (path) => checksums.get(path),
   };
 }
 

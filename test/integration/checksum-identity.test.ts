@@ -46,4 +46,20 @@ describe('checksums by file identity', () => {
     expect(refused.code).toBe('ChecksumMismatch');
     expect(refused.fields).toMatchObject({ mismatches: [{ revision: revA.id, file: pathA, recorded, actual: sha(pathA) }] });
   });
+
+  it('records the checksum of the bytes that ran, though the file changes during the run', async () => {
+    // The revision's script edits its own file: the run has compiled and runs the bytes it read.
+    const selfEditing: RevisionSpec = { ...revA, preamble: "import { appendFileSync } from 'node:fs';", upgrade: `${revA.upgrade}\n  appendFileSync(__filename, '// edited during the run\\n');` };
+    project = createTestProject({ url: 'sqlite:./c.db' }, [selfEditing, revB]);
+    const pathA = join(project.dir, 'migrations', `${revA.id}_create_a.ts`);
+    const ran = sha(pathA);
+    await project.retort.upgrade('head');
+    expect(readFileSync(pathA, 'utf8')).toContain('// edited during the run');
+    const rows = await project.retort.appliedHistory();
+    expect(rows.applied.find((r) => r.revision === revA.id)?.checksum).toBe(ran);
+    // So the next run finds the file changed since it ran.
+    const refused = await failure(project.retort.upgrade('head'));
+    expect(refused.code).toBe('ChecksumMismatch');
+    expect(refused.fields).toMatchObject({ mismatches: [{ revision: revA.id, file: pathA, recorded: ran, actual: sha(pathA) }] });
+  });
 });
