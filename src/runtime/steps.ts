@@ -159,6 +159,8 @@ export async function runSteps(
         dialect: dialect.name,
       });
       const after = steps[i + 1];
+      // Both run once the script's first statement is on its way (see prefetch()).
+      if (!channel.offline) history?.prepare(step);
       if (!channel.offline && after !== undefined) prefetched = prefetch(options.loadModule, options.graph.get(after.revision)?.path ?? after.revision);
       try {
         await fn.call(module, ctx);
