@@ -36,6 +36,7 @@ function sessionOf(pinned: PostgresPoolClient, requests: PgRequests): Session {
     },
     defer: (sql: string) => requests.defer(sql),
     executeAll: (statements: readonly string[]) => requests.sendAll(statements),
+    hold: () => requests.hold(),
   };
 }
 
