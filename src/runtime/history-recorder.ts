@@ -76,8 +76,6 @@ export class HistoryRecorder {
   private reserving: boolean;
   /** Rows still expected: the size of the next block. */
   private rowsLeft: number;
-  /** The checksum of the revision running now, looked up ahead of its rows ({@link prepare}). */
-  private checksum: { readonly step: MigrationStep; readonly value: Promise<string | null> } | undefined;
 
   constructor(private readonly options: HistoryRecorderOptions) {
     this.reserving = options.transactional && !options.channel.offline && options.dialect.reserveHistoryIds !== undefined;
@@ -94,21 +92,6 @@ export class HistoryRecorder {
     this.startedAt = new Date();
     if (this.options.transactional || this.running?.revision === step.revision) return;
     await this.openRunning(step, 0);
-  }
-
-  /**
-   * Look up `step`'s checksum for its rows to come, once the current macrotask is done: called as
-   * the revision's script starts, so the lookup (a `stat` of the file, or its read and hash when
-   * its identity changed) runs while the run waits on the server for the script's first
-   * statement, not between the script's last reply and the revision's end, where the server sits
-   * idle. The file is still the one that ran (its module was loaded before), as when the lookup
-   * was made at the end.
-   */
-  prepare(step: MigrationStep): void {
-    const value = new Promise<string | null>((resolve, reject) => setImmediate(() => this.options.checksumOf(step.revision).then(resolve, reject)));
-    // Awaited by the revision's first row; a revision that stops first never reads it.
-    value.catch(() => undefined);
-    this.checksum = { step, value };
   }
 
   /**
@@ -339,7 +322,7 @@ export class HistoryRecorder {
     return {
       revision: step.revision,
       direction: step.direction,
-      checksum: await (this.checksum?.step === step ? this.checksum.value : this.options.checksumOf(step.revision)),
+      checksum: await this.options.checksumOf(step.revision),
       // Offline, the server's clock when the DBA applies the script.
       startedAt: this.options.channel.offline ? undefined : this.startedAt,
       status: row.status,

@@ -143,8 +143,6 @@ export async function runSteps(
       dialect: dialect.name,
     });
     const after = steps[index + 1];
-    // Both run once the script's first statement is on its way (see prefetch()).
-    if (!channel.offline) history?.prepare(step);
     if (!channel.offline && after !== undefined) prefetched = prefetch(options.loadModule, pathOf(after));
     let script: Promise<unknown>;
     try {
