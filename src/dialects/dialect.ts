@@ -166,6 +166,14 @@ export interface Session {
   /** Run one query and return its rows. */
   query<R = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<R[]>;
   /**
+   * Another connection to the same database, for reads that can run at the same time as this
+   * session's own (catalog reads: the server works on both at once). The caller releases it,
+   * which closes it: whatever it set on its connection goes with it. Resolves undefined, never
+   * rejects, when no second connection can be had now (the pool is full, the server refuses one
+   * more): the caller then does those reads on this session, after its own. Absent: likewise.
+   */
+  openSide?(): Promise<SideSession | undefined>;
+  /**
    * Queue `sql` to be sent ahead of this session's next request (whoever makes it: retort, or a
    * script through `db`), in the same round trip where the protocol allows (PostgreSQL: one
    * simple-protocol message holding both). Only for statements that fail with the connection
@@ -194,6 +202,11 @@ export interface Session {
    * {@link CompileContext.serverVersion}.
    */
   readonly serverVersion?: string;
+}
+
+/** A {@link Session.openSide} connection: a session of its own, closed by `release`. */
+export interface SideSession extends Session {
+  release(): void;
 }
 
 /** One statement of {@link Session.executeUnit}. */

@@ -5,7 +5,7 @@
  */
 import type { Kysely, PostgresPoolClient } from 'kysely';
 import pg from 'pg';
-import type { Connection, ConnectOptions, ConnectionUrl, LockOptions, LockScope, Session } from '../dialect.js';
+import type { Connection, ConnectOptions, ConnectionUrl, LockOptions, LockScope, Session, SideSession } from '../dialect.js';
 import { DEFAULT_TIMEOUTS, TEARDOWN_MS, timeoutsFor } from '../net/timeouts.js';
 import { settleWithin } from '../../util/within.js';
 import { guardPgClient, pgConfig, type PgClientSettings } from './client.js';
@@ -17,9 +17,10 @@ import { PgRequests } from './requests.js';
  * The Session of one pinned client: retort's own statements go straight to its requests (no
  * query builder in between), the scripts' `db` is a Kysely instance over the same client.
  */
-function sessionOf(pinned: PostgresPoolClient, requests: PgRequests): Session {
+function sessionOf(pinned: PostgresPoolClient, requests: PgRequests, openSide?: () => Promise<SideSession | undefined>): Session {
   let db: Promise<Kysely<any>> | undefined;
   return {
+    ...(openSide === undefined ? {} : { openSide }),
     // A pool of one: the pinned client, never released to the real pool before the run ends.
     kysely: () => (db ??= import('kysely').then(({ Kysely, PostgresDialect }) =>
       new Kysely<any>({ dialect: new PostgresDialect({ pool: { connect: async () => pinned, end: async () => undefined } }) }))),
@@ -40,6 +41,26 @@ function sessionOf(pinned: PostgresPoolClient, requests: PgRequests): Session {
   };
 }
 
+/** Clients of a connection's pool. */
+const POOL_SIZE = 2;
+
+/**
+ * A side session from `pool` (Session.openSide), or undefined when the pool has no room (it
+ * never waits for a client: a script's own may hold the second) or the server refuses one more.
+ * Released, its client is closed rather than returned: the settings its reads made go with it.
+ */
+async function sideSession(pool: pg.Pool, requestsOf: (client: pg.Client) => PgRequests): Promise<SideSession | undefined> {
+  if (pool.totalCount >= POOL_SIZE && pool.idleCount === 0) return undefined;
+  let client: pg.PoolClient;
+  try {
+    client = await pool.connect();
+  } catch {
+    return undefined;
+  }
+  const requests = requestsOf(client);
+  return { ...sessionOf(wrap(client, requests, () => undefined), requests), release: () => client.release(true) };
+}
+
 /** Commands whose row count is the rows they changed. */
 const COUNTED = new Set(['INSERT', 'UPDATE', 'DELETE', 'MERGE']);
 
@@ -56,8 +77,9 @@ function lastOf(result: pg.QueryResult | pg.QueryResult[]): pg.QueryResult | und
 function guardedPool(settings: PgClientSettings): { pool: pg.Pool; clients: Set<pg.Client>; requestsOf: (client: pg.Client) => PgRequests } {
   const pool = new pg.Pool({
     ...pgConfig(settings),
-    // A run pins one client; a second is headroom for a script that opens its own.
-    max: 2,
+    // A run pins one client; a second is headroom for a script that opens its own, or a side
+    // session of the run's catalog reads (Session.openSide).
+    max: POOL_SIZE,
   });
   const requests = new WeakMap<pg.Client, PgRequests>();
   const clients = new Set<pg.Client>();
@@ -121,7 +143,7 @@ export async function connectPostgres(url: ConnectionUrl, options: ConnectOption
       // to the real pool before the run ends.
       const client = await pool.connect();
       const requests = requestsOf(client);
-      const session = sessionOf(wrap(client, requests, () => undefined), requests);
+      const session = sessionOf(wrap(client, requests, () => undefined), requests, () => sideSession(pool, requestsOf));
       try {
         return await fn(session);
       } catch (error) {

@@ -1,0 +1,81 @@
+/**
+ * A PostgreSQL catalog read (`pull`, autogenerate, `check`) reads the objects beyond tables and
+ * what the model has no place for on a second connection (Session.openSide) while it reads the
+ * tables on its own: the model must be the same as when everything is read on one session, in a
+ * home schema other than public too (where a view's or function's text depends on the side
+ * connection having the reader's search_path). And a side session never waits for a pool that
+ * has no room: the reader then reads on its own session.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Session, SideSession } from '../../src/dialects/dialect.js';
+import { postgresAutogen } from '../../src/dialects/postgres/autogen/index.js';
+import { openPg, type PgFixture } from '../support/pg-autogen.js';
+
+let fx: PgFixture;
+
+beforeAll(async () => {
+  fx = await openPg('retort_pgside');
+  await fx.exec(`
+    CREATE SCHEMA app;
+    CREATE TABLE app.items (id bigint PRIMARY KEY, name text NOT NULL, price numeric(10, 2) DEFAULT 0.0);
+    CREATE VIEW app.cheap AS SELECT id, name FROM app.items WHERE price < 10;
+    CREATE FUNCTION app.item_count() RETURNS bigint LANGUAGE sql AS 'SELECT count(*) FROM app.items';
+    CREATE FUNCTION app.touch() RETURNS trigger LANGUAGE plpgsql AS 'BEGIN RETURN NEW; END';
+    CREATE TRIGGER items_touch BEFORE UPDATE ON app.items FOR EACH ROW EXECUTE FUNCTION app.touch();
+    CREATE SEQUENCE app.tickets START 100;
+    ALTER TABLE app.items ENABLE ROW LEVEL SECURITY;
+    CREATE POLICY own ON app.items USING (price >= 0);
+    CREATE RULE no_delete AS ON DELETE TO app.items DO INSTEAD NOTHING;
+  `);
+}, 30_000);
+
+afterAll(async () => {
+  await fx?.close();
+});
+
+/** The live model of schema `app`, read on `session` with its side sessions counted (or refused). */
+async function readWith(session: Session, side: 'allowed' | 'refused'): Promise<{ model: unknown; sides: number }> {
+  let sides = 0;
+  const openSide = async (): Promise<SideSession | undefined> => {
+    if (side === 'refused') return undefined;
+    const opened = await session.openSide!();
+    if (opened !== undefined) sides++;
+    return opened;
+  };
+  const model = await postgresAutogen.readSchema({ ...session, openSide }, { schemas: ['app'] });
+  return { model, sides };
+}
+
+describe('PostgreSQL catalog reads beside the table reads', () => {
+  it('read the same model on a side connection as on one session', async () => {
+    await fx.connection.withSession(async (session) => {
+      const beside = await readWith(session, 'allowed');
+      const alone = await readWith(session, 'refused');
+      expect(beside.sides).toBe(1);
+      expect(alone.sides).toBe(0);
+      expect(beside.model).toEqual(alone.model);
+      // The texts read on the side connection name the home schema's objects unqualified.
+      const objects = (beside.model as { objects: { kind: string; name: string; body?: string }[] }).objects;
+      expect(objects.find((o) => o.kind === 'view')?.body).toMatch(/FROM items\b/);
+      expect((beside.model as { unmodelled: { kind: string; name: string }[] }).unmodelled).toContainEqual(expect.objectContaining({ kind: 'rule', name: 'no_delete' }));
+    });
+  }, 30_000);
+
+  it('never waits for a pool that has no room for a side session', async () => {
+    await fx.connection.withSession(async (session) => {
+      const first = await session.openSide!();
+      expect(first).toBeDefined();
+      try {
+        // The pool (the run's client and this side session) is full: no wait, no error.
+        const started = Date.now();
+        expect(await session.openSide!()).toBeUndefined();
+        expect(Date.now() - started).toBeLessThan(1000);
+        // The reader then reads everything on its own session.
+        const { sides } = await readWith(session, 'allowed');
+        expect(sides).toBe(0);
+      } finally {
+        first!.release();
+      }
+    });
+  }, 30_000);
+});
