@@ -21,6 +21,18 @@ describe("PostgreSQL's names for a partition's indexes and keys", () => {
     expect(defaultIndexName(long, ['ref', 'at'], undefined, 'key')).toBe(`${'p'.repeat(52)}_ref_at_key`);
   });
 
+  it('cuts multibyte names at whole characters, counting bytes as the server does', () => {
+    // Read from PostgreSQL 15: a partition named with 31 'é' (62 bytes) of a parent with
+    // PRIMARY KEY (id, at), UNIQUE (ref, at) and an index on a column named with 20 '€' (60 bytes).
+    const accented = 'é'.repeat(31);
+    expect(defaultIndexName(accented, ['id', 'at'], undefined, 'pkey')).toBe(`${'é'.repeat(29)}_pkey`);
+    expect(defaultIndexName(accented, ['ref', 'at'], undefined, 'key')).toBe(`${'é'.repeat(26)}_ref_at_key`);
+    expect(defaultIndexName(accented, ['€'.repeat(20)])).toBe(`${'é'.repeat(14)}_${'€'.repeat(9)}_idx`);
+    expect(isDefaultIndexName(`${'é'.repeat(14)}_${'€'.repeat(9)}_idx`, accented, ['€'.repeat(20)], new Set())).toBe(true);
+    // Beyond the BMP: 4 bytes, two UTF-16 units each (a partition named 31 'é' and 'x', a column 15 '😀').
+    expect(defaultIndexName(`${accented}x`, ['😀'.repeat(15)])).toBe(`${'é'.repeat(14)}_${'😀'.repeat(7)}_idx`);
+  });
+
   it('numbers a taken name, and counts a numbered one as the server\'s only when the table holds the one before', () => {
     const taken = new Set(['t_pkey']);
     expect(defaultIndexName('t', [], (n) => taken.has(n), 'pkey')).toBe('t_pkey1');
