@@ -56,7 +56,12 @@ export class EarlyStart {
     setImmediate(() => {
       if (this.settled) return;
       const lift = hold();
-      this.launched = launch(waitingChannel(channel, gate));
+      try {
+        this.launched = launch(waitingChannel(channel, gate));
+      } catch {
+        // Started as usual instead, where the same failure is reported as the revision's.
+        this.launched = undefined;
+      }
       if (this.launched === undefined) lift();
       else this.lift = lift;
     });
