@@ -1,7 +1,7 @@
 /**
  * `check` reads the catalog while it loads the revision graph and the schema module, on one
  * connection that also reads the history (a second one, opened only for that, once cost a
- * connect), with one side connection for the catalog's objects beside the tables
+ * connect), with two side connections for the catalog's indexes and objects beside the tables
  * (postgres-side-session.test.ts). What a user sees must not change: the same verdict,
  * a changed applied file still reported, and a schema module that throws still reported as the
  * schema module's error (the catalog reading it overlapped is waited for, never left unhandled).
@@ -39,13 +39,13 @@ describe('postgres: check on one connection', () => {
     return made;
   }
 
-  it('compares and reads the history on one connection, with one side connection for the objects', async () => {
+  it('compares and reads the history on one connection, with two side connections for the catalog', async () => {
     project = withSchema(SCHEMA);
     await project.retort.upgrade('head');
     let connects = 0;
     const result = await whileCalling(pg.Client.prototype, 'connect', () => { connects += 1; }, () => project!.retort.check());
     expect(result.ok).toBe(true);
-    expect(connects).toBe(2);
+    expect(connects).toBe(3);
     // The history is still read: an applied file edited afterwards makes the check fail.
     project.write({ ...CREATE, upgrade: `${CREATE.upgrade}\n  // edited after it ran` });
     const changed = await project.retort.check();

@@ -1,10 +1,11 @@
 /**
- * A PostgreSQL catalog read (`pull`, autogenerate, `check`) reads the objects beyond tables and
- * what the model has no place for on a second connection (Session.openSide) while it reads the
- * tables on its own: the model must be the same as when everything is read on one session, in a
- * home schema other than public too (where a view's or function's text depends on the side
- * connection having the reader's search_path). And a side session never waits for a pool that
- * has no room: the reader then reads on its own session.
+ * A PostgreSQL catalog read (`pull`, autogenerate, `check`) reads the tables' indexes, and the
+ * objects beyond tables with what the model has no place for, on two side connections
+ * (Session.openSide) while it reads the tables on its own: the model must be the same as when
+ * everything is read on one session, in a home schema other than public too (where a view's,
+ * function's or index's text depends on the side connection having the reader's search_path).
+ * And a side session never waits for a pool that has no room: the reader then reads on its own
+ * session.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Session, SideSession } from '../../src/dialects/dialect.js';
@@ -18,6 +19,8 @@ beforeAll(async () => {
   await fx.exec(`
     CREATE SCHEMA app;
     CREATE TABLE app.items (id bigint PRIMARY KEY, name text NOT NULL, price numeric(10, 2) DEFAULT 0.0);
+    CREATE FUNCTION app.norm(text) RETURNS text LANGUAGE sql IMMUTABLE AS 'SELECT lower($1)';
+    CREATE INDEX items_norm ON app.items (app.norm(name)) WHERE price > 0;
     CREATE VIEW app.cheap AS SELECT id, name FROM app.items WHERE price < 10;
     CREATE FUNCTION app.item_count() RETURNS bigint LANGUAGE sql AS 'SELECT count(*) FROM app.items';
     CREATE FUNCTION app.touch() RETURNS trigger LANGUAGE plpgsql AS 'BEGIN RETURN NEW; END';
@@ -51,12 +54,14 @@ describe('PostgreSQL catalog reads beside the table reads', () => {
     await fx.connection.withSession(async (session) => {
       const beside = await readWith(session, 'allowed');
       const alone = await readWith(session, 'refused');
-      expect(beside.sides).toBe(1);
+      expect(beside.sides).toBe(2);
       expect(alone.sides).toBe(0);
       expect(beside.model).toEqual(alone.model);
       // The texts read on the side connection name the home schema's objects unqualified.
       const objects = (beside.model as { objects: { kind: string; name: string; body?: string }[] }).objects;
       expect(objects.find((o) => o.kind === 'view')?.body).toMatch(/FROM items\b/);
+      const items = (beside.model as { tables: { name: string; indexes: { name: string; columns: unknown[] }[] }[] }).tables[0];
+      expect(items?.indexes.find((ix) => ix.name === 'items_norm')?.columns).toEqual([{ expression: 'norm(name)' }]);
       expect((beside.model as { unmodelled: { kind: string; name: string }[] }).unmodelled).toContainEqual(expect.objectContaining({ kind: 'rule', name: 'no_delete' }));
     });
   }, 30_000);
@@ -64,9 +69,11 @@ describe('PostgreSQL catalog reads beside the table reads', () => {
   it('never waits for a pool that has no room for a side session', async () => {
     await fx.connection.withSession(async (session) => {
       const first = await session.openSide!();
+      const second = await session.openSide!();
       expect(first).toBeDefined();
+      expect(second).toBeDefined();
       try {
-        // The pool (the run's client and this side session) is full: no wait, no error.
+        // The pool (the run's client and these two side sessions) is full: no wait, no error.
         const started = Date.now();
         expect(await session.openSide!()).toBeUndefined();
         expect(Date.now() - started).toBeLessThan(1000);
@@ -75,6 +82,7 @@ describe('PostgreSQL catalog reads beside the table reads', () => {
         expect(sides).toBe(0);
       } finally {
         first!.release();
+        second!.release();
       }
     });
   }, 30_000);

@@ -36,11 +36,20 @@ function addNames(names: Names, rows: readonly { relid: number; num: number; nam
   }
 }
 
-/** The catalog rows of the tables `oids`. */
-export async function readCatalog(session: Session, oids: readonly number[]): Promise<CatalogRows> {
+/** The index rows of the tables `oids` (the longest of the three queries: a side session may run it). */
+export function readIndexRows(session: Session, oids: readonly number[]): Promise<IndexRow[]> {
+  return session.query<IndexRow>(INDEXES_SQL, [oids]);
+}
+
+/**
+ * The catalog rows of the tables `oids`.
+ * @param indexRows - their index rows, read elsewhere at the same time (readIndexRows on a side
+ *   session); undefined, or resolving undefined: read here, after the others
+ */
+export async function readCatalog(session: Session, oids: readonly number[], indexRows?: Promise<IndexRow[] | undefined>): Promise<CatalogRows> {
   const columnRows = await session.query<ColumnRow>(COLUMNS_SQL, [oids]);
   const constraintRows = await session.query<ConstraintRow>(CONSTRAINTS_SQL, [oids]);
-  const indexRows = await session.query<IndexRow>(INDEXES_SQL, [oids]);
+  const indexes = (await indexRows) ?? await readIndexRows(session, oids);
   const names: Names = new Map();
   addNames(names, columnRows);
   const missing = [...new Set(constraintRows.filter((c) => c.type === 'f' && !names.has(c.ref_relid)).map((c) => c.ref_relid))];
@@ -51,5 +60,5 @@ export async function readCatalog(session: Session, oids: readonly number[]): Pr
     row.columns = named(row.relid, row.keys);
     row.ref_columns = row.type === 'f' ? named(row.ref_relid, row.ref_keys) : [];
   }
-  return { columns: byTable(columnRows), constraints: byTable(constraintRows), indexes: byTable(indexRows) };
+  return { columns: byTable(columnRows), constraints: byTable(constraintRows), indexes: byTable(indexes) };
 }

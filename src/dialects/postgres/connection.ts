@@ -41,8 +41,8 @@ function sessionOf(pinned: PostgresPoolClient, requests: PgRequests, openSide?: 
   };
 }
 
-/** Clients of a connection's pool. */
-const POOL_SIZE = 2;
+/** Clients of a connection's pool: the run's, and two side sessions of a catalog read (or a script's own). */
+const POOL_SIZE = 3;
 
 /**
  * A side session from `pool` (Session.openSide), or undefined when the pool has no room (it
@@ -77,8 +77,8 @@ function lastOf(result: pg.QueryResult | pg.QueryResult[]): pg.QueryResult | und
 function guardedPool(settings: PgClientSettings): { pool: pg.Pool; clients: Set<pg.Client>; requestsOf: (client: pg.Client) => PgRequests } {
   const pool = new pg.Pool({
     ...pgConfig(settings),
-    // A run pins one client; a second is headroom for a script that opens its own, or a side
-    // session of the run's catalog reads (Session.openSide).
+    // A run pins one client; the others are headroom for a script that opens its own, or the
+    // side sessions of a catalog read (Session.openSide).
     max: POOL_SIZE,
   });
   const requests = new WeakMap<pg.Client, PgRequests>();
