@@ -1,46 +1,79 @@
 /**
  * The diff skips tables identical to the letter on both sides (src/autogen/identical.ts). That
- * path must change no result: on real schemas (the Danbooru, Pagila and Chinook fixtures, pulled
- * as `pull` writes them) the diff with it equals the diff without it, both for the pulled module
- * as it is (what `check` compares in CI) and for an edited copy in which some tables differ in a
- * column, a default, a NOT NULL, an index or a key name.
+ * path must change no result. On real schemas, on each dialect (PostgreSQL: Danbooru, Pagila,
+ * Chinook; MariaDB: Chinook, Kanboard; SQLite: Chinook), the fixture is loaded, pulled as `pull`
+ * writes it, loaded back and compared as `check` compares it: the diff with the path equals the
+ * diff without it, both for the pulled module as it is (every table takes the path: what `check`
+ * compares in CI) and for an edited copy in which some tables differ in a column, a default, a NOT
+ * NULL, an index or a key name.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import mysql from 'mysql2/promise';
 import { afterAll, describe, expect, it } from 'vitest';
-import { dialectDiffOptions } from '../../src/api/autogenerate.js';
+import { dialectDiffOptions, writeSchemaModule } from '../../src/api/autogenerate.js';
 import { diffSchemas } from '../../src/autogen/diff.js';
 import { identicalTables } from '../../src/autogen/identical.js';
+import { parseUrl } from '../../src/config/url.js';
+import type { Dialect } from '../../src/dialects/dialect.js';
+import { mysqlDialect } from '../../src/dialects/mysql/index.js';
 import { postgresDialect } from '../../src/dialects/postgres/index.js';
-import { postgresAutogen } from '../../src/dialects/postgres/autogen/index.js';
+import { sqliteDialect } from '../../src/dialects/sqlite/index.js';
+import { isSchemaDefinition } from '../../src/schema/define.js';
 import { columnSpec, type SchemaModel, type TableSpec } from '../../src/schema/model.js';
-import { openPg, type PgFixture } from '../support/pg-autogen.js';
-import { FIXTURES, loadDump, pullModule } from '../support/pg-roundtrip.js';
+import { loadScript } from '../../src/script/script-loader.js';
+import { createTestDatabase, type TestDatabase, type TestDialect } from '../support/databases.js';
+import { FIXTURES, loadDump } from '../support/pg-roundtrip.js';
 
-const open: PgFixture[] = [];
-const dirs: string[] = [];
+const cleanups: (() => Promise<void> | void)[] = [];
 afterAll(async () => {
-  await Promise.all(open.map((f) => f.close()));
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  for (const c of cleanups) await c();
 });
 
-/** The live model of `file` loaded into a fresh database, and the module `pull` writes from it. */
-async function pulled(file: string): Promise<{ live: SchemaModel; declared: SchemaModel }> {
-  const fx = await openPg('retort_pgident');
-  open.push(fx);
-  await loadDump(fx.database.url, join(FIXTURES, file));
-  const live = await fx.read();
-  const dir = mkdtempSync(join(tmpdir(), 'retort-ident-'));
-  dirs.push(dir);
-  return { live, declared: postgresAutogen.normalizeDeclared((await pullModule(live, dir)).model) };
+const DIALECTS: Record<TestDialect, Dialect> = { postgres: postgresDialect, mysql: mysqlDialect, sqlite: sqliteDialect };
+
+/** Load `file` into a fresh database of `dialect`, as its README says. */
+async function loadFixture(dialect: TestDialect, file: string): Promise<TestDatabase> {
+  const db = await createTestDatabase(dialect, 'retort_ident');
+  cleanups.push(() => db.drop());
+  const path = join(FIXTURES, file);
+  if (dialect === 'postgres') await loadDump(db.url, path);
+  else if (dialect === 'sqlite') {
+    const file = new Database(db.url.slice('sqlite:'.length));
+    file.exec(readFileSync(path, 'utf8'));
+    file.close();
+  } else {
+    const conn = await mysql.createConnection({ uri: db.url, multipleStatements: true });
+    await conn.query(readFileSync(path, 'utf8'));
+    await conn.end();
+  }
+  return db;
 }
 
-/** `live` → `declared` as `check` compares them, with or without the fast path. */
-const diff = (live: SchemaModel, declared: SchemaModel, fast: boolean) =>
-  diffSchemas(live, declared, { ...dialectDiffOptions(postgresDialect), defaultSchema: 'public', fast });
+/** What `check` compares after `pull`: the live model, and the pulled module loaded back and normalised. */
+async function pulled(dialect: Dialect, db: TestDatabase): Promise<{ live: SchemaModel; declared: SchemaModel }> {
+  const autogen = dialect.autogen!;
+  const connection = await dialect.connect(parseUrl(db.url));
+  try {
+    return await connection.withSession(async (session) => {
+      const live = await autogen.readSchema(session, {});
+      const defaults = await autogen.readDefaults?.(session, {});
+      const dir = mkdtempSync(join(tmpdir(), 'retort-ident-'));
+      cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+      const path = join(dir, 'schema.ts');
+      writeSchemaModule(path, live, defaults, autogen.defaultPrimaryKeyName);
+      const schema = (await loadScript(path)).default;
+      if (!isSchemaDefinition(schema)) throw new Error('the pulled module does not export a schema');
+      return { live, declared: autogen.normalizeDeclared(schema.model, defaults) };
+    });
+  } finally {
+    await connection.close();
+  }
+}
 
-/** Every fifth table edited one way, in turn: a column more, a default, NOT NULL dropped, an index less, the key renamed. */
+/** Every fifth table edited one way, in turn: a column more, a default, NOT NULL flipped, an index less, the key renamed. */
 function edited(model: SchemaModel): SchemaModel {
   const edits: ((t: TableSpec) => TableSpec)[] = [
     (t) => ({ ...t, columns: [...t.columns, { name: 'added_here', spec: columnSpec({ kind: 'text' }) }] }),
@@ -52,19 +85,30 @@ function edited(model: SchemaModel): SchemaModel {
   return { ...model, tables: model.tables.map((t, i) => (i % 5 === 0 ? (edits[(i / 5) % edits.length] as (t: TableSpec) => TableSpec)(t) : t)) };
 }
 
+const FIXTURE_FILES: [TestDialect, string][] = [
+  ['postgres', 'danbooru.postgres.sql'],
+  ['postgres', 'pagila-schema.postgres.sql'],
+  ['postgres', 'chinook.postgresql.sql'],
+  ['mysql', 'chinook.mysql.sql'],
+  ['mysql', 'kanboard.mysql.sql'],
+  ['sqlite', 'chinook.sqlite.sql'],
+];
+
 describe('the diff skips identical tables without changing its result', () => {
-  for (const file of ['danbooru.postgres.sql', 'pagila-schema.postgres.sql', 'chinook.postgresql.sql']) {
-    it(file, async () => {
-      const { live, declared } = await pulled(file);
+  for (const [name, file] of FIXTURE_FILES) {
+    it(`${name}: ${file}`, async () => {
+      const dialect = DIALECTS[name];
+      const { live, declared } = await pulled(dialect, await loadFixture(name, file));
+      const diff = (to: SchemaModel, fast: boolean) => diffSchemas(live, to, { ...dialectDiffOptions(dialect), fast });
       const byName = new Map(live.tables.map((t) => [t.name, t]));
       const identical = declared.tables.filter((t) => byName.has(t.name) && identicalTables(byName.get(t.name) as TableSpec, t)).length;
       // The path is taken: every table of a pulled module reads back to the letter.
       expect(identical).toBe(declared.tables.length);
-      expect(diff(live, declared, true)).toEqual(diff(live, declared, false));
+      expect(diff(declared, true)).toEqual(diff(declared, false));
       const changed = edited(declared);
-      const full = diff(live, changed, false);
+      const full = diff(changed, false);
       expect(full.upgrade.length).toBeGreaterThan(0);
-      expect(diff(live, changed, true)).toEqual(full);
+      expect(diff(changed, true)).toEqual(full);
     }, 60_000);
   }
 });
