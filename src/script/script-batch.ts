@@ -29,6 +29,7 @@ import { cutHelpers } from './batch-helpers.js';
 import { batchSource, layoutOf, memberOf, type BatchHeader, type BatchLayout, type MemberCode } from './batch-format.js';
 import { WrittenBatches } from './batch-reuse.js';
 import { noteBatch } from './stack-map.js';
+import { codeCacheTag } from '../util/v8-flags.js';
 
 export { MODULE_WRAPPER } from './batch-format.js';
 
@@ -263,7 +264,8 @@ function evaluate(slice: Slice, source: string, dir: string): ScriptBatch | unde
   const paths = new Map(slice.files.map((f) => [f.key, f.path]));
   if (!header.keys.every((key) => paths.has(key))) return undefined;
   const filename = `/retort-batch/${slice.key.slice(0, 16)}.js`;
-  const cacheFile = join(dir, `${slice.key}.v8`);
+  // Named by the process's V8 flags (v8-flags.ts): a cache made under others would be rejected.
+  const cacheFile = join(dir, `${slice.key}.${codeCacheTag()}.v8`);
   const cachedData = readIfPresent(cacheFile);
   let functions: unknown;
   let script: Script;

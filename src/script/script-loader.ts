@@ -20,6 +20,7 @@ import { builtinModules, createRequire } from 'node:module';
 import { dirname, extname, join } from 'node:path';
 import { Script } from 'node:vm';
 import { retortCacheDir } from '../util/cache-dir.js';
+import { codeCacheTag } from '../util/v8-flags.js';
 import { readIfPresent, writeAtomically } from '../util/cache-file.js';
 import { CACHE_LIMITS } from '../util/cache-prune.js';
 import { importModule } from './loader.js';
@@ -179,7 +180,7 @@ async function retortItself(): Promise<Exports> {
 
 /**
  * Run compiled CommonJS code. V8's code cache for it is kept next to the compiled file
- * (`<key>.v8`): compiling a 2,000-table schema module took ~40 ms of a 0.6 s `check`, and for
+ * (`<key>.<flags tag>.v8`, v8-flags.ts): compiling a 2,000-table schema module took ~40 ms of a 0.6 s `check`, and for
  * 2,000 small revisions `new Script` fell from 240 ms to 90 ms with it (reading the 2,000 cache
  * files costs ~30 ms). The cache is made after the module ran, so it holds the functions its top
  * level compiled too; V8 rejects a cache from another V8 version (then it is made again).
@@ -370,6 +371,7 @@ async function loadSource(path: string, source: string, key: string): Promise<Ex
     return importModule(path);
   }
   const dir = cacheDir();
-  const cacheFile = dir === undefined ? undefined : join(dir, `${key}.v8`);
+  // Named by the process's V8 flags (v8-flags.ts): a cache made under others would be rejected.
+  const cacheFile = dir === undefined ? undefined : join(dir, `${key}.${codeCacheTag()}.v8`);
   return evaluate(path, source, code, await retortItself(), cacheFile);
 }

@@ -5,7 +5,7 @@
  * although esbuild's helpers are shared; a broken batch costs time, never a wrong result. Runs the
  * built CLI (offline: `--sql` and lint open no database).
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { transformSync } from 'esbuild';
@@ -83,6 +83,25 @@ describe('revision scripts run from one batch', () => {
     // The same without the batches: the run needs esbuild, and says so.
     rmSync(t.cache('batches'), { recursive: true, force: true });
     expect(retort(t.p.dir, ['upgrade', 'b1:head', '--sql'], noEsbuild).code).not.toBe(0);
+  });
+
+  it('a process with other V8 flags keeps code caches of its own: neither rejects and rewrites the other\'s', () => {
+    // V8 rejects a code cache made under other flags; as the CLI (bin.ts sets some), a program
+    // using the library (none) and `node --cpu-prof` differ, each rewrote the other's every run.
+    const t = project('sqlite::memory:', chain({}));
+    expect(t.run('upgrade', 'head', '--sql').code).toBe(0);
+    const [cli] = t.entries('batches', '.v8');
+    const file = join(t.cache('batches'), cli!);
+    const made = { bytes: readFileSync(file), at: statSync(file).mtimeMs };
+    const otherFlags = { XDG_CACHE_HOME: join(t.cache('batches'), '..', '..'), NODE_OPTIONS: '--stack-trace-limit=20' };
+    for (let run = 0; run < 2; run++) {
+      const other = retort(t.p.dir, ['upgrade', 'head', '--sql'], otherFlags);
+      expect(other.code, other.stderr).toBe(0);
+      expect(t.run('upgrade', 'head', '--sql').code).toBe(0);
+    }
+    expect(t.entries('batches', '.v8')).toHaveLength(2);
+    expect(readFileSync(file).equals(made.bytes)).toBe(true);
+    expect(statSync(file).mtimeMs).toBe(made.at);
   });
 
   it('a throw in a batched revision names its file, line and column, without and with the code cache', () => {
