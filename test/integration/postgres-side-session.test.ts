@@ -8,7 +8,8 @@
  * session.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Session, SideSession } from '../../src/dialects/dialect.js';
+import type { Session } from '../../src/dialects/dialect.js';
+import { expectNoWaitWhenFull, readWithSides } from '../support/side-sessions.js';
 import { postgresAutogen } from '../../src/dialects/postgres/autogen/index.js';
 import { openPg, type PgFixture } from '../support/pg-autogen.js';
 
@@ -36,18 +37,8 @@ afterAll(async () => {
   await fx?.close();
 });
 
-/** The live model of schema `app`, read on `session` with its side sessions counted (or refused). */
-async function readWith(session: Session, side: 'allowed' | 'refused'): Promise<{ model: unknown; sides: number }> {
-  let sides = 0;
-  const openSide = async (): Promise<SideSession | undefined> => {
-    if (side === 'refused') return undefined;
-    const opened = await session.openSide!();
-    if (opened !== undefined) sides++;
-    return opened;
-  };
-  const model = await postgresAutogen.readSchema({ ...session, openSide }, { schemas: ['app'] });
-  return { model, sides };
-}
+/** The live model, read on `session` with its side sessions counted (or refused). */
+const readWith = (session: Session, side: 'allowed' | 'refused') => readWithSides(session, side, (s) => postgresAutogen.readSchema(s, { schemas: ['app'] }));
 
 describe('PostgreSQL catalog reads beside the table reads', () => {
   it('read the same model on a side connection as on one session', async () => {
@@ -67,23 +58,7 @@ describe('PostgreSQL catalog reads beside the table reads', () => {
   }, 30_000);
 
   it('never waits for a pool that has no room for a side session', async () => {
-    await fx.connection.withSession(async (session) => {
-      const first = await session.openSide!();
-      const second = await session.openSide!();
-      expect(first).toBeDefined();
-      expect(second).toBeDefined();
-      try {
-        // The pool (the run's client and these two side sessions) is full: no wait, no error.
-        const started = Date.now();
-        expect(await session.openSide!()).toBeUndefined();
-        expect(Date.now() - started).toBeLessThan(1000);
-        // The reader then reads everything on its own session.
-        const { sides } = await readWith(session, 'allowed');
-        expect(sides).toBe(0);
-      } finally {
-        first!.release();
-        second!.release();
-      }
-    });
+    // The pool holds three: the run's client and two side sessions fill it.
+    await fx.connection.withSession((session) => expectNoWaitWhenFull(session, 2, (s) => postgresAutogen.readSchema(s, { schemas: ['app'] })));
   }, 30_000);
 });

@@ -7,7 +7,7 @@
 import { CompiledQuery, Kysely, MysqlDialect } from 'kysely';
 import { createPool } from 'mysql2';
 import type { Pool, PoolConnection } from 'mysql2';
-import type { Connection, ConnectOptions, ConnectionUrl, LockOptions, LockScope, RunLock, Session, UnitError, UnitOutcome, UnitStatement } from '../dialect.js';
+import type { Connection, ConnectOptions, ConnectionUrl, LockOptions, LockScope, RunLock, Session, SideSession, UnitError, UnitOutcome, UnitStatement } from '../dialect.js';
 import { isRetortError } from '../../errors.js';
 import { DEFAULT_TIMEOUTS, TEARDOWN_MS, timeoutsFor } from '../net/timeouts.js';
 import { settleWithin } from '../../util/within.js';
@@ -35,6 +35,8 @@ class MysqlConnection implements Connection {
   readonly notices: readonly string[];
   /** Whether sessions run bookkeeping units as one compound statement (MariaDB). */
   private readonly compoundUnit: boolean;
+  /** Pooled connections held now: sessions and side sessions. */
+  private busy = 0;
 
   constructor(
     private readonly kysely: Kysely<any>,
@@ -66,32 +68,69 @@ class MysqlConnection implements Connection {
 
   async withSession<T>(fn: (session: Session) => Promise<T>): Promise<T> {
     // Kysely's connection() holds one pooled connection until the callback settles.
-    return this.kysely.connection().execute(async (db) => {
-      // Before anything is read: causal reads, and DDL in total order (see galera.ts).
-      if (this.profile.galera !== undefined) await db.executeQuery(CompiledQuery.raw(GALERA_SESSION_SQL, []));
-      if (this.profile.noBackslashEscapes) await db.executeQuery(CompiledQuery.raw(BACKSLASH_ESCAPES_SQL, []));
-      const session: Session = {
-        kysely: async () => db,
-        serverVersion: this.serverVersion,
-        execute: async (text: string) => {
-          await db.executeQuery(CompiledQuery.raw(text, []));
-        },
-        // Rows matched, not changed: mysql2 connects with FOUND_ROWS.
-        executeCounting: async (text: string) => Number((await db.executeQuery(CompiledQuery.raw(text, []))).numAffectedRows ?? 0),
-        // The OK packet of an INSERT carries the AUTO_INCREMENT id: no `SELECT LAST_INSERT_ID()`.
-        executeInsert: async (text: string) => {
-          const id = (await db.executeQuery(CompiledQuery.raw(text, []))).insertId;
-          return id === undefined ? undefined : Number(id);
-        },
-        // MariaDB: a bookkeeping unit is one compound statement (unit.ts); MySQL has none.
-        ...(this.compoundUnit ? { executeUnit: (statements: readonly UnitStatement[]) => executeUnit(db, statements) } : {}),
-        query: async <R>(text: string, params: readonly unknown[] = []) => {
-          const result = await db.executeQuery<R>(CompiledQuery.raw(text, [...params]));
-          return [...result.rows];
-        },
-      };
-      return fn(session);
+    this.busy++;
+    try {
+      return await this.kysely.connection().execute(async (db) => fn(await this.sessionOn(db, true)));
+    } finally {
+      this.busy--;
+    }
+  }
+
+  /**
+   * A side session (Session.openSide): another pooled connection, held until released. Only
+   * when the pool has room: it never waits for a connection, and resolves undefined when none
+   * can be had (the caller then reads on its own session).
+   */
+  private openSide(): Promise<SideSession | undefined> {
+    if (this.busy >= POOL_SIZE) return Promise.resolve(undefined);
+    this.busy++;
+    let released = false;
+    let letGo!: () => void;
+    const held = new Promise<void>((r) => (letGo = r));
+    // Counted free as soon as it is released (the pool has it back a few ticks later).
+    const release = () => {
+      if (released) return;
+      released = true;
+      this.busy--;
+      letGo();
+    };
+    return new Promise((resolve) => {
+      this.kysely.connection().execute(async (db) => {
+        resolve({ ...(await this.sessionOn(db, false)), release });
+        await held;
+      }).catch(() => {
+        release();
+        resolve(undefined);
+      });
     });
+  }
+
+  /** The Session of the pooled connection `db`, its session settings made; `sides`: whether it may open side sessions. */
+  private async sessionOn(db: Kysely<any>, sides: boolean): Promise<Session> {
+    // Before anything is read: causal reads, and DDL in total order (see galera.ts).
+    if (this.profile.galera !== undefined) await db.executeQuery(CompiledQuery.raw(GALERA_SESSION_SQL, []));
+    if (this.profile.noBackslashEscapes) await db.executeQuery(CompiledQuery.raw(BACKSLASH_ESCAPES_SQL, []));
+    return {
+      kysely: async () => db,
+      serverVersion: this.serverVersion,
+      ...(sides ? { openSide: () => this.openSide() } : {}),
+      execute: async (text: string) => {
+        await db.executeQuery(CompiledQuery.raw(text, []));
+      },
+      // Rows matched, not changed: mysql2 connects with FOUND_ROWS.
+      executeCounting: async (text: string) => Number((await db.executeQuery(CompiledQuery.raw(text, []))).numAffectedRows ?? 0),
+      // The OK packet of an INSERT carries the AUTO_INCREMENT id: no `SELECT LAST_INSERT_ID()`.
+      executeInsert: async (text: string) => {
+        const id = (await db.executeQuery(CompiledQuery.raw(text, []))).insertId;
+        return id === undefined ? undefined : Number(id);
+      },
+      // MariaDB: a bookkeeping unit is one compound statement (unit.ts); MySQL has none.
+      ...(this.compoundUnit ? { executeUnit: (statements: readonly UnitStatement[]) => executeUnit(db, statements) } : {}),
+      query: async <R>(text: string, params: readonly unknown[] = []) => {
+        const result = await db.executeQuery<R>(CompiledQuery.raw(text, [...params]));
+        return [...result.rows];
+      },
+    };
   }
 
   async close(): Promise<void> {
@@ -129,6 +168,9 @@ async function executeUnit(db: Kysely<any>, statements: readonly UnitStatement[]
   }
 }
 
+/** Connections of a pool: a run's session, and the side sessions of a catalog read (Session.openSide). */
+const POOL_SIZE = 4;
+
 /** ER_PARSE_ERROR. */
 const PARSE_ERROR = 1064;
 
@@ -164,7 +206,7 @@ export async function connectMysql(url: ConnectionUrl, options: ConnectOptions =
     timeouts: timeoutsFor(url, options.timeouts ?? DEFAULT_TIMEOUTS),
     ...(options.target === undefined ? {} : { target: options.target }),
   };
-  const pool = createPool({ ...mysqlOptions(settings), connectionLimit: 4 });
+  const pool = createPool({ ...mysqlOptions(settings), connectionLimit: POOL_SIZE });
   const { kyselyPool, connections } = guardedMysqlPool(pool, settings);
   let profile: ServerProfile;
   try {

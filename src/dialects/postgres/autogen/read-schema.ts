@@ -11,6 +11,7 @@ import type { EnumSpec, SchemaModel, TableSpec, UnmodelledObject } from '../../.
 import type { SchemaObject } from '../../../schema/objects.js';
 import type { ReadSchemaOptions, Session } from '../../dialect.js';
 import { readCatalog, readIndexRows } from '../catalog-read.js';
+import { later, onSide } from '../../side.js';
 import type { IndexRow } from '../catalog-rows.js';
 import { readPostgresObjects } from '../objects/index.js';
 import { readPostgresUnmodelled } from './unmodelled.js';
@@ -103,25 +104,12 @@ async function readBeside(
 const SIDE_SETTINGS_SQL = "SELECT set_config('search_path', $1, false), " +
   "CASE WHEN current_setting('jit', true) IS NOT NULL THEN set_config('jit', 'off', false) END";
 
-/**
- * `fn` on a side session (Session.openSide) with this reader's settings, released after (which
- * closes it, settings and all); undefined when there is no side session.
- */
-async function onSide<T>(session: Session, home: string, fn: (side: Session) => Promise<T>): Promise<T | undefined> {
-  const side = await session.openSide?.();
-  if (side === undefined) return undefined;
-  try {
+/** `fn` on a side session with this reader's settings (side.ts's onSide). */
+function onReaderSide<T>(session: Session, home: string, fn: (side: Session) => Promise<T>): Promise<T | undefined> {
+  return onSide(session, async (side) => {
     await side.query(SIDE_SETTINGS_SQL, [homeSearchPath(home)]);
-    return await fn(side);
-  } finally {
-    side.release();
-  }
-}
-
-/** `promise`, its rejection handled now: awaited later, after other work, it must not be reported as unhandled meanwhile. */
-function later<T>(promise: Promise<T>): Promise<T> {
-  promise.catch(() => undefined);
-  return promise;
+    return fn(side);
+  });
 }
 
 /**
@@ -139,10 +127,10 @@ async function readAll(
 ): Promise<SchemaModel> {
   const { schemas, home } = where;
   const modelSchema = (schema: string): string | undefined => (schema === home ? undefined : schema);
-  const besideRead = later(onSide(session, home, (side) => readBeside(side, schemas, include, home)));
+  const besideRead = later(onReaderSide(session, home, (side) => readBeside(side, schemas, include, home)));
   const tablesRead = later(session.query<TableRow>(TABLES_SQL, [schemas])
     .then((rows) => rows.filter((t) => include === undefined || include(t.name, modelSchema(t.schema)))));
-  const indexesRead = later(onSide(session, home, async (side) => {
+  const indexesRead = later(onReaderSide(session, home, async (side) => {
     const tables = await tablesRead;
     return tables.length === 0 ? [] : readIndexRows(side, tables.map((t) => t.oid));
   }));
