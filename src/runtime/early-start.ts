@@ -8,11 +8,9 @@
  * wait, and whatever the script sends waits until the revision starts for real (its statements
  * in its channel, its queries through `db` on the session: Session.hold):
  * - the revision before it committed: the run opens this one's transaction (its BEGIN deferred,
- *   to ride ahead of the script's first statement) and lets what waits go;
- * - the revision before it failed, or the run was interrupted: what waits fails, never sent;
- *   every later operation of the script fails too (OperationRunner.stop), and so do its queries
- *   through `db`; the run reports what stopped it, exactly as before.
- * Its history rows take the time of that early start as their `started_at`.
+ *   to ride ahead of the script's first statement), notes its start, and lets what waits go;
+ * - the revision before it failed, or the run was interrupted: what waits fails, never sent, every later operation of the script fails too (OperationRunner.stop), and so do
+ *   its queries through `db`; the run reports what stopped it, exactly as before.
  * Nothing of a revision reaches the database before the one before it has committed. What does
  * change: the script's own code before its first request (plain JavaScript: building values,
  * reading a file) may run before that commit is known, and has run even when the run stops there.
