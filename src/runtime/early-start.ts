@@ -56,12 +56,7 @@ export class EarlyStart {
     setImmediate(() => {
       if (this.settled) return;
       const lift = hold();
-      try {
-        this.launched = launch(waitingChannel(channel, gate));
-      } catch {
-        // Started as usual instead, where the same failure is reported as the revision's.
-        this.launched = undefined;
-      }
+      this.launched = launch(waitingChannel(channel, gate));
       if (this.launched === undefined) lift();
       else this.lift = lift;
     });

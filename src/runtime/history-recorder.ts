@@ -58,12 +58,7 @@ export class HistoryRecorder {
    * UPDATE addresses this run's own row and nothing else.
    */
   private running: { readonly revision: string; readonly id: number | undefined } | undefined;
-  /**
-   * When revisions started, for their rows: the last two, since a revision's script may start
-   * while the one before it still ends (early-start.ts), whose failure row then still needs its
-   * own time.
-   */
-  private readonly startedAt = new Map<MigrationStep, Date>();
+  private startedAt: Date | undefined;
   /**
    * The count of statements done that the `running` row does not say yet: written just before
    * the revision's next statement ({@link flushProgress}), or folded into the row's final UPDATE.
@@ -94,8 +89,7 @@ export class HistoryRecorder {
 
   /** A revision is about to run its first statement (its `running` row may be open already: {@link opening}). */
   async start(step: MigrationStep): Promise<void> {
-    this.startedAt.set(step, new Date());
-    if (this.startedAt.size > 2) this.startedAt.delete(this.startedAt.keys().next().value!);
+    this.startedAt = new Date();
     if (this.options.transactional || this.running?.revision === step.revision) return;
     await this.openRunning(step, 0);
   }
@@ -330,7 +324,7 @@ export class HistoryRecorder {
       direction: step.direction,
       checksum: await this.options.checksumOf(step.revision),
       // Offline, the server's clock when the DBA applies the script.
-      startedAt: this.options.channel.offline ? undefined : this.startedAt.get(step),
+      startedAt: this.options.channel.offline ? undefined : this.startedAt,
       status: row.status,
       statements: row.statements,
       durationMs: row.durationMs,

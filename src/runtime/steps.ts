@@ -160,9 +160,6 @@ export async function runSteps(
     const module = prefetched?.path === pathOf(step) ? prefetched.loaded : undefined;
     if (module === undefined || typeof scriptOf(module, step) !== 'function') return undefined;
     prefetched = undefined;
-    // Its rows built from now on (an op.noTransaction block's `running` row) carry its own start.
-    // The transactional regime writes nothing here.
-    void history?.start(step);
     return launch(step, index, module, waiting);
   });
 
@@ -181,10 +178,10 @@ export async function runSteps(
       opened = undefined;
       let launched = early?.step === step ? early.take() : undefined;
       if (launched !== undefined) {
-        // Its script started while the revision before it committed (so did its history's
-        // start): open its transaction (the BEGIN rides ahead of the script's first
-        // statement), then let what it sent go.
+        // Its script started while the revision before it committed: open its transaction
+        // (the BEGIN rides ahead of the script's first statement), then let what it sent go.
         if (perMigration) await transactions.begin();
+        await history?.start(step);
         early!.release();
         early = undefined;
       } else {

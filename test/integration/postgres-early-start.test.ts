@@ -76,48 +76,6 @@ describe('postgres: the next revision started during the COMMIT of the one befor
     expect(history).toEqual([{ revision: 'es0000000001', status: 'ok' }, { revision: 'es0000000002', status: 'failed' }]);
   });
 
-  it('commits what a script started early runs in op.noTransaction first thing, and records it truthfully', async () => {
-    project = createTestProject({ url: db.url }, [FIRST, {
-      id: 'es0000000002', down: 'es0000000001', message: 'slow',
-      upgrade: "  await op.execute('SELECT pg_sleep(0.3)');",
-    }, {
-      id: 'es0000000003', down: 'es0000000002', message: 'index concurrently',
-      upgrade: [
-        "  await op.noTransaction(async () => {",
-        "    await op.execute('CREATE INDEX CONCURRENTLY es_log_n ON es_log (n)');",
-        "  });",
-        "  await op.execute('CREATE TABLE es_after (n INT)');",
-      ].join('\n'),
-    }]);
-    await project.retort.upgrade('es0000000001');
-    const sent = await requestsDuring(() => project!.retort.upgrade('head'));
-    // The index was built outside any transaction (PostgreSQL refuses it inside one), after the
-    // revision before it committed, and after the commit of the revision's `running` row.
-    const untimed = (sql: string) => sql.replace(/'\d{4}-\d\d-\d\d [\d:.]+'/g, '<time>').replace(/'[0-9a-f]{64}'/g, '<sha>').replace(/ = \d+ WHERE "id" = \d+$/, ' = <n> WHERE "id" = <id>');
-    const index = sent.findIndex((s) => s.startsWith('CREATE INDEX CONCURRENTLY'));
-    expect(sent[index - 4]).toMatch(/^WITH "retort_version_changed" .*'es0000000002'.*;\nCOMMIT$/s);
-    expect(sent.slice(index - 3, index + 3).map(untimed)).toEqual([
-      `BEGIN;\nINSERT INTO "retort_history" ("revision", "direction", "checksum", "started_at", "duration_ms", "db_user", "db_host", "retort_version", "status", "statements", "error") VALUES ('es0000000003', 'up', <sha>, <time>, NULL, current_user, COALESCE(host(inet_client_addr()), 'vm'), '0.1.0', 'running', 0, NULL)`,
-      'SELECT lastval() AS id',
-      'COMMIT',
-      'CREATE INDEX CONCURRENTLY es_log_n ON es_log (n)',
-      'BEGIN;\nUPDATE "retort_history" SET "statements" = <n> WHERE "id" = <id>',
-      'CREATE TABLE es_after (n INT)',
-    ]);
-    expect(await versions(db)).toEqual(['es0000000003']);
-    const history = await rawQuery<{ revision: string; status: string; statements: number; started: string }>(db,
-      "SELECT revision, status, statements, to_char(started_at, 'HH24:MI:SS.MS') AS started FROM retort_history ORDER BY id");
-    expect(history.map(({ started: _, ...row }) => row)).toEqual([
-      { revision: 'es0000000001', status: 'ok', statements: 2 },
-      { revision: 'es0000000002', status: 'ok', statements: 2 },
-      { revision: 'es0000000003', status: 'ok', statements: 3 },
-    ]);
-    // Each row has its own revision's start: the third started after the second's 0.3 s pause.
-    expect(history[2]!.started > history[1]!.started).toBe(true);
-    const indexes = await rawQuery<{ indexname: string }>(db, "SELECT indexname FROM pg_indexes WHERE tablename = 'es_log'");
-    expect(indexes).toEqual([{ indexname: 'es_log_n' }]);
-  });
-
   it("runs a query the next script makes through db before its first statement inside that revision's transaction", async () => {
     project = createTestProject({ url: db.url }, [FIRST, {
       id: 'es0000000002', down: 'es0000000001', message: 'slow',
