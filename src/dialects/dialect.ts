@@ -188,15 +188,6 @@ export interface Session {
    */
   executeAll?(statements: readonly string[]): Promise<BatchOutcome>;
   /**
-   * Hold every request made on this session from now on (retort's, and the scripts' through
-   * `db`) until the returned function is called: without an argument they then go out in the
-   * order they were made; with an error they fail with it and are never sent. Requests made
-   * after that call are not held. A run uses it to start the next revision's script while the
-   * current revision's last request is in flight (runtime/early-start.ts). Absent: the run
-   * starts each revision once the one before it has committed.
-   */
-  hold?(): (error?: unknown) => void;
-  /**
    * The server's version string as it reports it (MySQL/MariaDB `SELECT VERSION()`, e.g.
    * `10.11.6-MariaDB`), when the dialect's spelling depends on it. Pass it on as
    * {@link CompileContext.serverVersion}.

@@ -86,8 +86,6 @@ export class OperationRunner {
   }
   private failedSite: CallSite | undefined;
   private pending: { op: Operation; promise: Promise<void>; site: CallSite } | undefined;
-  /** Why the revision will never run, once {@link stop} said so: every later operation fails with it. */
-  private stopped: RetortError | undefined;
   /** Statements that timed out waiting for their lock and ran again. */
   readonly lockRetries: LockRetry[] = [];
   /** The kinds of the operations run so far (for the dialect's verify hook). */
@@ -290,18 +288,7 @@ export class OperationRunner {
     await this.pending?.promise.catch(() => undefined);
   }
 
-  /**
-   * The revision will never run (its script was started early and the run stopped before it:
-   * runtime/early-start.ts): every operation the script still calls fails with `reason`, even
-   * one it makes after catching the failure of the one before, so nothing of it reaches the
-   * database.
-   */
-  stop(reason: RetortError): void {
-    this.stopped = reason;
-  }
-
   private submit(op: Operation): Promise<void> {
-    if (this.stopped !== undefined) throw this.stopped;
     // V8 captures the frames now and formats them only if an error reads `stack`: about a
     // microsecond per operation, for the line of a forgotten await or a failing statement.
     const site: CallSite = {};
@@ -401,7 +388,6 @@ export class OperationRunner {
    * then open a new transaction for the rest of the revision.
    */
   private async outsideTransaction(body: () => Promise<void>): Promise<void> {
-    if (this.stopped !== undefined) throw this.stopped;
     const wasOpen = this.transactions.isOpen;
     if (wasOpen) {
       // From here the revision can no longer roll back whole: let the history say so first,

@@ -43,12 +43,6 @@ export interface RevisionEnd {
   readonly deferred?: DeferredBookkeeping;
   /** What the revision did (whether its end must flush what waits). */
   readonly activity: RevisionActivity;
-  /**
-   * Called once the revision's last request (its bookkeeping statement with its COMMIT) is on
-   * its way, where the end is that one request: the run may start the next revision meanwhile
-   * (early-start.ts).
-   */
-  readonly whileCommitting?: () => void;
 }
 
 /**
@@ -113,9 +107,7 @@ async function writeEnd(end: RevisionEnd): Promise<boolean> {
   if (combined !== undefined && combined.checksItself && end.commits && transactions.isOpen) {
     // One statement that fails by itself on a wrong count, so it goes with the revision's
     // COMMIT in one round trip where the session can (PostgreSQL).
-    const committing = runner.runCombinedAndCommit(combined);
-    end.whileCommitting?.();
-    await committing;
+    await runner.runCombinedAndCommit(combined);
     history!.succeeded(step);
   } else if (combined !== undefined) {
     // The version change and the history row in one statement, where the dialect can.

@@ -19,7 +19,6 @@ import { OperationRunner, type LockRetry } from './operation-runner.js';
 import type { VersionTableRef } from './version-table.js';
 import { endRevision } from './step-end.js';
 import { DeferredBookkeeping, runFlush } from './deferred-bookkeeping.js';
-import { EarlyStart, type Launched } from './early-start.js';
 import { isAbsolute, relative } from 'node:path';
 import { explainScriptError } from '../script/import-check.js';
 import { formatLocation, locateError } from '../script/stack-map.js';
@@ -98,71 +97,6 @@ export async function runSteps(
   // op.noTransaction block committed the run part-way); else those of the last revision done.
   let kept = [...heads];
   const held = () => (deferred === undefined ? current : kept);
-  // The next revision's script, started while this revision's last request is in flight, where
-  // the session can hold that script's requests until its revision starts (see early-start.ts).
-  let early: EarlyStart | undefined;
-  const session = perMigration && transactions.enabled ? channel.session : undefined;
-  const hold = session?.hold === undefined ? undefined : () => session.hold!();
-
-  /** Build `step`'s runner and context and call its script, which runs up to its first await. */
-  const launch = (step: MigrationStep, index: number, module: RevisionModule, channel: Channel = options.channel): Launched => {
-    const revision = options.graph.get(step.revision);
-    const runner: OperationRunner = new OperationRunner(dialect, channel, transactions, options.compileContext, step.revision, {
-      beforeStatement: () => throwIfInterrupted(signal, () => interruptedError(signal, { step, current: held(), partial: runner.statementsApplied, committed: runner.statementsCommitted })),
-      ...(history ? {
-        afterStatement: (n: number) => history.progress(step, n),
-        beforeWrite: () => history.flushProgress(step),
-      } : {}),
-      ...(history || deferred ? {
-        beforePartialCommit: async (n: number) => {
-          // What waits commits with the statements before op.noTransaction: it is written first.
-          if (deferred) await runFlush(channel, runner, step.revision, deferred.take());
-          await history?.partialCommit(step, n);
-          kept = current;
-        },
-      } : {}),
-      ...(revision?.path === undefined ? {} : { file: revision.path }),
-      ...(options.limits === undefined ? {} : { lockWaitRetries: options.limits.lockWaitRetries, lockWaitMs: options.limits.lockWaitMs }),
-      ...(options.onLockRetry === undefined ? {} : { onLockRetry: options.onLockRetry }),
-    });
-    const usage: ScriptUsage = { queried: false, stopped: undefined };
-    let tracked: MigrationContext['db'] | undefined;
-    const ctx: MigrationContext = Object.freeze({
-      op: runner.op,
-      // Made when the script first reads it: most scripts take only `op`, and building a Kysely
-      // instance per revision was ~5% of the JavaScript CPU of a `transaction: 'all'` run.
-      get db() {
-        tracked ??= channel.offline ? options.db : options.db.withPlugin(queryTracker(usage));
-        return tracked;
-      },
-      x: options.x,
-      tag: options.tag,
-      revision: step.revision,
-      direction: step.direction,
-      offline: channel.offline,
-      dialect: dialect.name,
-    });
-    const after = steps[index + 1];
-    if (!channel.offline && after !== undefined) prefetched = prefetch(options.loadModule, pathOf(after));
-    let script: Promise<unknown>;
-    try {
-      script = Promise.resolve(scriptOf(module, step)!.call(module, ctx));
-    } catch (error) {
-      script = Promise.reject(error);
-    }
-    // Awaited once the revision starts; a script started early for a revision that never runs is not.
-    script.catch(() => undefined);
-    return { runner, usage, script, stop: (reason) => { runner.stop(reason); usage.stopped = reason; } };
-  };
-  const pathOf = (step: MigrationStep) => options.graph.get(step.revision)?.path ?? step.revision;
-  /** `step` (the `index`th), started early where its module is loaded already. */
-  const startEarly = (step: MigrationStep, index: number, holdRequests: () => (error?: unknown) => void) => new EarlyStart(step, channel, holdRequests, (waiting) => {
-    const module = prefetched?.path === pathOf(step) ? prefetched.loaded : undefined;
-    if (module === undefined || typeof scriptOf(module, step) !== 'function') return undefined;
-    prefetched = undefined;
-    return launch(step, index, module, waiting);
-  });
-
   if (options.transaction === 'all') await transactions.begin();
   try {
     for (const [i, step] of steps.entries()) {
@@ -176,33 +110,58 @@ export async function runSteps(
       const started = performance.now();
       active = { step, runner: undefined, started };
       opened = undefined;
-      let launched = early?.step === step ? early.take() : undefined;
-      if (launched !== undefined) {
-        // Its script started while the revision before it committed: open its transaction
-        // (the BEGIN rides ahead of the script's first statement), then let what it sent go.
-        if (perMigration) await transactions.begin();
-        await history?.start(step);
-        early!.release();
-        early = undefined;
-      } else {
-        early = undefined;
-        const path = pathOf(step);
-        const module = await (prefetched?.path === path ? prefetched.module : options.loadModule(path));
-        prefetched = undefined;
-        if (typeof scriptOf(module, step) !== 'function') {
-          throw new RetortError('BadRevisionFile', `Revision ${step.revision} (${revision?.path}) has no exported ${step.direction === 'up' ? 'upgrade' : 'downgrade'} function.`, {
-            fields: { revision: step.revision, file: revision?.path },
-            hint: `Export \`async function ${step.direction === 'up' ? 'upgrade' : 'downgrade'}({ op, db })\` from the file.`,
-          });
-        }
-        if (perMigration) await transactions.begin();
-        await history?.start(step);
-        launched = launch(step, i, module);
+      const path = revision?.path ?? step.revision;
+      const module = await (prefetched?.path === path ? prefetched.module : options.loadModule(path));
+      prefetched = undefined;
+      const fn = step.direction === 'up' ? module.upgrade : module.downgrade;
+      if (typeof fn !== 'function') {
+        throw new RetortError('BadRevisionFile', `Revision ${step.revision} (${revision?.path}) has no exported ${step.direction === 'up' ? 'upgrade' : 'downgrade'} function.`, {
+          fields: { revision: step.revision, file: revision?.path },
+          hint: `Export \`async function ${step.direction === 'up' ? 'upgrade' : 'downgrade'}({ op, db })\` from the file.`,
+        });
       }
-      const { runner, usage } = launched;
+      if (perMigration) await transactions.begin();
+      await history?.start(step);
+      const runner = new OperationRunner(dialect, channel, transactions, options.compileContext, step.revision, {
+        beforeStatement: () => throwIfInterrupted(signal, () => interruptedError(signal, { step, current: held(), partial: runner.statementsApplied, committed: runner.statementsCommitted })),
+        ...(history ? {
+          afterStatement: (n: number) => history.progress(step, n),
+          beforeWrite: () => history.flushProgress(step),
+        } : {}),
+        ...(history || deferred ? {
+          beforePartialCommit: async (n: number) => {
+            // What waits commits with the statements before op.noTransaction: it is written first.
+            if (deferred) await runFlush(channel, runner, step.revision, deferred.take());
+            await history?.partialCommit(step, n);
+            kept = current;
+          },
+        } : {}),
+        ...(revision?.path === undefined ? {} : { file: revision.path }),
+        ...(options.limits === undefined ? {} : { lockWaitRetries: options.limits.lockWaitRetries, lockWaitMs: options.limits.lockWaitMs }),
+        ...(options.onLockRetry === undefined ? {} : { onLockRetry: options.onLockRetry }),
+      });
       active.runner = runner;
+      const usage = { queried: false };
+      let tracked: MigrationContext['db'] | undefined;
+      const ctx: MigrationContext = Object.freeze({
+        op: runner.op,
+        // Made when the script first reads it: most scripts take only `op`, and building a Kysely
+        // instance per revision was ~5% of the JavaScript CPU of a `transaction: 'all'` run.
+        get db() {
+          tracked ??= channel.offline ? options.db : options.db.withPlugin(queryTracker(usage));
+          return tracked;
+        },
+        x: options.x,
+        tag: options.tag,
+        revision: step.revision,
+        direction: step.direction,
+        offline: channel.offline,
+        dialect: dialect.name,
+      });
+      const after = steps[i + 1];
+      if (!channel.offline && after !== undefined) prefetched = prefetch(options.loadModule, options.graph.get(after.revision)?.path ?? after.revision);
       try {
-        await launched.script;
+        await fn.call(module, ctx);
         await runner.assertSettled();
         const next = applyStep(options.graph, current, step);
         if (channel.session && dialect.hooks.verify) {
@@ -212,7 +171,6 @@ export async function runSteps(
         const openedNext = await endRevision({
           dialect, channel, transactions, history, runner, versionTable: options.versionTable, step, changes: next.changes, following, elapsed: () => elapsed(started),
           commits: perMigration, ...(deferred === undefined ? {} : { deferred }), activity: { operations: runner.operations, queried: usage.queried },
-          ...(following === undefined || hold === undefined ? {} : { whileCommitting: () => (early = startEarly(following, i + 1, hold)) }),
         });
         if (openedNext) opened = following;
         current = next.heads;
@@ -244,8 +202,6 @@ export async function runSteps(
     }
     await transactions.commit();
   } catch (error) {
-    // A revision started early never runs: what it sent fails unsent, before the ROLLBACK.
-    early?.abandon(stoppedBefore(early.step, error));
     await transactions.rollback();
     if (active && history) {
       // After the rollback: only what ran outside a transaction (or before op.noTransaction) stayed.
@@ -264,26 +220,6 @@ export async function runSteps(
 interface Prefetched {
   readonly path: string;
   readonly module: Promise<RevisionModule>;
-  /** The module, once loaded. */
-  loaded?: RevisionModule;
-}
-
-/** What a script did through `db`, for the dialect's verify hook; `stopped`: its revision will never run, so its queries fail. */
-interface ScriptUsage {
-  queried: boolean;
-  stopped: RetortError | undefined;
-}
-
-/** The script of `step`'s direction, if the module exports one. */
-function scriptOf(module: RevisionModule, step: MigrationStep): ((ctx: MigrationContext) => unknown) | undefined {
-  const fn = step.direction === 'up' ? module.upgrade : module.downgrade;
-  return typeof fn === 'function' ? fn : undefined;
-}
-
-/** What the script of `step`, started early, fails with once the run stopped before it ran. */
-function stoppedBefore(step: MigrationStep, error: unknown): RetortError {
-  const why = error instanceof Error ? error.message.split('\n')[0] : String(error);
-  return new RetortError('MigrationFailed', `Revision ${step.revision} did not run: the run stopped before it (${why}).`, { fields: { revision: step.revision } });
 }
 
 /**
@@ -307,10 +243,7 @@ function prefetch(load: (path: string) => Promise<RevisionModule>, path: string)
   });
   // Awaited when its revision starts; unhandled until then, which must not end the process.
   module.catch(() => undefined);
-  const prefetched: Prefetched = { path, module };
-  // Known at once from then on: a revision started early (early-start.ts) takes only a loaded module.
-  module.then((loaded) => (prefetched.loaded = loaded), () => undefined);
-  return prefetched;
+  return { path, module };
 }
 
 function elapsed(started: number): number {
@@ -318,11 +251,9 @@ function elapsed(started: number): number {
 }
 
 /** A Kysely plugin that notes that the script queried through `db` (changes the hooks may need to verify). */
-function queryTracker(usage: ScriptUsage): KyselyPlugin {
+function queryTracker(usage: { queried: boolean }): KyselyPlugin {
   return {
     transformQuery(args) {
-      // Before the query is sent: a script started early for a revision that never runs sends nothing.
-      if (usage.stopped !== undefined) throw usage.stopped;
       usage.queried = true;
       return args.node;
     },

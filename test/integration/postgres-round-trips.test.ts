@@ -4,13 +4,23 @@
  * failure still names the statement that failed: the COMMIT (a deferred constraint), the
  * bookkeeping statement (a history row the table refuses), or a script's first statement.
  */
+import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { failure, versions } from '../support/assertions.js';
 import { createTestDatabase, rawQuery, type TestDatabase } from '../support/databases.js';
 import { createTestProject, type RevisionSpec, type TestProject } from '../support/project.js';
-import { pgRequestsDuring as requestsDuring } from '../support/spy.js';
+import { whileCalling } from '../support/spy.js';
 
 const FIRST: RevisionSpec = { id: 'rt0000000001', down: null, message: 'create a', upgrade: "  await op.execute('CREATE TABLE rt_a (n INT)');" };
+
+/** The requests this process sends to PostgreSQL while `body` runs (the library runs in the test's process). */
+async function requestsDuring(body: () => Promise<unknown>): Promise<string[]> {
+  const seen: string[] = [];
+  await whileCalling(pg.Client.prototype, 'query', ([request]) => {
+    seen.push(typeof request === 'string' ? request : String((request as { text?: string } | undefined)?.text));
+  }, body);
+  return seen;
+}
 
 describe('postgres: two requests per revision, failures named exactly', () => {
   let db: TestDatabase;

@@ -23,16 +23,3 @@ export async function whileCalling<T>(owner: object, name: string, onCall: (args
     target[name] = original;
   }
 }
-
-/**
- * The SQL of every request `pg` sends to PostgreSQL in this process while `body` runs (the
- * library runs in the test's process): one entry per round trip, a multi-statement text whole.
- */
-export async function pgRequestsDuring(body: () => Promise<unknown>): Promise<string[]> {
-  const { default: pg } = await import('pg');
-  const sent: string[] = [];
-  await whileCalling(pg.Client.prototype, 'query', ([request]) => {
-    sent.push(typeof request === 'string' ? request : String((request as { text?: string } | undefined)?.text));
-  }, body);
-  return sent;
-}

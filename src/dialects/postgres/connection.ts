@@ -37,7 +37,6 @@ function sessionOf(pinned: PostgresPoolClient, requests: PgRequests, openSide?: 
     },
     defer: (sql: string) => requests.defer(sql),
     executeAll: (statements: readonly string[]) => requests.sendAll(statements),
-    hold: () => requests.hold(),
   };
 }
 

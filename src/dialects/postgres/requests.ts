@@ -40,8 +40,6 @@ function joined(statements: readonly string[]): string {
 /** The requests of one client: see the module comment. */
 export class PgRequests {
   private deferred: string[] = [];
-  /** Set while requests are held ({@link hold}): each waits for it before it is sent. */
-  private held: Promise<void> | undefined;
 
   constructor(private readonly client: pg.Client, private readonly guard: ConnectionGuard) {}
 
@@ -51,34 +49,10 @@ export class PgRequests {
   }
 
   /**
-   * Hold the requests made from now on until the returned function is called (Session.hold):
-   * then they go out in the order they were made, or fail with the error it was given. What
-   * was deferred is taken by the first of them once it goes, so a BEGIN deferred while they
-   * wait still rides ahead of it.
-   */
-  hold(): (error?: unknown) => void {
-    let lift!: (error?: unknown) => void;
-    const held = new Promise<void>((resolve, reject) => {
-      lift = (error) => {
-        // Lifted at once, not a microtask later: the request the caller makes next (a ROLLBACK
-        // after a failure) must not wait behind the ones being failed.
-        if (this.held === held) this.held = undefined;
-        if (error === undefined) resolve();
-        else reject(error);
-      };
-    });
-    // Nothing may be waiting on it when it fails.
-    held.catch(() => undefined);
-    this.held = held;
-    return lift;
-  }
-
-  /**
    * One request, as `client.query(text, params)` would send it, carrying what was deferred.
    * Errors as from the client (a lost connection: `ConnectionLost` naming `text`).
    */
   async query(text: string, params?: readonly unknown[]): Promise<pg.QueryResult | Results> {
-    if (this.held !== undefined) await this.held;
     const ahead = this.take();
     if (ahead.length > 0 && params !== undefined && params.length > 0) await this.sendAhead(ahead.splice(0));
     if (ahead.length === 0) return this.guard.run(text, () => this.client.query(text, params === undefined ? undefined : [...params]));
@@ -95,13 +69,6 @@ export class PgRequests {
    * `ConnectionLost` naming the statement it was lost during).
    */
   async sendAll(statements: readonly string[]): Promise<BatchOutcome> {
-    if (this.held !== undefined) {
-      try {
-        await this.held;
-      } catch (error) {
-        return { completed: 0, error };
-      }
-    }
     const ahead = this.take();
     const all = [...ahead, ...statements];
     const { completed, error } = await this.batch(all, (done) => all[Math.min(done, all.length - 1)]!);
@@ -111,7 +78,6 @@ export class PgRequests {
 
   /** Send what was deferred now, alone (before a request that cannot carry it). */
   async flush(): Promise<void> {
-    if (this.held !== undefined) await this.held;
     const ahead = this.take();
     if (ahead.length > 0) await this.sendAhead(ahead);
   }
