@@ -44,7 +44,7 @@ describe('MySQL catalog reads beside the table reads', () => {
       expect(beside.sides).toBe(2);
       expect(alone.sides).toBe(0);
       expect(beside.model).toEqual(alone.model);
-      const model = beside.model as { tables: { name: string; indexes: { name: string }[] }[]; objects: { kind: string }[]; unmodelled: { kind: string; name: string }[] };
+      const model = beside.model as unknown as { tables: { name: string; indexes: { name: string }[] }[]; objects: { kind: string }[]; unmodelled: { kind: string; name: string }[] };
       expect(model.tables.find((t) => t.name === 'items')?.indexes.map((ix) => ix.name)).toEqual(['items_name']);
       expect(model.objects.map((o) => o.kind).sort()).toEqual(['function', 'trigger', 'view']);
       expect(model.unmodelled).toContainEqual(expect.objectContaining({ kind: 'event', name: 'nightly' }));

@@ -49,11 +49,11 @@ describe('PostgreSQL catalog reads beside the table reads', () => {
       expect(alone.sides).toBe(0);
       expect(beside.model).toEqual(alone.model);
       // The texts read on the side connection name the home schema's objects unqualified.
-      const objects = (beside.model as { objects: { kind: string; name: string; body?: string }[] }).objects;
+      const objects = (beside.model as unknown as { objects: { kind: string; name: string; body?: string }[] }).objects;
       expect(objects.find((o) => o.kind === 'view')?.body).toMatch(/FROM items\b/);
-      const items = (beside.model as { tables: { name: string; indexes: { name: string; columns: unknown[] }[] }[] }).tables[0];
+      const items = (beside.model as unknown as { tables: { name: string; indexes: { name: string; columns: unknown[] }[] }[] }).tables[0];
       expect(items?.indexes.find((ix) => ix.name === 'items_norm')?.columns).toEqual([{ expression: 'norm(name)' }]);
-      expect((beside.model as { unmodelled: { kind: string; name: string }[] }).unmodelled).toContainEqual(expect.objectContaining({ kind: 'rule', name: 'no_delete' }));
+      expect((beside.model as unknown as { unmodelled: { kind: string; name: string }[] }).unmodelled).toContainEqual(expect.objectContaining({ kind: 'rule', name: 'no_delete' }));
     });
   }, 30_000);
 
