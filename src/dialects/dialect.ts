@@ -167,8 +167,10 @@ export interface Session {
   query<R = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<R[]>;
   /**
    * Another connection to the same database, for reads that can run at the same time as this
-   * session's own (catalog reads: the server works on both at once). The caller releases it,
-   * which closes it: whatever it set on its connection goes with it. Resolves undefined, never
+   * session's own (catalog reads: the server works on both at once). The caller releases it. A
+   * dialect whose readers set session state on it (PostgreSQL's search_path) closes it then, so
+   * that state goes with it; one whose readers set none may hand it back to its pool (MySQL).
+   * Resolves undefined, never
    * rejects, when no second connection can be had now (the pool is full, the server refuses one
    * more): the caller then does those reads on this session, after its own. Absent: likewise.
    */

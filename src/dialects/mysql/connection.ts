@@ -77,9 +77,10 @@ class MysqlConnection implements Connection {
   }
 
   /**
-   * A side session (Session.openSide): another pooled connection, held until released. Only
-   * when the pool has room: it never waits for a connection, and resolves undefined when none
-   * can be had (the caller then reads on its own session).
+   * A side session (Session.openSide): another pooled connection, held until released, then
+   * handed back to the pool (the readers set nothing on it that a later session would inherit).
+   * Only when the pool has room: it never waits for a connection, and resolves undefined when
+   * none can be had (the caller then reads on its own session).
    */
   private openSide(): Promise<SideSession | undefined> {
     if (this.busy >= POOL_SIZE) return Promise.resolve(undefined);

@@ -45,7 +45,8 @@ const POOL_SIZE = 3;
 
 /**
  * A side session from `pool` (Session.openSide), or undefined when the pool has no room (it
- * never waits for a client: a script's own may hold the second) or the server refuses one more.
+ * never waits for a client: the run's and the other side session's, or a script's own, may hold
+ * them all) or the server refuses one more.
  * Released, its client is closed rather than returned: the settings its reads made go with it.
  */
 async function sideSession(pool: pg.Pool, requestsOf: (client: pg.Client) => PgRequests): Promise<SideSession | undefined> {
