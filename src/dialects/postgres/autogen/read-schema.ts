@@ -11,6 +11,7 @@ import type { EnumSpec, SchemaModel, TableSpec, UnmodelledObject } from '../../.
 import type { SchemaObject } from '../../../schema/objects.js';
 import type { ReadSchemaOptions, Session } from '../../dialect.js';
 import { readCatalog, readIndexRows } from '../catalog-read.js';
+import { queryJsonRows } from '../json-rows.js';
 import { later, onSide } from '../../side.js';
 import type { IndexRow } from '../catalog-rows.js';
 import { readPostgresObjects } from '../objects/index.js';
@@ -18,9 +19,11 @@ import { readPostgresUnmodelled } from './unmodelled.js';
 import { TABLE_FIELDS, tableOf } from '../catalog-table.js';
 import type { TableRow } from '../catalog-table.js';
 
-// Ordinary ('r') and partitioned ('p') tables, partitions included (read as their bound and
-// what they add to their parent: catalog-table.ts).
-const TABLES_SQL = `
+/**
+ * Ordinary ('r') and partitioned ('p') tables, partitions included (read as their bound and
+ * what they add to their parent: catalog-table.ts).
+ */
+export const TABLES_SQL = `
 SELECT ${TABLE_FIELDS}
 FROM pg_catalog.pg_class c
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
@@ -128,7 +131,7 @@ async function readAll(
   const { schemas, home } = where;
   const modelSchema = (schema: string): string | undefined => (schema === home ? undefined : schema);
   const besideRead = later(onReaderSide(session, home, (side) => readBeside(side, schemas, include, home)));
-  const tablesRead = later(session.query<TableRow>(TABLES_SQL, [schemas])
+  const tablesRead = later(queryJsonRows<TableRow>(session, TABLES_SQL, [schemas], ['oid'])
     .then((rows) => rows.filter((t) => include === undefined || include(t.name, modelSchema(t.schema)))));
   const indexesRead = later(onReaderSide(session, home, async (side) => {
     const tables = await tablesRead;
