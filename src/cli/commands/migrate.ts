@@ -6,6 +6,20 @@ import type { RunResult } from '../../api/results.js';
 import type { CommandContext } from '../context.js';
 import { runJson } from '../format.js';
 import { catchSignals } from '../signals.js';
+import { setV8Flag } from '../../util/v8-flags.js';
+
+/**
+ * Collect the old generation sooner during runs. A run's heap is mostly garbage: each revision's
+ * module, statements and results die once it is done, but many outlive V8's young generation
+ * (held at its first size: bin.ts) and die in the old one, which V8 lets grow to about twice what
+ * was live before collecting it. A fixed growth of 20% instead: peak RSS of a warm 2,000-revision
+ * SQLite upgrade 99.7 -> 89.3 MB (knex: 89) for no more CPU (medians of 5 alternating runs, load
+ * 3.2). Runs only: a `check` of GitLab's 1,401 tables, whose heap is mostly live, took 11% more
+ * CPU with it. Set before anything is loaded, so every code cache a run uses has the same tag.
+ */
+function collectSooner(): void {
+  setV8Flag('--heap-growing-percent=20');
+}
 
 function print(ctx: CommandContext, result: RunResult, verb: string): void {
   if (result.sql !== undefined && !ctx.json) {
@@ -23,6 +37,7 @@ function print(ctx: CommandContext, result: RunResult, verb: string): void {
 
 /** `retort upgrade [TARGET] [--sql] [--tag T]` */
 export async function upgrade(ctx: CommandContext, args: readonly unknown[], options: Record<string, unknown>): Promise<void> {
+  collectSooner();
   // SIGINT/SIGTERM stop the run after the statement in flight, with its state recorded.
   const signals = catchSignals(ctx.output);
   try {
@@ -38,6 +53,7 @@ export async function upgrade(ctx: CommandContext, args: readonly unknown[], opt
 
 /** `retort downgrade TARGET [--sql] [--tag T]` */
 export async function downgrade(ctx: CommandContext, args: readonly unknown[], options: Record<string, unknown>): Promise<void> {
+  collectSooner();
   // SIGINT/SIGTERM stop the run after the statement in flight, with its state recorded.
   const signals = catchSignals(ctx.output);
   try {
