@@ -120,6 +120,17 @@ export interface ConnectOptions {
   readonly timeouts?: ConnectionTimeouts;
 }
 
+/**
+ * A statement written with its per-revision values as parameters: the same statement as its text
+ * form, for a session that keeps it prepared and sends only the values each time (the server
+ * then parses and plans it once per run, not once per revision). Placeholders are the dialect's
+ * ({@link Dialect.parameter}).
+ */
+export interface ParameterizedStatement {
+  readonly text: string;
+  readonly values: readonly (string | number | null)[];
+}
+
 /** What became of statements sent together ({@link Session.executeAll}). */
 export interface BatchOutcome {
   /** How many completed, in order: the one after them failed, when `error` is set. */
@@ -186,9 +197,11 @@ export interface Session {
   /**
    * Execute `statements` in order in one round trip, stopping at the first that fails (with
    * anything deferred first). Never rejects for a failure: resolves with how many completed and
-   * the error. Absent: the caller sends them one at a time.
+   * the error. Absent: the caller sends them one at a time. `forms`, where given, holds for some
+   * of the statements (same index) their parameterized form, which the session may run instead
+   * of the text (a prepared statement, in the same round trip); a session may ignore it.
    */
-  executeAll?(statements: readonly string[]): Promise<BatchOutcome>;
+  executeAll?(statements: readonly string[], forms?: readonly (ParameterizedStatement | undefined)[]): Promise<BatchOutcome>;
   /**
    * The server's version string as it reports it (MySQL/MariaDB `SELECT VERSION()`, e.g.
    * `10.11.6-MariaDB`), when the dialect's spelling depends on it. Pass it on as
@@ -545,6 +558,12 @@ export interface Dialect {
    * a run updates its own `running` row by id and never another run's.
    */
   readonly lastInsertIdSql?: string;
+  /**
+   * The placeholder of the `index`-th (1-based) parameter of a statement (PostgreSQL `$1`):
+   * retort's bookkeeping statement then also has a {@link ParameterizedStatement} form that a
+   * session can keep prepared. Absent: retort's statements go as text only.
+   */
+  readonly parameter?: (index: number) => string;
   /**
    * Reserve `count` ids of the history table's key inside the session's open transaction and
    * return the first, so a run gives its rows ids itself and the key's high-water mark is written

@@ -13,10 +13,10 @@
  * count: it can then be sent in one round trip with the COMMIT that follows it, and an offline
  * script stops there too.
  */
-import type { Dialect, DialectCapabilities } from '../dialects/dialect.js';
+import type { Dialect, DialectCapabilities, ParameterizedStatement } from '../dialects/dialect.js';
 import { RetortError } from '../errors.js';
 import type { VersionChange } from '../script/graph/index.js';
-import { historyInsertParts, runningUpdateParts, type HistoryTableRef, type NewHistoryRow, type RunningRowChange, type RunningRowRef } from './history-table.js';
+import { historyInsertParts, literalSink, runningUpdateParts, type HistoryTableRef, type HistoryValueType, type NewHistoryRow, type RunningRowChange, type RunningRowRef, type ValueSink } from './history-table.js';
 import { qualifiedName, versionChangeSql, type VersionTableRef } from './version-table.js';
 
 /** The history row that records a revision's success, as parts a combined statement can use. */
@@ -36,6 +36,13 @@ export interface CombinedStatement {
    * count the server reports.
    */
   readonly checksItself: boolean;
+  /**
+   * The same statement with the revision's own values as parameters, where the dialect numbers
+   * parameters ({@link Dialect.parameter}): its text is the same for every revision of a run, so
+   * a session can keep it prepared (PostgreSQL parses and plans the CTE once per run instead of
+   * once per revision). `sql` stays what is shown, printed offline and named in errors.
+   */
+  readonly parameterized?: ParameterizedStatement;
 }
 
 /** The text a self-checking statement's error carries, before the count it found. */
@@ -84,29 +91,8 @@ export function combinedSuccessSql(
   const how: DialectCapabilities['combinedBookkeeping'] = dialect.capabilities.combinedBookkeeping;
   const history = qualifiedName(dialect, tables.history);
   if (how === 'dml-cte') {
-    // The history statement reads one row from the CTE, which holds one row only if the version
-    // change matched: a version table that no longer holds what was read changes nothing at all.
-    // The final SELECT counts the history rows written and, unless the count is 1, fails with it
-    // (a text that is no integer: SQL has no RAISE outside procedures; an aggregate is always
-    // evaluated, and the count keeps the cast from being folded at plan time), which aborts the
-    // transaction before any COMMIT can take it.
-    const cte = `WITH ${dialect.quoteIdentifier(CHANGED)} AS (${versionChangeSql(dialect, tables.version, change)} RETURNING 1)`;
-    const from = dialect.quoteIdentifier(CHANGED);
-    let write: string;
-    if (success.kind === 'insert') {
-      const { columns, values } = historyInsertParts(dialect, success.row, success.version);
-      write = `INSERT INTO ${history} (${columns}) SELECT ${values} FROM ${from}`;
-    } else {
-      const { assignments, where } = runningUpdateParts(dialect, success.row, success.set, '');
-      write = `UPDATE ${history} SET ${assignments} FROM ${from} WHERE ${where}`;
-    }
-    const written = dialect.quoteIdentifier(WRITTEN);
-    const mismatch = `CAST(${dialect.quoteString(`${MISMATCH_MARK} `)} || count(*) || ${dialect.quoteString(' row(s) instead of 1')} AS INTEGER)`;
-    return {
-      sql: `${cte}, ${written} AS (${write} RETURNING 1) SELECT CASE count(*) WHEN 1 THEN 1 ELSE ${mismatch} END AS ${dialect.quoteIdentifier('retort_rows')} FROM ${written}`,
-      expectedRows: 1,
-      checksItself: true,
-    };
+    const sql = dmlCteSql(dialect, tables, change, success, literalSink(dialect), (v) => dialect.quoteString(v));
+    return { sql, expectedRows: 1, checksItself: true, ...parameterizedDmlCte(dialect, tables, change, success) };
   }
   if (how === 'multi-table-update' && change.kind === 'update' && success.kind === 'update') {
     // Both rows are found or the statement changes nothing: 2 rows matched is the only success.
@@ -120,4 +106,69 @@ export function combinedSuccessSql(
     };
   }
   return undefined;
+}
+
+/**
+ * The `dml-cte` statement of {@link combinedSuccessSql}: the version change, then the history
+ * row, then a check of the count. `value` writes the history row's own values and `revision` the
+ * version change's ids (literals, or placeholders for {@link parameterizedDmlCte}).
+ */
+function dmlCteSql(
+  dialect: Dialect,
+  tables: { readonly version: VersionTableRef; readonly history: HistoryTableRef },
+  change: VersionChange,
+  success: HistorySuccess,
+  value: ValueSink,
+  revision: (id: string) => string,
+): string {
+  const history = qualifiedName(dialect, tables.history);
+  // The history statement reads one row from the CTE, which holds one row only if the version
+  // change matched: a version table that no longer holds what was read changes nothing at all.
+  // The final SELECT counts the history rows written and, unless the count is 1, fails with it
+  // (a text that is no integer: SQL has no RAISE outside procedures; an aggregate is always
+  // evaluated, and the count keeps the cast from being folded at plan time), which aborts the
+  // transaction before any COMMIT can take it.
+  const cte = `WITH ${dialect.quoteIdentifier(CHANGED)} AS (${versionChangeSql(dialect, tables.version, change, revision)} RETURNING 1)`;
+  const from = dialect.quoteIdentifier(CHANGED);
+  let write: string;
+  if (success.kind === 'insert') {
+    const { columns, values } = historyInsertParts(dialect, success.row, success.version, value);
+    write = `INSERT INTO ${history} (${columns}) SELECT ${values} FROM ${from}`;
+  } else {
+    const { assignments, where } = runningUpdateParts(dialect, success.row, success.set, '');
+    write = `UPDATE ${history} SET ${assignments} FROM ${from} WHERE ${where}`;
+  }
+  const written = dialect.quoteIdentifier(WRITTEN);
+  const mismatch = `CAST(${dialect.quoteString(`${MISMATCH_MARK} `)} || count(*) || ${dialect.quoteString(' row(s) instead of 1')} AS INTEGER)`;
+  return `${cte}, ${written} AS (${write} RETURNING 1) SELECT CASE count(*) WHEN 1 THEN 1 ELSE ${mismatch} END AS ${dialect.quoteIdentifier('retort_rows')} FROM ${written}`;
+}
+
+/** SQL types of history values given as parameters: a parameter in a SELECT list has none of its own. */
+const PARAMETER_TYPES: Record<HistoryValueType, string | undefined> = { text: undefined, integer: 'INTEGER', timestamp: 'TIMESTAMP(3)' };
+
+/**
+ * {@link dmlCteSql} with every per-revision value as a parameter, where the dialect numbers them.
+ * Only for the `ok` row the transactional regime inserts (every revision of a PostgreSQL run but
+ * one that committed part of itself with op.noTransaction, which stays text). A text value goes
+ * as an untyped parameter (it becomes the column's type, as a quoted literal does); the others
+ * are cast, since a parameter in the SELECT list of an INSERT ... SELECT is given no type by its
+ * column. Values are those the literals would spell, so both forms write the same row.
+ */
+function parameterizedDmlCte(
+  dialect: Dialect,
+  tables: { readonly version: VersionTableRef; readonly history: HistoryTableRef },
+  change: VersionChange,
+  success: HistorySuccess,
+): { parameterized: ParameterizedStatement } | Record<string, never> {
+  const placeholder = dialect.parameter;
+  if (placeholder === undefined || success.kind !== 'insert') return {};
+  const values: (string | number | null)[] = [];
+  const add = (v: string | number | null, type: HistoryValueType | undefined): string => {
+    values.push(v);
+    const p = placeholder(values.length);
+    const cast = type === undefined ? undefined : PARAMETER_TYPES[type];
+    return cast === undefined ? p : `CAST(${p} AS ${cast})`;
+  };
+  const text = dmlCteSql(dialect, tables, change, success, add, (id) => add(id, undefined));
+  return { parameterized: { text, values } };
 }

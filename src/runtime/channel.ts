@@ -3,7 +3,7 @@
  * offline (`--sql`), each is appended to the script the DBA will read. Both receive exactly the
  * same statement text, so the offline SQL is what an online run executes.
  */
-import type { BatchOutcome, Dialect, Session, UnitOutcome, UnitStatement } from '../dialects/dialect.js';
+import type { BatchOutcome, Dialect, ParameterizedStatement, Session, UnitOutcome, UnitStatement } from '../dialects/dialect.js';
 
 /** The sink of a run's SQL, online or offline. */
 export interface Channel {
@@ -41,9 +41,11 @@ export interface Channel {
   /**
    * Execute (or print) `statements` in order, in one round trip where the session can
    * ({@link Session.executeAll}), stopping at the first that fails. Never rejects for a failure:
-   * it resolves with how many completed and the error (a lost lock: none completed).
+   * it resolves with how many completed and the error (a lost lock: none completed). `forms`:
+   * the parameterized form of some of them (same index), which the session may run instead
+   * (observed and printed is always the text).
    */
-  runAll(statements: readonly string[]): Promise<BatchOutcome>;
+  runAll(statements: readonly string[], forms?: readonly (ParameterizedStatement | undefined)[]): Promise<BatchOutcome>;
   /** Execute (or print) a statement that only undoes (ROLLBACK): sent even after the lock was lost. */
   runUnguarded(sql: string): Promise<void>;
   /** A comment for the offline script (ignored online). */
@@ -102,7 +104,7 @@ export function onlineChannel(session: Session, options: OnlineChannelOptions = 
       observe?.(sql);
       session.defer(sql);
     },
-    runAll: async (statements) => {
+    runAll: async (statements, forms) => {
       try {
         await ensureHeld?.();
       } catch (error) {
@@ -110,7 +112,7 @@ export function onlineChannel(session: Session, options: OnlineChannelOptions = 
       }
       if (session.executeAll !== undefined) {
         for (const sql of statements) observe?.(sql);
-        return session.executeAll(statements);
+        return forms === undefined ? session.executeAll(statements) : session.executeAll(statements, forms);
       }
       return oneByOne(statements, execute);
     },
@@ -228,11 +230,11 @@ export class Transactions {
    * completed and the error, if one of them or the COMMIT failed (the COMMIT's when all of
    * `statements` completed). With no transaction open, only `statements` run. The server stops
    * at the first failure, so a failed statement leaves the transaction open, aborted, for
-   * {@link rollback}.
+   * {@link rollback}. `forms`: see {@link Channel.runAll}.
    */
-  async commitAfter(statements: readonly string[]): Promise<BatchOutcome> {
-    if (!this.open) return this.channel.runAll(statements);
-    const outcome = await this.channel.runAll([...statements, this.dialect.commitSql]);
+  async commitAfter(statements: readonly string[], forms?: readonly (ParameterizedStatement | undefined)[]): Promise<BatchOutcome> {
+    if (!this.open) return this.channel.runAll(statements, forms);
+    const outcome = await this.channel.runAll([...statements, this.dialect.commitSql], forms);
     // The COMMIT ran (and ended the transaction, committed or not) once every statement before it completed.
     if (outcome.completed >= statements.length) this.open = false;
     return { completed: Math.min(outcome.completed, statements.length), ...(outcome.error === undefined ? {} : { error: outcome.error }) };

@@ -123,6 +123,21 @@ function literal(dialect: Dialect, value: string | number | null): string {
   return typeof value === 'number' ? String(Math.round(value)) : dialect.quoteString(value);
 }
 
+/** The SQL type a value of a history row is given where it goes as a parameter (see {@link ValueSink}). */
+export type HistoryValueType = 'text' | 'integer' | 'timestamp';
+
+/**
+ * How the values of a row go into a statement: as SQL literals (the default, and always offline),
+ * or as parameters of a prepared statement (bookkeeping.ts), in which case the sink returns the
+ * placeholder. One builder serves both, so the two forms of a statement say the same thing.
+ */
+export type ValueSink = (value: string | number | null, type: HistoryValueType) => string;
+
+/** The sink that writes each value as an SQL literal. */
+export function literalSink(dialect: Dialect): ValueSink {
+  return (value) => literal(dialect, value);
+}
+
 const COLUMNS = ['revision', 'direction', 'checksum', 'started_at', 'duration_ms', 'db_user', 'db_host', 'retort_version', 'status', 'statements', 'error'];
 
 /**
@@ -156,9 +171,12 @@ export function insertHistoryRowsSql(dialect: Dialect, table: HistoryTableRef, r
   return statements;
 }
 
-/** The column list and the VALUES list of {@link insertHistorySql}, for a statement that inserts them otherwise. */
-export function historyInsertParts(dialect: Dialect, row: NewHistoryRow, version: string): { columns: string; values: string } {
-  return { columns: columnList(dialect, row.id !== undefined), values: rowValues(dialect, row, sharedValues(dialect, version)) };
+/**
+ * The column list and the VALUES list of {@link insertHistorySql}, for a statement that inserts
+ * them otherwise; `value` writes each of the row's own values (literals by default).
+ */
+export function historyInsertParts(dialect: Dialect, row: NewHistoryRow, version: string, value: ValueSink = literalSink(dialect)): { columns: string; values: string } {
+  return { columns: columnList(dialect, row.id !== undefined), values: rowValues(dialect, row, sharedValues(dialect, version), value) };
 }
 
 /** The values of a row that are the same for every row a run writes. */
@@ -182,13 +200,18 @@ function sharedValues(dialect: Dialect, version: string): SharedValues {
   };
 }
 
-/** The VALUES list of `row`, in the order of {@link columnList}. */
-function rowValues(dialect: Dialect, row: NewHistoryRow, shared: SharedValues): string {
-  const started = row.startedAt ? literal(dialect, utcLiteral(row.startedAt)) : (dialect.historySql?.nowUtc ?? literal(dialect, utcLiteral(new Date())));
-  const values = `${literal(dialect, row.revision)}, ${literal(dialect, row.direction)}, ${literal(dialect, row.checksum)}, ${started}, ` +
-    `${literal(dialect, row.durationMs)}, ${shared.user}, ${shared.host}, ${shared.version}, ${literal(dialect, row.status)}, ` +
-    `${literal(dialect, row.statements)}, ${literal(dialect, row.error === null ? null : cleanError(row.error))}`;
-  return row.id === undefined ? values : `${row.id}, ${values}`;
+/** The VALUES list of `row`, in the order of {@link columnList}, each of its own values written by `value`. */
+function rowValues(dialect: Dialect, row: NewHistoryRow, shared: SharedValues, value: ValueSink = literalSink(dialect)): string {
+  const started = row.startedAt ? value(utcLiteral(row.startedAt), 'timestamp') : (dialect.historySql?.nowUtc ?? value(utcLiteral(new Date()), 'timestamp'));
+  const values = `${value(row.revision, 'text')}, ${value(row.direction, 'text')}, ${value(row.checksum, 'text')}, ${started}, ` +
+    `${value(rounded(row.durationMs), 'integer')}, ${shared.user}, ${shared.host}, ${shared.version}, ${value(row.status, 'text')}, ` +
+    `${value(rounded(row.statements), 'integer')}, ${value(row.error === null ? null : cleanError(row.error), 'text')}`;
+  return row.id === undefined ? values : `${value(row.id, 'integer')}, ${values}`;
+}
+
+/** A count or a duration as the table stores it (a whole number), as {@link literal} writes it. */
+function rounded(value: number | null): number | null {
+  return value === null ? null : Math.round(value);
 }
 
 /** The quoted column list of the history table's INSERTs (the id first when the run gives it). */

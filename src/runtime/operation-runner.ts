@@ -252,7 +252,7 @@ export class OperationRunner {
    * `VersionTableMismatch` for a wrong count; the COMMIT: e.g. a deferred constraint).
    */
   async runCombinedAndCommit(statement: CombinedStatement): Promise<void> {
-    const { completed, error } = await this.transactions.commitAfter([statement.sql]);
+    const { completed, error } = await this.transactions.commitAfter([statement.sql], statement.parameterized === undefined ? undefined : [statement.parameterized]);
     if (completed >= 1) this.statementsApplied += 1;
     if (error === undefined) return;
     if (completed === 0) {

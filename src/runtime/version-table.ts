@@ -37,17 +37,20 @@ export function createVersionTableOp(table: VersionTableRef): CreateTableOp {
   });
 }
 
-/** The statement that applies one change to the version table's rows. */
-export function versionChangeSql(dialect: Dialect, table: VersionTableRef, change: VersionChange): string {
+/**
+ * The statement that applies one change to the version table's rows; `value` writes each
+ * revision id (as a quoted literal by default, or as a parameter's placeholder: bookkeeping.ts).
+ */
+export function versionChangeSql(dialect: Dialect, table: VersionTableRef, change: VersionChange, value: (revision: string) => string = (v) => dialect.quoteString(v)): string {
   const target = qualifiedName(dialect, table);
   const column = dialect.quoteIdentifier('version_num');
   switch (change.kind) {
     case 'insert':
-      return `INSERT INTO ${target} (${column}) VALUES (${dialect.quoteString(change.version)})`;
+      return `INSERT INTO ${target} (${column}) VALUES (${value(change.version)})`;
     case 'delete':
-      return `DELETE FROM ${target} WHERE ${column} = ${dialect.quoteString(change.version)}`;
+      return `DELETE FROM ${target} WHERE ${column} = ${value(change.version)}`;
     case 'update':
-      return `UPDATE ${target} SET ${column} = ${dialect.quoteString(change.to)} WHERE ${column} = ${dialect.quoteString(change.from)}`;
+      return `UPDATE ${target} SET ${column} = ${value(change.to)} WHERE ${column} = ${value(change.from)}`;
   }
 }
 

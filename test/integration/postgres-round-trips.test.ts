@@ -1,6 +1,7 @@
 /**
  * PostgreSQL, one transaction per revision: a revision costs two requests to the server (its
- * BEGIN travels with its first statement, its bookkeeping statement with its COMMIT), and every
+ * BEGIN travels with its first statement, its bookkeeping statement, prepared, with its COMMIT
+ * pipelined after it: postgres-prepared-bookkeeping.test.ts), and every
  * failure still names the statement that failed: the COMMIT (a deferred constraint), the
  * bookkeeping statement (a history row the table refuses), or a script's first statement.
  */
@@ -17,7 +18,9 @@ const FIRST: RevisionSpec = { id: 'rt0000000001', down: null, message: 'create a
 async function requestsDuring(body: () => Promise<unknown>): Promise<string[]> {
   const seen: string[] = [];
   await whileCalling(pg.Client.prototype, 'query', ([request]) => {
-    seen.push(typeof request === 'string' ? request : String((request as { text?: string } | undefined)?.text));
+    // The prepared bookkeeping request (its COMMIT pipelined in it) shows as its statement's text.
+    const named = typeof (request as { name?: unknown } | undefined)?.name === 'string';
+    seen.push(typeof request === 'string' ? request : `${String((request as { text?: string } | undefined)?.text)}${named ? ';\nCOMMIT' : ''}`);
   }, body);
   return seen;
 }

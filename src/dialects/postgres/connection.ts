@@ -5,7 +5,7 @@
  */
 import type { Kysely, PostgresPoolClient } from 'kysely';
 import pg from 'pg';
-import type { Connection, ConnectOptions, ConnectionUrl, LockOptions, LockScope, Session, SideSession } from '../dialect.js';
+import type { Connection, ConnectOptions, ConnectionUrl, LockOptions, LockScope, ParameterizedStatement, Session, SideSession } from '../dialect.js';
 import { DEFAULT_TIMEOUTS, TEARDOWN_MS, timeoutsFor } from '../net/timeouts.js';
 import { settleWithin } from '../../util/within.js';
 import { guardPgClient, pgConfig, type PgClientSettings } from './client.js';
@@ -36,7 +36,7 @@ function sessionOf(pinned: PostgresPoolClient, requests: PgRequests, openSide?: 
       return [...((lastOf(await requests.query(text, params))?.rows ?? []) as R[])];
     },
     defer: (sql: string) => requests.defer(sql),
-    executeAll: (statements: readonly string[]) => requests.sendAll(statements),
+    executeAll: (statements: readonly string[], forms?: readonly (ParameterizedStatement | undefined)[]) => requests.sendAll(statements, forms),
   };
 }
 

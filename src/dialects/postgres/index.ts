@@ -50,6 +50,9 @@ export const postgresDialect: Dialect = Object.freeze({
   // now() is the transaction's start: for a revision's row, when the revision began.
   historySql: Object.freeze({ nowUtc: "(now() AT TIME ZONE 'UTC')", user: 'current_user', host: 'host(inet_client_addr())' }),
   lastInsertIdSql: 'SELECT lastval() AS id',
+  // The extended protocol's numbered parameters: the run's bookkeeping statement is then sent as
+  // one prepared statement (requests.ts), parsed and planned once per run.
+  parameter: (index: number) => `$${index}`,
   explainFailure: explainPostgresFailure,
   catalogSnapshot: postgresSnapshotReader,
   statementLimits: postgresLimits,

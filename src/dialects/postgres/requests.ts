@@ -10,9 +10,19 @@
  *
  * A query with parameters goes through the extended protocol, one statement per message: a
  * deferred statement is then sent on its own first.
+ *
+ * retort's own bookkeeping statement (the version change and the history row, bookkeeping.ts)
+ * has the same text for every revision of a run once its values are parameters, so it goes as a
+ * prepared statement ({@link PgRequests.sendAll} with its parameterized form): Parse once per
+ * run, then per revision only Bind and Execute, followed by the COMMIT, all before one Sync, in
+ * one round trip. The server skips everything after a failed message up to the Sync, so the
+ * COMMIT never runs after a failed bookkeeping statement, as in one simple-protocol text.
+ * Parsing and planning that CTE on every revision cost the server about 0.3 ms a revision
+ * (500 revisions, interleaved: 1.19-1.59 ms per request as text against 0.88-1.18 ms prepared).
  */
+import { createHash } from 'node:crypto';
 import pg from 'pg';
-import type { BatchOutcome } from '../dialect.js';
+import type { BatchOutcome, ParameterizedStatement } from '../dialect.js';
 import type { ConnectionGuard } from '../net/guard.js';
 
 /** A `pg` Query that counts the statements of a multi-statement text that completed. */
@@ -25,6 +35,50 @@ class CountedQuery extends pg.Query {
     (pg.Query.prototype as unknown as { handleCommandComplete: (...a: unknown[]) => void }).handleCommandComplete.apply(this, args);
   }
 }
+
+/**
+ * One prepared statement (`name`, `text`, `values`: pg parses it only the first time the
+ * connection sees the name) with plain statements before and after it, all through the extended
+ * protocol and before one Sync: one round trip. Each plain statement is a single statement (the
+ * extended protocol takes one per Parse). Counts the statements that completed, as
+ * {@link CountedQuery} does.
+ */
+class PipelinedQuery extends CountedQuery {
+  constructor(config: { name: string; text: string; values: unknown[] }, private readonly before: readonly string[], private readonly after: readonly string[]) {
+    super(config);
+  }
+
+  prepare(connection: PgConnection): void {
+    for (const sql of this.before) sendUnnamed(connection, sql);
+    (pg.Query.prototype as unknown as { prepare: (c: PgConnection) => void }).prepare.call(this, connection);
+  }
+
+  // pg calls this to execute the prepared statement's portal and end the pipeline with Sync.
+  _getRows(connection: PgConnection): void {
+    connection.execute({ portal: '' });
+    for (const sql of this.after) sendUnnamed(connection, sql);
+    connection.sync();
+  }
+}
+
+/** The parts of pg's connection a {@link PipelinedQuery} writes to. */
+interface PgConnection {
+  parse(message: { text: string; name?: string }): void;
+  bind(message: Record<string, unknown>): void;
+  execute(message: { portal: string }): void;
+  sync(): void;
+  parsedStatements: Record<string, string | undefined>;
+}
+
+/** `sql` as an unnamed statement of the extended protocol: Parse, Bind, Execute. */
+function sendUnnamed(connection: PgConnection, sql: string): void {
+  connection.parse({ text: sql });
+  connection.bind({});
+  connection.execute({ portal: '' });
+}
+
+/** A statement that drops prepared statements on the server: the names known before are gone (or may be). */
+const DROPS_PREPARED = /\b(?:deallocate|discard)\b/i;
 
 /** What a multi-statement request returned: one result per statement that has one. */
 type Results = pg.QueryResult[];
@@ -40,6 +94,13 @@ function joined(statements: readonly string[]): string {
 /** The requests of one client: see the module comment. */
 export class PgRequests {
   private deferred: string[] = [];
+  /**
+   * Part of every prepared statement's name: bumped when a statement may have dropped them
+   * (DEALLOCATE, DISCARD) or a pipeline failed, so a name is never used again without its Parse.
+   */
+  private generation = 0;
+  /** The name of each prepared statement's text in the current generation (hashed once, not per revision). */
+  private names = new Map<string, string>();
 
   constructor(private readonly client: pg.Client, private readonly guard: ConnectionGuard) {}
 
@@ -53,6 +114,7 @@ export class PgRequests {
    * Errors as from the client (a lost connection: `ConnectionLost` naming `text`).
    */
   async query(text: string, params?: readonly unknown[]): Promise<pg.QueryResult | Results> {
+    if (DROPS_PREPARED.test(text)) this.generation += 1;
     const ahead = this.take();
     if (ahead.length > 0 && params !== undefined && params.length > 0) await this.sendAhead(ahead.splice(0));
     if (ahead.length === 0) return this.guard.run(text, () => this.client.query(text, params === undefined ? undefined : [...params]));
@@ -68,14 +130,32 @@ export class PgRequests {
    * many of `statements` completed, and the error of the one after them (a lost connection:
    * `ConnectionLost` naming the statement it was lost during).
    */
-  async sendAll(statements: readonly string[]): Promise<BatchOutcome> {
+  async sendAll(statements: readonly string[], forms?: readonly (ParameterizedStatement | undefined)[]): Promise<BatchOutcome> {
     const ahead = this.take();
     const all = [...ahead, ...statements];
-    const { completed, error } = await this.batch(all, (done) => all[Math.min(done, all.length - 1)]!);
+    const at = forms === undefined ? -1 : forms.findIndex((form) => form !== undefined);
+    const pipelined = at < 0 ? undefined : this.pipeline(all, ahead.length + at, forms![at]!);
+    const { completed, error } = await this.batch(all, (done) => all[Math.min(done, all.length - 1)]!, pipelined);
     const own = Math.max(0, completed - ahead.length);
     return error === undefined ? { completed: own } : { completed: own, error };
   }
 
+  /**
+   * `all` as one {@link PipelinedQuery}, statement `index` prepared as `form`; undefined when a
+   * plain statement holds several statements (the extended protocol takes one per message) or
+   * another one has a form too: then the texts go as one simple-protocol message.
+   */
+  private pipeline(all: readonly string[], index: number, form: ParameterizedStatement): PipelinedQuery | undefined {
+    const before = all.slice(0, index);
+    const after = all.slice(index + 1);
+    if ([...before, ...after].some((sql) => sql.includes(';'))) return undefined;
+    let name = this.names.get(form.text);
+    if (name === undefined || !name.startsWith(`retort_${this.generation}_`)) {
+      name = `retort_${this.generation}_${createHash('sha256').update(form.text).digest('hex').slice(0, 16)}`;
+      this.names.set(form.text, name);
+    }
+    return new PipelinedQuery({ name, text: form.text, values: [...form.values] }, before, after);
+  }
   /** Send what was deferred now, alone (before a request that cannot carry it). */
   async flush(): Promise<void> {
     const ahead = this.take();
@@ -97,8 +177,11 @@ export class PgRequests {
    * `statements` as one request, through the guard (the statement it names when the connection
    * is lost: `named(completed so far)`).
    */
-  private async batch(statements: readonly string[], named: (completed: number) => string): Promise<{ results: Results; completed: number; error?: unknown }> {
-    const query = new CountedQuery(joined(statements));
+  private async batch(
+    statements: readonly string[], named: (completed: number) => string, prepared?: PipelinedQuery,
+  ): Promise<{ results: Results; completed: number; error?: unknown }> {
+    if (statements.some((sql) => DROPS_PREPARED.test(sql))) this.generation += 1;
+    const query = prepared ?? new CountedQuery(joined(statements));
     try {
       const result = await this.guard.run(() => named(query.completed), () => new Promise<pg.QueryResult | Results>((resolve, reject) => {
         (query as unknown as { callback: (error: Error | undefined, result: pg.QueryResult | Results) => void }).callback =
@@ -107,6 +190,9 @@ export class PgRequests {
       }));
       return { results: Array.isArray(result) ? result : [result], completed: query.completed };
     } catch (error) {
+      // The prepared statement may not exist now (its Parse failed, or the session was reset):
+      // the next one is parsed under a new name.
+      if (prepared !== undefined) this.generation += 1;
       return { results: [], completed: query.completed, error };
     }
   }
