@@ -94,7 +94,9 @@ export function diffSchemas(from: SchemaModel, to: SchemaModel, options: DiffOpt
   const { created, dropped } = matched;
   // A table identical on both sides has nothing to diff (identical.ts); with `fast: false` (the
   // test that proves this path) every pair takes the full path.
-  const pairs = options.fast === false ? matched.pairs : matched.pairs.filter(([old, next]) => !identicalTables(old, next));
+  // (pair[0], not a destructured [old, next]: a short process runs this unoptimised, where array
+  // destructuring walks the iterator protocol, ~6 µs a table.)
+  const pairs = options.fast === false ? matched.pairs : matched.pairs.filter((pair) => !identicalTables(pair[0], pair[1]));
   // Match every table's columns first: keys of one table may point at renames in another.
   const matches = pairs.map(([old, next]) => {
     const match = matchColumns(old, next, ctx);

@@ -31,14 +31,15 @@ function same(a: unknown, b: unknown): boolean {
 
 /** {@link same} on two objects, the fields of `skip` left out. */
 function sameFields(a: Record<string, unknown>, b: Record<string, unknown>, skip: ReadonlySet<string>): boolean {
+  const skipping = skip.size > 0;
   let fields = 0;
   for (const key in a) {
     const value = a[key];
-    if (value === undefined || skip.has(key)) continue;
+    if (value === undefined || (skipping && skip.has(key))) continue;
     fields++;
     if (!same(value, b[key])) return false;
   }
-  for (const key in b) if (b[key] !== undefined && !skip.has(key)) fields--;
+  for (const key in b) if (b[key] !== undefined && !(skipping && skip.has(key))) fields--;
   return fields === 0;
 }
 
@@ -67,6 +68,9 @@ function sameConstraint(a: ConstraintSpec, b: ConstraintSpec): boolean {
 /** The same elements in any order (the diff pairs constraints and indexes by name or content, never by position). */
 function sameSet<T>(a: readonly T[], b: readonly T[], eq: (x: T, y: T) => boolean): boolean {
   if (a.length !== b.length) return false;
+  // Most tables have no index and one key: no copy of the list for those.
+  if (a.length === 0) return true;
+  if (a.length === 1) return eq(a[0]!, b[0]!);
   const left = [...b];
   for (const x of a) {
     const i = left.findIndex((y) => eq(x, y));
@@ -74,6 +78,13 @@ function sameSet<T>(a: readonly T[], b: readonly T[], eq: (x: T, y: T) => boolea
     left.splice(i, 1);
   }
   return true;
+}
+
+const NO_KEYS: readonly ConstraintSpec[] = [];
+
+/** A partition's keys attached to its parent's (none for most tables: then no new list). */
+function attachedKeys(table: TableSpec): readonly ConstraintSpec[] {
+  return table.constraints.some(isAttachedKey) ? table.constraints.filter(isAttachedKey) : NO_KEYS;
 }
 
 /**
@@ -91,6 +102,6 @@ export function identicalTables(from: TableSpec, to: TableSpec): boolean {
   }
   return same(from.options, to.options) && same(from.partitionOf, to.partitionOf) &&
     sameSet(from.indexes, to.indexes, same) &&
-    sameSet(from.constraints.filter(isAttachedKey), to.constraints.filter(isAttachedKey), same) &&
+    sameSet(attachedKeys(from), attachedKeys(to), same) &&
     sameSet(tableConstraints(from).map((c) => c.spec), tableConstraints(to).map((c) => c.spec), sameConstraint);
 }

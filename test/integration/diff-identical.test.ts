@@ -4,8 +4,9 @@
  * Chinook; MariaDB: Chinook, Kanboard; SQLite: Chinook), the fixture is loaded, pulled as `pull`
  * writes it, loaded back and compared as `check` compares it: the diff with the path equals the
  * diff without it, both for the pulled module as it is (every table takes the path: what `check`
- * compares in CI) and for an edited copy in which some tables differ in a column, a default, a NOT
- * NULL, an index or a key name.
+ * compares in CI) and for an edited copy in which half the tables differ in a column, a default, a
+ * NOT NULL, an index less, a key name, an index's uniqueness or a foreign key's ON DELETE (the last
+ * two keep the counts: the sets must be compared, not counted).
  */
 import Database from 'better-sqlite3';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -73,7 +74,7 @@ async function pulled(dialect: Dialect, db: TestDatabase): Promise<{ live: Schem
   }
 }
 
-/** Every fifth table edited one way, in turn: a column more, a default, NOT NULL flipped, an index less, the key renamed. */
+/** Every other table edited one way, in turn: a column more, a default, NOT NULL flipped, an index less, the key renamed, an index made (non-)unique, a foreign key's ON DELETE. */
 function edited(model: SchemaModel): SchemaModel {
   const edits: ((t: TableSpec) => TableSpec)[] = [
     (t) => ({ ...t, columns: [...t.columns, { name: 'added_here', spec: columnSpec({ kind: 'text' }) }] }),
@@ -81,8 +82,17 @@ function edited(model: SchemaModel): SchemaModel {
     (t) => ({ ...t, columns: t.columns.map((c) => (c.spec.primaryKey ? c : { ...c, spec: { ...c.spec, nullable: !c.spec.nullable } })) }),
     (t) => ({ ...t, indexes: t.indexes.slice(1) }),
     (t) => ({ ...t, constraints: t.constraints.map((c) => (c.kind === 'primaryKey' ? { ...c, name: `${t.name}_renamed_pk` } : c)) }),
+    // As many indexes and keys as before, one of them changed: the sets must be compared, not counted.
+    (t) => ({ ...t, indexes: t.indexes.map((ix, i) => (i === 0 ? { ...ix, unique: ix.unique !== true } : ix)) }),
+    (t) => ({
+      ...t,
+      columns: t.columns.map((c) => (c.spec.references === undefined ? c : { ...c, spec: { ...c.spec, references: { ...c.spec.references, onDelete: c.spec.references.onDelete === 'cascade' ? 'restrict' : 'cascade' } } })),
+      constraints: t.constraints.map((c) => (c.kind === 'foreignKey' ? { ...c, onDelete: c.onDelete === 'cascade' ? 'restrict' : 'cascade' } : c)),
+    }),
   ];
-  return { ...model, tables: model.tables.map((t, i) => (i % 5 === 0 ? (edits[(i / 5) % edits.length] as (t: TableSpec) => TableSpec)(t) : t)) };
+  // Every other table, each edit in turn: each edit reaches tables of every fixture, and the
+  // tables it leaves as they were (no index to change, no foreign key) still take the path.
+  return { ...model, tables: model.tables.map((t, i) => (i % 2 === 0 ? (edits[(i / 2) % edits.length] as (t: TableSpec) => TableSpec)(t) : t)) };
 }
 
 const FIXTURE_FILES: [TestDialect, string][] = [
