@@ -192,10 +192,10 @@ function namespaces(project: Project): readonly string[] | undefined {
 }
 
 /** Read the live schema of the target (for `pull`, `baseline` and comparisons), and what the server fills in where a declaration is silent. */
-export async function readLive(project: Project, dialect: Dialect, session: Parameters<DialectAutogen['readSchema']>[0]): Promise<{ live: SchemaModel; defaults?: ServerDefaults }> {
+export async function readLive(project: Project, dialect: Dialect, session: Parameters<DialectAutogen['readSchema']>[0], onRequested?: () => void): Promise<{ live: SchemaModel; defaults?: ServerDefaults }> {
   const schemas = namespaces(project);
   const autogen = autogenOf(dialect);
-  const options = { ...(schemas === undefined ? {} : { schemas }), include: comparedTables(project) };
+  const options = { ...(schemas === undefined ? {} : { schemas }), include: comparedTables(project), ...(onRequested === undefined ? {} : { onRequested }) };
   const live = await autogen.readSchema(session, options);
   const defaults = await autogen.readDefaults?.(session, options);
   return defaults === undefined ? { live } : { live, defaults };
@@ -211,20 +211,28 @@ export async function compare(project: Project, options: CompareOptions = {}): P
  * The comparison on an open database, and the revision graph it used.
  *
  * The catalog is read while this process loads the revision graph and the schema module: the
- * queries are sent first, and each await of the local work lets the next one go, so the server's
- * work (a third of a 2,000-table `check`) overlaps with ours instead of following it. A schema
- * module that fails still wins: its error is the one reported, once the session is idle again.
+ * queries are sent first, and the schema module is evaluated once the reader says its longest
+ * queries are on their way (ReadSchemaOptions.onRequested), so the server's work overlaps with
+ * ours instead of following it. A schema module that fails still wins: its error is the one
+ * reported, once the session is idle again.
  */
 async function compareOn(project: Project, { dialect, session }: Pick<OpenDatabase, 'dialect' | 'session'>, path: string, options: CompareOptions): Promise<{ comparison: Comparison; graph: RevisionGraph }> {
   const autogen = autogenOf(dialect);
   const versionTable = { name: project.target.versionTable, ...(project.target.dbSchema === undefined ? {} : { schema: project.target.dbSchema }) };
-  const reading = (async () => ({ heads: await readHeads(dialect, session, versionTable), ...(await readLive(project, dialect, session)) }))();
+  let requested!: () => void;
+  const sent = new Promise<void>((resolve) => { requested = resolve; });
+  const reading = (async () => ({ heads: await readHeads(dialect, session, versionTable), ...(await readLive(project, dialect, session, requested)) }))();
   // Handled now so a failed read waiting behind the local work is not an unhandled rejection.
   reading.catch(() => undefined);
   let graph: RevisionGraph;
   let declared: SchemaModel;
   try {
     graph = await project.graph();
+    // Evaluating the schema module holds the event loop (about 45 ms for 2,000 tables): begun
+    // before the catalog's longest queries were sent, it held back every round trip before them,
+    // and the server started late. It waits until they are on their way (or the read is over:
+    // a failure is reported after the module's own error, as below).
+    await Promise.race([sent, reading.then(() => undefined, () => undefined)]);
     declared = await loadDeclaredSchema(project, path);
   } catch (error) {
     await reading.catch(() => undefined);

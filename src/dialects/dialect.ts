@@ -398,6 +398,13 @@ export interface ReadSchemaOptions {
    * are always excluded by the caller through this).
    */
   readonly include?: (table: string, schema: string | undefined) => boolean;
+  /**
+   * Called once the reader has sent the queries the server takes longest over, so the caller can
+   * run CPU-bound work of its own (`check` evaluates the schema module) while the server works:
+   * work that blocks the event loop earlier holds back every round trip before those queries.
+   * A reader whose reads cannot overlap with the caller's calls it at once. Called at most once.
+   */
+  readonly onRequested?: () => void;
 }
 
 /**

@@ -5,7 +5,8 @@
  * everything is read on one session, in a home schema other than public too (where a view's,
  * function's or index's text depends on the side connection having the reader's search_path).
  * And a side session never waits for a pool that has no room: the reader then reads on its own
- * session.
+ * session. The reader tells its caller once its longest queries (columns, indexes) are on their
+ * way, so that `check` evaluates the schema module only then.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Session } from '../../src/dialects/dialect.js';
@@ -55,6 +56,32 @@ describe('PostgreSQL catalog reads beside the table reads', () => {
       expect(items?.indexes.find((ix) => ix.name === 'items_norm')?.columns).toEqual([{ expression: 'norm(name)' }]);
       expect((beside.model as unknown as { unmodelled: { kind: string; name: string }[] }).unmodelled).toContainEqual(expect.objectContaining({ kind: 'rule', name: 'no_delete' }));
     });
+  }, 30_000);
+
+  it('tells the caller once, when the columns and indexes queries are on their way, with side sessions and without', async () => {
+    // `check` evaluates the schema module (CPU-bound, it holds the event loop) only then, so
+    // that every round trip before those queries has gone and the server works meanwhile.
+    for (const side of ['allowed', 'refused'] as const) {
+      await fx.connection.withSession(async (session) => {
+        const issued: string[] = [];
+        const logged = (s: Session): Session => ({
+          ...s,
+          query: (sql, params) => {
+            issued.push(/pg_catalog\.pg_attribute a ON a\.attrelid = rel\.oid/.test(sql) ? 'columns' : /ix\.indexrelid AS oid/.test(sql) ? 'indexes' : 'other');
+            return s.query(sql, params);
+          },
+        });
+        const calls: string[][] = [];
+        const read = (s: Session) => postgresAutogen.readSchema(logged(s), { schemas: ['app'], onRequested: () => calls.push([...issued]) });
+        await readWithSides({ ...session, openSide: async () => { const o = await session.openSide!(); return o === undefined ? undefined : { ...logged(o), release: () => o.release() }; } }, side, read);
+        expect(calls).toHaveLength(1);
+        expect(calls[0]).toContain('columns');
+        // Without a side session the indexes are read on the run's own session after the rest: nothing to wait for.
+        if (side === 'allowed') expect(calls[0]).toContain('indexes');
+        else expect(calls[0]).not.toContain('indexes');
+        expect(issued).toContain('indexes');
+      });
+    }
   }, 30_000);
 
   it('never waits for a pool that has no room for a side session', async () => {

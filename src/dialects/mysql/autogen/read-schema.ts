@@ -157,6 +157,8 @@ export async function readMysqlDefaults(session: Session, options: ReadSchemaOpt
  * model has no place for (see tableLeftovers).
  */
 export async function readMysqlSchema(session: Session, options: ReadSchemaOptions): Promise<SchemaModel> {
+  // Its queries go one after another; the caller's own work may start at once, as it always did.
+  options.onRequested?.();
   const { server, schemas, home: defaultSchema } = await namespaces(session, options);
   const include = options.include ?? (() => true);
   // `include` sees the schema as the model will (undefined for the default namespace), as the diff does.

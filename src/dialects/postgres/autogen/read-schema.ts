@@ -68,7 +68,7 @@ export async function readPostgresSchema(session: Session, options: ReadSchemaOp
     // search_path a revision runs with (the home schema, then public), so that a pulled query
     // re-created by a revision, and a declared one stored for comparison, read the same.
     await session.query("SELECT set_config('search_path', $1, false)", [homeSearchPath(where.home)]);
-    return await readAll(session, where, options.include);
+    return await readAll(session, where, options.include, once(options.onRequested));
   } finally {
     await session.query("SELECT set_config('search_path', $1, false)", [before?.path ?? '"$user", public']).catch(() => undefined);
     const jit = before?.jit;
@@ -76,6 +76,16 @@ export async function readPostgresSchema(session: Session, options: ReadSchemaOp
       await session.query("SELECT set_config('jit', $1, false)", [jit]).catch(() => undefined);
     }
   }
+}
+
+/** `fn` callable any number of times, run on the first call only. */
+function once(fn: (() => void) | undefined): () => void {
+  let pending = fn;
+  return () => {
+    const call = pending;
+    pending = undefined;
+    call?.();
+  };
 }
 
 /** The search_path of a revision on `home` (as the dialect's scopeToSchema hook sets it). */
@@ -127,20 +137,36 @@ async function readAll(
   session: Session,
   where: { schemas: string[]; home: string },
   include: ReadSchemaOptions['include'],
+  onRequested: () => void,
 ): Promise<SchemaModel> {
   const { schemas, home } = where;
   const modelSchema = (schema: string): string | undefined => (schema === home ? undefined : schema);
+  // The columns query (this session) and the indexes query (a side session) are the server's
+  // longest work: the caller is told once both are on their way (onRequested).
+  let sending = 2;
+  const sent = (): void => {
+    sending -= 1;
+    if (sending === 0) onRequested();
+  };
   const besideRead = later(onReaderSide(session, home, (side) => readBeside(side, schemas, include, home)));
   const tablesRead = later(queryJsonRows<TableRow>(session, TABLES_SQL, [schemas], ['oid'])
     .then((rows) => rows.filter((t) => include === undefined || include(t.name, modelSchema(t.schema)))));
+  let indexesSent = false;
   const indexesRead = later(onReaderSide(session, home, async (side) => {
     const tables = await tablesRead;
-    return tables.length === 0 ? [] : readIndexRows(side, tables.map((t) => t.oid));
+    // On its way at once: the side session is idle.
+    const rows = tables.length === 0 ? Promise.resolve([]) : readIndexRows(side, tables.map((t) => t.oid));
+    indexesSent = true;
+    sent();
+    return rows;
+  }).finally(() => {
+    // No side session (the indexes are then read here, last), or a failure: nothing to wait for.
+    if (!indexesSent) sent();
   }));
   let specs: TableSpec[];
   let enums: EnumSpec[];
   try {
-    ({ specs, enums } = await readTables(session, await tablesRead, schemas, modelSchema, indexesRead));
+    ({ specs, enums } = await readTables(session, await tablesRead, schemas, modelSchema, indexesRead, sent));
   } catch (error) {
     // Never leave a side session running queries of its own behind a failure.
     await Promise.allSettled([besideRead, indexesRead]);
@@ -160,13 +186,17 @@ async function readTables(
   schemas: readonly string[],
   modelSchema: (schema: string) => string | undefined,
   indexRows: Promise<IndexRow[] | undefined>,
+  sent: () => void,
 ): Promise<{ specs: TableSpec[]; enums: EnumSpec[] }> {
+  // Three queries, not three per table: the cost grows with the rows, not with round trips. The
+  // columns query goes first and at once (this session is idle); the enums wait behind it.
+  const catalog = tables.length === 0 ? undefined : later(readCatalog(session, tables.map((t) => t.oid), indexRows));
+  sent();
   const enumRows = await session.query<{ schema: string; name: string; values: string[] }>(ENUMS_SQL, [schemas]);
   const enums: EnumSpec[] = enumRows.map((e) => {
     const schema = modelSchema(e.schema);
     return Object.freeze({ name: e.name, ...(schema === undefined ? {} : { schema }), values: Object.freeze(e.values) });
   });
-  // Three queries, not three per table: the cost grows with the rows, not with round trips.
-  const rows = tables.length === 0 ? undefined : await readCatalog(session, tables.map((t) => t.oid), indexRows);
+  const rows = await catalog;
   return { specs: rows === undefined ? [] : tables.map((t) => tableOf(t, rows, modelSchema)), enums };
 }

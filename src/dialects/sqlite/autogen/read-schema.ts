@@ -48,6 +48,8 @@ async function listTables(session: Session): Promise<{ name: string; sql: string
  * any per-table catalog row is read.
  */
 export async function readSqliteSchema(session: Session, options: ReadSchemaOptions): Promise<SchemaModel> {
+  // better-sqlite3 reads synchronously on this thread: nothing to overlap with the caller's work.
+  options.onRequested?.();
   const include = options.include ?? (() => true);
   const tables = (await listTables(session)).filter((t) => include(t.name, undefined));
   // Views and triggers in the model; what it cannot hold (virtual tables, a view with a column list) listed.
