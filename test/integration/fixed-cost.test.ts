@@ -1,6 +1,6 @@
 /**
  * What every run pays before its real work. `current` and an upgrade with nothing to do load no
- * Kysely (SQLite and PostgreSQL: it is the scripts' `db`, made when a script is about to run),
+ * Kysely (it is the scripts' `db`, made when a script is about to run),
  * and connecting to PostgreSQL costs no request of its own (the handshake is the check). The CLI
  * carries mysql2 in its own bundle: a MariaDB run resolves no module of the package.
  */
@@ -72,7 +72,7 @@ describe('the fixed cost of a run', () => {
     for (const db of dbs) await db.drop();
   });
 
-  it.each(['sqlite', 'postgres'] as const)('%s: current and a no-op upgrade load no Kysely; an upgrade that runs a script does', async (dialect) => {
+  it.each(['sqlite', 'postgres', 'mysql'] as const)('%s: current and a no-op upgrade load no Kysely; an upgrade that runs a script does', async (dialect) => {
     const db = await createTestDatabase(dialect, 'retort_fc');
     dbs.push(db);
     const project = createTestProject({ url: db.url }, [FIRST]);

@@ -127,11 +127,12 @@ export function guardMysqlConnection(conn: CallbackConnection, settings: MysqlCl
 }
 
 /**
- * The pool Kysely sees over a mysql2 pool whose connections are all guarded: every callback query
- * (the runner's, the scripts' `db`, the catalog reads) goes through its connection's guard. Also
- * the set of the pool's open connections, for a teardown that must not wait on a silent peer.
+ * A mysql2 pool as sessions take from it, every connection guarded: every callback query (retort's
+ * own statements, the catalog reads, the scripts' `db` through Kysely, which speaks this same pool
+ * shape) goes through its connection's guard. Also the set of the pool's open connections, for a
+ * teardown that must not wait on a silent peer.
  */
-export function guardedMysqlPool(pool: Pool, settings: MysqlClientSettings): { kyselyPool: MysqlPool; connections: Set<PoolConnection> } {
+export function guardedMysqlPool(pool: Pool, settings: MysqlClientSettings): { guarded: MysqlPool; connections: Set<PoolConnection> } {
   const guards = new WeakMap<PoolConnection, ConnectionGuard>();
   const connections = new Set<PoolConnection>();
   pool.on('connection', (conn) => {
@@ -158,9 +159,9 @@ export function guardedMysqlPool(pool: Pool, settings: MysqlClientSettings): { k
     wrapped.set(conn, shown);
     return shown;
   };
-  const kyselyPool: MysqlPool = {
+  const guarded: MysqlPool = {
     getConnection: (callback) => pool.getConnection((error, conn) => callback(error, error ? (conn as never) : wrap(conn))),
     end: (callback) => pool.end(callback),
   };
-  return { kyselyPool, connections };
+  return { guarded, connections };
 }

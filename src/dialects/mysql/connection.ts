@@ -1,10 +1,12 @@
 /**
- * Connections to MySQL / MariaDB: Kysely's MysqlDialect over a mysql2 pool. A run pins ONE pooled
- * connection for its whole length: BEGIN/COMMIT issued as text only bind statements on the same
- * connection. On a Galera node (detected at connect, see galera.ts) the run lock is a lease row and
- * every session reads causally and replicates its DDL in total order.
+ * Connections to MySQL / MariaDB: a mysql2 pool whose connections are guarded (client.ts). A run
+ * pins ONE pooled connection for its whole length: BEGIN/COMMIT issued as text only bind
+ * statements on the same connection. retort's own statements go to that connection directly;
+ * Kysely (the `db` of scripts) is loaded and bound to it only when a script is about to run. On a
+ * Galera node (detected at connect, see galera.ts) the run lock is a lease row and every session
+ * reads causally and replicates its DDL in total order.
  */
-import { CompiledQuery, Kysely, MysqlDialect } from 'kysely';
+import type { Kysely, MysqlPool, MysqlPoolConnection, MysqlQueryResult } from 'kysely';
 import { createPool } from 'mysql2';
 import type { Pool, PoolConnection } from 'mysql2';
 import type { Connection, ConnectOptions, ConnectionUrl, LockOptions, LockScope, RunLock, Session, SideSession, UnitError, UnitOutcome, UnitStatement } from '../dialect.js';
@@ -39,12 +41,13 @@ class MysqlConnection implements Connection {
   private busy = 0;
 
   constructor(
-    private readonly kysely: Kysely<any>,
+    /** The pool as sessions take from it: every connection guarded (client.ts). */
+    private readonly guarded: MysqlPool,
     /** The version and Galera settings, read once at connect. */
     private readonly profile: ServerProfile,
     /** The URL and timeouts, for the run lock's own connection. */
     private readonly settings: MysqlClientSettings,
-    /** The pool under `kysely`, ended by close() even when Kysely never used it. */
+    /** mysql2's pool under `guarded`, ended by close(). */
     private readonly pool: Pool,
     /** Its open connections, destroyed after a bounded polite end. */
     private readonly connections: ReadonlySet<PoolConnection>,
@@ -67,10 +70,15 @@ class MysqlConnection implements Connection {
   }
 
   async withSession<T>(fn: (session: Session) => Promise<T>): Promise<T> {
-    // Kysely's connection() holds one pooled connection until the callback settles.
+    // One pooled connection, held until `fn` settles.
     this.busy++;
     try {
-      return await this.kysely.connection().execute(async (db) => fn(await this.sessionOn(db, true)));
+      const conn = await take(this.guarded);
+      try {
+        return await fn(await this.sessionOn(conn, true));
+      } finally {
+        conn.release();
+      }
     } finally {
       this.busy--;
     }
@@ -82,67 +90,96 @@ class MysqlConnection implements Connection {
    * Only when the pool has room: it never waits for a connection, and resolves undefined when
    * none can be had (the caller then reads on its own session).
    */
-  private openSide(): Promise<SideSession | undefined> {
-    if (this.busy >= POOL_SIZE) return Promise.resolve(undefined);
+  private async openSide(): Promise<SideSession | undefined> {
+    // Checked before any await: two readers asking at once cannot both take the last connection.
+    if (this.busy >= POOL_SIZE) return undefined;
     this.busy++;
-    let released = false;
-    let letGo!: () => void;
-    const held = new Promise<void>((r) => (letGo = r));
-    // Counted free as soon as it is released (the pool has it back a few ticks later).
-    const release = () => {
-      if (released) return;
-      released = true;
+    let conn: MysqlPoolConnection | undefined;
+    try {
+      conn = await take(this.guarded);
+      const session = await this.sessionOn(conn, false);
+      const taken = conn;
+      let released = false;
+      // Handed back to the pool, and counted free at once.
+      const release = (): void => {
+        if (released) return;
+        released = true;
+        this.busy--;
+        taken.release();
+      };
+      return { ...session, release };
+    } catch {
+      conn?.release();
       this.busy--;
-      letGo();
-    };
-    return new Promise((resolve) => {
-      this.kysely.connection().execute(async (db) => {
-        resolve({ ...(await this.sessionOn(db, false)), release });
-        await held;
-      }).catch(() => {
-        release();
-        resolve(undefined);
-      });
-    });
+      return undefined;
+    }
   }
 
-  /** The Session of the pooled connection `db`, its session settings made; `sides`: whether it may open side sessions. */
-  private async sessionOn(db: Kysely<any>, sides: boolean): Promise<Session> {
+  /** The Session of the pooled connection `conn`, its session settings made; `sides`: whether it may open side sessions. */
+  private async sessionOn(conn: MysqlPoolConnection, sides: boolean): Promise<Session> {
     // Before anything is read: causal reads, and DDL in total order (see galera.ts).
-    if (this.profile.galera !== undefined) await db.executeQuery(CompiledQuery.raw(GALERA_SESSION_SQL, []));
-    if (this.profile.noBackslashEscapes) await db.executeQuery(CompiledQuery.raw(BACKSLASH_ESCAPES_SQL, []));
+    if (this.profile.galera !== undefined) await run(conn, GALERA_SESSION_SQL);
+    if (this.profile.noBackslashEscapes) await run(conn, BACKSLASH_ESCAPES_SQL);
+    let kysely: Promise<Kysely<any>> | undefined;
     return {
-      kysely: async () => db,
+      kysely: () => (kysely ??= kyselyOn(conn)),
       serverVersion: this.serverVersion,
       ...(sides ? { openSide: () => this.openSide() } : {}),
       execute: async (text: string) => {
-        await db.executeQuery(CompiledQuery.raw(text, []));
+        await run(conn, text);
       },
       // Rows matched, not changed: mysql2 connects with FOUND_ROWS.
-      executeCounting: async (text: string) => Number((await db.executeQuery(CompiledQuery.raw(text, []))).numAffectedRows ?? 0),
+      executeCounting: async (text: string) => okPacket(await run(conn, text))?.affectedRows ?? 0,
       // The OK packet of an INSERT carries the AUTO_INCREMENT id: no `SELECT LAST_INSERT_ID()`.
       executeInsert: async (text: string) => {
-        const id = (await db.executeQuery(CompiledQuery.raw(text, []))).insertId;
-        return id === undefined ? undefined : Number(id);
+        const id = okPacket(await run(conn, text))?.insertId;
+        return id === undefined || id === 0 ? undefined : id;
       },
       // MariaDB: a bookkeeping unit is one compound statement (unit.ts); MySQL has none.
-      ...(this.compoundUnit ? { executeUnit: (statements: readonly UnitStatement[]) => executeUnit(db, statements) } : {}),
-      query: async <R>(text: string, params: readonly unknown[] = []) => {
-        const result = await db.executeQuery<R>(CompiledQuery.raw(text, [...params]));
-        return [...result.rows];
-      },
+      ...(this.compoundUnit ? { executeUnit: (statements: readonly UnitStatement[]) => executeUnit(conn, statements) } : {}),
+      query: async <R>(text: string, params: readonly unknown[] = []) => rowsOf(await run(conn, text, params)) as R[],
     };
   }
 
   async close(): Promise<void> {
     // A peer that stopped answering never acknowledges the goodbye: bounded, then destroyed.
-    await settleWithin(this.kysely.destroy(), TEARDOWN_MS);
-    // Kysely ends the pool only if a query went through it; a run that failed before its first
-    // query (a lock timeout) would otherwise leave the connect-time connection open and the
-    // process alive. Ending an ended pool is harmless here (errors ignored).
+    // Ending an ended pool is harmless here (errors ignored).
     await settleWithin(endQuietly(this.pool), TEARDOWN_MS);
     for (const conn of this.connections) conn.destroy();
   }
+}
+
+/** A connection of the guarded pool (its 'error' events and bytes watched, client.ts). */
+function take(pool: MysqlPool): Promise<MysqlPoolConnection> {
+  return new Promise((resolve, reject) => pool.getConnection((error, conn) => (error ? reject(error) : resolve(conn))));
+}
+
+/** `text` (with `params`) on `conn`, through its guard: rows, or the OK packet of a change. */
+function run(conn: MysqlPoolConnection, text: string, params: readonly unknown[] = []): Promise<MysqlQueryResult> {
+  return new Promise((resolve, reject) => conn.query(text, [...params], (error, result) => (error ? reject(error) : resolve(result))));
+}
+
+/** The OK packet of a change (rows affected, insert id); undefined for rows. */
+function okPacket(result: MysqlQueryResult): { affectedRows: number; insertId: number } | undefined {
+  if (Array.isArray(result) || typeof result !== 'object' || result === null || !('affectedRows' in result)) return undefined;
+  return { affectedRows: Number(result.affectedRows ?? 0), insertId: Number(result.insertId ?? 0) };
+}
+
+/** The rows of a result: none for an OK packet. (A multi-statement text gives one entry per statement, as mysql2 returns them.) */
+function rowsOf(result: MysqlQueryResult): unknown[] {
+  return Array.isArray(result) ? [...result] : [];
+}
+
+/**
+ * Kysely over `conn` alone, for scripts' `db`: loaded on first use (a run with nothing to do, and
+ * `current`, never load it). Its pool hands out `conn` every time and never releases or ends it:
+ * the session owns the connection.
+ */
+async function kyselyOn(conn: MysqlPoolConnection): Promise<Kysely<any>> {
+  const { Kysely, MysqlDialect } = await import('kysely');
+  const pinned: MysqlPoolConnection = { query: conn.query.bind(conn), release: () => undefined };
+  const pool: MysqlPool = { getConnection: (callback) => callback(null, pinned), end: (callback) => callback(null) };
+  return new Kysely<any>({ dialect: new MysqlDialect({ pool }) });
 }
 
 /**
@@ -151,17 +188,17 @@ class MysqlConnection implements Connection {
  * the unit's own count check, the run gets the outcome (which statement, how many rows), not the
  * error.
  */
-async function executeUnit(db: Kysely<any>, statements: readonly UnitStatement[]): Promise<UnitOutcome> {
+async function executeUnit(conn: MysqlPoolConnection, statements: readonly UnitStatement[]): Promise<UnitOutcome> {
   try {
-    return unitOutcome((await db.executeQuery(CompiledQuery.raw(unitSql(statements), []))).rows);
+    return unitOutcome(rowsOf(await run(conn, unitSql(statements))));
   } catch (error) {
     if (unitSignal(error)) {
-      const rows = await db.executeQuery<Record<string, unknown>>(CompiledQuery.raw(UNIT_AT_SQL, []));
-      return countOutcome(rows.rows[0]);
+      const rows = rowsOf(await run(conn, UNIT_AT_SQL)) as Record<string, unknown>[];
+      return countOutcome(rows[0]);
     }
     // Not after a lost connection (nothing to ask), nor a parse error (no statement of it ran).
     if (!isRetortError(error) && classifyMysqlError(error) === undefined && (error as { errno?: unknown }).errno !== PARSE_ERROR) {
-      const rows = await db.executeQuery<{ at: unknown }>(CompiledQuery.raw(UNIT_AT_SQL, [])).then((r) => r.rows, () => []);
+      const rows = await run(conn, UNIT_AT_SQL).then((r) => rowsOf(r) as { at: unknown }[], () => []);
       const at = Number(rows[0]?.at);
       if (Number.isInteger(at) && at >= 0 && at < statements.length && error instanceof Error) (error as UnitError).unitIndex = at;
     }
@@ -208,7 +245,7 @@ export async function connectMysql(url: ConnectionUrl, options: ConnectOptions =
     ...(options.target === undefined ? {} : { target: options.target }),
   };
   const pool = createPool({ ...mysqlOptions(settings), connectionLimit: POOL_SIZE });
-  const { kyselyPool, connections } = guardedMysqlPool(pool, settings);
+  const { guarded, connections } = guardedMysqlPool(pool, settings);
   let profile: ServerProfile;
   try {
     const conn = await acquire(pool);
@@ -222,6 +259,5 @@ export async function connectMysql(url: ConnectionUrl, options: ConnectOptions =
     for (const conn of connections) conn.destroy();
     throw connectError(error, url, settings.timeouts.connectMs);
   }
-  const kysely = new Kysely<any>({ dialect: new MysqlDialect({ pool: kyselyPool }) });
-  return new MysqlConnection(kysely, profile, settings, pool, connections);
+  return new MysqlConnection(guarded, profile, settings, pool, connections);
 }
