@@ -155,8 +155,23 @@ function take(pool: MysqlPool): Promise<MysqlPoolConnection> {
 }
 
 /** `text` (with `params`) on `conn`, through its guard: rows, or the OK packet of a change. */
-function run(conn: MysqlPoolConnection, text: string, params: readonly unknown[] = []): Promise<MysqlQueryResult> {
-  return new Promise((resolve, reject) => conn.query(text, [...params], (error, result) => (error ? reject(error) : resolve(result))));
+async function run(conn: MysqlPoolConnection, text: string, params: readonly unknown[] = []): Promise<MysqlQueryResult> {
+  try {
+    return await new Promise((resolve, reject) => conn.query(text, [...params], (error, result) => (error ? reject(error) : resolve(result))));
+  } catch (error) {
+    // mysql2 makes its errors while parsing a packet, with no frame of the caller on the stack.
+    // The stack of this awaiting chain is added (as Kysely's driver did), so that a failing
+    // statement names the line of the script that ran it: stack-map.ts finds the revision's
+    // `await` among these frames.
+    if (error instanceof Error && typeof error.stack === 'string') {
+      try {
+        error.stack += `\n${(new Error().stack ?? '').split('\n').slice(1).join('\n')}`;
+      } catch {
+        // A frozen error keeps its stack: the runner then names the operation's call instead.
+      }
+    }
+    throw error;
+  }
 }
 
 /** The OK packet of a change (rows affected, insert id); undefined for rows. */
