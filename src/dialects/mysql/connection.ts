@@ -73,7 +73,7 @@ class MysqlConnection implements Connection {
     // One pooled connection, held until `fn` settles.
     this.busy++;
     try {
-      const conn = await take(this.guarded);
+      const conn = await acquire(this.guarded);
       try {
         return await fn(await this.sessionOn(conn, true));
       } finally {
@@ -96,7 +96,7 @@ class MysqlConnection implements Connection {
     this.busy++;
     let conn: MysqlPoolConnection | undefined;
     try {
-      conn = await take(this.guarded);
+      conn = await acquire(this.guarded);
       const session = await this.sessionOn(conn, false);
       const taken = conn;
       let released = false;
@@ -147,11 +147,6 @@ class MysqlConnection implements Connection {
     await settleWithin(endQuietly(this.pool), TEARDOWN_MS);
     for (const conn of this.connections) conn.destroy();
   }
-}
-
-/** A connection of the guarded pool (its 'error' events and bytes watched, client.ts). */
-function take(pool: MysqlPool): Promise<MysqlPoolConnection> {
-  return new Promise((resolve, reject) => pool.getConnection((error, conn) => (error ? reject(error) : resolve(conn))));
 }
 
 /** `text` (with `params`) on `conn`, through its guard: rows, or the OK packet of a change. */
@@ -227,8 +222,11 @@ const POOL_SIZE = 4;
 /** ER_PARSE_ERROR. */
 const PARSE_ERROR = 1064;
 
-/** One pooled connection, as a promise (mysql2's pool speaks callbacks). */
-function acquire(pool: Pool): Promise<PoolConnection> {
+/**
+ * One pooled connection, as a promise: of mysql2's pool itself (at connect), or of the guarded
+ * pool sessions take from (client.ts); both speak callbacks.
+ */
+function acquire<C>(pool: { getConnection(callback: (error: unknown, conn: C) => void): void }): Promise<C> {
   return new Promise((resolve, reject) => pool.getConnection((error, conn) => (error ? reject(error) : resolve(conn))));
 }
 

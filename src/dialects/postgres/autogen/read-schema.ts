@@ -68,7 +68,7 @@ export async function readPostgresSchema(session: Session, options: ReadSchemaOp
     // search_path a revision runs with (the home schema, then public), so that a pulled query
     // re-created by a revision, and a declared one stored for comparison, read the same.
     await session.query("SELECT set_config('search_path', $1, false)", [homeSearchPath(where.home)]);
-    return await readAll(session, where, options.include, once(options.onRequested));
+    return await readAll(session, where, options.include, options.onRequested ?? (() => undefined));
   } finally {
     await session.query("SELECT set_config('search_path', $1, false)", [before?.path ?? '"$user", public']).catch(() => undefined);
     const jit = before?.jit;
@@ -76,16 +76,6 @@ export async function readPostgresSchema(session: Session, options: ReadSchemaOp
       await session.query("SELECT set_config('jit', $1, false)", [jit]).catch(() => undefined);
     }
   }
-}
-
-/** `fn` callable any number of times, run on the first call only. */
-function once(fn: (() => void) | undefined): () => void {
-  let pending = fn;
-  return () => {
-    const call = pending;
-    pending = undefined;
-    call?.();
-  };
 }
 
 /** The search_path of a revision on `home` (as the dialect's scopeToSchema hook sets it). */
@@ -142,7 +132,8 @@ async function readAll(
   const { schemas, home } = where;
   const modelSchema = (schema: string): string | undefined => (schema === home ? undefined : schema);
   // The columns query (this session) and the indexes query (a side session) are the server's
-  // longest work: the caller is told once both are on their way (onRequested).
+  // longest work: the caller is told once both are on their way (onRequested). Each path calls
+  // `sent` once, so the count reaches 0 once.
   let sending = 2;
   const sent = (): void => {
     sending -= 1;
