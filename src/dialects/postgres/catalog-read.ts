@@ -6,7 +6,7 @@
 import type { Session } from '../dialect.js';
 import type { ColumnRow, ConstraintRow, IndexRow } from './catalog-rows.js';
 import { ATTNAMES_SQL, COLUMNS_SQL, CONSTRAINTS_SQL, INDEXES_SQL } from './catalog-sql.js';
-import { queryJsonRows } from './json-rows.js';
+import { jsonRowsQuery, queryJsonRows, type JsonRowsQuery } from './json-rows.js';
 
 /** The rows of each table, by the table's oid, in the queries' order. */
 export interface CatalogRows {
@@ -46,9 +46,33 @@ function oidArray(oids: readonly number[]): string {
   return `{${oids.join(',')}}`;
 }
 
+/** The column rows' query (json-rows.ts): its fields in the select list's order. */
+export const COLUMNS_READ: JsonRowsQuery<ColumnRow> = jsonRowsQuery({
+  sql: COLUMNS_SQL,
+  fields: ['relid', 'num', 'name', 'typname', 'typtype', 'typmod', 'formatted', 'enum_values', 'not_null', 'identity',
+    'default_sql', 'serial', 'generated_sql', 'collation', 'local', 'comment'],
+  oidFields: ['relid'],
+});
+
+/** The constraint rows' query (`columns` and `ref_columns` are filled in after it). */
+export const CONSTRAINTS_READ: JsonRowsQuery<ConstraintRow> = jsonRowsQuery({
+  sql: CONSTRAINTS_SQL,
+  fields: ['relid', 'name', 'type', 'keys', 'ref_relid', 'ref_keys', 'ref_table', 'ref_schema', 'on_delete', 'on_update',
+    'match', 'deferrable', 'deferred', 'validated', 'no_inherit', 'index_oid', 'inherited', 'operators', 'check_sql'],
+  oidFields: ['relid', 'ref_relid', 'index_oid'],
+});
+
+/** The index rows' query. */
+export const INDEXES_READ: JsonRowsQuery<IndexRow> = jsonRowsQuery({
+  sql: INDEXES_SQL,
+  fields: ['relid', 'oid', 'name', 'unique', 'predicate', 'definition', 'method', 'nulls_not_distinct', 'options',
+    'inherited', 'parent_index', 'parent_options', 'attnames', 'constraint', 'elements', 'key_count'],
+  oidFields: ['relid', 'oid'],
+});
+
 /** The index rows of the tables `oids` (the longest of the three queries: a side session may run it). */
 export function readIndexRows(session: Session, oids: readonly number[]): Promise<IndexRow[]> {
-  return rowsOf<IndexRow>(session, INDEXES_SQL, oids, ['relid', 'oid']);
+  return rowsOf(session, INDEXES_READ, oids);
 }
 
 /**
@@ -61,9 +85,9 @@ export function readIndexRows(session: Session, oids: readonly number[]): Promis
  */
 const JSON_ROWS_MAX_TABLES = 3000;
 
-/** The rows of `sql` (its $1 an oid[] of tables) for the tables `oids`, as the driver parses them. */
-function rowsOf<R>(session: Session, sql: string, oids: readonly number[], oidFields: readonly (keyof R & string)[]): Promise<R[]> {
-  return oids.length <= JSON_ROWS_MAX_TABLES ? queryJsonRows<R>(session, sql, [oidArray(oids)], oidFields) : session.query<R>(sql, [oidArray(oids)]);
+/** The rows of `query` (its $1 an oid[] of tables) for the tables `oids`, as the driver parses them. */
+function rowsOf<R>(session: Session, query: JsonRowsQuery<R>, oids: readonly number[]): Promise<R[]> {
+  return oids.length <= JSON_ROWS_MAX_TABLES ? queryJsonRows(session, query, [oidArray(oids)]) : session.query<R>(query.sql, [oidArray(oids)]);
 }
 
 /**
@@ -72,8 +96,8 @@ function rowsOf<R>(session: Session, sql: string, oids: readonly number[], oidFi
  *   session); undefined, or resolving undefined: read here, after the others
  */
 export async function readCatalog(session: Session, oids: readonly number[], indexRows?: Promise<IndexRow[] | undefined>): Promise<CatalogRows> {
-  const columnRows = await rowsOf<ColumnRow>(session, COLUMNS_SQL, oids, ['relid']);
-  const constraintRows = await rowsOf<ConstraintRow>(session, CONSTRAINTS_SQL, oids, ['relid', 'ref_relid', 'index_oid']);
+  const columnRows = await rowsOf(session, COLUMNS_READ, oids);
+  const constraintRows = await rowsOf(session, CONSTRAINTS_READ, oids);
   const indexes = (await indexRows) ?? await readIndexRows(session, oids);
   const names: Names = new Map();
   addNames(names, columnRows);

@@ -11,7 +11,7 @@ import type { EnumSpec, SchemaModel, TableSpec, UnmodelledObject } from '../../.
 import type { SchemaObject } from '../../../schema/objects.js';
 import type { ReadSchemaOptions, Session } from '../../dialect.js';
 import { readCatalog, readIndexRows } from '../catalog-read.js';
-import { queryJsonRows } from '../json-rows.js';
+import { jsonRowsQuery, queryJsonRows, type JsonRowsQuery } from '../json-rows.js';
 import { later, onSide } from '../../side.js';
 import type { IndexRow } from '../catalog-rows.js';
 import { readPostgresObjects } from '../objects/index.js';
@@ -29,6 +29,13 @@ FROM pg_catalog.pg_class c
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 WHERE n.nspname = ANY($1::text[]) AND c.relkind IN ('r', 'p')
 ORDER BY n.nspname, c.relname`;
+
+/** {@link TABLES_SQL} read as json rows (json-rows.ts). */
+export const TABLES_READ: JsonRowsQuery<TableRow> = jsonRowsQuery({
+  sql: TABLES_SQL,
+  fields: ['oid', 'schema', 'name', 'comment', 'unlogged', 'options', 'rls_enabled', 'rls_forced', 'partition_by', 'bound', 'parents'],
+  oidFields: ['oid'],
+});
 
 const ENUMS_SQL = `
 SELECT n.nspname AS schema, t.typname AS name,
@@ -140,7 +147,7 @@ async function readAll(
     if (sending === 0) onRequested();
   };
   const besideRead = later(onReaderSide(session, home, (side) => readBeside(side, schemas, include, home)));
-  const tablesRead = later(queryJsonRows<TableRow>(session, TABLES_SQL, [schemas], ['oid'])
+  const tablesRead = later(queryJsonRows(session, TABLES_READ, [schemas])
     .then((rows) => rows.filter((t) => include === undefined || include(t.name, modelSchema(t.schema)))));
   let indexesSent = false;
   const indexesRead = later(onReaderSide(session, home, async (side) => {
