@@ -64,7 +64,9 @@ export class ColumnBuilder<T, Nullable extends boolean = true, HasDefault extend
   }
 
   private with<N extends boolean, D extends boolean>(changes: Partial<ColumnSpec>): ColumnBuilder<T, N, D> {
-    return new ColumnBuilder<T, N, D>(columnSpec(this.spec.type, { ...this.spec, ...changes }));
+    // `this.spec` came from columnSpec, so it already holds every default: one spread, not two
+    // (a schema module of 2,000 tables makes ~20,000 of these).
+    return new ColumnBuilder<T, N, D>(Object.freeze({ ...this.spec, ...changes }));
   }
 
   /** NOT NULL. */

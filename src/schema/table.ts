@@ -116,8 +116,8 @@ export function table<Name extends string, C extends ColumnMap>(
   if (names.length === 0) {
     throw invalid(`Table '${name}' has no columns.`, { table: name }, 'Declare at least one column.');
   }
-  const refs = Object.freeze(Object.fromEntries(names.map((n) => [n, n]))) as ColumnRefs<C>;
-  const { indexes, constraints } = splitExtras(name, extrasFn ? extrasFn(refs) : [], new Set(names));
+  const { indexes, constraints } = extrasFn === undefined ? NO_EXTRAS
+    : splitExtras(name, extrasFn(Object.freeze(Object.fromEntries(names.map((n) => [n, n]))) as ColumnRefs<C>), new Set(names));
   const namedColumns: NamedColumn[] = names.map((n) => Object.freeze({ name: n, spec: (columns[n] as AnyColumn).spec }));
   const { schema, renamedFrom } = opts;
   const spec: TableSpec = Object.freeze({
@@ -132,7 +132,15 @@ export function table<Name extends string, C extends ColumnMap>(
   return Object.freeze({ name, columns, spec });
 }
 
+/** A table without extras: no index, no table-level constraint. */
+const NO_EXTRAS: { readonly indexes: readonly IndexSpec[]; readonly constraints: readonly ConstraintSpec[] } = Object.freeze({ indexes: Object.freeze([]), constraints: Object.freeze([]) });
+
+/** The options of a table that sets none (shared: they are frozen). */
+const NO_OPTIONS: TableOptions = Object.freeze({});
+
 function tableOptionsOf(opts: TableDefinitionOptions): TableOptions {
+  // Most tables set no option: no object of spreads to build for them.
+  if (Object.keys(opts).length === 0) return NO_OPTIONS;
   const { comment, engine, charset, collate, rowFormat, unlogged, with: storage, partitionBy, inherits, rowLevelSecurity: rls } = opts;
   return Object.freeze({
     ...(comment === undefined ? {} : { comment }),
