@@ -55,7 +55,9 @@ await build({
   format: 'esm',
   platform: 'node',
   target: 'node20',
-  external: ['better-sqlite3', 'pg', 'pg-native', 'esbuild', 'jiti', 'tsx'],
+  // pg is bundled (into the chunk the first PostgreSQL connection imports); its optional
+  // pg-native and pg-cloudflare are required only when asked for, at run time, as external modules.
+  external: ['better-sqlite3', 'pg-native', 'pg-cloudflare', 'esbuild', 'jiti', 'tsx'],
   // commander is CommonJS and requires Node built-ins: give the ES module bundle a `require`.
   banner: { js: "import { createRequire as __retortRequire } from 'node:module'; const require = __retortRequire(import.meta.url);" },
   logLevel: 'warning',
