@@ -156,6 +156,7 @@ export class PgRequests {
     }
     return new PipelinedQuery({ name, text: form.text, values: [...form.values] }, before, after);
   }
+
   /** Send what was deferred now, alone (before a request that cannot carry it). */
   async flush(): Promise<void> {
     const ahead = this.take();
