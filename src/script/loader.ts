@@ -71,8 +71,10 @@ function cacheDir(): string | false {
 /** The jiti instance, built on first use (esbuild and jiti are loaded here, lazily). */
 async function loader(): Promise<Jiti> {
   loaderPromise ??= (async () => {
+    // Required, not imported: the CLI runs as a script (cli/bin.ts), where `import()` needs an
+    // experimental vm option; jiti ships a CommonJS build.
     const [{ createJiti }, self] = await Promise.all([
-      import('jiti'),
+      createRequire(import.meta.url)('jiti') as typeof import('jiti'),
       // A literal specifier, so that the bundled CLI (scripts/bundle-cli.mjs) resolves it to itself.
       import('../index.js') as Promise<Record<string, unknown>>,
     ]);

@@ -6,7 +6,6 @@
  * imported only here, only when a module exports Drizzle tables, from where that module found it.
  */
 import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
 import { RetortError } from '../../errors.js';
 import type { EnumSpec, SchemaModel, TableSpec } from '../model.js';
 import { kindsOf, tableSpecOf, type CoreRules, type DrizzleSql, type DrizzleTableConfig } from './convert.js';
@@ -56,13 +55,15 @@ export function isDrizzleModule(module: Exports): boolean {
  */
 async function importCore(entry: string, schemaPath: string): Promise<Record<string, unknown>> {
   for (const from of [schemaPath, import.meta.url]) {
-    let resolved: string;
+    const require = createRequire(from);
     try {
-      resolved = createRequire(from).resolve(entry);
+      require.resolve(entry);
     } catch {
       continue;
     }
-    return (await import(pathToFileURL(resolved).href)) as Record<string, unknown>;
+    // Required, not imported: the CLI runs as a script (cli/bin.ts), where `import()` needs an
+    // experimental vm option. drizzle-orm ships a CommonJS build of every entry.
+    return require(entry) as Record<string, unknown>;
   }
   throw new RetortError('DrizzleNotInstalled', `The schema module ${schemaPath} exports Drizzle tables, but drizzle-orm (${entry}) cannot be found from it.`, {
     fields: { file: schemaPath, package: 'drizzle-orm' },
