@@ -1,33 +1,103 @@
 #!/usr/bin/env node
 /**
- * The `retort` executable: run the CLI and exit with its code once stdout and stderr are flushed.
- * The explicit exit matters: a revision script may leave a timer or a socket of its own behind,
- * and the command is over when retort says so, not when the script's leftovers are.
+ * The `retort` executable: compiles the CLI bundle (scripts/bundle-cli.mjs: retort and its
+ * pure-JavaScript dependencies in one CommonJS file, mysql2 in another) with a V8 code cache, and
+ * runs it (run.ts).
+ *
+ * Why: a cold Node process spends much of a short command compiling JavaScript. V8 compiles a
+ * function when it is first called, and in a process that lives half a second nearly every
+ * function is called once: a `check` of 2,000 PostgreSQL tables spent about 100 ms of its 0.73 s
+ * compiling retort (the bundle's top level and each function it ran). Node 20 has no compile cache
+ * for modules (`module.enableCompileCache` came in Node 22), but `vm.Script` takes V8's code
+ * cache: made at the end of a run, it holds every function the run compiled, and the next run
+ * starts from it. Measured on that check: 0.73 -> 0.63 s, and a no-op `upgrade` on SQLite 0.24 ->
+ * 0.17 s.
+ *
+ * The bundle never uses `import()`: in a `vm.Script` it would need an experimental option (and
+ * print a warning); what it loads at run time (esbuild, jiti, drizzle-orm) it requires.
+ *
+ * The cache lives with retort's other caches (`$XDG_CACHE_HOME/retort/cli`, `RETORT_CACHE=0`
+ * turns it off), one file per command, build of the bundle, Node version and flags. V8 itself refuses a
+ * cache that does not fit (another V8, other flags, another source): the bundle is then compiled
+ * from its text, as without a cache, and the cache written again at exit. A failed write only
+ * costs time.
  */
-import { runCli } from './main.js';
-import { setV8Flag } from '../util/v8-flags.js';
+import { createHash } from 'node:crypto';
+import { readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
+import { Script } from 'node:vm';
+import { retortCacheDir } from '../util/cache-dir.js';
+import { readIfPresent, writeAtomically } from '../util/cache-file.js';
+import { CACHE_LIMITS } from '../util/cache-prune.js';
+import { CLI_V8_FLAGS, RUN_V8_FLAGS } from './process-flags.js';
 
-// V8's compilation cache keeps the source and top-level code of every script compiled in the
-// process until memory pressure or age clears it, even after nothing refers to it: a run of
-// 20,000 revisions held 150 MB there (7 KB a revision) while retort itself held none. The CLI
-// compiles each revision once, so the cache never answers and only costs memory. The flag is read
-// at each compilation, so setting it now covers every script this process compiles.
-setV8Flag('--no-compilation-cache');
-// V8 grows the young generation (up to two 16 MB semi-spaces) once a process allocates fast, and
-// keeps it for the rest of the run, though nearly all of it is garbage: a warm upgrade of 2,000
-// revisions on SQLite peaked at 128 MB RSS with 60 MB of heap for 28 MB used. Kept at its initial
-// size, the peak fell to 98 MB (knex: 89) for the same CPU time (3.34 -> 3.29 s user+sys), a cold
-// one 147 -> 121 MB, and `check` of 500 PostgreSQL tables 77 -> 66 MB and 0.571 -> 0.544 s. Read
-// whenever V8 would grow the space, so setting it now covers the whole run.
-setV8Flag('--semi-space-growth-factor=1');
+// Before the bundle is compiled: V8 accepts a code cache only under the flags it was made with,
+// and the cache is made at exit, under these flags (run.ts sets them too, for its own records).
+for (const flag of CLI_V8_FLAGS) setFlagsFromString(flag);
 
-function exitAfterFlush(code: number): void {
-  process.exitCode = code;
-  // An empty write calls back once everything written before it has been handed to the OS.
-  process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
+const here = dirname(fileURLToPath(import.meta.url));
+/** What the CLI bundle requires for mysql2 (scripts/bundle-cli.mjs), run like the bundle itself. */
+const MYSQL2_PART = './retort-mysql2.cjs';
+
+/**
+ * The command's name as a cache key: the first argument that reads as a word. (Only a key: an
+ * option's value that reads as a word only makes a cache of its own.)
+ */
+function commandWord(args: readonly string[]): string {
+  return args.find((arg) => /^[a-z][a-z-]*$/.test(arg)) ?? '';
 }
 
-runCli(process.argv.slice(2)).then(exitAfterFlush, (error: unknown) => {
-  process.stderr.write(`retort: ${error instanceof Error ? error.message : String(error)}\n`);
-  exitAfterFlush(1);
-});
+/**
+ * The code cache's file for `path`: one per command (each compiles the functions it runs: a cache
+ * made by `retort --version` would hold little of `upgrade`), named by the file's build (size
+ * and time) and what V8 checks it against. Hashed: no argument ever appears in a file name.
+ */
+function cacheFile(path: string): string | undefined {
+  const dir = retortCacheDir('cli');
+  if (dir === undefined) return undefined;
+  const { size, mtimeMs } = statSync(path);
+  const key = createHash('sha256')
+    .update([path, commandWord(process.argv.slice(2)), size, mtimeMs, process.version, process.arch, ...process.execArgv, process.env.NODE_OPTIONS ?? ''].join('\0'))
+    .digest('hex')
+    .slice(0, 16);
+  return join(dir, `${key}.v8`);
+}
+
+/** Run the CommonJS file `name` of this folder, compiled with its code cache; its exports. */
+function runCached(name: string): unknown {
+  const path = join(here, name);
+  const source = readFileSync(path, 'utf8');
+  const file = cacheFile(path);
+  const cachedData = file === undefined ? undefined : readIfPresent(file);
+  // The CommonJS wrapper on the file's first line, so that its line numbers stay the file's.
+  const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
+    filename: path,
+    ...(cachedData === undefined ? {} : { cachedData }),
+  });
+  if (file !== undefined && (cachedData === undefined || script.cachedDataRejected === true)) {
+    // Made at exit, when it holds every function this run compiled (run.ts always ends the process),
+    // under the flags the next process compiles it with: what a run set for itself is undone.
+    process.once('exit', () => {
+      for (const flag of RUN_V8_FLAGS) setFlagsFromString(flag.unset);
+      writeAtomically(file, script.createCachedData(), CACHE_LIMITS.cli);
+    });
+  }
+  const module = { exports: {} };
+  (script.runInThisContext() as (...args: unknown[]) => void)(module.exports, requireFor(path), module, path, here);
+  return module.exports;
+}
+
+let mysql2: unknown;
+
+/** The `require` of a file run here: Node's, but for the mysql2 part, run here too (once). */
+function requireFor(path: string): NodeJS.Require {
+  const node = createRequire(path);
+  return Object.assign((id: string) => (id === MYSQL2_PART ? (mysql2 ??= runCached(MYSQL2_PART)) : node(id)), {
+    resolve: node.resolve, cache: node.cache, main: node.main, extensions: node.extensions,
+  }) as NodeJS.Require;
+}
+
+runCached('retort-cli.cjs');

@@ -6,19 +6,12 @@ import type { RunResult } from '../../api/results.js';
 import type { CommandContext } from '../context.js';
 import { runJson } from '../format.js';
 import { catchSignals } from '../signals.js';
+import { RUN_V8_FLAGS } from '../process-flags.js';
 import { setV8Flag } from '../../util/v8-flags.js';
 
-/**
- * Collect the old generation sooner during runs. A run's heap is mostly garbage: each revision's
- * module, statements and results die once it is done, but many outlive V8's young generation
- * (held at its first size: bin.ts) and die in the old one, which V8 lets grow to about twice what
- * was live before collecting it. A fixed growth of 20% instead: peak RSS of a warm 2,000-revision
- * SQLite upgrade 99.7 -> 89.3 MB (knex: 89) for no more CPU (medians of 5 alternating runs, load
- * 3.2). Runs only: a `check` of GitLab's 1,401 tables, whose heap is mostly live, took 11% more
- * CPU with it. Set before anything is loaded, so every code cache a run uses has the same tag.
- */
+/** Collect the old generation sooner during runs (cli/process-flags.ts's RUN_V8_FLAGS says why). */
 function collectSooner(): void {
-  setV8Flag('--heap-growing-percent=20');
+  for (const flag of RUN_V8_FLAGS) setV8Flag(flag.set);
 }
 
 function print(ctx: CommandContext, result: RunResult, verb: string): void {
