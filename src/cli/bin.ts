@@ -72,8 +72,8 @@ function runCached(name: string): unknown {
   const source = readFileSync(path, 'utf8');
   const file = cacheFile(path);
   const cachedData = file === undefined ? undefined : readIfPresent(file);
-  // The CommonJS wrapper on the file's first line, so that its line numbers stay the file's.
-  const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
+  // The file is the CommonJS wrapper around the bundle (scripts/bundle-cli.mjs): a function.
+  const script = new Script(source, {
     filename: path,
     ...(cachedData === undefined ? {} : { cachedData }),
   });

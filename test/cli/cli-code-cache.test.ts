@@ -6,9 +6,9 @@
  */
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { retort, type CliRun } from '../support/cli.js';
+import { BIN, retort, type CliRun } from '../support/cli.js';
 import { createTestProject, type TestProject } from '../support/project.js';
 
 const FIRST = 'c1000000000a';
@@ -62,6 +62,16 @@ describe('the CLI bundle runs from a V8 code cache', () => {
     expect(rewritten.filter((text) => text === 'not a code cache')).toHaveLength(1); // upgrade's, not run since
     expect(rewritten.filter((text) => text.length > 10_000)).toHaveLength(1);
     expect(run(['current'])).toMatchObject({ code: 0, stdout: expected.stdout, stderr: '' });
+  });
+
+  it('compiles files that are ASCII only (else V8 holds each as a two-byte string: 4 MB, not 2) and already wrapped', () => {
+    const dir = dirname(BIN);
+    for (const name of ['retort-cli.cjs', 'retort-mysql2.cjs']) {
+      const text = readFileSync(join(dir, name), 'utf8');
+      expect(text.length).toBeGreaterThan(500_000);
+      expect(text.startsWith('(function (exports, require, module, __filename, __dirname) {')).toBe(true);
+      expect([...text.matchAll(/[^\x00-\x7f]/gu)].map((m) => m.index)).toEqual([]);
+    }
   });
 
   it('writes nothing with RETORT_CACHE=0, and prints the same', () => {
