@@ -5,10 +5,10 @@
  * cache warm. After every tenth of the chain the heap is measured after a full GC: the live set.
  * Printed as a ratio to the live set after the first tenth (flat: about 1.0), with the peak RSS of
  * the whole process (V8 grows its heap lazily, so RSS says less than the live set).
- * Measured twice: as the CLI runs (V8's compilation cache off, as src/cli/process-flags.ts sets it), and
- * with V8's defaults, as in a program using the library. That cache keeps every compiled script's
- * source and top-level code in the old space (4-7 KB a revision) until memory pressure or age
- * clears it, so a full GC does not free it; retort holds nothing per revision itself.
+ * Measured twice: as the CLI runs (V8's compilation cache off, as src/cli/process-flags.ts sets
+ * it), and with V8's defaults, as in a program using the library. That cache keeps every compiled
+ * script's source and top-level code in the old space (4-7 KB a revision) until memory pressure or
+ * age clears it, so a full GC does not free it; retort holds nothing per revision itself.
  */
 import { spawnSync } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
@@ -52,7 +52,8 @@ export async function benchMemory({ log, count = Number(process.env.BENCH_MEMORY
       return JSON.parse(result.stdout.trim().split('\n').pop());
     };
     run('warm.db'); // fills the script cache
-    // The CLI turns V8's compilation cache off (src/cli/process-flags.ts); a program using the library keeps V8's defaults.
+    // The CLI turns V8's compilation cache off (src/cli/process-flags.ts); a program using the
+    // library keeps V8's defaults.
     const runs = [['as the CLI runs it', run('cli.db', ['--no-compilation-cache'])], ['library, V8 defaults', run('library.db')]];
     log(`upgrade head of ${count} revisions (sqlite, transaction: 'all', warm), heap after a full GC:`);
     log(`| revisions | ${runs.map(([name]) => name.padEnd(30)).join(' | ')} |`);

@@ -10,17 +10,17 @@
  * compiling retort (the bundle's top level and each function it ran). Node 20 has no compile cache
  * for modules (`module.enableCompileCache` came in Node 22), but `vm.Script` takes V8's code
  * cache: made at the end of a run, it holds every function the run compiled, and the next run
- * starts from it. Measured on that check: 0.73 -> 0.63 s, and a no-op `upgrade` on SQLite 0.24 ->
- * 0.17 s.
+ * starts from it. Measured against the ES module build, alternating: that check 0.76 -> 0.69 s,
+ * a no-op `upgrade` on SQLite 0.26 -> 0.22 s (README, "npm run build").
  *
- * The bundle never uses `import()`: in a `vm.Script` it would need an experimental option (and
- * print a warning); what it loads at run time (esbuild, jiti, drizzle-orm) it requires.
+ * retort's code never calls `import()`: in a `vm.Script` it would need an experimental option
+ * (and print a warning); what it loads at run time (esbuild, jiti, drizzle-orm) it requires.
  *
  * The cache lives with retort's other caches (`$XDG_CACHE_HOME/retort/cli`, `RETORT_CACHE=0`
- * turns it off), one file per command, build of the bundle, Node version and flags. V8 itself refuses a
- * cache that does not fit (another V8, other flags, another source): the bundle is then compiled
- * from its text, as without a cache, and the cache written again at exit. A failed write only
- * costs time.
+ * turns it off), one file per command, build of the bundle, Node version and flags. V8 itself
+ * refuses a cache that does not fit (another V8, other flags, another source): the bundle is then
+ * compiled from its text, as without a cache, and the cache written again at exit. A failed write
+ * only costs time.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
@@ -78,8 +78,8 @@ function runCached(name: string): unknown {
     ...(cachedData === undefined ? {} : { cachedData }),
   });
   if (file !== undefined && (cachedData === undefined || script.cachedDataRejected === true)) {
-    // Made at exit, when it holds every function this run compiled (run.ts always ends the process),
-    // under the flags the next process compiles it with: what a run set for itself is undone.
+    // Made at exit, when it holds every function this run compiled (run.ts always ends the
+    // process), under the flags the next process compiles it with: what a run set is undone.
     process.once('exit', () => {
       for (const flag of RUN_V8_FLAGS) setFlagsFromString(flag.unset);
       writeAtomically(file, script.createCachedData(), CACHE_LIMITS.cli);

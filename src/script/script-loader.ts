@@ -103,7 +103,8 @@ function withServiceGc<T>(call: () => T): T {
 async function compile(path: string, source: string): Promise<string | null> {
   const loader = loaderFor(path);
   if (loader === undefined) return null;
-  // Required, not imported: the CLI runs as a script (cli/bin.ts), where `import()` needs an experimental vm option.
+  // Required, not imported: the CLI runs as a script (cli/bin.ts), where `import()` needs an
+  // experimental vm option.
   esbuild ??= nodeRequire('esbuild') as typeof import('esbuild');
   try {
     // No source map: Node applies none to code run through vm.Script (not even with

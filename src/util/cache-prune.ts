@@ -21,7 +21,10 @@ export const CACHE_LIMITS = Object.freeze({
   headers: 1_000,
   /** jiti's compiled modules (scripts with relative imports, configs that import packages). */
   loader: 2_000,
-  /** V8 code caches of the CLI bundle (0.5-1 MB) and its mysql2 part, one per command, build, Node version and flags (cli/bin.ts). */
+  /**
+   * V8 code caches of the CLI bundle (0.6-1 MB) and its mysql2 part: one per command, build, Node
+   * version and flags (cli/bin.ts).
+   */
   cli: 32,
 });
 

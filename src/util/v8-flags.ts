@@ -4,8 +4,8 @@
  * V8 accepts a code cache only from a process whose flags hash the same as the one that made it;
  * otherwise it rejects the cache (`script.cachedDataRejected`), compiles from source, and retort
  * makes and writes the cache again. The CLI sets flags of its own (cli/process-flags.ts), a
- * program using the library sets none, and `node --cpu-prof` adds some: on one cache folder each such run rejected
- * and rewrote the code caches of the other. Measured on 2,000 revisions (four batches): every
+ * program using the library sets none, and `node --cpu-prof` adds some: on one cache folder each
+ * such run rejected and rewrote the code caches of the other. Measured on 2,000 revisions (four batches): every
  * batch boundary then cost 12-50 ms instead of 3-10 (compiling the batch, then
  * `createCachedData` after its last module and a 550 KB write), which is what made the loads at
  * batch boundaries look slow. Named by this tag, each kind of process keeps its own code caches.
