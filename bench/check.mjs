@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import mysql from 'mysql2/promise';
 import { MY_ADMIN, PG_ADMIN, withDb } from './floor.mjs';
-import { BIN, ROOT, checkLoad, median, report, revId, timeProcess, workdir } from './lib.mjs';
+import { BIN, ROOT, checkLoad, median, medianOf, report, revId, timeProcess, workdir } from './lib.mjs';
 
 const COLUMNS = `{
     id: bigint().primaryKey().autoIncrement(),
@@ -148,10 +148,17 @@ export async function benchOne({ log, dialect, count, runs }) {
     made.load(sqlFile);
     // The first check compiles and caches the schema module, as a developer's first run would.
     timeProcess(process.execPath, [BIN, '-q', 'check'], { cwd: dir, env });
-    const baseline = median(runs, () => made.baseline());
-    const check = median(runs, () => timeProcess(process.execPath, [BIN, '-q', 'check'], { cwd: dir, env }).seconds);
+    // Alternating, so a slow minute of the host weighs on both alike; the range is printed with
+    // the median because on this kind of host one figure moves by a fifth between runs.
+    const baselines = [];
+    const checks = [];
+    for (let i = 0; i < runs; i++) {
+      baselines.push(made.baseline());
+      checks.push(timeProcess(process.execPath, [BIN, '-q', 'check'], { cwd: dir, env }).seconds);
+    }
     const goal = dialect === 'postgres' && count === 2000 ? 'under 0.5 s' : undefined;
-    report(log, `  ${dialect} ${String(count).padStart(6)} tables: retort check`, check, db.baselineName, baseline, goal);
+    const range = `${Math.min(...checks).toFixed(3)}-${Math.max(...checks).toFixed(3)} s`;
+    report(log, `  ${dialect} ${String(count).padStart(6)} tables: retort check (runs ${range})`, medianOf(checks), db.baselineName, medianOf(baselines), goal);
   } finally {
     await made.drop().catch(() => undefined);
     remove();
@@ -164,8 +171,10 @@ export async function benchCheck({ log, runs = 5 }) {
   // (60-80 ms on the quiet machine where 0.476 s was measured; 90-140 ms on a slower one).
   const nodeStart = median(runs, () => timeProcess(process.execPath, ['-e', '0']).seconds);
   log(`host: \`node -e 0\` takes ${(nodeStart * 1000).toFixed(0)} ms (median of ${runs})`);
-  log(`retort check, no differences, as whole processes (median of ${runs}):`);
-  for (const count of [200, 2000, 20000]) await benchOne({ log, dialect: 'postgres', count, runs });
+  // The line with the goal gets more runs: its median is what the issue judges, and it sits near the goal.
+  const goalRuns = Math.max(runs, 9);
+  log(`retort check, no differences, as whole processes (median of ${runs}; ${goalRuns} for the line with the goal):`);
+  for (const count of [200, 2000, 20000]) await benchOne({ log, dialect: 'postgres', count, runs: count === 2000 ? goalRuns : runs });
   await benchOne({ log, dialect: 'mysql', count: 2000, runs });
   await benchOne({ log, dialect: 'sqlite', count: 2000, runs });
 }
