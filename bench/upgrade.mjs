@@ -43,7 +43,11 @@ function failureReason(error) {
 function row(name, samples, floorSeconds) {
   const seconds = medianOf(samples.map((s) => s.seconds));
   const rss = medianOf(samples.map((s) => s.rssMb));
-  return `| ${name.padEnd(44)} | ${seconds.toFixed(3).padStart(7)} | ${(seconds / floorSeconds).toFixed(2).padStart(5)}x | ${rss.toFixed(0).padStart(4)} MB |`;
+  // The range of the rounds: on a 2-core VM one tool's time moves by a fifth between rounds, so a
+  // ratio whose range overlaps another tool's does not rank them.
+  const times = samples.map((s) => s.seconds);
+  const range = `${Math.min(...times).toFixed(2)}-${Math.max(...times).toFixed(2)}`;
+  return `| ${name.padEnd(44)} | ${seconds.toFixed(3).padStart(7)} | ${(seconds / floorSeconds).toFixed(2).padStart(5)}x | ${range.padStart(11)} | ${rss.toFixed(0).padStart(4)} MB |`;
 }
 
 export async function benchUpgrade({ log, dialect, count = Number(process.env.BENCH_REVISIONS ?? DEFAULT_COUNTS[dialect]), runs = 3 }) {
@@ -117,7 +121,7 @@ export async function benchUpgrade({ log, dialect, count = Number(process.env.BE
     }
     const floor = medianOf(samples[0].map((s) => s.seconds));
     log(`upgrade head of ${count} revisions on ${dialect}: median of ${runs} rounds, tools alternating, a fresh database each; goal: ${GOALS[dialect]}`);
-    log(`| ${'tool'.padEnd(44)} | seconds | x floor | peak RSS |`);
+    log(`| ${'tool'.padEnd(44)} | seconds | x floor | rounds, s   | peak RSS |`);
     tools.forEach(([name], t) => log(failures[t] === undefined ? row(name, samples[t], floor) : `| ${name.padEnd(44)} | failed: ${failures[t]} |`));
     const warm = medianOf(samples[1].map((s) => s.seconds));
     const cold = medianOf(samples[2].map((s) => s.seconds));
@@ -132,7 +136,7 @@ export async function benchUpgrade({ log, dialect, count = Number(process.env.BE
     for (let round = 0; round < runs; round++) status.forEach(([, fn], i) => statusSamples[i].push(fn()));
     const base = medianOf(statusSamples[0].map((s) => s.seconds));
     log(`status on ${dialect} at head (${count} revisions), median of ${runs}:`);
-    log(`| ${'tool'.padEnd(44)} | seconds |  x base | peak RSS |`);
+    log(`| ${'tool'.padEnd(44)} | seconds |  x base | rounds, s   | peak RSS |`);
     status.forEach(([name], i) => log(row(name, statusSamples[i], base)));
   } finally {
     for (const made of live) await made.drop().catch(() => undefined);
