@@ -12,12 +12,18 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { startRetort } from '../support/cli-async.js';
 import { createTestDatabase, rawQuery, type TestDatabase, type TestDialect } from '../support/databases.js';
-import { chainIds, chainRevisions, finishAndCheck, follow, quiesce } from '../support/fault-chain.js';
+import { chainIds, chainRevisions, finishAndCheck, follow, quiesce, REVISION_SLEEP_MS } from '../support/fault-chain.js';
 import { createTestProject, type TestProject } from '../support/project.js';
 import { Random } from '../fuzz/random.js';
 
 const KILLS = 3;
 const ids = chainIds('k', 6);
+
+/** A random moment from 300 ms after the start to 100 ms before the chain's sleeps alone end. */
+function killMoment(random: Random, dialect: TestDialect): number {
+  const span = ids.length * REVISION_SLEEP_MS[dialect] - 400;
+  return 300 + Math.floor(random.next() * span);
+}
 
 const cases: Array<[TestDialect, 'per-migration' | 'none']> = [
   ['sqlite', 'per-migration'], ['sqlite', 'none'], ['postgres', 'per-migration'], ['postgres', 'none'], ['mysql', 'per-migration'],
@@ -41,7 +47,10 @@ describe('SIGKILL at random moments', () => {
     let kills = 0;
     for (let attempt = 0; attempt < KILLS * 3 && kills < KILLS; attempt++) {
       const run = startRetort(project.dir, ['--json', 'upgrade', 'head']);
-      await new Promise((r) => setTimeout(r, 350 + Math.floor(random.next() * 900)));
+      // Within the chain's sleeps, which a run of the whole chain cannot finish before: the first
+      // attempt is always killed while it runs, however fast the machine. (The window was a fixed
+      // 350-1250 ms, and on a fast host the SQLite chain, 0.9 s of sleeps, finished first.)
+      await new Promise((r) => setTimeout(r, killMoment(random, dialect)));
       const killed = run.child.kill('SIGKILL');
       const end = await run.done;
       if (killed && end.signal === 'SIGKILL') {

@@ -15,7 +15,14 @@ export function chainIds(prefix: string, length: number): string[] {
   return Array.from({ length }, (_, i) => `${prefix}${String(i + 1).padStart(12 - prefix.length, '0')}`);
 }
 
-/** The chain's revisions: each inserts its id into k_effects, then sleeps. */
+/**
+ * The time each revision of the chain sleeps, in milliseconds: a floor under a whole run's length
+ * whatever the machine's speed (`ids.length` times this), which a fault's moment must stay under
+ * to land while the run is still going.
+ */
+export const REVISION_SLEEP_MS: Readonly<Record<TestDialect, number>> = Object.freeze({ postgres: 200, mysql: 200, sqlite: 150 });
+
+/** The chain's revisions: each inserts its id into k_effects, then sleeps ({@link REVISION_SLEEP_MS} in all). */
 export function chainRevisions(dialect: TestDialect, ids: readonly string[]): RevisionSpec[] {
   return ids.map((id, i) => {
     const body = dialect === 'postgres'
