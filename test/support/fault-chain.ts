@@ -24,12 +24,16 @@ export const REVISION_SLEEP_MS: Readonly<Record<TestDialect, number>> = Object.f
 
 /** The chain's revisions: each inserts its id into k_effects, then sleeps ({@link REVISION_SLEEP_MS} in all). */
 export function chainRevisions(dialect: TestDialect, ids: readonly string[]): RevisionSpec[] {
+  // On a server: 60% of the sleep inside the data statement (a fault lands while it runs), the rest after it.
+  const total = REVISION_SLEEP_MS[dialect];
+  const inside = ((total * 0.6) / 1000).toFixed(3);
+  const after = ((total * 0.4) / 1000).toFixed(3);
   return ids.map((id, i) => {
     const body = dialect === 'postgres'
-      ? [`  await op.execute("INSERT INTO k_effects (rev) SELECT '${id}' FROM pg_sleep(0.12)");`, "  await op.execute('SELECT pg_sleep(0.08)');"]
+      ? [`  await op.execute("INSERT INTO k_effects (rev) SELECT '${id}' FROM pg_sleep(${inside})");`, `  await op.execute('SELECT pg_sleep(${after})');`]
       : dialect === 'mysql'
-        ? [`  await op.execute("INSERT INTO k_effects (rev) SELECT '${id}' FROM (SELECT SLEEP(0.12)) s");`, "  await op.execute('SELECT SLEEP(0.08)');"]
-        : [`  await op.execute("INSERT INTO k_effects (rev) VALUES ('${id}')");`, '  await new Promise((r) => setTimeout(r, 150));', "  await op.execute('SELECT 1');"];
+        ? [`  await op.execute("INSERT INTO k_effects (rev) SELECT '${id}' FROM (SELECT SLEEP(${inside})) s");`, `  await op.execute('SELECT SLEEP(${after})');`]
+        : [`  await op.execute("INSERT INTO k_effects (rev) VALUES ('${id}')");`, `  await new Promise((r) => setTimeout(r, ${total}));`, "  await op.execute('SELECT 1');"];
     return { id, down: i === 0 ? null : ids[i - 1]!, message: `fill ${i + 1}`, upgrade: body.join('\n') };
   });
 }
