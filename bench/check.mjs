@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import mysql from 'mysql2/promise';
 import { MY_ADMIN, PG_ADMIN, withDb } from './floor.mjs';
-import { BIN, ROOT, checkLoad, median, medianOf, report, revId, timeProcess, workdir } from './lib.mjs';
+import { BIN, ROOT, checkLoad, median, medianOf, rangeOf, report, revId, timeProcess, workdir } from './lib.mjs';
 
 const COLUMNS = `{
     id: bigint().primaryKey().autoIncrement(),
@@ -157,8 +157,7 @@ export async function benchOne({ log, dialect, count, runs }) {
       checks.push(timeProcess(process.execPath, [BIN, '-q', 'check'], { cwd: dir, env }).seconds);
     }
     const goal = dialect === 'postgres' && count === 2000 ? 'under 0.5 s' : undefined;
-    const range = `${Math.min(...checks).toFixed(3)}-${Math.max(...checks).toFixed(3)} s`;
-    report(log, `  ${dialect} ${String(count).padStart(6)} tables: retort check (runs ${range})`, medianOf(checks), db.baselineName, medianOf(baselines), goal);
+    report(log, `  ${dialect} ${String(count).padStart(6)} tables: retort check (runs ${rangeOf(checks, 3)} s)`, medianOf(checks), db.baselineName, medianOf(baselines), goal);
   } finally {
     await made.drop().catch(() => undefined);
     remove();

@@ -127,6 +127,11 @@ export function medianOf(values) {
   return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 }
 
+/** The lowest and highest of some figures, as `low-high` with `digits` decimals (a bench prints it beside a median). */
+export function rangeOf(values, digits) {
+  return `${Math.min(...values).toFixed(digits)}-${Math.max(...values).toFixed(digits)}`;
+}
+
 /** A command's wall time and peak resident set (maxRSS), in MB, with its stdout. */
 export function measureProcess(command, args, options = {}) {
   const { seconds, rssMb, stdout } = underTime(command, args, options);

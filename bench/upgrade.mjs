@@ -18,7 +18,7 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chainCreates, dialects, writeFloorSql, writeStatusSql } from './floor.mjs';
-import { BIN, ROOT, checkLoad, ensurePeers, measureProcess, medianOf, revId, workdir, writeChain } from './lib.mjs';
+import { BIN, ROOT, checkLoad, ensurePeers, measureProcess, medianOf, rangeOf, revId, workdir, writeChain } from './lib.mjs';
 
 const DEFAULT_COUNTS = { sqlite: 500, postgres: 500, mysql: 200 };
 const GOALS = { sqlite: 'within 1.2x warm, 1.3x cold', postgres: 'within 1.15x warm, 1.3x cold', mysql: 'within 1.15x warm, 1.3x cold' };
@@ -45,8 +45,7 @@ function row(name, samples, floorSeconds) {
   const rss = medianOf(samples.map((s) => s.rssMb));
   // The range of the rounds: on a 2-core VM one tool's time moves by a fifth between rounds, so a
   // ratio whose range overlaps another tool's does not rank them.
-  const times = samples.map((s) => s.seconds);
-  const range = `${Math.min(...times).toFixed(2)}-${Math.max(...times).toFixed(2)}`;
+  const range = rangeOf(samples.map((s) => s.seconds), 2);
   return `| ${name.padEnd(44)} | ${seconds.toFixed(3).padStart(7)} | ${(seconds / floorSeconds).toFixed(2).padStart(5)}x | ${range.padStart(11)} | ${rss.toFixed(0).padStart(4)} MB |`;
 }
 
