@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 /**
  * The `retort` executable: compiles the CLI bundle (scripts/bundle-cli.mjs: retort and its
- * pure-JavaScript dependencies in one CommonJS file, mysql2 in another) with a V8 code cache, and
- * runs it (run.ts).
+ * pure-JavaScript dependencies in one CommonJS file, mysql2 and kysely in files of their own)
+ * with a V8 code cache, and runs it (run.ts).
  *
  * Why: a cold Node process spends much of a short command compiling JavaScript. V8 compiles a
  * function when it is first called, and in a process that lives half a second nearly every
@@ -39,8 +39,11 @@ import { CLI_V8_FLAGS, RUN_V8_FLAGS } from './process-flags.js';
 for (const flag of CLI_V8_FLAGS) setFlagsFromString(flag);
 
 const here = dirname(fileURLToPath(import.meta.url));
-/** What the CLI bundle requires for mysql2 (scripts/bundle-cli.mjs), run like the bundle itself. */
-const MYSQL2_PART = './retort-mysql2.cjs';
+/**
+ * The files the CLI bundle requires for the packages it leaves out (scripts/bundle-cli.mjs's
+ * PARTS: mysql2, kysely), each run like the bundle itself, once, on its first `require`.
+ */
+const PARTS: ReadonlySet<string> = new Set(['./retort-mysql2.cjs', './retort-kysely.cjs']);
 
 /**
  * The command's name as a cache key: the first argument that reads as a word. (Only a key: an
@@ -90,12 +93,19 @@ function runCached(name: string): unknown {
   return module.exports;
 }
 
-let mysql2: unknown;
+/** The exports of each part run so far. */
+const partExports = new Map<string, unknown>();
 
-/** The `require` of a file run here: Node's, but for the mysql2 part, run here too (once). */
+/** The exports of the part `name`, run now if this is its first `require`. */
+function requirePart(name: string): unknown {
+  if (!partExports.has(name)) partExports.set(name, runCached(name));
+  return partExports.get(name);
+}
+
+/** The `require` of a file run here: Node's, but for the parts, run here too (once). */
 function requireFor(path: string): NodeJS.Require {
   const node = createRequire(path);
-  return Object.assign((id: string) => (id === MYSQL2_PART ? (mysql2 ??= runCached(MYSQL2_PART)) : node(id)), {
+  return Object.assign((id: string) => (PARTS.has(id) ? requirePart(id) : node(id)), {
     resolve: node.resolve, cache: node.cache, main: node.main, extensions: node.extensions,
   }) as NodeJS.Require;
 }
