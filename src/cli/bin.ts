@@ -32,7 +32,7 @@ import { Script } from 'node:vm';
 import { retortCacheDir } from '../util/cache-dir.js';
 import { readIfPresent, writeAtomically } from '../util/cache-file.js';
 import { CACHE_LIMITS } from '../util/cache-prune.js';
-import { CLI_V8_FLAGS, RUN_V8_FLAGS } from './process-flags.js';
+import { CLI_V8_FLAGS, RUN_V8_FLAGS, type CommandV8Flag } from './process-flags.js';
 
 // Before the bundle is compiled: V8 accepts a code cache only under the flags it was made with,
 // and the cache is made at exit, under these flags (run.ts sets them too, for its own records).
@@ -69,6 +69,33 @@ function cacheFile(path: string): string | undefined {
   return join(dir, `${key}.v8`);
 }
 
+/** The bundle's exports (run.ts): what V8 flags the process has set, once the bundle has run. */
+let bundle: { v8FlagsSet?: () => readonly string[] } | undefined;
+
+/** The flags of RUN_V8_FLAGS that are set now (a run sets them before it connects). */
+function runFlagsSet(): CommandV8Flag[] {
+  const set = bundle?.v8FlagsSet?.() ?? [];
+  return RUN_V8_FLAGS.filter((flag) => set.lastIndexOf(flag.set) > set.lastIndexOf(flag.unset));
+}
+
+/**
+ * `new Script(source, cachedData)` under the flags every code cache here is made with: those of
+ * CLI_V8_FLAGS, with a run's own undone. V8 checks a cache against the flags in force when the
+ * script is compiled, and a part of the bundle (mysql2, kysely) is first required during a run,
+ * after the run set its flags: compiled under them, its cache (made at exit, with them undone)
+ * was refused by every run and made again (mysql2's 1.4 MB compiled from its text in each
+ * MySQL/MariaDB upgrade). The flags only steer the garbage collector; they are set again at once.
+ */
+function compileUnderCacheFlags(source: string, path: string, cachedData: Buffer | undefined): Script {
+  const undone = runFlagsSet();
+  for (const flag of undone) setFlagsFromString(flag.unset);
+  try {
+    return new Script(source, { filename: path, ...(cachedData === undefined ? {} : { cachedData }) });
+  } finally {
+    for (const flag of undone) setFlagsFromString(flag.set);
+  }
+}
+
 /** Run the CommonJS file `name` of this folder, compiled with its code cache; its exports. */
 function runCached(name: string): unknown {
   const path = join(here, name);
@@ -76,10 +103,7 @@ function runCached(name: string): unknown {
   const file = cacheFile(path);
   const cachedData = file === undefined ? undefined : readIfPresent(file);
   // The file is the CommonJS wrapper around the bundle (scripts/bundle-cli.mjs): a function.
-  const script = new Script(source, {
-    filename: path,
-    ...(cachedData === undefined ? {} : { cachedData }),
-  });
+  const script = compileUnderCacheFlags(source, path, cachedData);
   if (file !== undefined && (cachedData === undefined || script.cachedDataRejected === true)) {
     // Made at exit, when it holds every function this run compiled (run.ts always ends the
     // process), under the flags the next process compiles it with: what a run set is undone.
@@ -110,4 +134,4 @@ function requireFor(path: string): NodeJS.Require {
   }) as NodeJS.Require;
 }
 
-runCached('retort-cli.cjs');
+bundle = runCached('retort-cli.cjs') as typeof bundle;

@@ -12,6 +12,12 @@ import { runCli } from './main.js';
 import { setV8Flag } from '../util/v8-flags.js';
 import { CLI_V8_FLAGS } from './process-flags.js';
 
+/**
+ * The bundle's one export, for bin.ts: the V8 flags this process has set so far, so that a part
+ * of the bundle required during a run is compiled under the flags its code cache was made with.
+ */
+export { v8FlagsSet } from '../util/v8-flags.js';
+
 for (const flag of CLI_V8_FLAGS) setV8Flag(flag);
 
 function exitAfterFlush(code: number): void {

@@ -24,6 +24,11 @@ export function setV8Flag(flag: string): void {
   tag = undefined;
 }
 
+/** The flags set through {@link setV8Flag} so far, in order (bin.ts reads them through run.ts). */
+export function v8FlagsSet(): readonly string[] {
+  return setFlags;
+}
+
 /**
  * A short name for what decides whether V8 accepts a code cache in this process: Node's version
  * (V8's), the command line's and NODE_OPTIONS' flags and those set at run time. Conservative: a

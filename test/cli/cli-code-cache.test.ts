@@ -21,7 +21,7 @@ const run = (args: string[], env: Record<string, string> = {}): CliRun => retort
 
 beforeAll(() => {
   project = createTestProject({ url: 'sqlite:./cache.db' }, [
-    { id: FIRST, down: null, message: 'create notes', upgrade: "  await op.execute('CREATE TABLE notes (id INTEGER PRIMARY KEY)');" },
+    { id: FIRST, down: null, message: 'create notes', upgrade: "  await op.execute('CREATE TABLE notes (id INTEGER PRIMARY KEY)');", downgrade: "  await op.execute('DROP TABLE notes');" },
   ]);
   cacheHome = mkdtempSync(join(tmpdir(), 'retort-cli-cache-'));
   expect(run(['upgrade', 'head']).code).toBe(0);
@@ -40,14 +40,19 @@ describe('the CLI bundle runs from a V8 code cache', () => {
     // A run sets a V8 flag of its own (process-flags.ts's RUN_V8_FLAGS), undone before its cache is made.
     const upgradeCaches = entries().map((name) => join(cliCache(), name));
     const madeAt = upgradeCaches.map((file) => statSync(file).mtimeMs);
-    expect(run(['upgrade', 'head'])).toMatchObject({ code: 0, stderr: '' });
+    // Down and up again: the upgrade runs its revision, so it requires the kysely part again, now
+    // under the run's flags, and both caches must still be accepted.
+    expect(run(['downgrade', 'base'])).toMatchObject({ code: 0 });
+    const downgradeCaches = entries().filter((name) => !upgradeCaches.includes(join(cliCache(), name)));
+    expect(downgradeCaches).toHaveLength(2);
+    expect(run(['upgrade', 'head'])).toMatchObject({ code: 0 });
     expect(upgradeCaches.map((file) => statSync(file).mtimeMs)).toEqual(madeAt);
     const first = run(['current']);
     expect(first).toMatchObject({ code: 0, stderr: '' });
     expect(first.stdout).toContain(FIRST);
     const made = entries();
-    // current's own: it never reads the kysely part.
-    expect(made).toHaveLength(3);
+    // current's own (it never reads the kysely part), beside upgrade's two and downgrade's two.
+    expect(made).toHaveLength(5);
     expect(made.every((name) => /^[0-9a-f]{16}\.v8$/.test(name))).toBe(true);
     const times = made.map((name) => statSync(join(cliCache(), name)).mtimeMs);
     const again = run(['current']);
@@ -62,7 +67,7 @@ describe('the CLI bundle runs from a V8 code cache', () => {
     const corrupt = run(['current']);
     expect(corrupt).toMatchObject({ code: 0, stdout: expected.stdout, stderr: '' });
     const rewritten = entries().map((name) => readFileSync(join(cliCache(), name), 'latin1'));
-    expect(rewritten.filter((text) => text === 'not a code cache')).toHaveLength(2); // upgrade's two, not run since
+    expect(rewritten.filter((text) => text === 'not a code cache')).toHaveLength(4); // upgrade's and downgrade's, not run since
     expect(rewritten.filter((text) => text.length > 10_000)).toHaveLength(1);
     expect(run(['current'])).toMatchObject({ code: 0, stdout: expected.stdout, stderr: '' });
   });
