@@ -1,7 +1,7 @@
 /**
  * Bundles the CLI after `tsc`: dist/cli/retort-cli.cjs, one CommonJS file holding retort and its
- * pure-JS dependencies (commander, pg; kysely and mysql2 in files of their own: PARTS), which dist/cli/bin.js (tsc's output of
- * src/cli/bin.ts) compiles with a V8 code cache and runs.
+ * pure-JS dependencies (commander, pg; kysely and mysql2 in files of their own: PARTS below),
+ * which dist/cli/bin.js (tsc's output of src/cli/bin.ts) compiles with a V8 code cache and runs.
  *
  * Why one file: Node loads ES modules file by file (resolve, read, compile); kysely alone is ~280
  * files, so every command that opens a database paid for loading them before doing any work.
