@@ -118,6 +118,12 @@ export interface ConnectOptions {
   readonly target?: string;
   /** The target's timeouts (the URL's own parameters win); absent: the defaults. */
   readonly timeouts?: ConnectionTimeouts;
+  /**
+   * Return before the first connection's handshake is over, which then completes in
+   * {@link Connection.ready}: a run opens its lock's connection meanwhile. A dialect may ignore
+   * it (and connect fully first).
+   */
+  readonly early?: boolean;
 }
 
 /**
@@ -375,6 +381,11 @@ export interface Connection {
    * that retort overrides for its session, and why). Runs print these once.
    */
   readonly notices?: readonly string[];
+  /**
+   * With {@link ConnectOptions.early}: settles when the first connection's handshake is over,
+   * rejected with the error `connect` would have thrown. Absent: connected already.
+   */
+  readonly ready?: Promise<void>;
   /** Close the pool / file. */
   close(): Promise<void>;
 }

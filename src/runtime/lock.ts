@@ -47,6 +47,10 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  */
 export async function acquireRunLock(connection: Connection, request: LockRequest): Promise<HeldLock> {
   const deadline = Date.now() + Math.max(0, request.timeoutSeconds) * 1000;
+  // The run's own connection may still be completing its handshake (ConnectOptions.early): the
+  // lock's connection opens meanwhile, and the run's failure is the one reported, before any
+  // attempt to take the lock.
+  const ready = connection.ready ?? Promise.resolve();
   let lock: RunLock | undefined;
   try {
     // The lock connection's connect and handshake count against the lock timeout: a server that
@@ -55,9 +59,16 @@ export async function acquireRunLock(connection: Connection, request: LockReques
     const connectMs = request.timeoutSeconds > 0 ? { connectMs: deadline - Date.now() } : {};
     lock = await connection.openLock?.(request.scope, { leaseSeconds: request.leaseSeconds, ...connectMs });
   } catch (error) {
+    await ready;
     if (isRetortError(error) && error.code === 'ConnectTimeout' && request.timeoutSeconds > 0 && Date.now() >= deadline) {
       throw silentServerError(request, `its connection did not complete the handshake (${error.message})`, error);
     }
+    throw error;
+  }
+  try {
+    await ready;
+  } catch (error) {
+    await lock?.release();
     throw error;
   }
   if (lock === undefined) return NO_LOCK;

@@ -120,23 +120,36 @@ export async function connectPostgres(url: ConnectionUrl, options: ConnectOption
     ...(options.target === undefined ? {} : { target: options.target }),
   };
   const { pool, clients, requestsOf } = guardedPool(settings);
+  // Connected and authenticated is the check: the server has said it is ready for queries (a
+  // `SELECT 1` after it was one more round trip per run). The client waits in the pool for the
+  // run's session.
+  const first = pool.connect().then((client) => client.release(), (error: unknown) => {
+    throw connectionError(error, url, settings.timeouts.connectMs);
+  });
   const close = async (): Promise<void> => {
-    // Ends the pool, closing every client; a session-level advisory lock dies with its client.
-    // A peer that stopped answering never acknowledges the goodbye: its sockets are destroyed.
+    // After the first handshake is over (early: it may still be under way), so that its client
+    // is in the pool that ends. Ends the pool, closing every client; a session-level advisory
+    // lock dies with its client. A peer that stopped answering never acknowledges the goodbye:
+    // its sockets are destroyed.
+    await first.catch(() => undefined);
     await settleWithin(pool.end(), TEARDOWN_MS);
     for (const client of clients) client.connection?.stream.destroy();
   };
-  try {
-    // Connected and authenticated is the check: the server has said it is ready for queries (a
-    // `SELECT 1` after it was one more round trip per run). The client waits in the pool for
-    // the run's session.
-    (await pool.connect()).release();
-  } catch (error) {
-    await close();
-    throw connectionError(error, url, settings.timeouts.connectMs);
+  if (options.early === true) first.catch(() => undefined);
+  else {
+    try {
+      await first;
+    } catch (error) {
+      await close();
+      throw error;
+    }
   }
   return {
+    ...(options.early === true ? { ready: first } : {}),
     async withSession<T>(fn: (session: Session) => Promise<T>): Promise<T> {
+      // The first client, once its handshake is over (early): asked for before, the pool would
+      // open a second connection instead of waiting for it.
+      await first;
       // One client for the whole run: BEGIN/COMMIT sent as SQL text, the session-level advisory
       // lock and the scripts' `db` must all share it, or the lock and the transaction would
       // cover nothing. The scripts' Kysely gets this client from a pool of one, never released
