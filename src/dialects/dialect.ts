@@ -513,6 +513,20 @@ export interface FailureExplanation {
   readonly fields?: Readonly<Record<string, unknown>>;
 }
 
+/**
+ * What a database server said about a failed statement beyond the driver's one-line message (see
+ * {@link Dialect.describeServerError}).
+ */
+export interface ServerErrorReport {
+  /**
+   * Lines to print under the message, as the database's own client prints them (PostgreSQL:
+   * `DETAIL:  Key (email)=(a@b.c) is duplicated.`, `HINT:  ...`, the statement's line with a caret).
+   */
+  readonly lines: readonly string[];
+  /** The same for `--json`: the server's error code and the objects it named (JSON-serialisable). */
+  readonly fields: Readonly<Record<string, unknown>>;
+}
+
 /** A dialect: capabilities, quoting, DDL, connections. */
 export interface Dialect {
   /** For display and for the registry only; the core never branches on it. */
@@ -569,6 +583,14 @@ export interface Dialect {
    * nothing to add; must not throw.
    */
   explainFailure?(session: Session, error: unknown, statement: string): Promise<FailureExplanation | undefined>;
+  /**
+   * What the server said about a failed statement besides the message the driver's error carries
+   * (PostgreSQL sends DETAIL, HINT, CONTEXT and the position of the error apart from it: without
+   * them "could not create unique index" does not say which key is duplicated). `statement` is the
+   * failed statement's text, which the error's position counts in. Undefined when `error` is not
+   * one of this driver's server errors; must not throw.
+   */
+  describeServerError?(error: unknown, statement: string | undefined): ServerErrorReport | undefined;
   /** Who and when for history rows; absent (SQLite): the client's clock, user and host name. */
   readonly historySql?: HistorySqlExpressions;
   /**

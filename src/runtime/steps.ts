@@ -96,7 +96,17 @@ export async function runSteps(
   // says: in one transaction for the whole run, those it started from (or reached when an
   // op.noTransaction block committed the run part-way); else those of the last revision done.
   let kept = [...heads];
+  // How many of `results` `kept` covers, and the revision whose op.noTransaction committed the
+  // run part-way last: the revisions after those are undone by a rollback of the run's one transaction.
+  let keptCount = 0;
+  let partial: string | undefined;
   const held = () => (deferred === undefined ? current : kept);
+  // What a failure's rollback takes with it besides the failed revision (see stepFailure).
+  const rollback = (): RollbackScope | undefined => (deferred === undefined ? undefined : {
+    undone: results.slice(keptCount).map((r) => r.revision).filter((id) => id !== partial),
+    heads: kept,
+    ...(partial === undefined || !results.some((r) => r.revision === partial) ? {} : { partlyCommitted: partial }),
+  });
   if (options.transaction === 'all') await transactions.begin();
   try {
     for (const [i, step] of steps.entries()) {
@@ -134,6 +144,8 @@ export async function runSteps(
             if (deferred) await runFlush(channel, runner, step.revision, deferred.take());
             await history?.partialCommit(step, n);
             kept = current;
+            keptCount = results.length;
+            partial = step.revision;
           },
         } : {}),
         ...(revision?.path === undefined ? {} : { file: revision.path }),
@@ -176,7 +188,7 @@ export async function runSteps(
         current = next.heads;
       } catch (error) {
         await runner.drain();
-        throw stepFailure(error, step, runner, revision?.path);
+        throw stepFailure(error, { step, runner, file: revision?.path, dialect, rollback: rollback() });
       }
       try {
         if (perMigration) await transactions.commit();
@@ -184,7 +196,7 @@ export async function runSteps(
         // The COMMIT is the revision's last statement: a full disk or a lost connection there
         // names the revision like any of its statements.
         runner.failed ??= { sql: dialect.commitSql, index: runner.statementsApplied + 1 };
-        throw stepFailure(error, step, runner, revision?.path);
+        throw stepFailure(error, { step, runner, file: revision?.path, dialect, rollback: rollback() });
       }
       const result: StepResult = {
         direction: step.direction,
@@ -267,7 +279,56 @@ function shown(path: string): string {
   return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path;
 }
 
-function stepFailure(error: unknown, step: MigrationStep, runner: OperationRunner, file: string | undefined): RetortError {
+/**
+ * In one transaction for the whole run (`transaction: 'all'` where DDL is transactional), what
+ * the rollback after a failure undoes besides the failed revision: the revisions this run applied
+ * since it began (or since `op.noTransaction` committed it part-way), and the heads it returns to.
+ */
+interface RollbackScope {
+  readonly undone: readonly string[];
+  readonly heads: readonly string[];
+  /**
+   * An earlier revision of the run whose `op.noTransaction` committed the run part-way: what ran
+   * up to the end of that block stays, the rest of it is undone, and its history row (written as
+   * `running` at that commit) stays so until `retort resolve`.
+   */
+  readonly partlyCommitted?: string;
+}
+
+/** Where a revision failed, for {@link stepFailure}. */
+interface FailedStep {
+  readonly step: MigrationStep;
+  readonly runner: OperationRunner;
+  readonly file: string | undefined;
+  readonly dialect: Dialect;
+  readonly rollback: RollbackScope | undefined;
+}
+
+/** At most this many revision ids in a message (the `--json` field lists them all). */
+const IDS_SHOWN = 5;
+
+/** What the failure's rollback undoes with the failed revision, said to the user; '' when only that revision. */
+function rolledBackText(scope: RollbackScope | undefined, revision: string): string {
+  if (scope === undefined || (scope.undone.length === 0 && scope.partlyCommitted === undefined)) return '';
+  const n = scope.undone.length;
+  const ids = n <= IDS_SHOWN ? scope.undone.join(', ') : `${scope.undone.slice(0, IDS_SHOWN - 1).join(', ')} ... ${scope.undone.at(-1)}`;
+  const where = scope.heads.length === 0 ? 'base (no revision)' : scope.heads.join(', ');
+  const undone = n === 0 ? '' : `, the ${n} revision(s) it applied before (${ids}) are undone`;
+  if (scope.partlyCommitted === undefined) {
+    return `\n  The run was one transaction (transaction: 'all'), rolled back whole: with ${revision}${undone}, and the database is at ${where}.`;
+  }
+  const part = scope.partlyCommitted;
+  return `\n  The run was one transaction (transaction: 'all') that ${part}'s op.noTransaction committed part-way: what ran up to the end of that block stays, the rest of ${part} is undone${undone}, and the version table holds ${where}; the history row of ${part} says 'running' until it is resolved.`;
+}
+
+/** The hint of a failure whose rollback undid more than the failed revision (see {@link rolledBackText}). */
+function rolledBackHint(scope: RollbackScope): string {
+  const part = scope.partlyCommitted;
+  if (part === undefined) return 'Fix the script or the database, then run the command again: it applies them all again.';
+  return `Finish or undo ${part} by hand, then \`retort resolve ${part} --applied\` (its effect is complete) or \`retort resolve ${part} --rolled-back\` (you undid it); fix the failed script, and run the command again.`;
+}
+
+function stepFailure(error: unknown, { step, runner, file, dialect, rollback }: FailedStep): RetortError {
   const fields = {
     revision: step.revision,
     direction: step.direction,
@@ -289,18 +350,27 @@ function stepFailure(error: unknown, step: MigrationStep, runner: OperationRunne
     return new RetortError(error.code, message, { fields: { ...fields, ...location, ...error.fields }, hint: error.hint, cause: error });
   }
   const explanation = runner.failed?.explanation;
-  const reason = explainScriptError(error) + (explanation === undefined ? '' : `\n  ${explanation.reason}`);
+  // The server's DETAIL, HINT, CONTEXT and position, which the driver's message leaves out.
+  const server = dialect.describeServerError?.(error, runner.failed?.sql);
+  const said = server === undefined ? '' : server.lines.map((line) => `\n  ${line}`).join('');
+  const reason = explainScriptError(error) + said + (explanation === undefined ? '' : `\n  ${explanation.reason}`);
   const place = at === undefined ? '' : ` at ${formatLocation({ ...at, file: shown(at.file) })}`;
   const where = runner.failed
     ? `statement ${runner.failed.index}${place} failed: ${runner.failed.sql}\n  ${reason}`
     : `the script threw${place}: ${reason}`;
-  const located = { ...fields, ...location, ...explanation?.fields };
+  const located = { ...fields, ...location, ...(server === undefined ? {} : { databaseError: server.fields }), ...explanation?.fields };
   const verb = step.direction === 'up' ? 'Upgrade' : 'Downgrade';
   const committed = runner.statementsCommitted;
   if (committed === 0) {
-    return new RetortError('MigrationFailed', `${verb} of revision ${step.revision} failed: ${where}`, {
-      fields: located,
-      hint: explanation?.hint ?? 'Fix the script or the database, then run the command again. The version table still names the revisions applied before this one.',
+    const undone = rolledBackText(rollback, step.revision);
+    return new RetortError('MigrationFailed', `${verb} of revision ${step.revision} failed: ${where}${undone}`, {
+      fields: undone === '' ? located : {
+        ...located, rolledBack: [...rollback!.undone], current: [...rollback!.heads],
+        ...(rollback!.partlyCommitted === undefined ? {} : { partlyCommitted: rollback!.partlyCommitted }),
+      },
+      hint: explanation?.hint ?? (undone === ''
+        ? 'Fix the script or the database, then run the command again. The version table still names the revisions applied before this one.'
+        : rolledBackHint(rollback!)),
       cause: error,
     });
   }

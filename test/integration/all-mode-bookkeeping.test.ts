@@ -118,6 +118,11 @@ describe.each(['sqlite', 'postgres'] as const)("transaction: 'all' on %s", (dial
     expect(error.code).toBe('MigrationFailed');
     expect(error.message).toMatch(/^Upgrade of revision c00003 failed: statement 2 (at \S+ )?failed: INSERT INTO no_such_table VALUES \(1\)\n/);
     expect(error.fields).toMatchObject({ revision: 'c00003', statementsApplied: 1, statementIndex: 2, statementsCommitted: 0, statement: 'INSERT INTO no_such_table VALUES (1)' });
+    // It says that the revisions before it went with it, and where the database is: not "the
+    // version table still names the revisions applied before this one", which held only per revision.
+    expect(error.message).toMatch(/\n  The run was one transaction \(transaction: 'all'\), rolled back whole: with c00003, the 2 revision\(s\) it applied before \(a00001, b00002\) are undone, and the database is at base \(no revision\)\.$/);
+    expect(error.fields).toMatchObject({ rolledBack: ['a00001', 'b00002'], current: [] });
+    expect(error.hint).toBe('Fix the script or the database, then run the command again: it applies them all again.');
     expect(await versions(db)).toEqual([]);
     expect(await userTables(db)).toEqual([]);
     expect((await historyRows(db)).map((r) => [r[1], r[7], r[8]])).toEqual([['c00003', 'failed', 0]]);
@@ -126,6 +131,27 @@ describe.each(['sqlite', 'postgres'] as const)("transaction: 'all' on %s", (dial
     await project.retort.upgrade('head');
     expect(await versions(db)).toEqual(['d00004']);
     expect((await historyRows(db)).map((r) => [r[1], r[7]])).toEqual([['c00003', 'failed'], ['a00001', 'ok'], ['b00002', 'ok'], ['c00003', 'ok'], ['d00004', 'ok']]);
+  });
+
+  it("a failure after an earlier revision's op.noTransaction says what stays and what to resolve", async () => {
+    const db = await database();
+    project = createTestProject({ url: db.url, transaction: 'all' }, [
+      rev('a00001', null, create('t_a')),
+      rev('b00002', 'a00001', `${create('t_b')}\n  await op.noTransaction(async () => { await op.execute('CREATE TABLE t_nt (x integer)'); });\n${create('t_b2')}`),
+      rev('c00003', 'b00002', create('t_c')),
+      rev('d00004', 'c00003', "  await op.execute('INSERT INTO no_such_table VALUES (1)');"),
+    ]);
+    const error = await failure(project.retort.upgrade('head'));
+    expect(error.code).toBe('MigrationFailed');
+    // b00002's block committed a00001, t_b and t_nt; t_b2, c00003 and d00004 went with the rollback.
+    expect(await userTables(db)).toEqual(['t_a', 't_b', 't_nt']);
+    expect(await versions(db)).toEqual(['a00001']);
+    expect(error.message).toMatch(/\n  The run was one transaction \(transaction: 'all'\) that b00002's op.noTransaction committed part-way: what ran up to the end of that block stays, the rest of b00002 is undone, the 1 revision\(s\) it applied before \(c00003\) are undone, and the version table holds a00001; the history row of b00002 says 'running' until it is resolved\.$/);
+    expect(error.fields).toMatchObject({ rolledBack: ['c00003'], current: ['a00001'], partlyCommitted: 'b00002' });
+    expect(error.hint).toMatch(/^Finish or undo b00002 by hand, then `retort resolve b00002 --applied`/);
+    expect((await historyRows(db)).map((r) => [r[1], r[7]])).toEqual([['a00001', 'ok'], ['b00002', 'running'], ['d00004', 'failed']]);
+    // As it says: the next run refuses until b00002 is resolved.
+    expect((await failure(project.retort.upgrade('head'))).code).toBe('UnresolvedFailure');
   });
 
   it('a script that empties the version table is stopped at its own revision', async () => {

@@ -4,7 +4,7 @@
  */
 import { isRetortError, RetortError } from '../../errors.js';
 import { redactSecrets } from '../../util/redact.js';
-import type { ConnectionUrl } from '../dialect.js';
+import type { ConnectionUrl, ServerErrorReport } from '../dialect.js';
 
 /** The parts of a mysql2 error we read. */
 interface DriverError {
@@ -80,4 +80,15 @@ export function connectError(error: unknown, url: ConnectionUrl, connectMs?: num
     hint: unreachable ? 'Check that the server is running and that the host and port in the URL are right.' : 'Check the URL and the server log.',
     cause,
   });
+}
+
+/**
+ * The codes of a server error for `--json` (the dialect's `describeServerError`): the message of
+ * mysql2's error already holds all the server said (MySQL sends no DETAIL or HINT apart), so no
+ * line is added. Undefined for what is not a server error (a lost connection, a timeout).
+ */
+export function describeMysqlError(error: unknown): ServerErrorReport | undefined {
+  const e = error as { code?: unknown; errno?: unknown; sqlState?: unknown } | null;
+  if (typeof e !== 'object' || e === null || typeof e.errno !== 'number' || typeof e.sqlState !== 'string') return undefined;
+  return { lines: [], fields: { code: e.code, errno: e.errno, sqlState: e.sqlState } };
 }

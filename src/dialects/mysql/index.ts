@@ -17,6 +17,7 @@ import { serverDatabaseCopies } from '../copies.js';
 import { copyMysqlDatabase } from './copy.js';
 import { mysqlRules } from '../../lint/mysql.js';
 import { mysqlLimits } from './limits.js';
+import { describeMysqlError } from './errors.js';
 
 export { MysqlCompiler } from './compiler.js';
 export { mysqlCapabilities } from './capabilities.js';
@@ -54,6 +55,7 @@ export const mysqlDialect: Dialect = Object.freeze({
   // USER() is user@host as the server saw the client connect (CURRENT_USER() would be the matched account, e.g. root@%).
   // 1213 ER_LOCK_DEADLOCK: also what a Galera certification conflict is reported as.
   isWriteConflict: (error: unknown) => (error as { errno?: unknown } | null)?.errno === 1213,
+  describeServerError: describeMysqlError,
   historySql: Object.freeze({ nowUtc: 'UTC_TIMESTAMP(3)', user: "SUBSTRING_INDEX(USER(), '@', 1)", host: "SUBSTRING_INDEX(USER(), '@', -1)" }),
   lastInsertIdSql: 'SELECT LAST_INSERT_ID() AS id',
   catalogSnapshot: mysqlSnapshotReader,

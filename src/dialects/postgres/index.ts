@@ -15,6 +15,7 @@ import { serverDatabaseCopies } from '../copies.js';
 import { postgresRules } from '../../lint/postgres.js';
 import { postgresLimits } from './limits.js';
 import { explainPostgresFailure } from './failures.js';
+import { describePostgresError } from './server-error.js';
 
 const compiler = new PostgresCompiler();
 
@@ -54,6 +55,7 @@ export const postgresDialect: Dialect = Object.freeze({
   // one prepared statement (requests.ts), parsed and planned once per run.
   parameter: (index: number) => `$${index}`,
   explainFailure: explainPostgresFailure,
+  describeServerError: describePostgresError,
   catalogSnapshot: postgresSnapshotReader,
   statementLimits: postgresLimits,
   // FORCE (PostgreSQL 13+): a session a failed run left open must not keep the scratch database.

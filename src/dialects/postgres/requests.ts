@@ -91,6 +91,27 @@ function joined(statements: readonly string[]): string {
   return statements.map((sql, i) => (i < statements.length - 1 && sql.includes('--') ? `${sql}\n` : sql)).join(';\n');
 }
 
+/**
+ * The server counts an error's position (1-based, in characters) in the whole text it was sent:
+ * when {@link joined} put statements ahead of the failed one (its revision's BEGIN), the position
+ * is moved to count in the failed statement alone, the text a failure report shows. A position
+ * outside every statement (in a separator) is left as it is.
+ */
+function positionInStatement(error: unknown, statements: readonly string[]): void {
+  const e = error as { position?: unknown } | null;
+  if (statements.length < 2 || typeof e !== 'object' || e === null || typeof e.position !== 'string' || !/^\d+$/.test(e.position)) return;
+  const at = Number(e.position) - 1;
+  let start = 0;
+  for (const [i, sql] of statements.entries()) {
+    const length = Array.from(sql).length;
+    if (at >= start && at < start + length) {
+      e.position = String(at - start + 1);
+      return;
+    }
+    start += length + (i < statements.length - 1 && sql.includes('--') ? 1 : 0) + 2;
+  }
+}
+
 /** The requests of one client: see the module comment. */
 export class PgRequests {
   private deferred: string[] = [];
@@ -194,6 +215,8 @@ export class PgRequests {
       // The prepared statement may not exist now (its Parse failed, or the session was reset):
       // the next one is parsed under a new name.
       if (prepared !== undefined) this.generation += 1;
+      // A pipeline's statements each go in their own Parse: the server counts in each alone.
+      else positionInStatement(error, statements);
       return { results: [], completed: query.completed, error };
     }
   }

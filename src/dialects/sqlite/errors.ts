@@ -9,6 +9,7 @@ import { statfsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type Database from 'better-sqlite3';
 import { RetortError } from '../../errors.js';
+import type { ServerErrorReport } from '../dialect.js';
 
 /** How long a statement waits for another process's lock on the file before SQLITE_BUSY (better-sqlite3's default). */
 export const BUSY_TIMEOUT_MS = 5_000;
@@ -93,4 +94,13 @@ export function fileFailure(error: unknown, path: string, handle: Database.Datab
     );
   }
   return error;
+}
+
+/**
+ * The result code of a failed statement for `--json` (the dialect's `describeServerError`), as
+ * better-sqlite3 names it (`SQLITE_CONSTRAINT_UNIQUE`); its message is all SQLite says.
+ */
+export function describeSqliteError(error: unknown): ServerErrorReport | undefined {
+  const code = sqliteCode(error);
+  return code?.startsWith('SQLITE_') ? { lines: [], fields: { code } } : undefined;
 }

@@ -16,6 +16,7 @@ import { sqliteAutogen } from './autogen/index.js';
 import { sqliteSnapshotReader } from './catalog-snapshot.js';
 import { sqliteDatabaseCopies, sqliteScratchDatabases } from './scratch.js';
 import { sqliteRules } from '../../lint/sqlite.js';
+import { describeSqliteError } from './errors.js';
 
 /** A new SQLite dialect object (each with its own compiler instance). */
 export function createSqliteDialect(): Dialect {
@@ -32,6 +33,7 @@ export function createSqliteDialect(): Dialect {
     commitSql: 'COMMIT',
     rollbackSql: 'ROLLBACK',
     lastInsertIdSql: 'SELECT last_insert_rowid() AS id',
+    describeServerError: describeSqliteError,
     reserveHistoryIds: reserveSqliteHistoryIds,
     connect: connectSqlite,
     // SQLite has one namespace per file ('main'); the schema argument is ignored.
