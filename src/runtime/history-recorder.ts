@@ -58,6 +58,12 @@ export class HistoryRecorder {
    * UPDATE addresses this run's own row and nothing else.
    */
   private running: { readonly revision: string; readonly id: number | undefined } | undefined;
+  /**
+   * The `running` row the last {@link partialCommit} opened. In one transaction for the whole run,
+   * the UPDATE that makes it `ok` runs inside the run's transaction: a later failure rolls it back
+   * and the row is closed by {@link failPartial}.
+   */
+  private partial: { readonly revision: string; readonly id: number | undefined } | undefined;
   private startedAt: Date | undefined;
   /**
    * The count of statements done that the `running` row does not say yet: written just before
@@ -125,6 +131,31 @@ export class HistoryRecorder {
   async partialCommit(step: MigrationStep, statements: number): Promise<void> {
     if (this.running?.revision === step.revision) return;
     await this.openRunning(step, statements);
+    this.partial = this.running;
+  }
+
+  /**
+   * One transaction for the whole run: `step` committed the run part-way ({@link partialCommit})
+   * and ended, and a later revision failed, so the rollback took `step`'s end (its `ok`) with it.
+   * Its row, still `running` with the count last committed, becomes `failed` with the
+   * `committed` statements that stay (those up to the end of its op.noTransaction block).
+   * Best effort and never throws, as {@link fail}. Returns whether the row was written.
+   */
+  async failPartial(step: MigrationStep, committed: number, durationMs: number, error: string): Promise<boolean> {
+    const partial = this.partial;
+    if (partial?.revision !== step.revision) return false;
+    const message = redactSecrets(error, this.options.secrets ?? []);
+    try {
+      const row = partial.id === undefined ? { revision: step.revision } : { id: partial.id };
+      const duration = this.options.channel.offline ? null : durationMs;
+      await this.write(step, updateRunningSql(this.options.dialect, this.options.table, row, {
+        status: 'failed', statements: committed, durationMs: duration, error: message,
+      }));
+      this.partial = undefined;
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   /**

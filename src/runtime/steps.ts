@@ -100,6 +100,8 @@ export async function runSteps(
   // run part-way last: the revisions after those are undone by a rollback of the run's one transaction.
   let keptCount = 0;
   let partial: string | undefined;
+  // The partial revision once it ended: its statements that stay committed whatever rolls back, and its time.
+  let partialEnd: { committed: number; durationMs: number } | undefined;
   const held = () => (deferred === undefined ? current : kept);
   // What a failure's rollback takes with it besides the failed revision (see stepFailure).
   const rollback = (): RollbackScope | undefined => (deferred === undefined ? undefined : {
@@ -146,6 +148,7 @@ export async function runSteps(
             kept = current;
             keptCount = results.length;
             partial = step.revision;
+            partialEnd = undefined;
           },
         } : {}),
         ...(revision?.path === undefined ? {} : { file: revision.path }),
@@ -209,6 +212,7 @@ export async function runSteps(
         ...(runner.lockRetries.length === 0 ? {} : { lockRetries: runner.lockRetries }),
       };
       results.push(result);
+      if (step.revision === partial) partialEnd = { committed: runner.statementsCommitted, durationMs: result.durationMs };
       active = undefined;
       options.onStepDone?.(result);
     }
@@ -218,6 +222,14 @@ export async function runSteps(
     if (active && history) {
       // After the rollback: only what ran outside a transaction (or before op.noTransaction) stayed.
       await history.fail(active.step, active.runner?.statementsCommitted ?? 0, elapsed(active.started), error instanceof Error ? error.message : String(error));
+    }
+    const undone = history && partialEnd !== undefined && partial !== active?.step.revision
+      ? steps.find((s) => s.revision === partial)
+      : undefined;
+    if (undone && partialEnd) {
+      // Its end (`ok`) went with the rollback: its row says what stays (see rolledBackText).
+      const reason = error instanceof Error ? error.message : String(error);
+      await history!.failPartial(undone, partialEnd.committed, partialEnd.durationMs, `Rolled back with the run's transaction after ${partialEnd.committed} statement(s) of it committed (op.noTransaction), when a later revision failed: ${reason}`);
     }
     if (opened && history && active?.step !== opened) {
       // Stopped before the revision whose `running` row is open began: none of it ran.
@@ -290,7 +302,7 @@ interface RollbackScope {
   /**
    * An earlier revision of the run whose `op.noTransaction` committed the run part-way: what ran
    * up to the end of that block stays, the rest of it is undone, and its history row (written as
-   * `running` at that commit) stays so until `retort resolve`.
+   * `running` at that commit) becomes `failed` with what stays, until `retort resolve`.
    */
   readonly partlyCommitted?: string;
 }
@@ -318,7 +330,7 @@ function rolledBackText(scope: RollbackScope | undefined, revision: string): str
     return `\n  The run was one transaction (transaction: 'all'), rolled back whole: with ${revision}${undone}, and the database is at ${where}.`;
   }
   const part = scope.partlyCommitted;
-  return `\n  The run was one transaction (transaction: 'all') that ${part}'s op.noTransaction committed part-way: what ran up to the end of that block stays, the rest of ${part} is undone${undone}, and the version table holds ${where}; the history row of ${part} says 'running' until it is resolved.`;
+  return `\n  The run was one transaction (transaction: 'all') that ${part}'s op.noTransaction committed part-way: what ran up to the end of that block stays, the rest of ${part} is undone${undone}, and the version table holds ${where}; the history records ${part} as failed, with the statements that stay, until it is resolved.`;
 }
 
 /** The hint of a failure whose rollback undid more than the failed revision (see {@link rolledBackText}). */

@@ -146,12 +146,18 @@ describe.each(['sqlite', 'postgres'] as const)("transaction: 'all' on %s", (dial
     // b00002's block committed a00001, t_b and t_nt; t_b2, c00003 and d00004 went with the rollback.
     expect(await userTables(db)).toEqual(['t_a', 't_b', 't_nt']);
     expect(await versions(db)).toEqual(['a00001']);
-    expect(error.message).toMatch(/\n  The run was one transaction \(transaction: 'all'\) that b00002's op.noTransaction committed part-way: what ran up to the end of that block stays, the rest of b00002 is undone, the 1 revision\(s\) it applied before \(c00003\) are undone, and the version table holds a00001; the history row of b00002 says 'running' until it is resolved\.$/);
+    expect(error.message).toMatch(/\n  The run was one transaction \(transaction: 'all'\) that b00002's op.noTransaction committed part-way: what ran up to the end of that block stays, the rest of b00002 is undone, the 1 revision\(s\) it applied before \(c00003\) are undone, and the version table holds a00001; the history records b00002 as failed, with the statements that stay, until it is resolved\.$/);
     expect(error.fields).toMatchObject({ rolledBack: ['c00003'], current: ['a00001'], partlyCommitted: 'b00002' });
     expect(error.hint).toMatch(/^Finish or undo b00002 by hand, then `retort resolve b00002 --applied`/);
-    expect((await historyRows(db)).map((r) => [r[1], r[7]])).toEqual([['a00001', 'ok'], ['b00002', 'running'], ['d00004', 'failed']]);
-    // As it says: the next run refuses until b00002 is resolved.
-    expect((await failure(project.retort.upgrade('head'))).code).toBe('UnresolvedFailure');
+    // b00002's `ok` went with the rollback: its row says failed, with its 2 statements that stay.
+    const rows = await historyRows(db);
+    expect(rows.map((r) => [r[1], r[7], r[8]])).toEqual([['a00001', 'ok', 2], ['b00002', 'failed', 2], ['d00004', 'failed', 0]]);
+    expect(rows[1]![9]).toMatch(/^Rolled back with the run's transaction after 2 statement\(s\) of it committed \(op.noTransaction\), when a later revision failed: Upgrade of revision d00004 failed/);
+    // As it says: the next run refuses until b00002 is resolved, and names what stays of it.
+    const refused = await failure(project.retort.upgrade('head'));
+    expect(refused.code).toBe('UnresolvedFailure');
+    expect(refused.message).toContain('b00002');
+    expect(refused.message).toContain('2 statement(s)');
   });
 
   it('a script that empties the version table is stopped at its own revision', async () => {
