@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import type { RetortOptions, RunEvent } from '../api/options.js';
 import { parseXArgs } from '../config/xargs.js';
 import { Output } from './output.js';
+import { redactUrlsIn } from '../util/redact.js';
 
 /** Passed from main to the command registrations. */
 export interface CliHost {
@@ -56,7 +57,8 @@ export function commandContext(command: Command): CommandContext {
  */
 export function printEvent(output: Output, event: RunEvent, verbose: boolean, prefix = ''): void {
   if (event.type === 'statement') {
-    if (verbose) output.progress(`${prefix}  ${event.sql}`);
+    // A statement that connects elsewhere may carry a URL with a password (`--sql` keeps it: it is the script to run).
+    if (verbose) output.progress(`${prefix}  ${redactUrlsIn(event.sql)}`);
     return;
   }
   if (event.type === 'step-start') {

@@ -5,6 +5,7 @@
  * URL's structure), so nothing that reaches this printer carries one.
  */
 import { EXIT_CODES, isRetortError } from '../errors.js';
+import { redactUrlsIn } from '../util/redact.js';
 
 /** Output settings from the global options. */
 export interface OutputOptions {
@@ -71,13 +72,14 @@ export class Output {
         this.stderr.write(`${this.paint(`ERROR [${error.code}]`, 'red')} ${error.message}\n`);
         if (error.hint) this.stderr.write(`${this.paint(`  ${error.hint}`, 'dim')}\n`);
         if (this.options.verbose && error.cause instanceof Error && error.cause.stack) {
-          this.stderr.write(`${error.cause.stack}\n`);
+          // The driver's own text: a failed statement it quotes may hold a URL with a password.
+          this.stderr.write(`${redactUrlsIn(error.cause.stack)}\n`);
         }
       }
       return error.exitCode;
     }
     // Not a RetortError: a bug or an unexpected driver failure. Still no password, still exit 1.
-    const message = error instanceof Error ? (this.options.verbose ? (error.stack ?? error.message) : error.message) : String(error);
+    const message = redactUrlsIn(error instanceof Error ? (this.options.verbose ? (error.stack ?? error.message) : error.message) : String(error));
     if (this.options.json) {
       this.stdout.write(`${JSON.stringify({ error: { code: 'InternalError', message } }, null, 2)}\n`);
     } else {

@@ -13,7 +13,7 @@ import type { Dialect, Session } from '../dialects/dialect.js';
 import type { CreateTableOp } from '../ops/operations.js';
 import { columnSpec, type ColumnType } from '../schema/model.js';
 import { clientIdentity } from '../util/client.js';
-import { redactSecrets } from '../util/redact.js';
+import { redactUrlsIn } from '../util/redact.js';
 import { fileSha256 } from '../script/checksums.js';
 import { qualifiedName, type VersionTableRef } from './version-table.js';
 
@@ -261,7 +261,7 @@ export function runningUpdateParts(dialect: Dialect, row: RunningRowRef, set: Ru
 
 /** Error text for the table: passwords removed, bounded (a TEXT column, but a log row, not a dump). */
 function cleanError(text: string): string {
-  const clean = redactSecrets(text, new Set());
+  const clean = redactUrlsIn(text);
   return clean.length > 4000 ? `${clean.slice(0, 4000)}...` : clean;
 }
 

@@ -7,7 +7,7 @@
 import { performance } from 'node:perf_hooks';
 import type { Kysely, KyselyPlugin } from 'kysely';
 import type { CompileContext, Dialect, StatementLimits } from '../dialects/dialect.js';
-import { RetortError, isRetortError } from '../errors.js';
+import { RetortError } from '../errors.js';
 import type { MigrationStep, RevisionGraph } from '../script/graph/index.js';
 import { applyStep } from '../script/graph/index.js';
 import type { Channel } from './channel.js';
@@ -19,9 +19,7 @@ import { OperationRunner, type LockRetry } from './operation-runner.js';
 import type { VersionTableRef } from './version-table.js';
 import { endRevision } from './step-end.js';
 import { DeferredBookkeeping, runFlush } from './deferred-bookkeeping.js';
-import { isAbsolute, relative } from 'node:path';
-import { explainScriptError } from '../script/import-check.js';
-import { formatLocation, locateError } from '../script/stack-map.js';
+import { stepFailure, type RollbackScope } from './step-failure.js';
 
 /** The outcome of one step, as printed and as in `--json`. */
 export interface StepResult {
@@ -283,115 +281,4 @@ function queryTracker(usage: { queried: boolean }): KyselyPlugin {
     },
     transformResult: async (args) => args.result,
   };
-}
-
-/** A path relative to the working directory when it is inside it, as a user reads it. */
-function shown(path: string): string {
-  const rel = relative(process.cwd(), path);
-  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path;
-}
-
-/**
- * In one transaction for the whole run (`transaction: 'all'` where DDL is transactional), what
- * the rollback after a failure undoes besides the failed revision: the revisions this run applied
- * since it began (or since `op.noTransaction` committed it part-way), and the heads it returns to.
- */
-interface RollbackScope {
-  readonly undone: readonly string[];
-  readonly heads: readonly string[];
-  /**
-   * An earlier revision of the run whose `op.noTransaction` committed the run part-way: what ran
-   * up to the end of that block stays, the rest of it is undone, and its history row (written as
-   * `running` at that commit) becomes `failed` with what stays, until `retort resolve`.
-   */
-  readonly partlyCommitted?: string;
-}
-
-/** Where a revision failed, for {@link stepFailure}. */
-interface FailedStep {
-  readonly step: MigrationStep;
-  readonly runner: OperationRunner;
-  readonly file: string | undefined;
-  readonly dialect: Dialect;
-  readonly rollback: RollbackScope | undefined;
-}
-
-/** At most this many revision ids in a message (the `--json` field lists them all). */
-const IDS_SHOWN = 5;
-
-/** What the failure's rollback undoes with the failed revision, said to the user; '' when only that revision. */
-function rolledBackText(scope: RollbackScope | undefined, revision: string): string {
-  if (scope === undefined || (scope.undone.length === 0 && scope.partlyCommitted === undefined)) return '';
-  const n = scope.undone.length;
-  const ids = n <= IDS_SHOWN ? scope.undone.join(', ') : `${scope.undone.slice(0, IDS_SHOWN - 1).join(', ')} ... ${scope.undone.at(-1)}`;
-  const where = scope.heads.length === 0 ? 'base (no revision)' : scope.heads.join(', ');
-  const undone = n === 0 ? '' : `, the ${n} revision(s) it applied before (${ids}) are undone`;
-  if (scope.partlyCommitted === undefined) {
-    return `\n  The run was one transaction (transaction: 'all'), rolled back whole: with ${revision}${undone}, and the database is at ${where}.`;
-  }
-  const part = scope.partlyCommitted;
-  return `\n  The run was one transaction (transaction: 'all') that ${part}'s op.noTransaction committed part-way: what ran up to the end of that block stays, the rest of ${part} is undone${undone}, and the version table holds ${where}; the history records ${part} as failed, with the statements that stay, until it is resolved.`;
-}
-
-/** The hint of a failure whose rollback undid more than the failed revision (see {@link rolledBackText}). */
-function rolledBackHint(scope: RollbackScope): string {
-  const part = scope.partlyCommitted;
-  if (part === undefined) return 'Fix the script or the database, then run the command again: it applies them all again.';
-  return `Finish or undo ${part} by hand, then \`retort resolve ${part} --applied\` (its effect is complete) or \`retort resolve ${part} --rolled-back\` (you undid it); fix the failed script, and run the command again.`;
-}
-
-function stepFailure(error: unknown, { step, runner, file, dialect, rollback }: FailedStep): RetortError {
-  const fields = {
-    revision: step.revision,
-    direction: step.direction,
-    file,
-    statementsApplied: runner.statementsApplied,
-    // Those that the coming rollback cannot undo (all of them where DDL is not transactional).
-    statementsCommitted: runner.statementsCommitted,
-    ...(runner.failed ? { statement: runner.failed.sql, statementIndex: runner.failed.index } : {}),
-  };
-  // The line of the script that threw (or whose operation failed), as the user wrote it.
-  const at = (file === undefined ? undefined : locateError(error, file)) ?? runner.failedAt;
-  const location = at === undefined ? {} : { line: at.line, column: at.column };
-  if (isRetortError(error)) {
-    // Keep the script's own error code (MissingAwait, OfflineUnsupported...) and add where it
-    // happened; a message about the server or the file alone (ConnectionLost, DiskFull,
-    // DatabaseBusy) is told which revision and statement it stopped.
-    const at = runner.failed === undefined ? '' : `, statement ${runner.failed.index}`;
-    const message = error.message.includes(step.revision) ? error.message : `${step.direction === 'up' ? 'Upgrade' : 'Downgrade'} of revision ${step.revision}${at}: ${error.message}`;
-    return new RetortError(error.code, message, { fields: { ...fields, ...location, ...error.fields }, hint: error.hint, cause: error });
-  }
-  const explanation = runner.failed?.explanation;
-  // The server's DETAIL, HINT, CONTEXT and position, which the driver's message leaves out.
-  const server = dialect.describeServerError?.(error, runner.failed?.sql);
-  const said = server === undefined ? '' : server.lines.map((line) => `\n  ${line}`).join('');
-  const reason = explainScriptError(error) + said + (explanation === undefined ? '' : `\n  ${explanation.reason}`);
-  const place = at === undefined ? '' : ` at ${formatLocation({ ...at, file: shown(at.file) })}`;
-  const where = runner.failed
-    ? `statement ${runner.failed.index}${place} failed: ${runner.failed.sql}\n  ${reason}`
-    : `the script threw${place}: ${reason}`;
-  const located = { ...fields, ...location, ...(server === undefined ? {} : { databaseError: server.fields }), ...explanation?.fields };
-  const verb = step.direction === 'up' ? 'Upgrade' : 'Downgrade';
-  const committed = runner.statementsCommitted;
-  if (committed === 0) {
-    const undone = rolledBackText(rollback, step.revision);
-    return new RetortError('MigrationFailed', `${verb} of revision ${step.revision} failed: ${where}${undone}`, {
-      fields: undone === '' ? located : {
-        ...located, rolledBack: [...rollback!.undone], current: [...rollback!.heads],
-        ...(rollback!.partlyCommitted === undefined ? {} : { partlyCommitted: rollback!.partlyCommitted }),
-      },
-      hint: explanation?.hint ?? (undone === ''
-        ? 'Fix the script or the database, then run the command again. The version table still names the revisions applied before this one.'
-        : rolledBackHint(rollback!)),
-      cause: error,
-    });
-  }
-  return new RetortError('MigrationFailed',
-    `${verb} of revision ${step.revision} failed: ${where}
-  ${committed} statement(s) of it stay committed (they ran outside a transaction); ` +
-    `the version table does not claim ${step.revision}, and retort records it as failed in the history (where the connection is gone, its row stays 'running'; either way the next run refuses until resolve).`, {
-      fields: located,
-      hint: `${explanation === undefined ? '' : `${explanation.hint} `}Finish or undo the revision by hand, then \`retort resolve ${step.revision} --applied\` or \`retort resolve ${step.revision} --rolled-back\`; until then upgrade and downgrade refuse to run.`,
-      cause: error,
-    });
 }

@@ -91,3 +91,16 @@ export function redactSecrets(text: string, secrets: Iterable<string | undefined
   }
   return out;
 }
+
+/** A URL inside free text: a scheme, `//`, and everything up to white space or a quote. */
+const URL_IN_TEXT = /\b[a-z][a-z0-9+.-]*:\/\/[^\s'"`]+/gi;
+
+/**
+ * `text` (a statement, a server's message about it) with the password field of every URL in it
+ * masked as {@link redactUrl} does: a revision's failed statement is printed whole, and one that
+ * connects elsewhere (`dblink_connect('postgres://app:pw@host/db')`, a foreign server) carries a
+ * password of its own that no config names.
+ */
+export function redactUrlsIn(text: string): string {
+  return text.includes('://') ? text.replace(URL_IN_TEXT, (url) => redactUrl(url)) : text;
+}

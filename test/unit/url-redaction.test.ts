@@ -53,3 +53,19 @@ describe('passwords never appear in URL errors', () => {
     expect(parsed.password).toBe(SECRET);
   });
 });
+
+describe('redactUrlsIn: URLs inside a statement or a server message', () => {
+  it('masks the password of every URL in the text and keeps the rest', async () => {
+    const { redactUrlsIn } = await import('../../src/util/redact.js');
+    expect(redactUrlsIn("SELECT dblink_connect('postgres://app:pw1@db1/x'), 'mysql://u:pw2@h:3306/d?ssl=1' FROM t")).toBe(
+      "SELECT dblink_connect('postgres://app:***@db1/x'), 'mysql://u:***@h:3306/d?ssl=1' FROM t");
+    expect(redactUrlsIn('invalid input syntax for type integer: "postgres://bob:s3cret@db.example/app"')).toBe(
+      'invalid input syntax for type integer: "postgres://bob:***@db.example/app"');
+    expect(redactUrlsIn('https://example.com/a?password=hunter2&x=1 and http://example.com/')).toBe('https://example.com/a?password=***&x=1 and http://example.com/');
+  });
+
+  it('leaves text without a URL password as it is', async () => {
+    const { redactUrlsIn } = await import('../../src/util/redact.js');
+    for (const text of ['CREATE TABLE t (a int)', "SELECT 'https://example.com/x'", 'password = 1']) expect(redactUrlsIn(text)).toBe(text);
+  });
+});
