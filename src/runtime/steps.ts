@@ -221,7 +221,8 @@ export async function runSteps(
       // After the rollback: only what ran outside a transaction (or before op.noTransaction) stayed.
       await history.fail(active.step, active.runner?.statementsCommitted ?? 0, elapsed(active.started), error instanceof Error ? error.message : String(error));
     }
-    const undone = history && partialEnd !== undefined && partial !== active?.step.revision
+    // Only in one transaction for the whole run: per revision, the partial revision's `ok` committed with it.
+    const undone = deferred !== undefined && history && partialEnd !== undefined && partial !== active?.step.revision
       ? steps.find((s) => s.revision === partial)
       : undefined;
     if (undone && partialEnd) {
