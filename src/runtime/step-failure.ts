@@ -48,12 +48,14 @@ export interface FailedStep {
 const IDS_SHOWN = 5;
 
 /** What the failure's rollback undoes with the failed revision, said to the user; '' when only that revision. */
-function rolledBackText(scope: RollbackScope | undefined, revision: string): string {
+function rolledBackText(scope: RollbackScope | undefined, revision: string, direction: MigrationStep['direction']): string {
   if (scope === undefined || (scope.undone.length === 0 && scope.partlyCommitted === undefined)) return '';
   const n = scope.undone.length;
   const ids = n <= IDS_SHOWN ? scope.undone.join(', ') : `${scope.undone.slice(0, IDS_SHOWN - 1).join(', ')} ... ${scope.undone.at(-1)}`;
   const where = scope.heads.length === 0 ? 'base (no revision)' : scope.heads.join(', ');
-  const undone = n === 0 ? '' : `, the ${n} revision(s) it applied before (${ids}) are undone`;
+  // A downgrade run's steps are downgrades: undoing them puts those revisions back.
+  const steps = direction === 'up' ? `the ${n} revision(s) it applied before (${ids})` : `the ${n} downgrade(s) it ran before (of ${ids})`;
+  const undone = n === 0 ? '' : `, ${steps} are undone`;
   if (scope.partlyCommitted === undefined) {
     return `\n  The run was one transaction (transaction: 'all'), rolled back whole: with ${revision}${undone}, and the database is at ${where}.`;
   }
@@ -87,6 +89,11 @@ function maskedReport(report: ServerErrorReport): ServerErrorReport {
   return { lines, fields };
 }
 
+/**
+ * The error a failed revision is reported with: `MigrationFailed` naming the revision, the
+ * statement and the script's line (or the script's own RetortError, told where it happened),
+ * with the passwords of URLs in its texts masked.
+ */
 export function stepFailure(error: unknown, failed: FailedStep): RetortError {
   const made = buildFailure(error, failed);
   // Every text of it: the statement, the driver's message and the server's (which quote the statement).
@@ -100,6 +107,7 @@ export function stepFailure(error: unknown, failed: FailedStep): RetortError {
   });
 }
 
+/** {@link stepFailure} before the masking. */
 function buildFailure(error: unknown, { step, runner, file, dialect, rollback }: FailedStep): RetortError {
   const fields = {
     revision: step.revision,
@@ -135,7 +143,7 @@ function buildFailure(error: unknown, { step, runner, file, dialect, rollback }:
   const verb = step.direction === 'up' ? 'Upgrade' : 'Downgrade';
   const committed = runner.statementsCommitted;
   if (committed === 0) {
-    const undone = rolledBackText(rollback, step.revision);
+    const undone = rolledBackText(rollback, step.revision, step.direction);
     return new RetortError('MigrationFailed', `${verb} of revision ${step.revision} failed: ${where}${undone}`, {
       fields: undone === '' ? located : {
         ...located, rolledBack: [...rollback!.undone], current: [...rollback!.heads],

@@ -160,6 +160,23 @@ describe.each(['sqlite', 'postgres'] as const)("transaction: 'all' on %s", (dial
     expect(refused.message).toContain('2 statement(s)');
   });
 
+  it('a failed downgrade says which downgrades went with it, and the database is where the run began', async () => {
+    const db = await database();
+    project = createTestProject({ url: db.url, transaction: 'all' }, [
+      rev('a00001', null, create('t_a')),
+      { ...rev('b00002', 'a00001', create('t_b')), downgrade: "  await op.execute('DROP TABLE no_such_table');" },
+      rev('c00003', 'b00002', create('t_c')),
+      rev('d00004', 'c00003', create('t_d')),
+    ].map((spec) => ({ downgrade: `  await op.dropTable('t_${spec.id[0]}');`, ...spec })));
+    await project.retort.upgrade('head');
+    const error = await failure(project.retort.downgrade('base'));
+    expect(error.message).toMatch(/^Downgrade of revision b00002 failed: /);
+    expect(error.message).toMatch(/\n  The run was one transaction \(transaction: 'all'\), rolled back whole: with b00002, the 2 downgrade\(s\) it ran before \(of d00004, c00003\) are undone, and the database is at d00004\.$/);
+    expect(error.fields).toMatchObject({ rolledBack: ['d00004', 'c00003'], current: ['d00004'] });
+    expect(await versions(db)).toEqual(['d00004']);
+    expect(await userTables(db)).toEqual(['t_a', 't_b', 't_c', 't_d']);
+  });
+
   it('a script that empties the version table is stopped at its own revision', async () => {
     const db = await database();
     project = createTestProject({ url: db.url, transaction: 'all' }, [
