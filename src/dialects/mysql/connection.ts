@@ -30,6 +30,16 @@ import { countOutcome, hasCompoundUnit, UNIT_AT_SQL, unitOutcome, unitSignal, un
  */
 const BACKSLASH_NOTICE = "The server's sql_mode has NO_BACKSLASH_ESCAPES: retort's session turns it off, so that a backslash in a value or default it writes stays one backslash.";
 
+/**
+ * Without a strict `sql_mode`, MySQL and MariaDB cut a value that does not fit a column's new type
+ * (an `alterColumn` to a shorter VARCHAR, a narrower number, a string to a number) and only warn:
+ * the ALTER succeeds, commits at once (DDL is not transactional there), and the data is gone.
+ * retort's sessions add `STRICT_TRANS_TABLES` (the default of MySQL 5.7+ and MariaDB 10.2.4+) on
+ * such a server, so that the statement fails instead, naming the column, and nothing is lost.
+ */
+const STRICT_SQL = "SET SESSION sql_mode = CONCAT_WS(',', NULLIF(@@session.sql_mode, ''), 'STRICT_TRANS_TABLES')";
+const STRICT_NOTICE = "The server's sql_mode is not strict (no STRICT_TRANS_TABLES or STRICT_ALL_TABLES): retort's session adds STRICT_TRANS_TABLES, so that a change that would cut a value (a narrowed column, a changed type) fails instead of losing data.";
+
 /** A connection pool plus the server version read when it was opened. */
 class MysqlConnection implements Connection {
   /** `VERSION()`, read once at connect; the compiler picks spellings by it. */
@@ -55,7 +65,11 @@ class MysqlConnection implements Connection {
     this.serverVersion = profile.version;
     this.compoundUnit = hasCompoundUnit(parseServerVersion(profile.version), profile.oracleMode);
     const notice = profile.galera && osuNotice(profile.galera);
-    this.notices = [...(notice === undefined ? [] : [notice]), ...(profile.noBackslashEscapes ? [BACKSLASH_NOTICE] : [])];
+    this.notices = [
+      ...(notice === undefined ? [] : [notice]),
+      ...(profile.noBackslashEscapes ? [BACKSLASH_NOTICE] : []),
+      ...(profile.notStrict ? [STRICT_NOTICE] : []),
+    ];
   }
 
   /**
@@ -120,6 +134,7 @@ class MysqlConnection implements Connection {
     // Before anything is read: causal reads, and DDL in total order (see galera.ts).
     if (this.profile.galera !== undefined) await run(conn, GALERA_SESSION_SQL);
     if (this.profile.noBackslashEscapes) await run(conn, BACKSLASH_ESCAPES_SQL);
+    if (this.profile.notStrict) await run(conn, STRICT_SQL);
     let kysely: Promise<Kysely<any>> | undefined;
     return {
       kysely: () => (kysely ??= kyselyOn(conn)),

@@ -33,6 +33,12 @@ export interface ServerProfile {
   readonly noBackslashEscapes: boolean;
   /** The server's `sql_mode` has `ORACLE` (MariaDB): compound statements take PL/SQL's syntax there. */
   readonly oracleMode: boolean;
+  /**
+   * The server's `sql_mode` has neither `STRICT_TRANS_TABLES` nor `STRICT_ALL_TABLES`: a value
+   * that does not fit is cut with a warning, not refused (see connection.ts: retort's sessions
+   * add `STRICT_TRANS_TABLES`).
+   */
+  readonly notStrict: boolean;
 }
 
 /** Reads the rows of {@link PROFILE_SQL}. MySQL has no wsrep variables: then not Galera. */
@@ -44,7 +50,13 @@ export function parseProfile(rows: ReadonlyArray<{ Variable_name: string; Value:
     ? Object.freeze({ nodeName: vars.get('wsrep_node_name') ?? '', osuMethod: (vars.get('wsrep_osu_method') ?? 'TOI').toUpperCase() })
     : undefined;
   const modes = (vars.get('sql_mode') ?? '').toUpperCase().split(',');
-  return Object.freeze({ version: vars.get('version') ?? '', galera, noBackslashEscapes: modes.includes('NO_BACKSLASH_ESCAPES'), oracleMode: modes.includes('ORACLE') });
+  return Object.freeze({
+    version: vars.get('version') ?? '',
+    galera,
+    noBackslashEscapes: modes.includes('NO_BACKSLASH_ESCAPES'),
+    oracleMode: modes.includes('ORACLE'),
+    notStrict: !modes.includes('STRICT_TRANS_TABLES') && !modes.includes('STRICT_ALL_TABLES'),
+  });
 }
 
 /**
