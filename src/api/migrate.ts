@@ -6,7 +6,7 @@ import { RetortError } from '../errors.js';
 import { offlineChannel, onlineChannel, type Channel } from '../runtime/channel.js';
 import type { RevisionModule } from '../runtime/context.js';
 import { offlineDb } from '../runtime/offline-db.js';
-import { runSteps, type StepResult } from '../runtime/steps.js';
+import { runSteps, type StepResult, type TransactionMode } from '../runtime/steps.js';
 import {
   createVersionTableOp,
   purgeSql,
@@ -78,6 +78,7 @@ async function migrate(project: Project, target: string, direction: 'up' | 'down
     }
     // Offline there is no version table to read: FROM (default base) stands for what the database holds.
     const { start: startHeads, steps } = graph.planOffline(direction, target.includes(':') ? target : `:${target}`);
+    if (steps.length > 1) warnNotOneTransaction(dialect, common.transaction, project.target.name, run);
     const channel = offlineChannel(dialect.scriptStatement?.bind(dialect));
     // First, the session settings the compiled text relies on (an online run sets them at connect).
     for (const sql of dialect.hooks.scriptStart ?? []) await channel.run(sql);
@@ -107,6 +108,7 @@ async function migrate(project: Project, target: string, direction: 'up' | 'down
     await checkBeforeRun({ dialect, session, channel, target: project.target, graph, heads, direction });
     const steps = planner(graph, heads, target);
     const note = steps.length === 0 && direction === 'up' ? olderTargetNote(graph, heads, target) : undefined;
+    if (steps.length > 1) warnNotOneTransaction(dialect, common.transaction, project.target.name, run);
     const { loadModule, checksum } = await revisionModules(scriptPaths(graph, steps));
     if (steps.length > 0) await emitStatementLimits(dialect, channel, project.target, session.serverVersion);
     const outcome = await runSteps(steps, heads, {
@@ -118,6 +120,20 @@ async function migrate(project: Project, target: string, direction: 'up' | 'down
     });
     return { target: project.target.name, steps: outcome.results, current: outcome.heads, ...(note === undefined ? {} : { note }) };
   }, runOptions(project, options, run));
+}
+
+/**
+ * `transaction: 'all'` asks for the run as one transaction, which a database whose DDL commits at
+ * once (MySQL, MariaDB) cannot give: there the revisions are applied and recorded one at a time,
+ * as in every mode, and a failure leaves those before it applied. Said before the first step, so a
+ * user who chose 'all' for all-or-nothing is not left to find out from a half-applied run.
+ */
+function warnNotOneTransaction(dialect: Dialect, mode: TransactionMode, target: string, run: RetortOptions): void {
+  if (mode !== 'all' || dialect.capabilities.transactionalDdl) return;
+  run.onEvent?.({
+    type: 'info', target,
+    message: `transaction: 'all' cannot make this run one transaction on ${dialect.name}: each DDL statement commits at once there, so the revisions are applied and recorded one at a time, and a failure leaves those before it applied.`,
+  });
 }
 
 /**
