@@ -525,6 +525,8 @@ export interface ServerErrorReport {
   readonly lines: readonly string[];
   /** The same for `--json`: the server's error code and the objects it named (JSON-serialisable). */
   readonly fields: Readonly<Record<string, unknown>>;
+  /** What to do, where the error alone tells it (replacing the generic "fix the script" hint). */
+  readonly hint?: string;
 }
 
 /** A dialect: capabilities, quoting, DDL, connections. */

@@ -86,7 +86,7 @@ function maskedReport(report: ServerErrorReport): ServerErrorReport {
     lines.push(masked);
   }
   const fields = Object.fromEntries(Object.entries(report.fields).map(([key, value]) => [key, typeof value === 'string' ? redactUrlsIn(value) : value]));
-  return { lines, fields };
+  return { lines, fields, ...(report.hint === undefined ? {} : { hint: report.hint }) };
 }
 
 /**
@@ -149,7 +149,7 @@ function buildFailure(error: unknown, { step, runner, file, dialect, rollback }:
         ...located, rolledBack: [...rollback!.undone], current: [...rollback!.heads],
         ...(rollback!.partlyCommitted === undefined ? {} : { partlyCommitted: rollback!.partlyCommitted }),
       },
-      hint: explanation?.hint ?? (undone === ''
+      hint: explanation?.hint ?? server?.hint ?? (undone === ''
         ? 'Fix the script or the database, then run the command again. The version table still names the revisions applied before this one.'
         : rolledBackHint(rollback!)),
       cause: error,

@@ -90,6 +90,31 @@ describe('a failed statement reports what the server said besides its message', 
     expect(error.databaseError).toEqual({ code: '42704', position: 28 });
   });
 
+  it('postgres: a statement that cannot run in a transaction gets the op.noTransaction hint, and that works', async () => {
+    const { error } = await failingRun('postgres', [
+      "  await op.createTable('u', { a: integer() });",
+      "  await op.execute('CREATE INDEX CONCURRENTLY u_a ON u (a)');",
+    ].join('\n'));
+    expect(error.message).toContain('\n  CREATE INDEX CONCURRENTLY cannot run inside a transaction block');
+    expect(error.databaseError).toEqual({ code: '25001' });
+    expect(error.hint).toBe('Run the statement inside `await op.noTransaction(async () => { ... })` in the revision (Alembic: `autocommit_block()`): what the revision did before it commits first, and the statement runs on its own. Then run the command again.');
+    // Done as it says, the revision runs.
+    project!.write({ id: REV, down: null, message: 'fails', imports: ['integer'], upgrade: [
+      "  await op.createTable('u', { a: integer() });",
+      "  await op.noTransaction(async () => { await op.execute('CREATE INDEX CONCURRENTLY u_a ON u (a)'); });",
+    ].join('\n') });
+    const rerun = retort(project!.dir, ['upgrade', 'head']);
+    expect(rerun.code, rerun.stderr).toBe(0);
+    expect(await rawQuery(db!, "SELECT indexname FROM pg_indexes WHERE tablename = 'u'")).toEqual([{ indexname: 'u_a' }]);
+  });
+
+  it('sqlite: VACUUM gets the same hint', async () => {
+    const { error } = await failingRun('sqlite', "  await op.execute('VACUUM');");
+    expect(error.message).toContain('cannot VACUUM from within a transaction');
+    expect(error.databaseError).toEqual({ code: 'SQLITE_ERROR' });
+    expect(error.hint).toMatch(/^Run the statement inside `await op.noTransaction\(async \(\) => \{ \.\.\. \}\)` in the revision/);
+  });
+
   it('mysql: the server error codes are given in --json', async () => {
     const { error } = await failingRun('mysql', duplicates);
     expect(error.message).toContain("Duplicate entry '1' for key 'u_a_key'");

@@ -8,6 +8,7 @@
  * error raised in a trigger without the CONTEXT naming the function and line, a syntax error
  * without the position. Alembic prints them (psycopg's message holds them); so does retort.
  */
+import { OUTSIDE_TRANSACTION_HINT } from '../common/outside-transaction.js';
 import type { ServerErrorReport } from '../dialect.js';
 
 /** The fields of `pg`'s DatabaseError that a user reads (pg-protocol names them so). */
@@ -25,6 +26,9 @@ interface PgServerError {
   readonly dataType?: string;
   readonly constraint?: string;
 }
+
+/** SQLSTATE active_sql_transaction: "CREATE INDEX CONCURRENTLY cannot run inside a transaction block" and the like. */
+const ACTIVE_SQL_TRANSACTION = '25001';
 
 /** A SQLSTATE: five digits or capital letters. */
 const SQLSTATE = /^[0-9A-Z]{5}$/;
@@ -76,5 +80,5 @@ export function describePostgresError(error: unknown, statement: string | undefi
   const named = { detail: error.detail, hint: error.hint, context: error.where, position, schema: error.schema, table: error.table, column: error.column, dataType: error.dataType, constraint: error.constraint };
   const fields: Record<string, unknown> = { code: error.code };
   for (const [key, value] of Object.entries(named)) if (value !== undefined && value !== '') fields[key] = value;
-  return { lines, fields };
+  return error.code === ACTIVE_SQL_TRANSACTION ? { lines, fields, hint: OUTSIDE_TRANSACTION_HINT } : { lines, fields };
 }

@@ -9,6 +9,7 @@ import { statfsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type Database from 'better-sqlite3';
 import { RetortError } from '../../errors.js';
+import { OUTSIDE_TRANSACTION_HINT } from '../common/outside-transaction.js';
 import type { ServerErrorReport } from '../dialect.js';
 
 /** How long a statement waits for another process's lock on the file before SQLITE_BUSY (better-sqlite3's default). */
@@ -102,5 +103,10 @@ export function fileFailure(error: unknown, path: string, handle: Database.Datab
  */
 export function describeSqliteError(error: unknown): ServerErrorReport | undefined {
   const code = sqliteCode(error);
-  return code?.startsWith('SQLITE_') ? { lines: [], fields: { code } } : undefined;
+  if (!code?.startsWith('SQLITE_')) return undefined;
+  // "cannot VACUUM from within a transaction" (also VACUUM INTO): a revision runs in one by default.
+  const outside = /cannot VACUUM from within a transaction/i.test(String((error as { message?: unknown }).message ?? ''));
+  return outside
+    ? { lines: [], fields: { code }, hint: OUTSIDE_TRANSACTION_HINT }
+    : { lines: [], fields: { code } };
 }
