@@ -6,6 +6,7 @@
  * `STRICT_TRANS_TABLES` there (and say so): the revision fails naming the column, the value is
  * whole, the version table stays at the revision before.
  */
+import { execFileSync } from 'node:child_process';
 import mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRetort } from '../support/cli-async.js';
@@ -13,10 +14,15 @@ import { startPrivateMariadb, type PrivateServer } from '../support/private-serv
 import { createTestProject, type TestProject } from '../support/project.js';
 
 const LONG = 'a value of thirty characters..';
+const NOTES = [
+  "  await op.createTable('notes', { id: integer().primaryKey(), body: varchar(64) });",
+  `  await op.bulkInsert('notes', [{ id: 1, body: '${LONG}' }]);`,
+].join('\n');
 
 describe('mariadb: a server whose sql_mode is not strict', () => {
   let server: PrivateServer;
   let project: TestProject;
+  let offline: TestProject | undefined;
   beforeAll(async () => {
     server = await startPrivateMariadb({ args: ['--sql-mode=NO_ENGINE_SUBSTITUTION'] });
     project = createTestProject({ url: server.url('test') }, [
@@ -25,10 +31,7 @@ describe('mariadb: a server whose sql_mode is not strict', () => {
         down: null,
         message: 'notes',
         imports: ['integer', 'varchar'],
-        upgrade: [
-          "  await op.createTable('notes', { id: integer().primaryKey(), body: varchar(64) });",
-          `  await op.bulkInsert('notes', [{ id: 1, body: '${LONG}' }]);`,
-        ].join('\n'),
+        upgrade: NOTES,
       },
       {
         id: 'c7000000000b',
@@ -41,6 +44,7 @@ describe('mariadb: a server whose sql_mode is not strict', () => {
   }, 120_000);
   afterAll(async () => {
     project?.cleanup();
+    offline?.cleanup();
     await server?.destroy();
   });
 
@@ -61,6 +65,34 @@ describe('mariadb: a server whose sql_mode is not strict', () => {
       expect(columns).toEqual([{ type: 'varchar(64)' }]);
       const [versions] = await conn.query('SELECT version_num FROM test.retort_version');
       expect(versions).toEqual([{ version_num: 'c7000000000a' }]);
+    } finally {
+      await conn.end();
+    }
+  }, 60_000);
+
+  it('an offline script (--sql) applied by the mariadb client on this server fails the same way', async () => {
+    const conn = await mysql.createConnection(server.url('test'));
+    try {
+      await conn.query('CREATE DATABASE offline');
+      // Offline there is no column to read: the revision says what it keeps, as MySQL's MODIFY needs.
+      offline = createTestProject({ url: server.url('offline') }, [
+        { id: 'c7000000000a', down: null, message: 'notes', imports: ['integer', 'varchar'], upgrade: NOTES },
+        { id: 'c7000000000b', down: 'c7000000000a', message: 'narrow', imports: ['varchar'], upgrade: "  await op.alterColumn('notes', 'body', { type: varchar(8), existingNullable: true });" },
+      ]);
+      const printed = await startRetort(offline.dir, ['upgrade', 'head', '--sql']).done;
+      expect(printed.code, printed.stderr).toBe(0);
+      const port = new URL(server.url('test')).port;
+      const applied = (() => {
+        try {
+          execFileSync('mariadb', ['-h', '127.0.0.1', '-P', port, '-u', 'root', 'offline'], { input: printed.stdout, stdio: ['pipe', 'pipe', 'pipe'] });
+          return 'ok';
+        } catch (error) {
+          return String((error as { stderr?: Buffer }).stderr ?? error);
+        }
+      })();
+      expect(applied).toContain("Data truncated for column 'body' at row 1");
+      const [rows] = await conn.query('SELECT id, body FROM offline.notes');
+      expect(rows).toEqual([{ id: 1, body: LONG }]);
     } finally {
       await conn.end();
     }

@@ -19,6 +19,7 @@ import { GALERA_SESSION_SQL, osuNotice, parseProfile, PROFILE_SQL, type ServerPr
 import { openGaleraLease } from './lease.js';
 import { openMysqlLock } from './lock.js';
 import { BACKSLASH_ESCAPES_SQL } from './quoting.js';
+import { STRICT_SQL } from './strict-mode.js';
 import { parseServerVersion } from './server.js';
 import { countOutcome, hasCompoundUnit, UNIT_AT_SQL, unitOutcome, unitSignal, unitSql } from './unit.js';
 
@@ -30,14 +31,7 @@ import { countOutcome, hasCompoundUnit, UNIT_AT_SQL, unitOutcome, unitSignal, un
  */
 const BACKSLASH_NOTICE = "The server's sql_mode has NO_BACKSLASH_ESCAPES: retort's session turns it off, so that a backslash in a value or default it writes stays one backslash.";
 
-/**
- * Without a strict `sql_mode`, MySQL and MariaDB cut a value that does not fit a column's new type
- * (an `alterColumn` to a shorter VARCHAR, a narrower number, a string to a number) and only warn:
- * the ALTER succeeds, commits at once (DDL is not transactional there), and the data is gone.
- * retort's sessions add `STRICT_TRANS_TABLES` (the default of MySQL 5.7+ and MariaDB 10.2.4+) on
- * such a server, so that the statement fails instead, naming the column, and nothing is lost.
- */
-const STRICT_SQL = "SET SESSION sql_mode = CONCAT_WS(',', NULLIF(@@session.sql_mode, ''), 'STRICT_TRANS_TABLES')";
+/** Said once per run on a server whose sql_mode is not strict (see strict-mode.ts). */
 const STRICT_NOTICE = "The server's sql_mode is not strict (no STRICT_TRANS_TABLES or STRICT_ALL_TABLES): retort's session adds STRICT_TRANS_TABLES, so that a change that would cut a value (a narrowed column, a changed type) fails instead of losing data.";
 
 /** A connection pool plus the server version read when it was opened. */

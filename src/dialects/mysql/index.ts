@@ -18,6 +18,7 @@ import { copyMysqlDatabase } from './copy.js';
 import { mysqlRules } from '../../lint/mysql.js';
 import { mysqlLimits } from './limits.js';
 import { describeMysqlError } from './errors.js';
+import { STRICT_SQL } from './strict-mode.js';
 
 export { MysqlCompiler } from './compiler.js';
 export { mysqlCapabilities } from './capabilities.js';
@@ -37,8 +38,9 @@ export const mysqlDialect: Dialect = Object.freeze({
   lintRules: mysqlRules,
   compiler: new MysqlCompiler(),
   // The server of whoever applies a --sql script is unknown: its literals must read the same
-  // whether or not that server's sql_mode has NO_BACKSLASH_ESCAPES.
-  hooks: Object.freeze({ scriptStart: Object.freeze([BACKSLASH_ESCAPES_SQL]) }),
+  // whether or not that server's sql_mode has NO_BACKSLASH_ESCAPES, and a value that does not fit
+  // must fail there as in a run (strict-mode.ts).
+  hooks: Object.freeze({ scriptStart: Object.freeze([BACKSLASH_ESCAPES_SQL, STRICT_SQL]) }),
   quoteIdentifier: quoteMysqlIdentifier,
   quoteString: quoteMysqlString,
   // A `--sql` script runs in the mysql client: BEGIN ... END bodies need DELIMITER there (script.ts).
