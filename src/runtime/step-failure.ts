@@ -44,6 +44,21 @@ export interface FailedStep {
   readonly rollback: RollbackScope | undefined;
 }
 
+/** A statement longer than this is shown in a message by its start and its end (the `--json` field has it whole). */
+const STATEMENT_SHOWN = 2_000;
+
+/**
+ * `sql` as a message shows it: whole, or (a bulk insert's chunk runs to tens of kilobytes) its
+ * first and last characters around a count of those left out. The end is kept: it holds the last
+ * rows, and a long statement's error is as often there as anywhere.
+ */
+function shortened(sql: string): string {
+  if (sql.length <= STATEMENT_SHOWN) return sql;
+  const head = sql.slice(0, 1_500);
+  const tail = sql.slice(-300);
+  return `${head} ... [${sql.length - head.length - tail.length} characters left out; \`--json\` gives the whole statement] ... ${tail}`;
+}
+
 /** At most this many revision ids in a message (the `--json` field lists them all). */
 const IDS_SHOWN = 5;
 
@@ -137,7 +152,7 @@ function buildFailure(error: unknown, { step, runner, file, dialect, rollback }:
   const reason = explainScriptError(error) + said + (explanation === undefined ? '' : `\n  ${explanation.reason}`);
   const place = at === undefined ? '' : ` at ${formatLocation({ ...at, file: shown(at.file) })}`;
   const where = runner.failed
-    ? `statement ${runner.failed.index}${place} failed: ${runner.failed.sql}\n  ${reason}`
+    ? `statement ${runner.failed.index}${place} failed: ${shortened(runner.failed.sql)}\n  ${reason}`
     : `the script threw${place}: ${reason}`;
   const located = { ...fields, ...location, ...(server === undefined ? {} : { databaseError: server.fields }), ...explanation?.fields };
   const verb = step.direction === 'up' ? 'Upgrade' : 'Downgrade';

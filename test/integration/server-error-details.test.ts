@@ -115,6 +115,18 @@ describe('a failed statement reports what the server said besides its message', 
     expect(error.hint).toMatch(/^Run the statement inside `await op.noTransaction\(async \(\) => \{ \.\.\. \}\)` in the revision/);
   });
 
+  it("postgres: a long statement (a bulk insert's chunk) is shown by its start and end; --json has it whole", async () => {
+    const { error, text } = await failingRun('postgres', [
+      "  await op.createTable('u', { a: integer().primaryKey(), b: text() });",
+      "  await op.bulkInsert('u', Array.from({ length: 3000 }, (_, i) => ({ a: i === 2999 ? 5 : i, b: `some text for row ${i}` })));",
+    ].join('\n'));
+    expect(error.statement.length).toBeGreaterThan(15_000);
+    expect(error.statement.endsWith("(5, 'some text for row 2999')")).toBe(true);
+    expect(error.message).toMatch(/failed: INSERT INTO "public"\."u" \("a", "b"\) VALUES \(2500, 'some text for row 2500'\), .* \.\.\. \[\d+ characters left out; `--json` gives the whole statement\] \.\.\. .*\(5, 'some text for row 2999'\)\n  duplicate key value violates unique constraint "u_pkey"\n  DETAIL:  Key \(a\)=\(5\) already exists\.$/);
+    expect(error.message.length).toBeLessThan(2_500);
+    expect(text().length).toBeLessThan(3_000);
+  });
+
   it('mysql: the server error codes are given in --json', async () => {
     const { error } = await failingRun('mysql', duplicates);
     expect(error.message).toContain("Duplicate entry '1' for key 'u_a_key'");
