@@ -47,6 +47,8 @@ export const ERROR_CODES = {
   FileExists: 'input',
   ChecksumMismatch: 'input',
   OfflineUnsupported: 'input',
+  /** A revision's own BEGIN/COMMIT/ROLLBACK inside the transaction retort runs it in (runtime/transaction-control.ts). */
+  TransactionControl: 'input',
   UnsupportedOperation: 'input',
   UnresolvedFailure: 'input',
   SchemaInvalid: 'input',

@@ -12,6 +12,7 @@ import type { Channel, Transactions } from './channel.js';
 import { formatLocation, userLocation, type SourceLocation } from '../script/stack-map.js';
 import { retryOnConflict } from './conflict-retry.js';
 import { selfCheckFailure, versionTableMismatch, type CombinedStatement } from './bookkeeping.js';
+import { transactionControlError, transactionControlIn } from './transaction-control.js';
 
 /** Describes the statement that failed, for the error and the history. */
 export interface FailedStatement {
@@ -309,6 +310,8 @@ export class OperationRunner {
     this.operations.push(op.kind);
     try {
       const statements = await this.dialect.compiler.compile(op, this.compileContext);
+      // Raw SQL may carry its own BEGIN/COMMIT: refused inside retort's transaction (transaction-control.ts).
+      if (op.kind === 'execute' && this.transactions.isOpen) this.refuseTransactionControl(statements);
       for (const sql of statements) {
         // Only the script's own statements stop on a signal: the version-table change that ends a
         // revision always runs, so a revision is either done and recorded or stopped part-way.
@@ -326,6 +329,16 @@ export class OperationRunner {
     } catch (error) {
       this.failedSite ??= site;
       throw error;
+    }
+  }
+
+  /** Throws `TransactionControl` for the first of `statements` that would open or end the revision's transaction. */
+  private refuseTransactionControl(statements: readonly string[]): void {
+    for (const sql of statements) {
+      const control = transactionControlIn(sql);
+      if (control === undefined) continue;
+      this.failed = { sql, index: this.statementsApplied + 1 };
+      throw transactionControlError(control);
     }
   }
 
