@@ -118,8 +118,23 @@ async function migrate(project: Project, target: string, direction: 'up' | 'down
       history: await recorderFor(dialect, channel, project.target, graph, { plannedRows: steps.length, checksum }),
       ...(run.signal === undefined ? {} : { signal: run.signal }),
     });
-    return { target: project.target.name, steps: outcome.results, current: outcome.heads, ...(note === undefined ? {} : { note }) };
+    const warnings = ranNothingWarnings(graph, outcome.results);
+    return { target: project.target.name, steps: outcome.results, current: outcome.heads, ...(note === undefined ? {} : { note }), ...(warnings.length === 0 ? {} : { warnings }) };
   }, runOptions(project, options, run));
+}
+
+/**
+ * A revision whose script ran nothing (no operation, no query) moved the version table and not
+ * the schema: said, so that "Done: the database is now at X" is not read as "the schema is X's".
+ * An empty `downgrade` is the common case (Alembic's `pass`): what the upgrade did stays. A merge
+ * revision has nothing to do by design and is left out.
+ */
+function ranNothingWarnings(graph: RevisionGraph, steps: readonly StepResult[]): string[] {
+  return steps
+    .filter((step) => step.ranNothing === true && graph.get(step.revision)?.isMergePoint !== true)
+    .map((step) => (step.direction === 'down'
+      ? `The downgrade of ${step.revision} ran no operation: what its upgrade did is still in the database, though the version table no longer claims ${step.revision}.`
+      : `The upgrade of ${step.revision} ran no operation: the version table claims ${step.revision}, though nothing of it was done.`));
 }
 
 /**

@@ -19,6 +19,8 @@ export interface RunResult {
   readonly versionTableCreated?: string;
   /** Something the user should know about a run that did what it was asked (`upgrade OLDER`: use downgrade). */
   readonly note?: string;
+  /** What the run did that may leave the schema unlike the version table says (a revision whose script ran nothing). */
+  readonly warnings?: readonly string[];
 }
 
 /** One revision as `history`, `heads`, `branches` and `show` describe it. */

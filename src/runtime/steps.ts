@@ -30,6 +30,11 @@ export interface StepResult {
   readonly message: string;
   readonly durationMs: number;
   readonly statements: number;
+  /**
+   * The script ran no operation and no query through `db` (an empty `downgrade`, an `upgrade`
+   * not written yet): the version table moved, the schema did not. Absent otherwise.
+   */
+  readonly ranNothing?: true;
   /** Statements that gave up waiting for their lock and ran again (absent: none). */
   readonly lockRetries?: readonly LockRetry[];
 }
@@ -207,6 +212,7 @@ export async function runSteps(
         message,
         durationMs: elapsed(started),
         statements: runner.statementsApplied,
+        ...(runner.operations.length === 0 && !usage.queried ? { ranNothing: true as const } : {}),
         ...(runner.lockRetries.length === 0 ? {} : { lockRetries: runner.lockRetries }),
       };
       results.push(result);

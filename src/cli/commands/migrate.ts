@@ -21,7 +21,14 @@ function print(ctx: CommandContext, result: RunResult, verb: string): void {
     return;
   }
   if (result.note !== undefined && !ctx.json) ctx.output.warn(result.note);
-  ctx.output.result({ ...runJson(result), ...(result.versionTableCreated === undefined ? {} : { versionTableCreated: result.versionTableCreated }), ...(result.sql === undefined ? {} : { sql: result.sql }), ...(result.note === undefined ? {} : { note: result.note }) }, () => {
+  if (!ctx.json) for (const warning of result.warnings ?? []) ctx.output.warn(warning);
+  ctx.output.result({
+    ...runJson(result),
+    ...(result.versionTableCreated === undefined ? {} : { versionTableCreated: result.versionTableCreated }),
+    ...(result.sql === undefined ? {} : { sql: result.sql }),
+    ...(result.note === undefined ? {} : { note: result.note }),
+    ...(result.warnings === undefined ? {} : { warnings: result.warnings }),
+  }, () => {
     const at = result.current.length === 0 ? 'base (no revision)' : result.current.join(', ');
     const created = result.versionTableCreated === undefined ? [] : [`Created the version table ${result.versionTableCreated}.`];
     return [...created, result.steps.length === 0 ? `Nothing to ${verb}: the database is at ${at}.` : `Done: the database is now at ${at}.`];
