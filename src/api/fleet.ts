@@ -61,6 +61,8 @@ export interface FleetTargetResult<T = unknown> {
   readonly current: readonly string[];
   /** The steps taken (empty for read-only operations). */
   readonly steps: readonly StepResult[];
+  /** The run's warnings (a revision whose script ran nothing: see RunResult), absent when none. */
+  readonly warnings?: readonly string[];
   readonly durationMs: number;
   /** The operation's own result, when it succeeded. */
   readonly value?: T;
@@ -184,11 +186,12 @@ function elapsed(started: number): number {
  * The heads before and after, and the steps, of an operation's result: a run result has `steps`
  * and `current`; `current` and `check` have `current` only.
  */
-function summarise(value: unknown): Pick<FleetTargetResult, 'from' | 'current' | 'steps'> {
-  const shape = (value ?? {}) as { steps?: unknown; current?: unknown };
+function summarise(value: unknown): Pick<FleetTargetResult, 'from' | 'current' | 'steps' | 'warnings'> {
+  const shape = (value ?? {}) as { steps?: unknown; current?: unknown; warnings?: unknown };
   const current = Array.isArray(shape.current) ? (shape.current as string[]) : [];
   const steps = Array.isArray(shape.steps) ? (shape.steps as StepResult[]) : [];
-  return { from: headsBefore(current, steps), current, steps };
+  const warnings = Array.isArray(shape.warnings) && shape.warnings.length > 0 ? { warnings: shape.warnings as string[] } : {};
+  return { from: headsBefore(current, steps), current, steps, ...warnings };
 }
 
 /** The heads before `steps`: undo each step's move on the heads after it, last step first. */

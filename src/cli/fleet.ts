@@ -84,6 +84,8 @@ export async function runFleetCommand(ctx: CommandContext, command: Command, arg
     signals.dispose();
   }
   progress.finish(countsOf(result));
+  // As a single target's run says them (commands/migrate.ts), each named with its target.
+  if (!ctx.json) for (const t of result.targets) for (const warning of t.warnings ?? []) ctx.output.warn(`[${t.target}] ${warning}`);
   ctx.output.result(fleetJson(result), () => summary(result, Date.now() - started, command.name() === 'heads' ? shortLine : historyLine));
   if (result.ok) return EXIT_CODES.ok;
   const kind = fleetExitKind(result);
@@ -105,6 +107,7 @@ export function fleetJson(result: FleetResult): Record<string, unknown> {
       status: t.status,
       from: t.from,
       ...runJson({ target: t.target, steps: t.steps, current: t.current }),
+      ...(t.warnings === undefined ? {} : { warnings: t.warnings }),
       durationMs: t.durationMs,
       ...(revisionsOf(t) === undefined ? {} : { revisions: revisionsOf(t)!.map((r) => r.revision) }),
       ...(t.error === undefined ? {} : { error: { code: t.error.code, message: t.error.message, ...(t.error.hint === undefined ? {} : { hint: t.error.hint }), ...t.error.fields } }),

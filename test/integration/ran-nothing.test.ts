@@ -53,4 +53,17 @@ describe('a revision whose script ran nothing', () => {
     expect(run.code, run.stderr).toBe(0);
     expect(run.json().warnings).toEqual(['The upgrade of a00001 ran no operation: the version table claims a00001, though nothing of it was done.']);
   });
+
+  it('a fleet run names each target whose revision ran nothing (text and --json)', async () => {
+    project = createTestProject({ url: undefined, targets: { east: { url: 'sqlite:./east.db' }, west: { url: 'sqlite:./west.db' } } }, [{ id: 'a00001', down: null, upgrade: '' }]);
+    const json = retort(project.dir, ['upgrade', 'head', '--all-targets', '--json']);
+    expect(json.code, json.stdout + json.stderr).toBe(0);
+    const warning = 'The upgrade of a00001 ran no operation: the version table claims a00001, though nothing of it was done.';
+    expect((json.json().targets as { target: string; warnings?: string[] }[]).map((t) => [t.target, t.warnings])).toEqual([['east', [warning]], ['west', [warning]]]);
+    project.write({ id: 'b00002', down: 'a00001', upgrade: '' });
+    const text = retort(project.dir, ['upgrade', 'head', '--all-targets']);
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stderr).toContain('WARNING: [east] The upgrade of b00002 ran no operation');
+    expect(text.stderr).toContain('WARNING: [west] The upgrade of b00002 ran no operation');
+  });
 });
