@@ -10,7 +10,7 @@ import { RetortError, isRetortError } from '../errors.js';
 import type { MigrationStep } from '../script/graph/index.js';
 import { explainScriptError } from '../script/import-check.js';
 import { formatLocation, locateError } from '../script/stack-map.js';
-import { redactUrlsIn } from '../util/redact.js';
+import { redactErrorUrls, redactUrlsIn } from '../util/redact.js';
 import type { OperationRunner } from './operation-runner.js';
 
 /** A path relative to the working directory when it is inside it, as a user reads it. */
@@ -107,10 +107,12 @@ function maskedReport(report: ServerErrorReport): ServerErrorReport {
 /**
  * The error a failed revision is reported with: `MigrationFailed` naming the revision, the
  * statement and the script's line (or the script's own RetortError, told where it happened),
- * with the passwords of URLs in its texts masked.
+ * with the passwords of URLs in its texts masked, and in those of the error it was given (its cause).
  */
 export function stepFailure(error: unknown, failed: FailedStep): RetortError {
   const made = buildFailure(error, failed);
+  // The driver's error stays the failure's `cause`, which a library caller's console.error prints.
+  redactErrorUrls(error);
   // Every text of it: the statement, the driver's message and the server's (which quote the statement).
   const masked = redactUrlsIn(made.message);
   const statement = made.fields.statement;

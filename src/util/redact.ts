@@ -104,3 +104,25 @@ const URL_IN_TEXT = /\b[a-z][a-z0-9+.-]*:\/\/[^\s'"`]+/gi;
 export function redactUrlsIn(text: string): string {
   return text.includes('://') ? text.replace(URL_IN_TEXT, (url) => redactUrl(url)) : text;
 }
+
+/**
+ * Masks, in place, the passwords of URLs in every string property of `error` (its message, its
+ * stack, a driver's `sql`, `detail` or `where`) and of the errors in its `cause` chain, as
+ * {@link redactUrlsIn} does. A failure keeps the driver's error as its `cause`, and a program
+ * using the library prints it with the failure: `console.error(error)` shows the cause chain
+ * with each error's own fields. In place, because whoever holds that object sees it.
+ */
+export function redactErrorUrls(error: unknown): void {
+  const seen = new Set<object>();
+  for (let at = error; typeof at === 'object' && at !== null && !seen.has(at); at = (at as { cause?: unknown }).cause) {
+    seen.add(at);
+    const record = at as Record<string, unknown>;
+    for (const key of Object.getOwnPropertyNames(at)) {
+      const descriptor = Object.getOwnPropertyDescriptor(at, key);
+      // A data property only: an accessor's getter may compute, and a frozen field stays as it is.
+      if (descriptor === undefined || typeof descriptor.value !== 'string' || descriptor.writable !== true) continue;
+      const masked = redactUrlsIn(descriptor.value);
+      if (masked !== descriptor.value) record[key] = masked;
+    }
+  }
+}

@@ -3,9 +3,14 @@
  * foreign server: a password no config names, so nothing knew to mask it) fails: the failure
  * report prints the statement whole, and the server's message quotes it. The password appears in
  * no output (text, `--json`, `--verbose` with its statement echo and the driver's stack) and not
- * in the history table's error text; the rest of the URL stays readable.
+ * in the history table's error text; the rest of the URL stays readable. Through the library, the
+ * error thrown and the driver's error it keeps as its `cause` (which `console.error` prints with it)
+ * hold no password either.
  */
+import { inspect } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createRetort } from '../../src/index.js';
+import { failure } from '../support/assertions.js';
 import { retort } from '../support/cli.js';
 import { createTestDatabase, rawQuery, type TestDatabase } from '../support/databases.js';
 import { createTestProject, type TestProject } from '../support/project.js';
@@ -23,10 +28,11 @@ describe.each(['postgres', 'mysql'] as const)('%s: a failed statement holding a 
     db = undefined;
   });
 
+  // Fails on both servers, and both quote the value in their message.
+  const statement = dialect === 'postgres' ? `SELECT '${URL_IN_SQL}'::int` : `SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = '${URL_IN_SQL}'`;
+
   it('is reported with the password masked everywhere', async () => {
     db = await createTestDatabase(dialect, 'retort_stpw');
-    // Fails on both servers, and both quote the value in their message.
-    const statement = dialect === 'postgres' ? `SELECT '${URL_IN_SQL}'::int` : `SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = '${URL_IN_SQL}'`;
     project = createTestProject({ url: db.url }, [{ id: 'f0f000000001', down: null, message: 'connects', upgrade: `  await op.execute(\`${statement}\`);` }]);
     const runs = [
       retort(project.dir, ['upgrade', 'head']),
@@ -48,5 +54,21 @@ describe.each(['postgres', 'mysql'] as const)('%s: a failed statement holding a 
       expect(row.error).toContain('bob:***@db.example');
       expect(row.error).not.toContain(SECRET);
     }
+  });
+
+  it('is thrown by the library with the password masked in the error and in its cause', async () => {
+    db = await createTestDatabase(dialect, 'retort_stpw');
+    project = createTestProject({ url: db.url }, [{ id: 'f0f000000001', down: null, message: 'connects', upgrade: `  await op.execute(\`${statement}\`);` }]);
+    const error = await failure(createRetort({ cwd: project.dir }).upgrade('head'));
+    expect(error.code).toBe('MigrationFailed');
+    const cause = error.cause as (Error & Record<string, unknown>) | undefined;
+    // What console.error(error) prints: the error, its fields, and the driver's error as its cause.
+    const printed = inspect(error, { depth: 10 });
+    expect(printed).toContain('[cause]');
+    expect(printed).not.toContain(SECRET);
+    expect(cause?.message).toContain('bob:***@db.example');
+    expect(String(cause?.stack)).not.toContain(SECRET);
+    // mysql2 keeps the statement on its error too.
+    if (dialect === 'mysql') expect(cause?.sql).toBe(statement.replace(SECRET, '***'));
   });
 });

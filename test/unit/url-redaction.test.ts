@@ -69,3 +69,25 @@ describe('redactUrlsIn: URLs inside a statement or a server message', () => {
     for (const text of ['CREATE TABLE t (a int)', "SELECT 'https://example.com/x'", 'password = 1']) expect(redactUrlsIn(text)).toBe(text);
   });
 });
+
+describe('redactErrorUrls: a driver error kept as a cause', () => {
+  it('masks every string field of the error and of its causes, in place, and stops at a cycle', async () => {
+    const { redactErrorUrls } = await import('../../src/util/redact.js');
+    const root = new Error("invalid input: 'postgres://bob:pw9@h/db'");
+    const driver = Object.assign(new Error('failed: mysql://u:pw8@h/d'), { sql: "SELECT 'mysql://u:pw8@h/d'", errno: 1644 });
+    const outer = new Error('wrapped', { cause: driver });
+    (driver as Error & { cause?: unknown }).cause = root;
+    (root as Error & { cause?: unknown }).cause = outer;
+    // A frozen field is left as it is rather than throw.
+    Object.defineProperty(root, 'where', { value: 'postgres://x:pw7@h/db', writable: false, enumerable: true });
+    redactErrorUrls(outer);
+    expect(driver.message).toBe('failed: mysql://u:***@h/d');
+    expect(driver.sql).toBe("SELECT 'mysql://u:***@h/d'");
+    expect(driver.errno).toBe(1644);
+    expect(driver.stack).not.toContain('pw8');
+    expect(root.message).toBe("invalid input: 'postgres://bob:***@h/db'");
+    expect(root.stack).not.toContain('pw9');
+    expect((root as Error & { where?: string }).where).toBe('postgres://x:pw7@h/db');
+    expect(outer.message).toBe('wrapped');
+  });
+});
