@@ -107,7 +107,8 @@ export function redactUrlsIn(text: string): string {
 
 /**
  * Masks, in place, the passwords of URLs in every string property of `error` (its message, its
- * stack, a driver's `sql`, `detail` or `where`) and of the errors in its `cause` chain, as
+ * stack, a driver's `sql`, `detail` or `where`, a RetortError's `fields`) and of the errors in
+ * its `cause` chain, as
  * {@link redactUrlsIn} does. A failure keeps the driver's error as its `cause`, and a program
  * using the library prints it with the failure: `console.error(error)` shows the cause chain
  * with each error's own fields. In place, because whoever holds that object sees it.
@@ -119,10 +120,23 @@ export function redactErrorUrls(error: unknown): void {
     const record = at as Record<string, unknown>;
     for (const key of Object.getOwnPropertyNames(at)) {
       const descriptor = Object.getOwnPropertyDescriptor(at, key);
-      // A data property only: an accessor's getter may compute, and a frozen field stays as it is.
-      if (descriptor === undefined || typeof descriptor.value !== 'string' || descriptor.writable !== true) continue;
-      const masked = redactUrlsIn(descriptor.value);
+      // A data property only: an accessor's getter may compute, and a read-only one stays as it is.
+      if (descriptor === undefined || descriptor.writable !== true) continue;
+      const masked = maskedValue(descriptor.value);
       if (masked !== descriptor.value) record[key] = masked;
     }
   }
+}
+
+/**
+ * A string with its URL passwords masked; a plain object (a RetortError's frozen `fields`, such
+ * as ConnectionLost's `statement`) as a frozen copy with its strings masked; anything else, or a
+ * value with nothing to mask, as it is.
+ */
+function maskedValue(value: unknown): unknown {
+  if (typeof value === 'string') return redactUrlsIn(value);
+  if (typeof value !== 'object' || value === null || Object.getPrototypeOf(value) !== Object.prototype) return value;
+  const entries = Object.entries(value as Record<string, unknown>);
+  const masked = entries.map(([key, field]) => [key, typeof field === 'string' ? redactUrlsIn(field) : field] as const);
+  return masked.some(([, field], i) => field !== entries[i]![1]) ? Object.freeze(Object.fromEntries(masked)) : value;
 }

@@ -5,7 +5,7 @@
  * no output (text, `--json`, `--verbose` with its statement echo and the driver's stack) and not
  * in the history table's error text; the rest of the URL stays readable. Through the library, the
  * error thrown and the driver's error it keeps as its `cause` (which `console.error` prints with it)
- * hold no password either.
+ * hold no password either, nor does the `ConnectionLost` of a connection cut while that statement ran.
  */
 import { inspect } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -14,6 +14,7 @@ import { failure } from '../support/assertions.js';
 import { retort } from '../support/cli.js';
 import { createTestDatabase, rawQuery, type TestDatabase } from '../support/databases.js';
 import { createTestProject, type TestProject } from '../support/project.js';
+import { startTcpProxy } from '../support/tcp-proxy.js';
 
 const SECRET = 'Stmt5ecretPw';
 const URL_IN_SQL = `postgres://bob:${SECRET}@db.example/app`;
@@ -70,5 +71,26 @@ describe.each(['postgres', 'mysql'] as const)('%s: a failed statement holding a 
     expect(String(cause?.stack)).not.toContain(SECRET);
     // mysql2 keeps the statement on its error too.
     if (dialect === 'mysql') expect(cause?.sql).toBe(statement.replace(SECRET, '***'));
+  });
+
+  it('is masked in the ConnectionLost of a connection cut while it ran, and in that error\'s fields', async () => {
+    db = await createTestDatabase(dialect, 'retort_stpw');
+    const proxy = await startTcpProxy({ port: dialect === 'postgres' ? 5432 : 3306 });
+    try {
+      // A statement that waits, so the cut lands while it runs.
+      const slow = dialect === 'postgres' ? `SELECT pg_sleep(5), '${URL_IN_SQL}'` : `SELECT SLEEP(5), '${URL_IN_SQL}'`;
+      project = createTestProject({ url: proxy.url(db.url), transaction: 'none' }, [{ id: 'f0f000000001', down: null, message: 'connects', upgrade: `  await op.execute(\`${slow}\`);` }]);
+      const cut = proxy.when({ sent: 'db.example' }, { cut: 'rst' });
+      const error = await failure(createRetort({ cwd: project.dir }).upgrade('head'));
+      expect(await cut).toBeGreaterThan(0);
+      expect(error.code).toBe('ConnectionLost');
+      expect(error.fields.statement).toBe(slow.replace(SECRET, '***'));
+      const printed = inspect(error, { depth: 10 });
+      // The cause is the guard's ConnectionLost, whose own fields name the statement.
+      expect(printed).toContain('statementSent: true');
+      expect(printed).not.toContain(SECRET);
+    } finally {
+      await proxy.close();
+    }
   });
 });

@@ -90,4 +90,19 @@ describe('redactErrorUrls: a driver error kept as a cause', () => {
     expect((root as Error & { where?: string }).where).toBe('postgres://x:pw7@h/db');
     expect(outer.message).toBe('wrapped');
   });
+
+  it("masks a RetortError cause's fields (a ConnectionLost names the statement it lost)", async () => {
+    const { redactErrorUrls } = await import('../../src/util/redact.js');
+    const { RetortError } = await import('../../src/errors.js');
+    const statement = "SELECT dblink_connect('postgres://bob:pw6@h/db')";
+    const lost = new RetortError('ConnectionLost', `The connection was lost while this statement ran: ${statement}`, { fields: { statement, port: 5432 } });
+    const failure = new RetortError('ConnectionLost', 'Upgrade of revision a1 failed', { cause: lost });
+    const plain = failure.fields;
+    redactErrorUrls(failure);
+    expect(failure.fields).toBe(plain);
+    expect(lost.fields).toEqual({ statement: "SELECT dblink_connect('postgres://bob:***@h/db')", port: 5432 });
+    expect(Object.isFrozen(lost.fields)).toBe(true);
+    expect(lost.message).not.toContain('pw6');
+    expect(JSON.stringify(lost)).not.toContain('pw6');
+  });
 });
