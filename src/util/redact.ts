@@ -108,10 +108,10 @@ export function redactUrlsIn(text: string): string {
 /**
  * Masks, in place, the passwords of URLs in every string property of `error` (its message, its
  * stack, a driver's `sql`, `detail` or `where`, a RetortError's `fields`) and of the errors in
- * its `cause` chain, as
- * {@link redactUrlsIn} does. A failure keeps the driver's error as its `cause`, and a program
- * using the library prints it with the failure: `console.error(error)` shows the cause chain
- * with each error's own fields. In place, because whoever holds that object sees it.
+ * its `cause` chain, as {@link redactUrlsIn} does. A failure keeps the driver's error as its
+ * `cause`, and a program using the library prints it with the failure: `console.error(error)`
+ * shows the cause chain with each error's own fields. In place, because whoever holds that
+ * object sees it.
  */
 export function redactErrorUrls(error: unknown): void {
   const seen = new Set<object>();
