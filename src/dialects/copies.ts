@@ -40,6 +40,12 @@ export interface ServerDatabaseSql {
   /** What follows `DROP DATABASE IF EXISTS name` (PostgreSQL: `WITH (FORCE)`). */
   readonly dropSuffix?: string;
   /**
+   * A query of one row, `{ n }`: how many sessions other than this one are connected to database
+   * `$1` / `?`. Where a drop terminates them (PostgreSQL's FORCE), it is polled first for up to
+   * {@link DROP_SETTLE_MS}, so that a connection that is closing ends on its own.
+   */
+  readonly otherSessionsSql?: string;
+  /**
    * Copy database `from` into the new database `name`, over `session` (a connection to the
    * configured database); false when it cannot (nothing made then).
    */
@@ -63,8 +69,28 @@ export function siblingUrl(url: string, name: string): string {
   return sibling.toString();
 }
 
+/**
+ * How long a drop waits for the other sessions of the database to end before it terminates them
+ * ({@link ServerDatabaseSql.otherSessionsSql}). A test's `afterAll` ends its pool and then drops
+ * its worker's copy, and pg's `Pool.end()` resolves before its clients' connections have closed:
+ * terminated mid-close, such a client got PostgreSQL's "terminating connection due to
+ * administrator command" and the pool, with no listener for it, crashed the test worker.
+ */
+export const DROP_SETTLE_MS = 1_000;
+const SETTLE_POLL_MS = 20;
+
+/** Resolves once no other session is connected to database `name`, or after {@link DROP_SETTLE_MS}. */
+async function settle(session: Session, otherSessionsSql: string, name: string): Promise<void> {
+  const deadline = Date.now() + DROP_SETTLE_MS;
+  for (;;) {
+    const [row] = await session.query<{ n: number | string }>(otherSessionsSql, [name]);
+    if (Number(row?.n ?? 0) === 0 || Date.now() >= deadline) return;
+    await new Promise((resolve) => setTimeout(resolve, SETTLE_POLL_MS));
+  }
+}
+
 /** Database `name` on `url`'s server (it need not exist): its URL, and a drop that is safe to call twice. */
-export function serverDatabase(sql: Pick<ServerDatabaseSql, 'connect' | 'quoteIdentifier' | 'dropSuffix'>, url: string, name: string): ScratchDatabase {
+export function serverDatabase(sql: Pick<ServerDatabaseSql, 'connect' | 'quoteIdentifier' | 'dropSuffix' | 'otherSessionsSql'>, url: string, name: string): ScratchDatabase {
   let dropped = false;
   return {
     url: siblingUrl(url, name),
@@ -72,7 +98,10 @@ export function serverDatabase(sql: Pick<ServerDatabaseSql, 'connect' | 'quoteId
     drop: async () => {
       if (dropped) return;
       const suffix = sql.dropSuffix === undefined ? '' : ` ${sql.dropSuffix}`;
-      await onServer(sql, url, (s) => s.execute(`DROP DATABASE IF EXISTS ${sql.quoteIdentifier(name)}${suffix}`));
+      await onServer(sql, url, async (s) => {
+        if (sql.otherSessionsSql !== undefined) await settle(s, sql.otherSessionsSql, name);
+        await s.execute(`DROP DATABASE IF EXISTS ${sql.quoteIdentifier(name)}${suffix}`);
+      });
       dropped = true;
     },
   };

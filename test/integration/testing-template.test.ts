@@ -10,6 +10,7 @@ import { spawn } from 'node:child_process';
 import { appendFileSync, existsSync, rmSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createRetort } from '../../src/index.js';
 import { migratedTemplate, workerDatabase, type MigratedTemplate, type WorkerDatabase } from '../../src/testing.js';
@@ -148,5 +149,41 @@ describe('mysql: a template holding a routine', () => {
     expect(worker.made).toBe('migrated');
     expect(await rawQuery(at('mysql', worker.url), 'SELECT answer() AS a')).toEqual([{ a: 42 }]);
     expect(await rawQuery(at('mysql', worker.url), 'SELECT COUNT(*) AS n FROM authors')).toEqual([{ n: 2 }]);
+  });
+});
+
+describe('postgres: drop() while the worker\'s own connection is closing', () => {
+  it('lets the connection end on its own, then drops the copy; one left open is terminated', async () => {
+    const { db, project } = await setUp('postgres');
+    const worker = await workerDatabase({ cwd: project.dir });
+    cleanups.push(() => worker.drop());
+    dropLater('postgres', db.url, worker.template);
+    // The race of a test's afterAll: its pool ends (pg's Pool.end() resolves before its clients
+    // have closed) and the copy is dropped. Widened here: the client ends 100 ms into the drop.
+    const closing = new pg.Client({ connectionString: worker.url });
+    const errors: unknown[] = [];
+    closing.on('error', (error) => errors.push(error));
+    await closing.connect();
+    await closing.query('SELECT 1');
+    const dropped = worker.drop();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await closing.end();
+    await dropped;
+    // Terminated mid-close, the client would have been sent "terminating connection due to administrator command".
+    expect(errors).toEqual([]);
+    expect(await exists('postgres', db.url, worker.name)).toBe(false);
+
+    // A connection nobody closes (a leaked pool) does not keep the copy: it is terminated.
+    const second = await workerDatabase({ cwd: project.dir, worker: 'leak' });
+    cleanups.push(() => second.drop());
+    const leaked = new pg.Client({ connectionString: second.url });
+    const leakErrors: { code?: string }[] = [];
+    leaked.on('error', (error) => leakErrors.push(error as { code?: string }));
+    await leaked.connect();
+    await second.drop();
+    expect(await exists('postgres', db.url, second.name)).toBe(false);
+    // PostgreSQL's "terminating connection due to administrator command" (then the driver's own "terminated unexpectedly").
+    await expect.poll(() => leakErrors[0]?.code).toBe('57P01');
+    await leaked.end().catch(() => undefined);
   });
 });

@@ -64,7 +64,10 @@ export const postgresDialect: Dialect = Object.freeze({
     connect: connectPostgres,
     quoteIdentifier: (name) => compiler.quoteIdentifier(name),
     existsSql: 'SELECT 1 FROM pg_database WHERE datname = $1',
+    // FORCE terminates what is still connected (a test's leaked pool), after the other sessions
+    // had up to a second to end on their own (a pool closing as the drop begins).
     dropSuffix: 'WITH (FORCE)',
+    otherSessionsSql: 'SELECT count(*) AS n FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()',
     // A file-level copy of the template (schema, rows, sequences, every object): no statement of
     // the revisions runs again. The server refuses while another session is connected to the
     // template (it waits up to 5 s for sessions that are closing).
