@@ -88,7 +88,13 @@ type Results = pg.QueryResult[];
  * separator on a line of its own, or the comment would swallow it.
  */
 function joined(statements: readonly string[]): string {
-  return statements.map((sql, i) => (i < statements.length - 1 && sql.includes('--') ? `${sql}\n` : sql)).join(';\n');
+  return statements.map((sql, i) => `${sql}${separatorAfter(statements, i)}`).join('');
+}
+
+/** What {@link joined} puts after statement `i`: nothing after the last. */
+function separatorAfter(statements: readonly string[], i: number): string {
+  if (i === statements.length - 1) return '';
+  return statements[i]!.includes('--') ? '\n;\n' : ';\n';
 }
 
 /**
@@ -108,7 +114,7 @@ function positionInStatement(error: unknown, statements: readonly string[]): voi
       e.position = String(at - start + 1);
       return;
     }
-    start += length + (i < statements.length - 1 && sql.includes('--') ? 1 : 0) + 2;
+    start += length + separatorAfter(statements, i).length;
   }
 }
 
